@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+const faultSchema = z.strictObject({
+  /** Probability in [0,1] that a call fails with `status`. */
+  error_rate: z.number().min(0).max(1).default(0),
+  status: z.int().min(400).max(599).default(500),
+  retry_after_s: z.number().min(0).max(3600).optional(),
+  /** Probability that a call adds `spike_ms` of latency. */
+  spike_rate: z.number().min(0).max(1).default(0),
+  spike_ms: z.int().min(0).max(600_000).default(0),
+  /** Probability that a call never answers (until the caller's timeout). */
+  timeout_rate: z.number().min(0).max(1).default(0),
+  /** Probability that a stream is cut after `cut_after_chunks` chunks. */
+  cut_rate: z.number().min(0).max(1).default(0),
+  cut_after_chunks: z.int().min(0).default(3),
+  /** Probability that a stream sends a malformed chunk after `cut_after_chunks` chunks. */
+  malformed_rate: z.number().min(0).max(1).default(0),
+});
+
+const ruleSchema = z.strictObject({
+  /** Regular expression tested against the last user message. */
+  match: z.string().min(1).max(1000),
+  text: z.string().optional(),
+  tool_call: z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) }).optional(),
+  json: z.unknown().optional(),
+});
+
+export const simOptionsSchema = z.strictObject({
+  name: z.string().min(1).max(64).default("sim"),
+  kind: z.literal("sim"),
+  /** Base time to first token, before prefill of uncached prompt tokens. */
+  ttft_ms: z.number().min(0).max(600_000).default(0),
+  /** Prefill cost per uncached prompt token, in microseconds: cached prefixes make TTFT shorter. */
+  prefill_us_per_token: z.number().min(0).max(100_000).default(0),
+  /** Time between streamed tokens. */
+  itl_ms: z.number().min(0).max(60_000).default(0),
+  /** Answer length in tokens when the request sets no max_tokens (deterministic per prompt within ±50%). */
+  default_answer_tokens: z.int().min(1).max(32_768).default(24),
+  /** Prefix-cache model: block size in tokens and capacity in blocks (LRU). 0 disables it. */
+  prefix_block_tokens: z.int().min(1).max(4096).default(16),
+  prefix_cache_blocks: z.int().min(0).max(10_000_000).default(4096),
+  faults: faultSchema.default({} as never),
+  rules: z.array(ruleSchema).max(1000).default([]),
+});
+export type SimOptions = z.infer<typeof simOptionsSchema>;

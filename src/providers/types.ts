@@ -1,0 +1,37 @@
+import type { ChatChunk, ChatCompletion, ChatRequest, EmbeddingsRequest, EmbeddingsResponse } from "../api/chat-types.js";
+
+/**
+ * What the gateway hands a provider for one call. Providers never see the HTTP server: they get
+ * a request already validated and resolved to the upstream model name, and a signal to abort.
+ */
+export interface CallContext {
+  /** Keel's request id, forwarded upstream as x-request-id. */
+  requestId: string;
+  /** W3C traceparent to propagate upstream, if any. */
+  traceparent?: string;
+  /** Aborted when the client goes away, the deadline passes, or the server shuts down. */
+  signal: AbortSignal;
+  /**
+   * Request headers a provider may honour (lower-case names). The simulator reads its
+   * documented `x-keel-sim` fault header here; HTTP providers ignore it.
+   */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** A running provider: the runtime face of one configured provider entry. */
+export interface Provider {
+  readonly name: string;
+  readonly kind: string;
+  /** Non-streaming chat completion. Throws KeelError (upstream_*) on failure. */
+  chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion>;
+  /**
+   * Streaming chat completion, one OpenAI chunk at a time. Errors before the first chunk throw
+   * from the first `next()`; errors after it throw from a later `next()` as KeelError.
+   * The final chunk carries `usage` when the provider reports it (Keel always asks for it).
+   */
+  chatStream(req: ChatRequest, ctx: CallContext): AsyncIterable<ChatChunk>;
+  /** Present only on providers that serve embeddings. */
+  embeddings?(req: EmbeddingsRequest, ctx: CallContext): Promise<EmbeddingsResponse>;
+  /** Release sockets, timers, models. */
+  close?(): Promise<void>;
+}
