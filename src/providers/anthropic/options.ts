@@ -9,8 +9,11 @@ export const anthropicOptionsSchema = z.strictObject({
   anthropic_version: z.string().default("2023-06-01"),
   /** Anthropic requires max_tokens; used when the request sets none. */
   default_max_tokens: z.int().min(1).max(1_000_000).default(4096),
+  /** Extra headers on every request (e.g. anthropic-beta); they override Keel's own. */
   headers: z.record(z.string(), z.string()).default({}),
+  /** Keep-alive connections to the provider's origin (one undici Pool). */
   connections: z.int().min(1).max(1024).default(64),
+  /** Longest wait for response headers, and for each next body chunk; the call's overall deadline is the gateway's. */
   timeout_ms: z.int().min(100).max(3_600_000).default(600_000),
 });
 export type AnthropicOptions = z.infer<typeof anthropicOptionsSchema>;

@@ -10,8 +10,11 @@ export const openaiOptionsSchema = z.strictObject({
   credential: z.string().min(1).optional(),
   /** Azure OpenAI: base_url is the resource endpoint; the model is the deployment name. */
   azure: z.strictObject({ api_version: z.string().min(1) }).optional(),
+  /** Extra headers on every request (e.g. OpenAI-Organization); they override Keel's own. */
   headers: z.record(z.string(), z.string()).default({}),
+  /** Keep-alive connections to the provider's origin (one undici Pool). */
   connections: z.int().min(1).max(1024).default(64),
+  /** Longest wait for response headers, and for each next body chunk; the call's overall deadline is the gateway's. */
   timeout_ms: z.int().min(100).max(3_600_000).default(600_000),
   /** Ask for usage on streams (`stream_options.include_usage`); turn off for servers that reject it. */
   stream_usage: z.boolean().default(true),

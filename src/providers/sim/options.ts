@@ -15,15 +15,33 @@ const faultSchema = z.strictObject({
   cut_after_chunks: z.int().min(0).default(3),
   /** Probability that a stream sends a malformed chunk after `cut_after_chunks` chunks. */
   malformed_rate: z.number().min(0).max(1).default(0),
+  /** Seed the fault dice for a reproducible sequence of outcomes; unset uses Math.random. */
+  seed: z.int().optional(),
 });
 
-const ruleSchema = z.strictObject({
-  /** Regular expression tested against the last user message. */
-  match: z.string().min(1).max(1000),
-  text: z.string().optional(),
-  tool_call: z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) }).optional(),
-  json: z.unknown().optional(),
-});
+function compiles(pattern: string, flags: string): boolean {
+  try {
+    new RegExp(pattern, flags);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ruleSchema = z
+  .strictObject({
+    /** Regular expression tested against the last user message. */
+    match: z.string().min(1).max(1000),
+    /** RegExp flags; `g` and `y` are excluded because they make `test()` stateful. */
+    flags: z.string().regex(/^[imsu]*$/, "only i, m, s, u").default(""),
+    text: z.string().optional(),
+    tool_call: z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) }).optional(),
+    json: z.unknown().optional(),
+  })
+  .refine((r) => compiles(r.match, r.flags), { message: "match is not a valid regular expression", path: ["match"] })
+  .refine((r) => Number(r.text !== undefined) + Number(r.tool_call !== undefined) + Number(r.json !== undefined) === 1, {
+    message: "a rule answers with exactly one of text, tool_call, json",
+  });
 
 export const simOptionsSchema = z.strictObject({
   name: z.string().min(1).max(64).default("sim"),
@@ -36,10 +54,19 @@ export const simOptionsSchema = z.strictObject({
   itl_ms: z.number().min(0).max(60_000).default(0),
   /** Answer length in tokens when the request sets no max_tokens (deterministic per prompt within ±50%). */
   default_answer_tokens: z.int().min(1).max(32_768).default(24),
+  /** Upper bound on a generated answer, whatever max_tokens asks: bounds the work one request can cause. */
+  max_answer_tokens: z.int().min(1).max(262_144).default(16_384),
   /** Prefix-cache model: block size in tokens and capacity in blocks (LRU). 0 disables it. */
   prefix_block_tokens: z.int().min(1).max(4096).default(16),
   prefix_cache_blocks: z.int().min(0).max(10_000_000).default(4096),
-  faults: faultSchema.default({} as never),
+  /** Model ids listed by GET /v1/models on the standalone server; any model name is answered. */
+  models: z.array(z.string().min(1).max(256)).max(1000).default(["sim-1"]),
+  // zod 4 returns a `.default()` value as is, so an omitted `faults` would lack its inner defaults; `.prefault` parses it.
+  faults: faultSchema.prefault({}),
   rules: z.array(ruleSchema).max(1000).default([]),
 });
 export type SimOptions = z.infer<typeof simOptionsSchema>;
+/** What callers write (defaults optional), e.g. in tests and the CLI. */
+export type SimOptionsInput = z.input<typeof simOptionsSchema>;
+export type SimRule = SimOptions["rules"][number];
+export type SimFaults = SimOptions["faults"];

@@ -1,0 +1,17 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AdminAuth } from "../keys/admin-token.js";
+import type { Handler } from "../server/router.js";
+import { sendError } from "../server/respond.js";
+
+/** Admin routes check the admin token first; errors leave in OpenAI's shape like everywhere else. */
+export function adminRoute(auth: AdminAuth, fn: Handler): Handler {
+  return async (req: IncomingMessage, res: ServerResponse, params, url) => {
+    try {
+      auth.check(req.headers.authorization);
+      await fn(req, res, params, url);
+    } catch (err) {
+      req.resume();
+      sendError(res, err);
+    }
+  };
+}

@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { KeelError } from "../errors/errors.js";
+import { validateBody } from "../gateway/validate.js";
+import type { AdminAuth } from "../keys/admin-token.js";
+import { createKeyInput, type KeyService } from "../keys/key-service.js";
+import type { TraceStore } from "../observe/types.js";
+import type { TraceWriter } from "../observe/trace-writer.js";
+import type { Router } from "../server/router.js";
+import { readJsonBody } from "../server/body.js";
+import { sendJson } from "../server/respond.js";
+import { adminRoute } from "./admin-route.js";
+import { traceView } from "./trace-view.js";
+
+export interface AdminDeps {
+  auth: AdminAuth;
+  keys: KeyService;
+  traceStore: TraceStore;
+  traceWriter: TraceWriter;
+}
+
+const time = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10,13}$/)]).transform((v) => (/^\d+$/.test(v) ? (v.length === 10 ? Number(v) * 1000 : Number(v)) : Date.parse(v)));
+const traceQuery = z.strictObject({
+  since: time.optional(),
+  until: time.optional(),
+  key: z.string().max(128).optional(),
+  model: z.string().max(256).optional(),
+  status: z.enum(["ok", "error"]).optional(),
+  feature: z.string().max(128).optional(),
+  user: z.string().max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  cursor: z.string().max(512).optional(),
+});
+
+/** /api/v1/keys and /api/v1/traces. */
+export function registerAdminRoutes(router: Router, d: AdminDeps): void {
+  const r = (method: string, path: string, fn: Parameters<typeof adminRoute>[1]): void => void router.add(method, path, adminRoute(d.auth, fn));
+
+  r("GET", "/api/v1/keys", (_req, res) => sendJson(res, 200, { data: d.keys.list() }));
+  r("POST", "/api/v1/keys", async (req, res) => {
+    const input = validateBody(createKeyInput, await readJsonBody(req, 64 * 1024));
+    const { key, view } = d.keys.create(input);
+    sendJson(res, 201, { ...view, key });
+  });
+  r("GET", "/api/v1/keys/:id", (_req, res, p) => {
+    const k = d.keys.get(p.id);
+    if (!k) throw new KeelError("not_found", `No key with id "${p.id.slice(0, 64)}".`, { param: "id" });
+    sendJson(res, 200, k);
+  });
+  r("DELETE", "/api/v1/keys/:id", (_req, res, p) => sendJson(res, 200, d.keys.revoke(p.id)));
+  r("POST", "/api/v1/keys/:id/revoke", (_req, res, p) => sendJson(res, 200, d.keys.revoke(p.id)));
+
+  r("GET", "/api/v1/traces", (_req, res, _p, url) => {
+    d.traceWriter.flush();
+    const parsed = traceQuery.safeParse(Object.fromEntries(url.searchParams));
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      const param = String(i.path[0] ?? "query");
+      throw new KeelError("invalid_request", `Invalid query parameter '${param}': ${i.message}.`, { param });
+    }
+    const q = parsed.data;
+    let page;
+    try {
+      page = d.traceStore.list({ since: q.since, until: q.until, keyId: q.key, model: q.model, status: q.status, feature: q.feature, user: q.user, limit: q.limit, cursor: q.cursor });
+    } catch (err) {
+      if (err instanceof RangeError) throw new KeelError("invalid_request", "Invalid query parameter 'cursor'.", { param: "cursor" });
+      throw err;
+    }
+    sendJson(res, 200, { data: page.data.map((t) => traceView(t, false)), next_cursor: page.nextCursor });
+  });
+  r("GET", "/api/v1/traces/:id", (_req, res, p) => {
+    // A trace still in the write queue is not lost to the reader who just made the call.
+    d.traceWriter.flush();
+    const t = d.traceStore.get(p.id);
+    if (!t) throw new KeelError("not_found", `No trace with id "${p.id.slice(0, 128)}".`, { param: "id" });
+    sendJson(res, 200, traceView(t, true));
+  });
+}

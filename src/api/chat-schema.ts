@@ -1,0 +1,101 @@
+import { z } from "zod";
+
+/**
+ * Bounds and shapes for the OpenAI-compatible request bodies. Objects are loose: unknown fields
+ * pass through to providers that accept them. Limits are generous for real traffic and stop abuse.
+ */
+const MAX_MESSAGES = 10_000;
+const MAX_TEXT = 4_000_000;
+
+const textPart = z.looseObject({ type: z.literal("text"), text: z.string().max(MAX_TEXT) });
+const imagePart = z.looseObject({
+  type: z.literal("image_url"),
+  image_url: z.looseObject({ url: z.string().min(1).max(20_000_000), detail: z.enum(["auto", "low", "high"]).optional() }),
+});
+const otherPart = z.looseObject({ type: z.string().min(1).max(64) });
+const contentPart = z.union([textPart, imagePart, otherPart]);
+
+const toolCall = z.looseObject({
+  id: z.string().min(1).max(512),
+  type: z.literal("function"),
+  function: z.looseObject({ name: z.string().min(1).max(256), arguments: z.string().max(MAX_TEXT) }),
+});
+
+const message = z.looseObject({
+  role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
+  content: z.union([z.string().max(MAX_TEXT), z.array(contentPart).max(1000), z.null()]).optional(),
+  name: z.string().max(256).optional(),
+  tool_calls: z.array(toolCall).max(256).optional(),
+  tool_call_id: z.string().max(512).optional(),
+});
+
+const tool = z.looseObject({
+  type: z.literal("function"),
+  function: z.looseObject({
+    name: z.string().min(1).max(64).regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, _ and - only"),
+    description: z.string().max(100_000).optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
+});
+
+const toolChoice = z.union([
+  z.enum(["none", "auto", "required"]),
+  z.looseObject({ type: z.literal("function"), function: z.looseObject({ name: z.string().min(1).max(64) }) }),
+]);
+
+const responseFormat = z.discriminatedUnion("type", [
+  z.looseObject({ type: z.literal("text") }),
+  z.looseObject({ type: z.literal("json_object") }),
+  z.looseObject({
+    type: z.literal("json_schema"),
+    json_schema: z.looseObject({
+      name: z.string().min(1).max(64),
+      description: z.string().max(10_000).optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullable().optional(),
+    }),
+  }),
+]);
+
+const stop = z.union([z.string().max(1000), z.array(z.string().max(1000)).max(4), z.null()]);
+
+export const chatRequestSchema = z.looseObject({
+  model: z.string().min(1).max(256),
+  messages: z.array(message).min(1).max(MAX_MESSAGES),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
+  tools: z.array(tool).max(512).optional(),
+  tool_choice: toolChoice.optional(),
+  parallel_tool_calls: z.boolean().optional(),
+  response_format: responseFormat.optional(),
+  n: z.int().min(1).max(128).nullable().optional(),
+  stop: stop.optional(),
+  seed: z.int().nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  top_p: z.number().min(0).max(1).nullable().optional(),
+  max_tokens: z.int().min(1).max(10_000_000).nullable().optional(),
+  max_completion_tokens: z.int().min(1).max(10_000_000).nullable().optional(),
+  user: z.string().max(512).optional(),
+  metadata: z.record(z.string().max(64), z.string().max(512)).nullable().optional(),
+  // Keel's own: a prompt reference (resolved by the prompt registry stage).
+});
+
+const tokenArray = z.array(z.int().min(0)).min(1).max(100_000);
+export const embeddingsRequestSchema = z.looseObject({
+  model: z.string().min(1).max(256),
+  input: z.union([
+    z.string().max(MAX_TEXT),
+    z.array(z.string().max(MAX_TEXT)).min(1).max(2048),
+    tokenArray,
+    z.array(tokenArray).min(1).max(2048),
+  ]),
+  encoding_format: z.enum(["float", "base64"]).optional(),
+  dimensions: z.int().min(1).max(100_000).optional(),
+  user: z.string().max(512).optional(),
+});
+
+/** `messages[0].content` style path for error messages and OpenAI's `param`. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+}

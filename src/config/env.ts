@@ -1,0 +1,77 @@
+import { ConfigError } from "./config-error.js";
+import type { KeelConfig } from "./schema.js";
+import { openaiOptionsSchema } from "../providers/openai/options.js";
+import { anthropicOptionsSchema } from "../providers/anthropic/options.js";
+
+/** The environment variables Keel reads — here and nowhere else. */
+export interface KeelEnv {
+  readonly all: Readonly<Record<string, string | undefined>>;
+  readonly port?: number;
+  readonly host?: string;
+  readonly dataDir?: string;
+  readonly adminToken?: string;
+  readonly masterKey?: string;
+  readonly logLevel: "debug" | "info" | "warn" | "error";
+  readonly openaiApiKey?: string;
+  readonly openaiBaseUrl?: string;
+  readonly anthropicApiKey?: string;
+  readonly anthropicBaseUrl?: string;
+}
+
+const LEVELS = ["debug", "info", "warn", "error"] as const;
+
+export function readEnv(env: NodeJS.ProcessEnv): KeelEnv {
+  const get = (k: string): string | undefined => {
+    const v = env[k];
+    return v === undefined || v === "" ? undefined : v;
+  };
+  let port: number | undefined;
+  const p = get("KEEL_PORT");
+  if (p !== undefined) {
+    port = Number(p);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`KEEL_PORT: expected an integer 0–65535, got "${p}"`);
+  }
+  const level = get("KEEL_LOG_LEVEL") ?? "info";
+  if (!(LEVELS as readonly string[]).includes(level)) throw new ConfigError(`KEEL_LOG_LEVEL: expected one of ${LEVELS.join(", ")}`);
+  const adminToken = get("KEEL_ADMIN_TOKEN");
+  if (adminToken !== undefined && adminToken.length < 16) throw new ConfigError("KEEL_ADMIN_TOKEN: must be at least 16 characters");
+  return {
+    all: { ...env },
+    port,
+    host: get("KEEL_HOST"),
+    dataDir: get("KEEL_DATA_DIR"),
+    adminToken,
+    masterKey: get("KEEL_MASTER_KEY"),
+    logLevel: level as KeelEnv["logLevel"],
+    openaiApiKey: get("OPENAI_API_KEY"),
+    openaiBaseUrl: get("OPENAI_BASE_URL"),
+    anthropicApiKey: get("ANTHROPIC_API_KEY"),
+    anthropicBaseUrl: get("ANTHROPIC_BASE_URL"),
+  };
+}
+
+/**
+ * Env beats file. Provider keys in the environment add a provider (and a `name/*` model) when the
+ * file does not configure one by that name, so `OPENAI_API_KEY=… npm start` just works.
+ */
+export function applyEnv(config: KeelConfig, env: KeelEnv): KeelConfig {
+  if (env.port !== undefined) config.server.port = env.port;
+  if (env.host !== undefined) config.server.host = env.host;
+  if (env.dataDir !== undefined) config.data_dir = env.dataDir;
+  if ((env.openaiApiKey || env.openaiBaseUrl) && !config.providers.some((p) => p.name === "openai")) {
+    config.providers.push(openaiOptionsSchema.parse({ name: "openai", kind: "openai", base_url: env.openaiBaseUrl ?? "https://api.openai.com/v1", api_key: env.openaiApiKey }));
+    config.models.push({ name: "openai/*", provider: "openai", aliases: [], type: "chat" });
+  }
+  if (env.anthropicApiKey && !config.providers.some((p) => p.name === "anthropic")) {
+    config.providers.push(anthropicOptionsSchema.parse({ name: "anthropic", kind: "anthropic", base_url: env.anthropicBaseUrl ?? "https://api.anthropic.com", api_key: env.anthropicApiKey }));
+    config.models.push({ name: "anthropic/*", provider: "anthropic", aliases: [], type: "chat" });
+  }
+  return config;
+}
+
+/** What the CLI's client commands read from the environment: where Keel is and the admin token. */
+export function readCliEnv(env: NodeJS.ProcessEnv = process.env): { url: string; adminToken?: string } {
+  const port = env.KEEL_PORT || "4000";
+  const host = env.KEEL_HOST || "127.0.0.1";
+  return { url: env.KEEL_URL || `http://${host.includes(":") ? `[${host}]` : host}:${port}`, adminToken: env.KEEL_ADMIN_TOKEN || undefined };
+}

@@ -1,0 +1,79 @@
+import type { ChatCompletion, ChatRequest } from "../api/chat-types.js";
+import { captureBody } from "../observe/capture.js";
+import { costUsd } from "../observe/prices.js";
+import type { TraceRecord } from "../observe/types.js";
+import { countPromptTokens, countTextTokens, messageText } from "../tokens/count.js";
+import type { GatewayContext } from "./context.js";
+import type { GatewayDeps } from "./deps.js";
+
+/**
+ * Turns a finished call into its trace record and queues it. Runs after the response has been
+ * sent, so counting tokens or masking bodies here never delays the client.
+ */
+export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): void {
+  const cfg = deps.config.traces;
+  let tokensIn = 0;
+  let tokensOut = 0;
+  let cached = 0;
+  let cacheWrite = 0;
+  let usageSource: TraceRecord["usageSource"] = "none";
+  if (ctx.usage) {
+    tokensIn = ctx.usage.prompt_tokens ?? 0;
+    tokensOut = ctx.usage.completion_tokens ?? 0;
+    cached = ctx.usage.prompt_tokens_details?.cached_tokens ?? 0;
+    cacheWrite = ctx.usage.prompt_tokens_details?.cache_creation_tokens ?? 0;
+    usageSource = "provider";
+  } else if (ctx.endpoint === "chat" && ctx.body && ctx.httpStatus < 400) {
+    tokensIn = countPromptTokens(ctx.body as unknown as ChatRequest);
+    tokensOut = countCompletion(ctx.response as ChatCompletion | null);
+    usageSource = "counted";
+  }
+  const endedAt = Date.now();
+  const ok = ctx.httpStatus < 400 && ctx.errorCode === null;
+  const meta = ctx.body?.metadata;
+  deps.traces.record({
+    id: ctx.requestId,
+    startedAt: ctx.startedAt,
+    endedAt,
+    endpoint: ctx.endpoint,
+    keyId: ctx.principal?.keyId ?? null,
+    user: ctx.user,
+    feature: ctx.feature,
+    modelRequested: ctx.modelRequested,
+    modelServed: ctx.model ? responseModel(ctx) ?? ctx.model.upstream : null,
+    provider: ctx.model?.provider ?? null,
+    status: ok ? "ok" : "error",
+    httpStatus: ctx.httpStatus,
+    errorCode: ctx.errorCode,
+    errorMessage: ctx.errorMessage,
+    latencyMs: round(performance.now() - ctx.t0),
+    ttftMs: ctx.ttftMs === null ? null : round(ctx.ttftMs),
+    tokensIn,
+    tokensOut,
+    tokensCached: cached,
+    usageSource,
+    costUsd: costUsd(ctx.model?.price ?? null, tokensIn, tokensOut, cached, cacheWrite),
+    stream: ctx.stream,
+    traceId: ctx.trace.traceId,
+    parentSpanId: ctx.trace.parentSpanId,
+    metadata: meta && typeof meta === "object" ? (meta as Record<string, string>) : {},
+    requestBody: captureBody(ctx.body, cfg.capture, cfg.max_body_chars),
+    responseBody: captureBody(ctx.response, cfg.capture, cfg.max_body_chars),
+  });
+}
+
+function responseModel(ctx: GatewayContext): string | undefined {
+  const m = (ctx.response as { model?: unknown } | null)?.model;
+  return typeof m === "string" ? m : undefined;
+}
+
+function countCompletion(c: ChatCompletion | null): number {
+  if (!c?.choices) return 0;
+  let n = 0;
+  for (const ch of c.choices) n += countTextTokens(messageText(ch.message));
+  return n;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { KeelError } from "../errors/errors.js";
+import { generateToken, hashToken, tokenHint } from "../secrets/fingerprint.js";
+import { parseExpiry } from "./duration.js";
+import type { KeyStore, Principal, VirtualKeyRecord, VirtualKeyView } from "./types.js";
+
+export const KEY_PREFIX = "sk-keel-";
+
+const label = z.string().min(1).max(128).regex(/^[\w.@:/ -]+$/, "letters, digits, spaces and . _ - @ : / only");
+
+export const createKeyInput = z.strictObject({
+  name: label,
+  models: z.array(z.string().min(1).max(256)).min(1).max(256).optional(),
+  expires: z.string().min(1).max(64).optional(),
+  user: label.optional(),
+  team: label.optional(),
+  metadata: z.record(z.string().max(64), z.string().max(256)).refine((m) => Object.keys(m).length <= 32, "at most 32 entries").optional(),
+});
+export type CreateKeyInput = z.infer<typeof createKeyInput>;
+
+interface Entry {
+  rec: VirtualKeyRecord;
+  principal: Principal;
+}
+
+/**
+ * Virtual keys. Every key lives in memory, indexed by hash, so authenticating a request is one
+ * SHA-256 and one map lookup: the hot path never waits on storage. Writes go through here, so the
+ * index and the store never disagree within one process.
+ */
+export class KeyService {
+  private readonly byHash = new Map<string, Entry>();
+  private readonly byId = new Map<string, Entry>();
+
+  constructor(private readonly store: KeyStore, private readonly now: () => number = Date.now) {
+    for (const rec of store.all()) this.index(rec);
+  }
+
+  /** Creates a key and returns its secret — the only time it exists outside the caller's hands. */
+  create(input: CreateKeyInput): { key: string; view: VirtualKeyView } {
+    const now = this.now();
+    let expiresAt: number | null = null;
+    if (input.expires) {
+      try {
+        expiresAt = parseExpiry(input.expires, now);
+      } catch (err) {
+        throw new KeelError("invalid_request", (err as Error).message, { param: "expires" });
+      }
+    }
+    const key = generateToken(KEY_PREFIX);
+    const rec: VirtualKeyRecord = {
+      id: `key_${randomBytes(9).toString("base64url")}`,
+      name: input.name,
+      hash: hashToken(key),
+      hint: tokenHint(key),
+      models: input.models ?? null,
+      user: input.user ?? null,
+      team: input.team ?? null,
+      createdAt: now,
+      expiresAt,
+      revokedAt: null,
+      metadata: input.metadata ?? {},
+    };
+    this.store.insert(rec);
+    this.index(rec);
+    return { key, view: this.view(rec) };
+  }
+
+  list(): VirtualKeyView[] {
+    return [...this.byId.values()].map((e) => this.view(e.rec));
+  }
+
+  get(id: string): VirtualKeyView | undefined {
+    const e = this.byId.get(id);
+    return e ? this.view(e.rec) : undefined;
+  }
+
+  revoke(id: string): VirtualKeyView {
+    const e = this.byId.get(id);
+    if (!e) throw new KeelError("not_found", `no key with id "${id}"`, { param: "id" });
+    if (e.rec.revokedAt === null) {
+      const at = this.now();
+      this.store.setRevoked(id, at);
+      e.rec.revokedAt = at;
+    }
+    return this.view(e.rec);
+  }
+
+  /** Resolves `Authorization: Bearer …` to a principal, or throws the precise 401. */
+  authenticate(authorization: string | undefined): Principal {
+    if (!authorization) throw new KeelError("missing_api_key", "Missing API key: send it as 'Authorization: Bearer <key>'.");
+    const token = authorization.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
+    if (!token) throw new KeelError("missing_api_key", "Missing API key: the Authorization header must be 'Bearer <key>'.");
+    const e = token.length <= 256 ? this.byHash.get(hashToken(token)) : undefined;
+    // The message never echoes the token, not even in part.
+    if (!e) throw new KeelError("invalid_api_key", "Invalid API key.");
+    if (e.rec.revokedAt !== null) throw new KeelError("revoked_api_key", `API key ${e.rec.id} has been revoked.`);
+    if (e.rec.expiresAt !== null && e.rec.expiresAt <= this.now()) {
+      throw new KeelError("expired_api_key", `API key ${e.rec.id} expired at ${new Date(e.rec.expiresAt).toISOString()}.`);
+    }
+    return e.principal;
+  }
+
+  private index(rec: VirtualKeyRecord): void {
+    const entry: Entry = {
+      rec,
+      principal: Object.freeze({
+        keyId: rec.id, keyName: rec.name, user: rec.user, team: rec.team,
+        models: rec.models ? new Set(rec.models) : null,
+      }),
+    };
+    this.byHash.set(rec.hash, entry);
+    this.byId.set(rec.id, entry);
+  }
+
+  private view(r: VirtualKeyRecord): VirtualKeyView {
+    const now = this.now();
+    return {
+      id: r.id, name: r.name, hint: `${KEY_PREFIX}…${r.hint}`, models: r.models, user: r.user, team: r.team,
+      created_at: new Date(r.createdAt).toISOString(),
+      expires_at: r.expiresAt === null ? null : new Date(r.expiresAt).toISOString(),
+      revoked_at: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString(),
+      status: r.revokedAt !== null ? "revoked" : r.expiresAt !== null && r.expiresAt <= now ? "expired" : "active",
+      metadata: r.metadata,
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import type { SqliteDb } from "../store/sqlite.js";
+import type { KeyStore, VirtualKeyRecord } from "./types.js";
+
+interface Row {
+  id: string; name: string; hash: string; hint: string; models: string | null; user_id: string | null; team: string | null;
+  created_at: number; expires_at: number | null; revoked_at: number | null; metadata: string;
+}
+
+export class SqliteKeyStore implements KeyStore {
+  private readonly insertStmt;
+  private readonly allStmt;
+  private readonly getStmt;
+  private readonly revokeStmt;
+
+  constructor(db: SqliteDb) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO virtual_keys (id, name, hash, hint, models, user_id, team, created_at, expires_at, revoked_at, metadata)
+       VALUES (@id, @name, @hash, @hint, @models, @user_id, @team, @created_at, @expires_at, @revoked_at, @metadata)`,
+    );
+    this.allStmt = db.prepare("SELECT * FROM virtual_keys ORDER BY created_at, id");
+    this.getStmt = db.prepare("SELECT * FROM virtual_keys WHERE id = ?");
+    this.revokeStmt = db.prepare("UPDATE virtual_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+  }
+
+  insert(r: VirtualKeyRecord): void {
+    this.insertStmt.run({
+      id: r.id, name: r.name, hash: r.hash, hint: r.hint, models: r.models ? JSON.stringify(r.models) : null,
+      user_id: r.user, team: r.team, created_at: r.createdAt, expires_at: r.expiresAt, revoked_at: r.revokedAt,
+      metadata: JSON.stringify(r.metadata),
+    });
+  }
+
+  all(): VirtualKeyRecord[] {
+    return (this.allStmt.all() as Row[]).map(fromRow);
+  }
+
+  get(id: string): VirtualKeyRecord | undefined {
+    const row = this.getStmt.get(id) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  setRevoked(id: string, at: number): boolean {
+    return this.revokeStmt.run(at, id).changes === 1;
+  }
+}
+
+function fromRow(r: Row): VirtualKeyRecord {
+  return {
+    id: r.id, name: r.name, hash: r.hash, hint: r.hint, models: r.models ? (JSON.parse(r.models) as string[]) : null,
+    user: r.user_id, team: r.team, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at,
+    metadata: JSON.parse(r.metadata) as Record<string, string>,
+  };
+}

@@ -1,0 +1,47 @@
+/** A virtual key as stored: only its hash and a four-character hint survive creation. */
+export interface VirtualKeyRecord {
+  id: string;
+  name: string;
+  hash: string;
+  hint: string;
+  /** Models (public names or aliases) the key may call; null means all. */
+  models: string[] | null;
+  user: string | null;
+  team: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  metadata: Record<string, string>;
+}
+
+/** What the API returns about a key: never the hash. */
+export interface VirtualKeyView {
+  id: string;
+  name: string;
+  hint: string;
+  models: string[] | null;
+  user: string | null;
+  team: string | null;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  status: "active" | "revoked" | "expired";
+  metadata: Record<string, string>;
+}
+
+/** The caller behind a request, resolved from its key once, at admission. */
+export interface Principal {
+  readonly keyId: string;
+  readonly keyName: string;
+  readonly user: string | null;
+  readonly team: string | null;
+  /** null = every model. */
+  readonly models: ReadonlySet<string> | null;
+}
+
+export interface KeyStore {
+  insert(rec: VirtualKeyRecord): void;
+  all(): VirtualKeyRecord[];
+  get(id: string): VirtualKeyRecord | undefined;
+  setRevoked(id: string, at: number): boolean;
+}

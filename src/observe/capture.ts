@@ -1,0 +1,15 @@
+import { maskSecretsDeep } from "../secrets/redact.js";
+
+export type CapturePolicy = "full" | "redacted" | "none";
+
+/**
+ * Serialises a request or response body for the trace store under the capture policy.
+ * `redacted` (the default) masks secrets before anything is stored; bodies longer than
+ * `maxChars` are cut and marked, so one huge prompt cannot bloat the store.
+ */
+export function captureBody(value: unknown, policy: CapturePolicy, maxChars: number): string | null {
+  if (policy === "none" || value === undefined || value === null) return null;
+  const text = JSON.stringify(policy === "redacted" ? maskSecretsDeep(value) : value);
+  if (text.length <= maxChars) return text;
+  return `${text.slice(0, maxChars)}…[truncated ${text.length - maxChars} chars]`;
+}

@@ -1,0 +1,98 @@
+import type { SqliteDb } from "../store/sqlite.js";
+import type { TraceFilter, TracePage, TraceRecord, TraceStore } from "./types.js";
+
+const COLUMNS = [
+  "id", "started_at", "ended_at", "endpoint", "key_id", "user_id", "feature", "model_requested", "model_served", "provider",
+  "status", "http_status", "error_code", "error_message", "latency_ms", "ttft_ms", "tokens_in", "tokens_out", "tokens_cached",
+  "usage_source", "cost_usd", "stream", "trace_id", "parent_span_id", "metadata", "request_body", "response_body",
+] as const;
+
+type Row = Record<(typeof COLUMNS)[number], unknown>;
+
+export class SqliteTraceStore implements TraceStore {
+  private readonly insertMany;
+  private readonly getStmt;
+  private readonly deleteStmt;
+
+  constructor(private readonly db: SqliteDb) {
+    const insert = db.prepare(`INSERT OR IGNORE INTO traces (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
+    this.insertMany = db.transaction((records: readonly TraceRecord[]) => {
+      for (const r of records) insert.run(toRow(r));
+    });
+    this.getStmt = db.prepare("SELECT * FROM traces WHERE id = ?");
+    this.deleteStmt = db.prepare("DELETE FROM traces WHERE started_at < ?");
+  }
+
+  insertBatch(records: readonly TraceRecord[]): void {
+    if (records.length > 0) this.insertMany(records);
+  }
+
+  list(f: TraceFilter): TracePage {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.since !== undefined) { where.push("started_at >= ?"); args.push(f.since); }
+    if (f.until !== undefined) { where.push("started_at < ?"); args.push(f.until); }
+    if (f.keyId) { where.push("key_id = ?"); args.push(f.keyId); }
+    if (f.model) { where.push("(model_requested = ? OR model_served = ?)"); args.push(f.model, f.model); }
+    if (f.status) { where.push("status = ?"); args.push(f.status); }
+    if (f.feature) { where.push("feature = ?"); args.push(f.feature); }
+    if (f.user) { where.push("user_id = ?"); args.push(f.user); }
+    if (f.cursor) {
+      const c = decodeCursor(f.cursor);
+      where.push("(started_at < ? OR (started_at = ? AND id < ?))");
+      args.push(c.t, c.t, c.id);
+    }
+    const sql = `SELECT * FROM traces ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY started_at DESC, id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, f.limit + 1) as Row[];
+    const more = rows.length > f.limit;
+    const data = rows.slice(0, f.limit).map(fromRow);
+    const last = data.at(-1);
+    return { data, nextCursor: more && last ? encodeCursor(last.startedAt, last.id) : null };
+  }
+
+  get(id: string): TraceRecord | undefined {
+    const row = this.getStmt.get(id) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  deleteBefore(ts: number): number {
+    return this.deleteStmt.run(ts).changes;
+  }
+}
+
+function encodeCursor(t: number, id: string): string {
+  return Buffer.from(JSON.stringify([t, id])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { t: number; id: string } {
+  try {
+    const [t, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as [unknown, unknown];
+    if (typeof t === "number" && typeof id === "string") return { t, id };
+  } catch {
+    // fall through
+  }
+  throw new RangeError("invalid cursor");
+}
+
+function toRow(r: TraceRecord): unknown[] {
+  return [
+    r.id, r.startedAt, r.endedAt, r.endpoint, r.keyId, r.user, r.feature, r.modelRequested, r.modelServed, r.provider,
+    r.status, r.httpStatus, r.errorCode, r.errorMessage, r.latencyMs, r.ttftMs, r.tokensIn, r.tokensOut, r.tokensCached,
+    r.usageSource, r.costUsd, r.stream ? 1 : 0, r.traceId, r.parentSpanId, JSON.stringify(r.metadata), r.requestBody, r.responseBody,
+  ];
+}
+
+function fromRow(r: Row): TraceRecord {
+  return {
+    id: r.id as string, startedAt: r.started_at as number, endedAt: r.ended_at as number,
+    endpoint: r.endpoint as TraceRecord["endpoint"], keyId: r.key_id as string | null, user: r.user_id as string | null,
+    feature: r.feature as string | null, modelRequested: r.model_requested as string, modelServed: r.model_served as string | null,
+    provider: r.provider as string | null, status: r.status as TraceRecord["status"], httpStatus: r.http_status as number,
+    errorCode: r.error_code as string | null, errorMessage: r.error_message as string | null, latencyMs: r.latency_ms as number,
+    ttftMs: r.ttft_ms as number | null, tokensIn: r.tokens_in as number, tokensOut: r.tokens_out as number,
+    tokensCached: r.tokens_cached as number, usageSource: r.usage_source as TraceRecord["usageSource"], costUsd: r.cost_usd as number,
+    stream: r.stream === 1, traceId: r.trace_id as string | null, parentSpanId: r.parent_span_id as string | null,
+    metadata: JSON.parse(r.metadata as string) as Record<string, string>,
+    requestBody: r.request_body as string | null, responseBody: r.response_body as string | null,
+  };
+}

@@ -1,0 +1,59 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { openMemorySqlite } from "../store/sqlite.js";
+import { SqliteTraceStore } from "./sqlite-trace-store.js";
+import { TraceWriter } from "./trace-writer.js";
+import type { TraceRecord } from "./types.js";
+
+export function sampleTrace(i: number, over: Partial<TraceRecord> = {}): TraceRecord {
+  return {
+    id: `req_${String(i).padStart(6, "0")}`, startedAt: 1_700_000_000_000 + i, endedAt: 1_700_000_000_010 + i, endpoint: "chat",
+    keyId: i % 2 ? "key_a" : "key_b", user: null, feature: i % 3 === 0 ? "search" : null, modelRequested: "sim", modelServed: "sim",
+    provider: "sim", status: i % 5 === 0 ? "error" : "ok", httpStatus: i % 5 === 0 ? 502 : 200, errorCode: null, errorMessage: null,
+    latencyMs: 1.5, ttftMs: 1, tokensIn: 10, tokensOut: 5, tokensCached: 0, usageSource: "provider", costUsd: 0.00002, stream: false,
+    traceId: null, parentSpanId: null, metadata: {}, requestBody: null, responseBody: null, ...over,
+  };
+}
+
+test("records are batched off the call path and flushed by size, timer and close", async () => {
+  const store = new SqliteTraceStore(openMemorySqlite());
+  const w = new TraceWriter(store, { batchSize: 10, flushIntervalMs: 20, maxQueue: 1000 });
+  for (let i = 0; i < 25; i++) w.record(sampleTrace(i));
+  assert.equal(store.list({ limit: 100 }).data.length, 0, "record() does not write synchronously");
+  await new Promise((r) => setImmediate(r));
+  assert.ok(store.list({ limit: 100 }).data.length >= 20, "a full batch flushes on the next tick");
+  await new Promise((r) => setTimeout(r, 40));
+  assert.equal(store.list({ limit: 100 }).data.length, 25, "the timer flushes the remainder");
+  w.record(sampleTrace(99));
+  w.close();
+  assert.equal(store.list({ limit: 100 }).data.length, 26);
+  w.record(sampleTrace(100));
+  assert.equal(w.dropped, 1, "records after close are dropped and counted");
+});
+
+test("a full queue drops and counts instead of growing", () => {
+  const store = new SqliteTraceStore(openMemorySqlite());
+  const w = new TraceWriter(store, { batchSize: 1000, flushIntervalMs: 10_000, maxQueue: 100 });
+  for (let i = 0; i < 150; i++) w.record(sampleTrace(i));
+  assert.equal(w.pending, 100);
+  assert.equal(w.dropped, 50);
+  w.close();
+});
+
+test("list filters and paginates newest first with a cursor", () => {
+  const store = new SqliteTraceStore(openMemorySqlite());
+  store.insertBatch(Array.from({ length: 30 }, (_, i) => sampleTrace(i)));
+  const p1 = store.list({ limit: 10 });
+  assert.equal(p1.data[0].id, "req_000029");
+  const p2 = store.list({ limit: 10, cursor: p1.nextCursor! });
+  assert.equal(p2.data[0].id, "req_000019");
+  const p3 = store.list({ limit: 10, cursor: p2.nextCursor! });
+  assert.equal(p3.nextCursor, null);
+  assert.equal(new Set([...p1.data, ...p2.data, ...p3.data].map((t) => t.id)).size, 30);
+  assert.ok(store.list({ limit: 100, status: "error" }).data.every((t) => t.status === "error"));
+  assert.equal(store.list({ limit: 100, keyId: "key_a" }).data.length, 15);
+  assert.equal(store.list({ limit: 100, feature: "search" }).data.length, 10);
+  assert.equal(store.list({ limit: 100, since: 1_700_000_000_020 }).data.length, 10);
+  assert.throws(() => store.list({ limit: 10, cursor: "garbage" }), RangeError);
+  assert.equal(store.deleteBefore(1_700_000_000_010), 10);
+});

@@ -1,0 +1,278 @@
+/**
+ * Upstream HTTP for every HTTP provider adapter: one keep-alive undici `Pool` per provider origin
+ * (undici's `request` on a warm pool measured 2–4× faster than `fetch` here), JSON in, JSON or a
+ * stream of body chunks out, and every failure turned into a KeelError once, in this file.
+ *
+ * Secrets: callers pass their API key in `secrets`. It only ever travels in request headers, and
+ * headers never reach an error, a message or a log; upstream error bodies that echo the key are
+ * scrubbed before they are kept.
+ */
+import { Pool } from "undici";
+import type { Dispatcher } from "undici";
+import { KeelError, upstreamCodeFor } from "../errors/errors.js";
+
+export interface TransportOptions {
+  /** Provider name, as errors report it. */
+  provider: string;
+  /** Origin plus an optional path prefix (`https://api.openai.com/v1`); the prefix leads every request path. */
+  baseUrl: string;
+  connections: number;
+  /** Bounds the wait for response headers and any silence between body chunks. */
+  timeoutMs: number;
+  /** Values that must never appear in an error (the API key). */
+  secrets?: readonly string[];
+}
+
+export type ResponseHeaders = Dispatcher.ResponseData["headers"];
+
+export interface UpstreamRequest {
+  method: "GET" | "POST";
+  /** Appended to the base URL's path; may carry a query string. */
+  path: string;
+  /** Flat `[name, value, …]` list: undici takes it as is, without walking an object's keys. */
+  headers: readonly string[];
+  body?: string;
+  signal?: AbortSignal;
+  /** Overrides TransportOptions.timeoutMs for this call. */
+  timeoutMs?: number;
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: ResponseHeaders;
+  body: unknown;
+}
+
+export interface StreamResponse {
+  status: number;
+  headers: ResponseHeaders;
+  /**
+   * Body chunks. Iterate it to the end or stop with `return()` (a `for await` does either): an
+   * unread body holds its pooled connection until the body timeout.
+   */
+  body: AsyncIterable<Uint8Array>;
+}
+
+/** Error bodies are read up to this size; beyond it only the truncated text is kept. */
+const ERROR_BODY_READ_BYTES = 16 * 1024;
+const ERROR_BODY_KEEP_CHARS = 4096;
+/** A successful non-streaming body larger than this is an upstream fault, not a reason to exhaust memory. */
+const MAX_JSON_BODY_BYTES = 256 * 1024 * 1024;
+const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+export class HttpTransport {
+  readonly provider: string;
+  private readonly pool: Pool;
+  private readonly prefix: string;
+  private readonly secrets: readonly string[];
+
+  constructor(opts: TransportOptions) {
+    const url = new URL(opts.baseUrl);
+    this.provider = opts.provider;
+    this.prefix = url.pathname.replace(/\/+$/, "");
+    // Short keys are not scrubbed: replacing a 3-character "secret" would mangle ordinary text.
+    this.secrets = (opts.secrets ?? []).filter((s) => s.length >= 8);
+    this.pool = new Pool(url.origin, {
+      connections: opts.connections,
+      // keepAliveTimeout stays at undici's conservative default (4 s, shortened further by a
+      // server's `Keep-Alive: timeout=` hint): a POST on a socket the server already closed is
+      // not retried, so outliving the server's idle timeout costs failed calls.
+      connect: { timeout: Math.min(opts.timeoutMs, 10_000) },
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    });
+  }
+
+  /** Sends a request and parses the whole 2xx body as JSON. */
+  async json(req: UpstreamRequest): Promise<JsonResponse> {
+    const res = await this.dispatch(req);
+    let text: string | undefined;
+    try {
+      text = await readText(res.body, MAX_JSON_BODY_BYTES, false);
+    } catch (err) {
+      throw this.failure(err, req.signal, false);
+    }
+    if (text === undefined) {
+      throw new KeelError("upstream_error", `${this.provider} returned a body over ${MAX_JSON_BODY_BYTES} bytes`, {
+        upstream: { provider: this.provider, status: res.statusCode },
+      });
+    }
+    try {
+      return { status: res.statusCode, headers: res.headers, body: JSON.parse(text) };
+    } catch {
+      throw new KeelError("upstream_error", `${this.provider} returned a body that is not JSON`, {
+        upstream: { provider: this.provider, status: res.statusCode, body: this.keepText(text) },
+      });
+    }
+  }
+
+  /** Sends a request and hands back the 2xx body as it arrives. Errors while reading it are KeelErrors too. */
+  async stream(req: UpstreamRequest): Promise<StreamResponse> {
+    const res = await this.dispatch(req);
+    return { status: res.statusCode, headers: res.headers, body: this.chunks(res.body, req.signal) };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+
+  private async dispatch(req: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.pool.request({
+        method: req.method,
+        path: this.prefix + req.path,
+        headers: req.headers as string[],
+        body: req.body,
+        signal: req.signal,
+        // undefined leaves the pool's defaults; undici's timers are coarse and shared, so a
+        // per-request timeout costs no setTimeout of ours
+        headersTimeout: req.timeoutMs,
+        bodyTimeout: req.timeoutMs,
+      });
+    } catch (err) {
+      throw this.failure(err, req.signal, false);
+    }
+    if (res.statusCode < 200 || res.statusCode > 299) throw await this.statusError(res);
+    return res;
+  }
+
+  private async *chunks(body: Dispatcher.ResponseData["body"], signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of body) yield chunk as Uint8Array;
+    } catch (err) {
+      throw this.failure(err, signal, true);
+    }
+  }
+
+  /** Network-level failure → KeelError; an abort surfaces the signal's reason (see abortError). */
+  private failure(err: unknown, signal: AbortSignal | undefined, midStream: boolean): unknown {
+    if (signal?.aborted) return abortError(signal.reason, this.provider);
+    if (err instanceof KeelError) return err;
+    const code = (err as { code?: unknown } | null)?.code;
+    const codeText = typeof code === "string" ? code : err instanceof Error ? err.name : "unknown error";
+    const upstream = { provider: this.provider };
+    if (typeof code === "string" && TIMEOUT_CODES.has(code)) {
+      return new KeelError("upstream_timeout", `${this.provider} timed out (${codeText})`, { upstream, cause: err });
+    }
+    if (midStream) {
+      return new KeelError("upstream_stream_error", `${this.provider} stream broke off (${codeText})`, { upstream, cause: err });
+    }
+    return new KeelError("upstream_unavailable", `${this.provider} is unreachable (${codeText})`, { upstream, cause: err });
+  }
+
+  private async statusError(res: Dispatcher.ResponseData): Promise<KeelError> {
+    const status = res.statusCode;
+    let text = "";
+    try {
+      text = (await readText(res.body, ERROR_BODY_READ_BYTES, true)) ?? "";
+    } catch {
+      // the status alone is the error; a body we could not read adds nothing
+    }
+    text = this.scrub(text);
+    let body: unknown;
+    if (text !== "") {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = this.keepText(text);
+      }
+    }
+    const detail = upstreamMessage(body);
+    const message = `${this.provider} returned HTTP ${status}${detail ? `: ${detail.slice(0, 1000)}` : ""}`;
+    return new KeelError(upstreamCodeFor(status), message, {
+      upstream: { provider: this.provider, status, body },
+      retryAfter: retryAfterSeconds(res.headers),
+    });
+  }
+
+  private keepText(text: string): string {
+    const clean = this.scrub(text);
+    return clean.length > ERROR_BODY_KEEP_CHARS ? `${clean.slice(0, ERROR_BODY_KEEP_CHARS)}…` : clean;
+  }
+
+  private scrub(text: string): string {
+    for (const secret of this.secrets) if (text.includes(secret)) text = text.replaceAll(secret, "[redacted]");
+    return text;
+  }
+}
+
+/**
+ * What an aborted call throws. The gateway owns the signal and so knows why it fired: a KeelError
+ * reason (deadline, shutdown) passes through, `AbortSignal.timeout()`'s TimeoutError becomes
+ * upstream_timeout, anything else (client gone) is rethrown as the signal's reason, as fetch does.
+ */
+export function abortError(reason: unknown, provider: string): unknown {
+  if (reason instanceof KeelError) return reason;
+  if (reason instanceof Error && reason.name === "TimeoutError") {
+    return new KeelError("upstream_timeout", `${provider} call exceeded its deadline`, { upstream: { provider } });
+  }
+  return reason ?? new DOMException("This operation was aborted", "AbortError");
+}
+
+/** Flattens headers once, lower-casing names so later entries override earlier ones predictably. */
+export function headerList(...sources: Readonly<Record<string, string>>[]): string[] {
+  const merged: Record<string, string> = {};
+  for (const src of sources) for (const [k, v] of Object.entries(src)) merged[k.toLowerCase()] = v;
+  return Object.entries(merged).flat();
+}
+
+/** One call's headers: the provider's fixed list (built once) plus the per-call tracing headers. */
+export function callHeaders(fixed: readonly string[], requestId: string, traceparent: string | undefined): string[] {
+  if (traceparent) return [...fixed, "x-request-id", requestId, "traceparent", traceparent];
+  return requestId ? [...fixed, "x-request-id", requestId] : (fixed as string[]);
+}
+
+/** Seconds to wait, from `retry-after-ms` (OpenAI) or `retry-after` (delta-seconds or HTTP-date). */
+export function retryAfterSeconds(headers: ResponseHeaders): number | undefined {
+  const ms = Number(first(headers["retry-after-ms"]) ?? NaN);
+  if (Number.isFinite(ms) && ms >= 0) return ms / 1000;
+  const value = first(headers["retry-after"]);
+  if (value === undefined || value === "") return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - Date.now()) / 1000);
+}
+
+/** The human part of the error shapes providers use: OpenAI/Anthropic `{error:{type,message}}`, `{error:"…"}`, `{message}`, FastAPI `{detail}`. */
+export function upstreamMessage(body: unknown): string | undefined {
+  if (typeof body === "string") return body || undefined;
+  if (body === null || typeof body !== "object") return undefined;
+  const b = body as Record<string, unknown>;
+  const e = b.error;
+  if (typeof e === "string") return e;
+  if (e !== null && typeof e === "object") {
+    const { type, message } = e as Record<string, unknown>;
+    if (typeof message === "string") return typeof type === "string" ? `${type}: ${message}` : message;
+  }
+  if (typeof b.message === "string") return b.message;
+  if (typeof b.detail === "string") return b.detail;
+  return undefined;
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Reads a body as UTF-8 up to `limit` bytes; past it either truncates (error bodies) or gives up with undefined. */
+async function readText(body: Dispatcher.ResponseData["body"], limit: number, truncate: boolean): Promise<string | undefined> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    if (size + buf.length > limit) {
+      if (!truncate) {
+        body.destroy();
+        return undefined;
+      }
+      parts.push(buf.subarray(0, limit - size));
+      size = limit;
+      body.destroy();
+      break;
+    }
+    parts.push(buf);
+    size += buf.length;
+  }
+  return parts.length === 1 ? parts[0].toString("utf8") : Buffer.concat(parts, size).toString("utf8");
+}

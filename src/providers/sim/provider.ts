@@ -1,0 +1,35 @@
+import type { ChatChunk, ChatCompletion, ChatRequest } from "../../api/chat-types.js";
+import type { CallContext, Provider } from "../types.js";
+import { completeChat } from "./completion.js";
+import { SimEngine } from "./engine.js";
+import type { SimOptions } from "./options.js";
+import type { PrefixCache } from "./prefix-cache.js";
+import { streamCompletion } from "./stream.js";
+
+/** The simulator as a Provider; its prefix cache is exposed for tests and routing simulations. */
+export interface SimProvider extends Provider {
+  readonly kind: "sim";
+  readonly prefixCache: PrefixCache;
+}
+
+/**
+ * Keel's built-in upstream (docs/simulator.md): deterministic answers, real token timing, a
+ * prefix-cache model and fault injection, with no network and no model.
+ */
+export function createSimProvider(opts: SimOptions): SimProvider {
+  const engine = new SimEngine(opts);
+  return {
+    name: opts.name,
+    kind: "sim",
+    prefixCache: engine.prefixCache,
+    async chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
+      return completeChat(engine, engine.plan(req, ctx.headers, false), ctx.signal);
+    },
+    chatStream(req: ChatRequest, ctx: CallContext): AsyncIterable<ChatChunk> {
+      return streamCompletion(engine, () => engine.plan(req, ctx.headers, true), ctx.signal);
+    },
+    async close(): Promise<void> {
+      engine.reset();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { AnswerPlan, CallPlan } from "./engine.js";
+
+/**
+ * Real time for simulated calls: timers that die with the caller's signal, and the wait shared by
+ * chat() and streams up to the first token. A zero delay never reaches setTimeout, so a sim
+ * configured with no latency answers in microtasks.
+ */
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** The simulated upstream that never answers: settles only by rejecting when the caller gives up. */
+export function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+}
+
+/** Waits out latency and time to first token, or plays the call's failure: throw, or hang. */
+export async function untilFirstToken(plan: CallPlan, signal: AbortSignal): Promise<AnswerPlan> {
+  signal.throwIfAborted();
+  if (plan.kind !== "answer") {
+    if (plan.delayMs > 0) await sleep(plan.delayMs, signal);
+    if (plan.kind === "fail") throw plan.error;
+    return untilAborted(signal);
+  }
+  const wait = plan.delayMs + plan.ttftMs;
+  if (wait > 0) await sleep(wait, signal);
+  return plan;
+}

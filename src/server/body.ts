@@ -1,0 +1,52 @@
+import type { IncomingMessage } from "node:http";
+import { KeelError } from "../errors/errors.js";
+
+/**
+ * Reads a JSON body with a hard byte bound: a declared Content-Length over the bound is refused
+ * before reading; an undeclared body is cut off the moment it crosses it.
+ */
+export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const ct = req.headers["content-type"];
+  if (ct !== undefined && !/^application\/(?:[\w.+-]*\+)?json\b/i.test(ct)) {
+    return Promise.reject(new KeelError("unsupported_media_type", `Content-Type must be application/json, got "${ct.slice(0, 100)}".`));
+  }
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && Number(declared) > maxBytes) {
+    req.resume();
+    return Promise.reject(tooLarge(maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on("data", (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > maxBytes) {
+        failed = true;
+        chunks.length = 0;
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => {
+      if (failed) return;
+      if (size === 0) return reject(new KeelError("invalid_json", "Request body is empty; expected a JSON object."));
+      const text = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks, size).toString("utf8");
+      try {
+        resolve(JSON.parse(text));
+      } catch (err) {
+        reject(new KeelError("invalid_json", `Request body is not valid JSON: ${(err as Error).message}`));
+      }
+    });
+    req.on("error", (err) => {
+      if (!failed) reject(err);
+      failed = true;
+    });
+  });
+}
+
+function tooLarge(maxBytes: number): KeelError {
+  return new KeelError("body_too_large", `Request body exceeds the ${maxBytes}-byte limit (server.max_body_bytes).`);
+}

@@ -1,0 +1,20 @@
+import type { ServerResponse } from "node:http";
+import { toOpenAIError } from "../errors/openai-shape.js";
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+  const text = JSON.stringify(body);
+  if (headers) for (const k in headers) res.setHeader(k, headers[k]);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Every error response goes through here, in OpenAI's error shape. Returns the status sent. */
+export function sendError(res: ServerResponse, err: unknown): number {
+  const { status, body, headers } = toOpenAIError(err);
+  if (res.headersSent) {
+    res.destroy();
+    return status;
+  }
+  sendJson(res, status, body, headers);
+  return status;
+}
