@@ -127,7 +127,7 @@ describe("errors reach the SDK as its own exception classes", () => {
   test("400: invalid JSON", async () => {
     const res = await fetch(`${keel.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json" }, body: "{nope" });
     assert.equal(res.status, 400);
-    assert.equal((await res.json()).error.code, "invalid_json");
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, "invalid_json");
   });
 
   test("401: missing, invalid and revoked keys", async () => {

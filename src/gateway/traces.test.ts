@@ -30,7 +30,7 @@ describe("default capture policy (redacted)", () => {
     });
     assert.equal(res.status, 200);
     const id = res.headers.get("x-request-id")!;
-    const body = await res.json();
+    const body = (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
     const { status, json: t } = await keel.admin("GET", `/api/v1/traces/${id}`);
     assert.equal(status, 200);
     assert.equal(t.status, "ok");

@@ -48,7 +48,8 @@ export class ProviderRegistry {
       const old = this.byName.get(c.name);
       this.byName.set(c.name, createProvider(c, this.credentials));
       rebuilt.push(c.name);
-      setTimeout(() => void old?.close?.(), 60_000).unref();
+      // Close the old pool only after any stream it serves must have ended (request deadlines are ≤ 1 h).
+      setTimeout(() => void old?.close?.(), 3_600_000).unref();
     }
     return rebuilt;
   }

@@ -50,8 +50,9 @@ export function answerChoice(req: ChatRequest, promptHash: number, seedHash: num
     answer = toolAnswer(src.tool.function.name, params ? JSON.stringify(jsonFromSchema(params, rng)) : "{}", rng);
   } else {
     const rf = req.response_format;
-    if (rf?.type === "json_schema") answer = fixedContent(JSON.stringify(jsonFromSchema(rf.json_schema?.schema ?? {}, rng)), src.maxTokens);
-    else if (rf?.type === "json_object") answer = fixedContent(JSON.stringify(genericJsonObject(rng)), src.maxTokens);
+    const schema = rf?.type === "json_schema" ? rf.json_schema?.schema : undefined;
+    if (schema) answer = fixedContent(JSON.stringify(jsonFromSchema(schema, rng)), src.maxTokens);
+    else if (rf?.type === "json_object" || rf?.type === "json_schema") answer = fixedContent(JSON.stringify(genericJsonObject(rng)), src.maxTokens);
     else answer = prose(rng, src.maxTokens, sizes);
   }
   return src.stops.length > 0 ? applyStop(answer, src.stops) : answer;

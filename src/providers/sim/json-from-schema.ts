@@ -240,10 +240,20 @@ function genNumber(s: Schema, rng: Rng, integer: boolean): number {
   if (step > 0) {
     const kLo = loOpen ? Math.floor(a / step) + 1 : Math.ceil(a / step);
     const kHi = hiOpen ? Math.ceil(b / step) - 1 : Math.floor(b / step);
-    const k = kHi >= kLo ? rng.range(kLo, kHi) : kLo;
-    // round away the float error of step * k (0.1 * 3) so the value divides by multipleOf
+    if (kHi < kLo) return step * kLo;
     const decimals = (String(step).split(".")[1] ?? "").length;
-    return decimals === 0 ? step * k : Number((step * k).toFixed(decimals));
+    if (decimals === 0) return step * rng.range(kLo, kHi);
+    // validators check v / multipleOf with floats (ajv by default): 0.7 / 0.1 is 6.999…, so
+    // round away step * k's error and take a k whose quotient comes out whole
+    const span = kHi - kLo + 1;
+    const start = rng.int(span);
+    let first = NaN;
+    for (let t = 0; t < Math.min(span, 16); t++) {
+      const v = Number((step * (kLo + ((start + t) % span))).toFixed(decimals));
+      if (Number.isInteger(v / step)) return v;
+      if (t === 0) first = v;
+    }
+    return first;
   }
   const v = Math.round((a + rng.next() * (b - a)) * 100) / 100;
   const inside = (x: number): boolean => (loOpen ? x > a : x >= a) && (hiOpen ? x < b : x <= b);

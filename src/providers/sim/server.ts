@@ -1,0 +1,173 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { isKeelError, KeelError } from "../../errors/errors.js";
+import { formatSse } from "../sse.js";
+import { completeChat } from "./completion.js";
+import { SimEngine, type CallPlan } from "./engine.js";
+import { drained, readBody, sendError, sendJson, sendRaw, TOO_LARGE } from "./http-io.js";
+import type { SimOptions } from "./options.js";
+import { parseChatRequest } from "./request-shape.js";
+import { streamCompletion } from "./stream.js";
+
+/**
+ * The simulator as a standalone OpenAI-compatible server (`keel sim --port P`), for clients and
+ * benchmarks that want a real HTTP upstream. node:http and nothing else: a benchmark comparing
+ * sim-direct with sim-through-Keel measures Keel, so this side does no more than it must.
+ * Faults are acted out on the wire: an HTTP status with OpenAI's error JSON, a socket destroyed
+ * mid-stream, or a chunk that is not JSON.
+ */
+
+export interface SimServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
+const HEALTHZ = Buffer.from('{"status":"ok"}');
+/** Never aborted: a call with no timers to clear needs no AbortController of its own. */
+const NEVER = new AbortController().signal;
+
+const ROUTES = new Map([
+  ["/v1/chat/completions", "POST"],
+  ["/v1/models", "GET"],
+  ["/healthz", "GET"],
+]);
+
+export async function startSimServer(opts: { port: number; host: string; sim: SimOptions }): Promise<SimServer> {
+  const engine = new SimEngine(opts.sim);
+  const models = Buffer.from(
+    JSON.stringify({ object: "list", data: opts.sim.models.map((id) => ({ id, object: "model", created: 0, owned_by: "keel-sim" })) }),
+  );
+
+  const server = createServer({ noDelay: true, keepAliveTimeout: 65_000 }, (req, res) => {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q === -1 ? url : url.slice(0, q);
+    const method = ROUTES.get(path);
+    if (method === undefined) return sendError(res, new KeelError("not_found", `No route for ${path}.`));
+    if (req.method !== method) return sendError(res, new KeelError("method_not_allowed", `${path} accepts ${method} only.`, { headers: { allow: method } }));
+    if (path === "/healthz") return sendRaw(res, 200, HEALTHZ);
+    if (path === "/v1/models") return sendRaw(res, 200, models);
+    chat(engine, req, res).catch((err: unknown) => {
+      // a KeelError is an answer; anything else is a bug in the simulator, worth a stack trace
+      if (!isKeelError(err)) console.error("keel sim: unexpected error", err);
+      if (!res.headersSent) sendError(res, err);
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // keep-alive sockets and hanging (timeout-fault) requests would hold close() open forever
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function chat(engine: SimEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = await readBody(req, MAX_BODY_BYTES);
+  if (raw === TOO_LARGE) {
+    res.setHeader("connection", "close");
+    return sendError(res, new KeelError("body_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes.`));
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch {
+    return sendError(res, new KeelError("invalid_json", "Request body is not valid JSON."));
+  }
+  const chatReq = parseChatRequest(body);
+  const stream = chatReq.stream === true;
+  const plan = engine.plan(chatReq, req.headers, stream);
+  const signal = needsTimers(plan, stream) ? abortOnClose(res) : NEVER;
+  if (stream) return streamTo(engine, plan, res, signal);
+  try {
+    sendJson(res, 200, await completeChat(engine, plan, signal));
+  } catch (err) {
+    sendFailure(res, plan, err);
+  }
+}
+
+function needsTimers(plan: CallPlan, stream: boolean): boolean {
+  return stream || plan.kind !== "answer" || plan.delayMs + plan.ttftMs > 0 || plan.itlMs > 0;
+}
+
+function abortOnClose(res: ServerResponse): AbortSignal {
+  const ac = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) ac.abort();
+  });
+  return ac.signal;
+}
+
+/** A simulated upstream failure answers with its own status and OpenAI body, as the upstream would. */
+function sendFailure(res: ServerResponse, plan: CallPlan, err: unknown): void {
+  if (res.destroyed) return;
+  if (plan.kind === "fail" && err === plan.error && plan.error.upstream?.status !== undefined) {
+    const headers: Record<string, string> = {};
+    if (plan.error.retryAfter !== undefined) headers["retry-after"] = String(Math.ceil(plan.error.retryAfter));
+    return sendJson(res, plan.error.upstream.status, plan.error.upstream.body, headers);
+  }
+  sendError(res, err);
+}
+
+async function streamTo(engine: SimEngine, plan: CallPlan, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  const it = streamCompletion(engine, () => plan, signal);
+  try {
+    // the first chunk decides the status line: a failure before it is still an HTTP error
+    let next = await it.next();
+    res.writeHead(200, SSE_HEADERS);
+    // Chunks produced back to back (no itl) leave in one write: corked until the next tick, which
+    // runs only once the generator waits on a timer, so timed chunks still leave one by one.
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      res.uncork();
+    };
+    while (!next.done) {
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(uncork);
+      }
+      if (!res.write(formatSse(JSON.stringify(next.value)))) await drained(res);
+      if (res.destroyed) return void (await it.return(undefined));
+      next = await it.next();
+    }
+    res.end("data: [DONE]\n\n");
+  } catch (err) {
+    if (res.destroyed) return;
+    if (plan.kind === "answer" && plan.streamFault && isKeelError(err) && err.code === "upstream_stream_error") {
+      if (!res.headersSent) res.writeHead(200, SSE_HEADERS);
+      if (plan.streamFault.kind === "cut") cut(res);
+      else res.end("data: {not json\n\n");
+      return;
+    }
+    if (!res.headersSent) return sendFailure(res, plan, err);
+    res.destroy();
+  }
+}
+
+/**
+ * Ends the connection mid-body, without the chunked terminator: the client sees the chunks written
+ * so far, then a premature close. end() rather than destroy() first, so those chunks are flushed.
+ */
+function cut(res: ServerResponse): void {
+  res.flushHeaders();
+  const socket = res.socket;
+  if (!socket) return void res.destroy();
+  socket.end(() => res.destroy());
+}
