@@ -1,6 +1,6 @@
 import type { CredentialService } from "../credentials/credential-service.js";
 import { putCredentialInput } from "../credentials/credential-service.js";
-import { validateBody } from "../gateway/validate.js";
+import { validateBody } from "../api/validate.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import { readJsonBody } from "../server/body.js";

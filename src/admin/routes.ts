@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { KeelError } from "../errors/errors.js";
-import { validateBody } from "../gateway/validate.js";
+import { validateBody } from "../api/validate.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import { createKeyInput, type KeyService } from "../keys/key-service.js";
 import type { TraceStore } from "../observe/types.js";

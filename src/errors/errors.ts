@@ -16,7 +16,6 @@ export type OpenAIErrorType =
 export const ERROR_CODES = {
   invalid_json: { status: 400, type: "invalid_request_error" },
   invalid_request: { status: 400, type: "invalid_request_error" },
-  unsupported_media_type: { status: 415, type: "invalid_request_error" },
   body_too_large: { status: 413, type: "invalid_request_error" },
   missing_api_key: { status: 401, type: "authentication_error" },
   invalid_api_key: { status: 401, type: "authentication_error" },

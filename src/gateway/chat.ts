@@ -5,13 +5,14 @@ import { KeelError } from "../errors/errors.js";
 import { toOpenAIError } from "../errors/openai-shape.js";
 import type { CallContext, Provider } from "../providers/types.js";
 import { readJsonBody } from "../server/body.js";
+import { drained } from "../server/backpressure.js";
 import { sendJson } from "../server/respond.js";
 import { admitModel, attribute } from "./admission.js";
 import type { GatewayContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
 import { StreamAssembler } from "./stream-assembler.js";
 import { formatTraceparent } from "./trace-context.js";
-import { validateBody } from "./validate.js";
+import { validateBody } from "../api/validate.js";
 
 const DONE = "data: [DONE]\n\n";
 
@@ -81,20 +82,4 @@ async function streamChat(
     ctx.usage = asm.usage;
     ctx.response = asm.result();
   }
-}
-
-function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const done = (): void => {
-      res.off("drain", done);
-      res.off("close", done);
-      signal.removeEventListener("abort", done);
-      if (signal.aborted) reject(signal.reason);
-      else resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-    signal.addEventListener("abort", done);
-  });
 }

@@ -8,7 +8,7 @@ import { admitModel, attribute } from "./admission.js";
 import type { GatewayContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
 import { formatTraceparent } from "./trace-context.js";
-import { validateBody } from "./validate.js";
+import { validateBody } from "../api/validate.js";
 
 /** POST /v1/embeddings. */
 export async function handleEmbeddings(deps: GatewayDeps, ctx: GatewayContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -26,7 +26,12 @@ export function createSimProvider(opts: SimOptions): SimProvider {
       return completeChat(engine, engine.plan(req, ctx.headers, false), ctx.signal);
     },
     chatStream(req: ChatRequest, ctx: CallContext): AsyncIterable<ChatChunk> {
-      return streamCompletion(engine, () => engine.plan(req, ctx.headers, true), ctx.signal);
+      // The Provider contract: a stream always ends with usage (the gateway forwards it only to clients
+      // that asked). The HTTP server, speaking OpenAI's wire format, sends it only when asked.
+      return streamCompletion(engine, () => {
+        const plan = engine.plan(req, ctx.headers, true);
+        return plan.kind === "answer" ? { ...plan, includeUsage: true } : plan;
+      }, ctx.signal);
     },
     async close(): Promise<void> {
       engine.reset();

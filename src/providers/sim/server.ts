@@ -4,9 +4,14 @@ import { isKeelError, KeelError } from "../../errors/errors.js";
 import { formatSse } from "../sse.js";
 import { completeChat } from "./completion.js";
 import { SimEngine, type CallPlan } from "./engine.js";
-import { drained, readBody, sendError, sendJson, sendRaw, TOO_LARGE } from "./http-io.js";
+import { sendRaw } from "./http-io.js";
+import { drained } from "../../server/backpressure.js";
+import { readJsonBody } from "../../server/body.js";
+import { sendError, sendJson } from "../../server/respond.js";
+import { validateBody } from "../../api/validate.js";
+import { chatRequestSchema } from "../../api/chat-schema.js";
+import type { ChatRequest } from "../../api/chat-types.js";
 import type { SimOptions } from "./options.js";
-import { parseChatRequest } from "./request-shape.js";
 import { streamCompletion } from "./stream.js";
 
 /**
@@ -78,18 +83,8 @@ export async function startSimServer(opts: { port: number; host: string; sim: Si
 }
 
 async function chat(engine: SimEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const raw = await readBody(req, MAX_BODY_BYTES);
-  if (raw === TOO_LARGE) {
-    res.setHeader("connection", "close");
-    return sendError(res, new KeelError("body_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes.`));
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString("utf8"));
-  } catch {
-    return sendError(res, new KeelError("invalid_json", "Request body is not valid JSON."));
-  }
-  const chatReq = parseChatRequest(body);
+  // The same bounded reader and schema as the gateway: sim direct and sim behind Keel accept and refuse alike.
+  const chatReq = validateBody(chatRequestSchema, await readJsonBody(req, MAX_BODY_BYTES)) as ChatRequest;
   const stream = chatReq.stream === true;
   const plan = engine.plan(chatReq, req.headers, stream);
   const signal = needsTimers(plan, stream) ? abortOnClose(res) : NEVER;

@@ -14,11 +14,21 @@ function req(content: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return { model: "sim-test", messages: [{ role: "user", content }], stream: true, ...extra };
 }
 
+/** The chunks with choices; the provider's trailing usage-only chunk is checked on its own below. */
 async function collect(p: SimProvider, r: ChatRequest, signal = new AbortController().signal, headers?: Record<string, string>): Promise<ChatChunk[]> {
   const out: ChatChunk[] = [];
   for await (const c of p.chatStream(r, { requestId: "r", signal, headers })) out.push(c);
+  const usage = out.at(-1);
+  if (usage && usage.choices.length === 0 && !r.stream_options?.include_usage) out.pop();
   return out;
 }
+
+test("the provider always ends a stream with usage, as the Provider contract says", async () => {
+  const out: ChatChunk[] = [];
+  for await (const c of sim().chatStream(req("Hi", { max_tokens: 3 }), { requestId: "r", signal: new AbortController().signal })) out.push(c);
+  assert.deepEqual(out.at(-1)!.choices, []);
+  assert.equal(out.at(-1)!.usage!.completion_tokens, 3);
+});
 
 test("chunk sequence: role, one chunk per token, finish; the content equals chat()'s answer", async () => {
   const p = sim();
@@ -41,7 +51,7 @@ test("chunk sequence: role, one chunk per token, finish; the content equals chat
     assert.equal(c.id, chunks[0].id);
     assert.equal(c.model, "sim-test");
     assert.equal(c.system_fingerprint, "sim-1");
-    assert.equal("usage" in c, false, "no usage unless asked for");
+    assert.ok(!c.usage, "usage only on the trailing chunk");
   }
 });
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { issuePath } from "../api/chat-schema.js";
+import { issuePath } from "./chat-schema.js";
 import { KeelError } from "../errors/errors.js";
 
 /** Schema-checks a body; the 400 names the first bad field as OpenAI's `param`. */

@@ -1,0 +1,139 @@
+/**
+ * The load: autocannon for throughput and tail latency, and undici on a one-connection keep-alive
+ * Pool for the sub-millisecond figures autocannon cannot give (it records whole milliseconds).
+ * Direct and through-Keel are always driven with identical settings, headers and body.
+ */
+import autocannon from "autocannon";
+import { Pool } from "undici";
+import { type Summary, summarize } from "./stats.js";
+
+export interface Target {
+  readonly label: "direct" | "keel";
+  readonly origin: string;
+  /** Model name as this target knows it: `sim` upstream, `bench` in Keel. */
+  readonly model: string;
+  readonly authorization: string;
+}
+
+export const PATH = "/v1/chat/completions";
+
+/** A small, realistic chat call: a system prompt, one user turn, a short answer. */
+export function chatBody(model: string, stream: boolean): string {
+  return JSON.stringify({
+    model,
+    messages: [
+      { role: "system", content: "You are a concise assistant for an online bookshop. Answer in one or two sentences." },
+      { role: "user", content: "Do you ship paperbacks to Canada, and how long does delivery usually take?" },
+    ],
+    max_tokens: 16,
+    temperature: 0.2,
+    ...(stream ? { stream: true } : {}),
+  });
+}
+
+function headersOf(t: Target): Record<string, string> {
+  // The simulator ignores Authorization; sending one keeps both requests the same size and shape.
+  return { "content-type": "application/json", authorization: t.authorization };
+}
+
+export interface LoadResult {
+  readonly connections: number;
+  readonly durationS: number;
+  /** Requests sent, answered or not (each becomes a trace in Keel). */
+  readonly sent: number;
+  /** 2xx responses. */
+  readonly ok: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly rps: number;
+  /** autocannon's latency histogram, whole ms. */
+  readonly latency: { mean: number; p50: number; p90: number; p99: number; max: number };
+}
+
+export async function runAutocannon(t: Target, connections: number, durationS: number): Promise<LoadResult> {
+  const r = await autocannon({
+    url: `${t.origin}${PATH}`,
+    method: "POST",
+    headers: headersOf(t),
+    body: chatBody(t.model, false),
+    connections,
+    pipelining: 1,
+    duration: durationS,
+    timeout: 10,
+  });
+  return {
+    connections,
+    durationS: r.duration,
+    sent: r.requests.sent,
+    ok: r["2xx"],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    rps: r["2xx"] / r.duration,
+    latency: { mean: r.latency.mean, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+  };
+}
+
+export interface PairedSamples {
+  readonly direct: Summary;
+  readonly keel: Summary;
+  readonly errors: number;
+}
+
+/**
+ * Sequential requests, alternating direct and Keel one by one (which goes first swaps every round),
+ * so drift in machine load hits both sides alike. One keep-alive connection per target, as a c=1
+ * client has. `measure` returns the sample in ms, or null for a failed request.
+ */
+async function paired(
+  targets: readonly [Target, Target], n: number, warmup: number, measure: (pool: Pool, t: Target) => Promise<number | null>,
+): Promise<PairedSamples> {
+  const pools = targets.map((t) => new Pool(t.origin, { connections: 1, pipelining: 1 }));
+  const samples: [number[], number[]] = [[], []];
+  let errors = 0;
+  try {
+    for (let i = 0; i < warmup + n; i++) {
+      for (let k = 0; k < 2; k++) {
+        const j = i % 2 === 0 ? k : 1 - k;
+        const ms = await measure(pools[j], targets[j]);
+        if (ms === null) errors++;
+        else if (i >= warmup) samples[j].push(ms);
+      }
+    }
+  } finally {
+    await Promise.all(pools.map((p) => p.close()));
+  }
+  const byLabel = targets[0].label === "direct" ? samples : [samples[1], samples[0]];
+  return { direct: summarize(byLabel[0]), keel: summarize(byLabel[1]), errors };
+}
+
+/** Full response time (request out → last body byte) of non-streaming calls. */
+export function sequentialLatency(targets: readonly [Target, Target], n: number, warmup: number): Promise<PairedSamples> {
+  const bodies = new Map(targets.map((t) => [t, chatBody(t.model, false)]));
+  return paired(targets, n, warmup, async (pool, t) => {
+    const t0 = performance.now();
+    const res = await pool.request({ method: "POST", path: PATH, headers: headersOf(t), body: bodies.get(t) });
+    await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
+    const ms = performance.now() - t0;
+    return res.statusCode === 200 ? ms : null;
+  });
+}
+
+/**
+ * Time from sending a streaming call to its first body byte (the first SSE event), then the stream
+ * is read to its end so the connection is reused. Keel holds its headers until the first chunk,
+ * so this is the client's time to first token with an instant upstream.
+ */
+export function streamFirstByte(targets: readonly [Target, Target], n: number, warmup: number): Promise<PairedSamples> {
+  const bodies = new Map(targets.map((t) => [t, chatBody(t.model, true)]));
+  return paired(targets, n, warmup, async (pool, t) => {
+    const t0 = performance.now();
+    const res = await pool.request({ method: "POST", path: PATH, headers: headersOf(t), body: bodies.get(t) });
+    let first: number | null = null;
+    let text = "";
+    for await (const chunk of res.body) {
+      first ??= performance.now() - t0;
+      text += (chunk as Buffer).toString("utf8");
+    }
+    return res.statusCode === 200 && text.startsWith("data: ") && text.includes("data: [DONE]") ? first : null;
+  });
+}
