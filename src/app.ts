@@ -62,7 +62,7 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     const pruneTimer = setInterval(prune, HOUR);
     pruneTimer.unref();
 
-    const providers = new ProviderRegistry(config.providers, (name) => credentials.reveal(name));
+    const providers = new ProviderRegistry(config.providers, (name) => credentials.reveal(name), (msg) => log.warn(msg));
     const models = new ModelRegistry(config.models, new PriceTable(config.prices));
     let ready = false;
 

@@ -5,10 +5,10 @@ import { sendError } from "../server/respond.js";
 
 /** Admin routes check the admin token first; errors leave in OpenAI's shape like everywhere else. */
 export function adminRoute(auth: AdminAuth, fn: Handler): Handler {
-  return async (req: IncomingMessage, res: ServerResponse, params, url) => {
+  return async (req: IncomingMessage, res: ServerResponse, params, query) => {
     try {
       auth.check(req.headers.authorization);
-      await fn(req, res, params, url);
+      await fn(req, res, params, query);
     } catch (err) {
       req.resume();
       sendError(res, err);

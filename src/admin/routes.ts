@@ -49,9 +49,9 @@ export function registerAdminRoutes(router: Router, d: AdminDeps): void {
   r("DELETE", "/api/v1/keys/:id", (_req, res, p) => sendJson(res, 200, d.keys.revoke(p.id)));
   r("POST", "/api/v1/keys/:id/revoke", (_req, res, p) => sendJson(res, 200, d.keys.revoke(p.id)));
 
-  r("GET", "/api/v1/traces", (_req, res, _p, url) => {
+  r("GET", "/api/v1/traces", (_req, res, _p, query) => {
     d.traceWriter.flush();
-    const parsed = traceQuery.safeParse(Object.fromEntries(url.searchParams));
+    const parsed = traceQuery.safeParse(Object.fromEntries(query));
     if (!parsed.success) {
       const i = parsed.error.issues[0];
       const param = String(i.path[0] ?? "query");

@@ -36,8 +36,22 @@ export function createProvider(cfg: ProviderConfig, credentials: CredentialLooku
 export class ProviderRegistry {
   private readonly byName = new Map<string, Provider>();
 
-  constructor(private readonly configs: readonly ProviderConfig[], private readonly credentials: CredentialLookup) {
-    for (const c of configs) this.byName.set(c.name, createProvider(c, credentials));
+  constructor(private readonly configs: readonly ProviderConfig[], private readonly credentials: CredentialLookup, private readonly onWarning: (msg: string) => void = () => {}) {
+    for (const c of configs) this.byName.set(c.name, this.build(c));
+  }
+
+  /**
+   * A provider whose stored credential is missing still starts — its calls answer 503 saying
+   * which credential to set — because credentials are set through the running server.
+   */
+  private build(c: ProviderConfig): Provider {
+    try {
+      return createProvider(c, this.credentials);
+    } catch (err) {
+      const reason = (err as Error).message;
+      this.onWarning(reason);
+      return unavailableProvider(c.name, c.kind, reason);
+    }
   }
 
   /** Rebuilds the providers that use a stored credential after it changed; in-flight calls finish on the old one. */
@@ -46,7 +60,7 @@ export class ProviderRegistry {
     for (const c of this.configs) {
       if (!("credential" in c) || c.credential !== credential || ("api_key" in c && c.api_key)) continue;
       const old = this.byName.get(c.name);
-      this.byName.set(c.name, createProvider(c, this.credentials));
+      this.byName.set(c.name, this.build(c));
       rebuilt.push(c.name);
       // Close the old pool only after any stream it serves must have ended (request deadlines are ≤ 1 h).
       setTimeout(() => void old?.close?.(), 3_600_000).unref();
@@ -67,4 +81,16 @@ export class ProviderRegistry {
   async close(): Promise<void> {
     await Promise.allSettled([...this.byName.values()].map((p) => p.close?.()));
   }
+}
+
+function unavailableProvider(name: string, kind: string, reason: string): Provider {
+  const fail = (): never => {
+    throw new KeelError("upstream_unavailable", `Provider "${name}" is not usable: ${reason}.`);
+  };
+  return {
+    name, kind,
+    chat: async () => fail(),
+    chatStream: () => ({ [Symbol.asyncIterator]: () => ({ next: async () => fail() }) }),
+    embeddings: async () => fail(),
+  };
 }

@@ -76,6 +76,8 @@ export async function startHttpServer(router: Router, opts: { port: number; host
   };
 }
 
+const NO_QUERY = new URLSearchParams();
+
 function dispatch(router: Router, req: IncomingMessage, res: ServerResponse, log: Logger): void {
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
@@ -91,15 +93,9 @@ function dispatch(router: Router, req: IncomingMessage, res: ServerResponse, log
     sendError(res, new KeelError("method_not_allowed", `Method ${req.method} is not allowed on ${path.slice(0, 200)}.`));
     return;
   }
-  let url: URL;
+  const query = q === -1 ? NO_QUERY : new URLSearchParams(rawUrl.slice(q + 1));
   try {
-    url = new URL(rawUrl, "http://keel.local");
-  } catch {
-    sendError(res, new KeelError("invalid_request", "Malformed request URL."));
-    return;
-  }
-  try {
-    const p = m.handler(req, res, m.params, url);
+    const p = m.handler(req, res, m.params, query);
     if (p) p.catch((err: unknown) => fail(res, err, log));
   } catch (err) {
     fail(res, err, log);
