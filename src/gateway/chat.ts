@@ -26,6 +26,9 @@ export async function handleChat(deps: GatewayDeps, ctx: GatewayContext, req: In
   attribute(ctx, body);
   const model = admitModel(ctx, deps, body.model, "chat");
   ctx.model = model;
+  // Hook points for later layers, in this order: [limits] admission (rate limits, budgets; settled
+  // after the call), [guard:input] screening, [routing] target choice with retries and failover
+  // (replacing the direct provider call below), [guard:output] screening of answers and streams.
   const provider = deps.providers.get(model.provider);
   const upstream = { ...body, model: model.upstream } as ChatRequest;
   const call: CallContext = {
