@@ -136,12 +136,17 @@ export interface Memory {
   peakRssMb: number;
   /** Current resident set (VmRSS), MB. */
   rssMb: number;
+  /**
+   * Address space (VmSize), MB. A WebAssembly memory reserves ~10 GB of it up front, so loading the
+   * local embedder (tfjs on WASM) shows here plainly even when garbage collection hides it in RSS.
+   */
+  vmSizeMb: number;
 }
 
 export function memory(pid: number): Memory {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
-  return { peakRssMb: kb("VmHWM") / 1024, rssMb: kb("VmRSS") / 1024 };
+  return { peakRssMb: kb("VmHWM") / 1024, rssMb: kb("VmRSS") / 1024, vmSizeMb: kb("VmSize") / 1024 };
 }
 
 /** Busy (non-idle, non-iowait) CPU time of the whole machine, in ms: tells us whether something else competed. */

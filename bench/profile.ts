@@ -5,6 +5,7 @@
  *
  *   node --import tsx bench/profile.ts [connections=50] [seconds=10]
  *
+ * BENCH_KEEL_YAML appends to the generated keel.yaml, as for bench/gateway.ts.
  * The raw .cpuprofile stays in a temp directory (open it in Chrome DevTools → Performance);
  * the summary goes to bench/results/profile-c<N>-<timestamp>.json.
  */
@@ -27,7 +28,10 @@ async function main(): Promise<void> {
   if (!(connections >= 1) || !(seconds > 0)) throw new Error("usage: bench/profile.ts [connections] [seconds]");
   const dir = mkdtempSync(join(tmpdir(), "keel-prof-"));
   // 250 µs sampling: four times DevTools' default resolution, still < 2 % overhead here.
-  const stack = await startStack({ keelNodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval=250"] });
+  const stack = await startStack({
+    keelNodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval=250"],
+    extraYaml: process.env.BENCH_KEEL_YAML ?? "",
+  });
   const keel: Target = { label: "keel", origin: stack.keelOrigin, model: "bench", authorization: `Bearer ${stack.key}` };
   let measured;
   let window;
@@ -50,10 +54,14 @@ async function main(): Promise<void> {
   if (!file) throw new Error(`no .cpuprofile in ${dir}: did Keel exit cleanly on SIGTERM?`);
   const s = summarizeProfile(join(dir, file), ROOT, window);
   const reqs = measured.ok;
-  const us = (ms: number): string => ((ms * 1000) / reqs).toFixed(1).padStart(7);
+  // Sample intervals are wall time, so on a busy machine time spent preempted inflates them:
+  // shares come from the profile, absolute figures from the CPU time /proc measured.
+  const scale = keelCpu / s.busyMs;
+  const us = (ms: number): string => ((ms * scale * 1000) / reqs).toFixed(1).padStart(7);
   const out: string[] = [
     `Keel CPU profile, c=${connections}, ${seconds} s: ${reqs} requests, ${measured.rps.toFixed(0)} rps; ` +
-      `Keel CPU ${((keelCpu * 1000) / reqs).toFixed(1)} µs/request (/proc), sampled busy ${us(s.busyMs).trim()} µs/request` +
+      `Keel CPU ${((keelCpu * 1000) / reqs).toFixed(1)} µs/request (/proc; sampled busy time ${((s.busyMs * 1000) / reqs).toFixed(1)}, ` +
+      "figures below are scaled to /proc)" +
       (s.windowed ? "" : " (WHOLE PROFILE: window not on the profile's clock)"),
     "",
     "self time by origin            µs/req   share",
@@ -77,7 +85,7 @@ async function main(): Promise<void> {
   const resultsDir = join(ROOT, "bench", "results");
   mkdirSync(resultsDir, { recursive: true });
   const ts = new Date().toISOString().replaceAll(":", "-");
-  writeFileSync(join(resultsDir, `profile-c${connections}-${ts}.json`), `${JSON.stringify({ connections, seconds, requests: reqs, rps: measured.rps, keelCpuMs: keelCpu, profile: join(dir, file), ...s }, null, 2)}\n`);
+  writeFileSync(join(resultsDir, `profile-c${connections}-${ts}.json`), `${JSON.stringify({ connections, seconds, extraKeelYaml: process.env.BENCH_KEEL_YAML ?? "", requests: reqs, rps: measured.rps, keelCpuMs: keelCpu, cpuScale: scale, profile: join(dir, file), ...s }, null, 2)}\n`);
 }
 
 main().then(

@@ -1,4 +1,5 @@
 /** The benchmark's results: their shape, the targets they are judged by, the table, the JSON file. */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
 import { join } from "node:path";
@@ -29,7 +30,16 @@ export interface PairedFigures {
 export interface Results {
   timestamp: string;
   machine: { cpuModel: string; cores: number; node: string; kernel: string; memoryGb: number };
-  settings: { durationS: number; warmupS: number; sequentialRequests: number; streamRequests: number; requestBodyBytes: number };
+  /** What was measured: the commit, and how many files differed from it (dist/ is built from the working tree). */
+  code: { commit: string; changedFiles: number };
+  settings: {
+    durationS: number;
+    warmupS: number;
+    sequentialRequests: number;
+    streamRequests: number;
+    requestBodyBytes: number;
+    extraKeelYaml: string;
+  };
   /** Cores busy with other work in the second before the benchmark: above ~0.2 the figures are noisy. */
   othersBusyCoresBefore: number;
   startupMs: { sim: number; keel: number };
@@ -37,13 +47,20 @@ export interface Results {
   sequential: PairedFigures;
   streamFirstByte: PairedFigures;
   memory: {
+    /** After start-up and one chat call (undici's parser is compiled on the first upstream request). */
     keelAtStart: Memory;
     keelAfterC1: Memory;
     keelAfterC50: Memory;
     /** After all the chat load (the figure judged). */
     keel: Memory;
     sim: Memory;
-    keelAfterOneEmbeddingsCall: Memory | null;
+    embedder: {
+      /** Judged from address-space growth (see Memory.vmSizeMb). */
+      loadedDuringChatLoad: boolean;
+      addressSpaceGrowthDuringChatLoadMb: number;
+      /** Keel after one /v1/embeddings call at the very end (BENCH_EMBED_CHECK=0 skips it). */
+      afterOneEmbeddingsCall: Memory | null;
+    };
   };
   traces: { rowsWritten: number | null; requestsSentToKeel: number };
   targets: Target[];
@@ -60,6 +77,15 @@ export interface Target {
 export function machineInfo(): Results["machine"] {
   const c = cpus();
   return { cpuModel: c[0]?.model ?? "unknown", cores: c.length, node: process.version, kernel: release(), memoryGb: round3(totalmem() / 2 ** 30) };
+}
+
+export function codeVersion(): Results["code"] {
+  const git = (...args: string[]): string => execFileSync("git", args, { cwd: new URL("..", import.meta.url), encoding: "utf8" }).trim();
+  try {
+    return { commit: git("rev-parse", "--short", "HEAD"), changedFiles: git("status", "--porcelain").split("\n").filter(Boolean).length };
+  } catch {
+    return { commit: "unknown", changedFiles: -1 };
+  }
 }
 
 /** The four goals Keel's gateway is held to on this benchmark. */
@@ -116,11 +142,14 @@ export function render(r: Results): string {
   ]);
   const m = r.memory;
   const mem = [
-    `Keel RSS: at start ${f(m.keelAtStart.rssMb, 1)} MB, after c=1 ${f(m.keelAfterC1.rssMb, 1)} MB, after c=50 ${f(m.keelAfterC50.rssMb, 1)} MB; ` +
+    `Keel RSS: after its first call ${f(m.keelAtStart.rssMb, 1)} MB, after c=1 ${f(m.keelAfterC1.rssMb, 1)} MB, after c=50 ${f(m.keelAfterC50.rssMb, 1)} MB; ` +
       `peak ${f(m.keel.peakRssMb, 1)} MB, now ${f(m.keel.rssMb, 1)} MB   (sim: peak ${f(m.sim.peakRssMb, 1)} MB)`,
-    m.keelAfterOneEmbeddingsCall
-      ? `Keel RSS after one /v1/embeddings call (loads the local model): ${f(m.keelAfterOneEmbeddingsCall.rssMb, 1)} MB — the peak above excludes the embedder`
-      : "Keel RSS with the embedder loaded: not measured",
+    `Embedding model loaded by the chat load: ${m.embedder.loadedDuringChatLoad ? "YES" : "no"} ` +
+      `(address space ${signed(m.embedder.addressSpaceGrowthDuringChatLoadMb / 1024, 2)} GB during it` +
+      (m.embedder.afterOneEmbeddingsCall
+        ? `; one /v1/embeddings call afterwards: ${signed((m.embedder.afterOneEmbeddingsCall.vmSizeMb - m.keel.vmSizeMb) / 1024, 2)} GB, ` +
+          `RSS ${f(m.keel.rssMb, 0)} → ${f(m.embedder.afterOneEmbeddingsCall.rssMb, 0)} MB)`
+        : ")"),
     `Traces: ${r.traces.rowsWritten ?? "n/a"} rows written for ${r.traces.requestsSentToKeel} requests sent to Keel (incl. warm-ups)`,
   ].join("\n");
   const goals = table([
@@ -129,7 +158,9 @@ export function render(r: Results): string {
   ]);
   const head =
     `Keel gateway benchmark ${r.timestamp} — ${r.machine.cpuModel}, ${r.machine.cores} cores, node ${r.machine.node}; ` +
-    `${r.settings.durationS} s runs after ${r.settings.warmupS} s warm-up, ${r.settings.requestBodyBytes}-byte body, max_tokens 16`;
+    `${r.settings.durationS} s runs after ${r.settings.warmupS} s warm-up, ${r.settings.requestBodyBytes}-byte body, max_tokens 16\n` +
+    `code ${r.code.commit}${r.code.changedFiles > 0 ? ` + ${r.code.changedFiles} changed files` : ""}; ` +
+    `Keel config: defaults${r.settings.extraKeelYaml ? ` + ${JSON.stringify(r.settings.extraKeelYaml)}` : " (traces and guardrails on)"}`;
   const noise = r.othersBusyCoresBefore > 0.2 ? `\nWARNING: ${f(r.othersBusyCoresBefore, 2)} cores were busy with other work before the run; figures are noisy.\n` : "";
   return [head, noise, main, "", cpu, "", mem, "", goals, ""].join("\n");
 }

@@ -1,18 +1,49 @@
+import { registerAlertRoutes } from "./admin/alert-routes.js";
+import { registerAuditRoutes } from "./admin/audit-routes.js";
+import { registerIncidentRoutes } from "./admin/incident-routes.js";
+import { registerOtlpRoutes } from "./admin/otlp-routes.js";
+import { SqliteSpanStore } from "./observe/otel/sqlite-span-store.js";
+import { IncidentService } from "./incidents/incident-service.js";
+import { AlertService } from "./alerts/alert-service.js";
+import { WebhookNotifier } from "./alerts/notifier.js";
+import { SqliteAlertStore } from "./alerts/sqlite-alert-store.js";
+import { querySummary } from "./observe/summary/summary-query.js";
+import { registerEvalApi } from "./admin/eval-api.js";
 import { registerCredentialRoutes } from "./admin/credential-routes.js";
+import { registerGuardRoutes } from "./admin/guard-routes.js";
+import { GuardService } from "./guard/policy/guard-service.js";
+import { SqliteVerdictStore, withGuardVerdicts } from "./guard/sqlite-verdict-store.js";
+import { registerLimitsRoutes } from "./admin/limits-routes.js";
+import { registerMetricsRoute } from "./admin/metrics-routes.js";
+import { registerSummaryRoutes } from "./admin/summary-routes.js";
+import { registerPromptRoutes } from "./admin/prompt-routes.js";
 import { registerAdminRoutes } from "./admin/routes.js";
+import { registerTargetRoutes } from "./admin/target-routes.js";
+import { AuditLog } from "./audit/audit-log.js";
+import { recordConfigChange } from "./audit/config-change.js";
+import { SqliteAuditStore } from "./audit/sqlite-audit-store.js";
 import type { ResolvedConfig } from "./config/load.js";
 import { CredentialService } from "./credentials/credential-service.js";
 import { SqliteCredentialStore } from "./credentials/credential-store.js";
+import { createEvals } from "./evals/eval-app.js";
 import { ModelRegistry } from "./gateway/model-registry.js";
 import { registerGatewayRoutes } from "./gateway/routes.js";
 import { AdminAuth } from "./keys/admin-token.js";
 import { KeyService } from "./keys/key-service.js";
+import { AdminRoles } from "./keys/roles.js";
 import { SqliteKeyStore } from "./keys/sqlite-key-store.js";
+import { createLimits, type LimitsLayer } from "./limits/create-limits.js";
 import { createLogger, type Logger } from "./observe/log.js";
+import { GatewayMetrics } from "./observe/metrics/gateway-metrics.js";
+import { sqliteScrapeSources } from "./observe/metrics/sqlite-sources.js";
+import { OtlpExporter } from "./observe/otel/otlp-exporter.js";
 import { PriceTable } from "./observe/prices.js";
 import { SqliteTraceStore } from "./observe/sqlite-trace-store.js";
 import { TraceWriter } from "./observe/trace-writer.js";
+import { PromptService } from "./prompts/prompt-service.js";
+import { SqlitePromptStore } from "./prompts/sqlite-prompt-store.js";
 import { ProviderRegistry } from "./providers/registry.js";
+import { RoutingService } from "./routing/routing-service.js";
 import { loadMasterKey } from "./secrets/master-key.js";
 import { startHttpServer } from "./server/http-server.js";
 import { sendJson } from "./server/respond.js";
@@ -27,6 +58,10 @@ export interface KeelApp {
   readonly firstRun: { adminToken?: string; key?: string };
   readonly traces: TraceWriter;
   readonly keys: KeyService;
+  /** Routing state: `routing.snapshot()` is what /api/v1/targets and metrics read. */
+  readonly routing: RoutingService;
+  readonly prompts: PromptService;
+  readonly audit: AuditLog;
   shutdown(): Promise<void>;
 }
 
@@ -36,25 +71,34 @@ const HOUR = 3_600_000;
 export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } = {}): Promise<KeelApp> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db = openSqlite(config.dataDir);
+  let limits: LimitsLayer | null = null;
   try {
     const settings = new SqliteSettingsStore(db);
     const { auth, created: adminToken } = AdminAuth.init(settings, config.adminToken);
     const credentials = new CredentialService(new SqliteCredentialStore(db), loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir }));
     const keys = new KeyService(new SqliteKeyStore(db));
+    // Every change to prompts, labels, rollouts, keys, credentials and config lands here, hash-chained.
+    const audit = new AuditLog(new SqliteAuditStore(db));
+    recordConfigChange(audit, settings, config);
     let firstKey: string | undefined;
     if (!settings.get("initialized_at")) {
-      firstKey = keys.create({ name: "default" }).key;
+      const first = keys.create({ name: "default" });
+      firstKey = first.key;
+      audit.record({ actor: "keel", role: null, action: "key.created", targetType: "key", target: first.view.id, after: first.view, reason: "first start" });
       settings.set("initialized_at", new Date().toISOString());
     }
 
-    const traceStore = new SqliteTraceStore(db);
+    const verdicts = new SqliteVerdictStore(db);
+    const traceStore = withGuardVerdicts(new SqliteTraceStore(db), verdicts);
     const traces = new TraceWriter(traceStore, {
       batchSize: config.traces.batch_size,
       flushIntervalMs: config.traces.flush_interval_ms,
       maxQueue: config.traces.max_queue,
       onError: (err) => log.error("trace write failed", { error: String(err) }),
     });
+    const spans = new SqliteSpanStore(db);
     const prune = (): void => {
+      spans.deleteBefore(Date.now() - config.traces.retention_days * 24 * HOUR);
       const n = traceStore.deleteBefore(Date.now() - config.traces.retention_days * 24 * HOUR);
       if (n > 0) log.info("pruned old traces", { deleted: n });
     };
@@ -63,18 +107,59 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     pruneTimer.unref();
 
     const providers = new ProviderRegistry(config.providers, (name) => credentials.reveal(name), (msg) => log.warn(msg));
-    const models = new ModelRegistry(config.models, new PriceTable(config.prices));
+    const prices = new PriceTable(config.prices);
+    const models = new ModelRegistry(config.models, prices, config.routes);
+    const routing = new RoutingService(config.routes, (name) => models.resolve(name), prices, providers);
+    limits = await createLimits({
+      limits: config.limits, budgets: config.budgets, redis: config.redis, db, log,
+      keyLimits: (id) => keys.get(id)?.limits ?? null, requestTimeoutMs: config.server.request_timeout_ms,
+    });
+    const prompts = new PromptService(new SqlitePromptStore(db), audit, config.prompts, { log });
+    prompts.rollouts.startTimer();
     let ready = false;
 
     const router = new Router();
     router.add("GET", "/healthz", (_req, res) => sendJson(res, 200, { status: "ok" }));
     router.add("GET", "/readyz", (_req, res) => sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not_ready" }));
-    registerGatewayRoutes(router, { config, keys, models, providers, traces, log, startedAt: Date.now() });
-    registerAdminRoutes(router, { auth, keys, traceStore, traceWriter: traces });
-    registerCredentialRoutes(router, auth, credentials, providers);
+    const guard = new GuardService(config.guard);
+    const metrics = config.metrics.enabled
+      ? new GatewayMetrics(config.metrics, {
+        ...sqliteScrapeSources(db, config.metrics.eval_window_s),
+        targets: () => routing.snapshot(),
+        traceWriter: () => ({ written: traces.written, dropped: traces.dropped, pending: traces.pending }),
+      })
+      : undefined;
+    if (metrics) registerMetricsRoute(router, metrics, config.metrics.require_auth ? auth : null);
+    const otelEndpoint = config.otel.export.endpoint;
+    const otel = otelEndpoint ? new OtlpExporter({ ...config.otel.export, endpoint: otelEndpoint }, log) : undefined;
+    registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, metrics, otel, log, startedAt: Date.now() });
+    registerAdminRoutes(router, { auth, keys, traceStore, traceWriter: traces, audit });
+    registerCredentialRoutes(router, auth, credentials, providers, audit);
+    registerPromptRoutes(router, new AdminRoles(auth, config.editorToken), prompts);
+    registerAuditRoutes(router, auth, audit);
+    registerTargetRoutes(router, auth, routing);
+    registerSummaryRoutes(router, auth, db, () => traces.flush());
+    const incidents = new IncidentService(db, audit, (q) => querySummary(db, { since: q.since, until: q.until, by: q.by, where: q.slice, maxRows: 200_000 }).data);
+    const alerts = new AlertService(
+      config.alerts, new SqliteAlertStore(db),
+      (slice, since, until) => {
+        traces.flush();
+        return querySummary(db, { since, until, where: slice, maxRows: 200_000 }).data[0];
+      },
+      new WebhookNotifier(log, (name) => credentials.reveal(name)), log, incidents,
+    );
+    registerAlertRoutes(router, auth, alerts);
+    registerIncidentRoutes(router, auth, incidents, () => traces.flush());
+    registerOtlpRoutes(router, { auth, keys, spans, db, maxBodyBytes: config.server.max_body_bytes, flushTraces: () => traces.flush() });
+    registerLimitsRoutes(router, auth, keys, limits);
+    registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces });
+    const evals = createEvals({ db, traceStore, traces, credentials, settings, config, log, models });
+    registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces });
 
     const http = await startHttpServer(router, { port: config.server.port, host: config.server.host, log });
     ready = true;
+    evals.start(http.url);
+    alerts.start();
     let stopping: Promise<void> | null = null;
     return {
       url: http.url,
@@ -82,12 +167,20 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
       firstRun: { adminToken, key: firstKey },
       traces,
       keys,
+      routing,
+      prompts,
+      audit,
       shutdown(): Promise<void> {
         stopping ??= (async () => {
           ready = false;
           clearInterval(pruneTimer);
           await http.shutdown(config.server.shutdown_grace_ms);
+          await alerts.close();
+          prompts.close();
+          await evals.close();
           traces.close();
+          await otel?.close();
+          await limits?.close();
           await providers.close();
           db.close();
         })();
@@ -95,6 +188,7 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
       },
     };
   } catch (err) {
+    await limits?.close();
     db.close();
     throw err;
   }

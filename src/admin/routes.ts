@@ -1,13 +1,17 @@
+import type { IncomingMessage } from "node:http";
 import { z } from "zod";
+import type { AuditSink } from "../audit/types.js";
 import { KeelError } from "../errors/errors.js";
 import { validateBody } from "../api/validate.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import { createKeyInput, type KeyService } from "../keys/key-service.js";
+import type { VirtualKeyView } from "../keys/types.js";
 import type { TraceStore } from "../observe/types.js";
 import type { TraceWriter } from "../observe/trace-writer.js";
 import type { Router } from "../server/router.js";
 import { readJsonBody } from "../server/body.js";
 import { sendJson } from "../server/respond.js";
+import { actorOf, reasonOf } from "./actor.js";
 import { adminRoute } from "./admin-route.js";
 import { traceView } from "./trace-view.js";
 
@@ -16,6 +20,8 @@ export interface AdminDeps {
   keys: KeyService;
   traceStore: TraceStore;
   traceWriter: TraceWriter;
+  /** Key creations and revocations are recorded here (who: `x-keel-actor`, why: `x-keel-reason`). */
+  audit?: AuditSink;
 }
 
 const time = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10,13}$/)]).transform((v) => (/^\d+$/.test(v) ? (v.length === 10 ? Number(v) * 1000 : Number(v)) : Date.parse(v)));
@@ -37,8 +43,10 @@ export function registerAdminRoutes(router: Router, d: AdminDeps): void {
 
   r("GET", "/api/v1/keys", (_req, res) => sendJson(res, 200, { data: d.keys.list() }));
   r("POST", "/api/v1/keys", async (req, res) => {
+    const actor = actorOf(req, "admin");
     const input = validateBody(createKeyInput, await readJsonBody(req, 64 * 1024));
     const { key, view } = d.keys.create(input);
+    d.audit?.record({ actor: actor.name, role: actor.role, action: "key.created", targetType: "key", target: view.id, after: view, reason: reasonOf(req) });
     sendJson(res, 201, { ...view, key });
   });
   r("GET", "/api/v1/keys/:id", (_req, res, p) => {
@@ -46,8 +54,17 @@ export function registerAdminRoutes(router: Router, d: AdminDeps): void {
     if (!k) throw new KeelError("not_found", `No key with id "${p.id.slice(0, 64)}".`, { param: "id" });
     sendJson(res, 200, k);
   });
-  r("DELETE", "/api/v1/keys/:id", (_req, res, p) => sendJson(res, 200, d.keys.revoke(p.id)));
-  r("POST", "/api/v1/keys/:id/revoke", (_req, res, p) => sendJson(res, 200, d.keys.revoke(p.id)));
+  const revoke = (req: IncomingMessage, id: string): VirtualKeyView => {
+    const actor = actorOf(req, "admin");
+    const before = d.keys.get(id);
+    const after = d.keys.revoke(id);
+    if (before?.status !== after.status) {
+      d.audit?.record({ actor: actor.name, role: actor.role, action: "key.revoked", targetType: "key", target: id, before, after, reason: reasonOf(req) });
+    }
+    return after;
+  };
+  r("DELETE", "/api/v1/keys/:id", (req, res, p) => sendJson(res, 200, revoke(req, p.id)));
+  r("POST", "/api/v1/keys/:id/revoke", (req, res, p) => sendJson(res, 200, revoke(req, p.id)));
 
   r("GET", "/api/v1/traces", (_req, res, _p, query) => {
     d.traceWriter.flush();

@@ -1,4 +1,4 @@
-import type { TraceRecord } from "../observe/types.js";
+import type { TraceAttempt, TraceRecord } from "../observe/types.js";
 
 /** A trace as the admin API shows it: snake_case, ISO times, captured bodies as JSON again. */
 export function traceView(t: TraceRecord, withBodies: boolean): Record<string, unknown> {
@@ -28,6 +28,10 @@ export function traceView(t: TraceRecord, withBodies: boolean): Record<string, u
     trace_id: t.traceId,
     parent_span_id: t.parentSpanId,
     metadata: t.metadata,
+    target: t.target,
+    attempts: t.attempts.map(attemptView),
+    guard: t.guard ?? null,
+    prompt: t.promptName ? { name: t.promptName, version: t.promptVersion ?? null, label: t.promptLabel ?? null } : null,
   };
   if (withBodies) {
     view.request = parseCaptured(t.requestBody);
@@ -43,4 +47,11 @@ function parseCaptured(text: string | null): unknown {
   } catch {
     return text; // truncated bodies stay text, with their truncation marker
   }
+}
+
+function attemptView(a: TraceAttempt): Record<string, unknown> {
+  return {
+    target: a.target, provider: a.provider, model: a.model, start_ms: a.startMs, wait_ms: a.waitMs, duration_ms: a.durationMs,
+    ttft_ms: a.ttftMs, outcome: a.outcome, error_code: a.errorCode, upstream_status: a.upstreamStatus, error: a.error,
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { promptRefSchema } from "./prompt-ref-schema.js";
 
 /**
  * Bounds and shapes for the OpenAI-compatible request bodies. Objects are loose: unknown fields
@@ -61,8 +62,9 @@ const responseFormat = z.discriminatedUnion("type", [
 const stop = z.union([z.string().max(1000), z.array(z.string().max(1000)).max(4), z.null()]);
 
 export const chatRequestSchema = z.looseObject({
-  model: z.string().min(1).max(256),
-  messages: z.array(message).min(1).max(MAX_MESSAGES),
+  // Optional only for a request that names a prompt (which may bring both): see the refinement below.
+  model: z.string().min(1).max(256).optional(),
+  messages: z.array(message).min(1).max(MAX_MESSAGES).optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
   tools: z.array(tool).max(512).optional(),
@@ -79,6 +81,12 @@ export const chatRequestSchema = z.looseObject({
   user: z.string().max(512).optional(),
   metadata: z.record(z.string().max(64), z.string().max(512)).nullable().optional(),
   // Keel's own: a prompt reference (resolved by the prompt registry stage).
+  prompt: promptRefSchema.optional(),
+}).superRefine((b, ctx) => {
+  // Without a prompt, model and messages are required, reported exactly as a missing field always was.
+  if (b.prompt !== undefined) return;
+  if (b.model === undefined) ctx.addIssue({ code: "invalid_type", expected: "string", input: undefined, path: ["model"], message: "Invalid input: expected string, received undefined" });
+  else if (b.messages === undefined) ctx.addIssue({ code: "invalid_type", expected: "array", input: undefined, path: ["messages"], message: "Invalid input: expected array, received undefined" });
 });
 
 const tokenArray = z.array(z.int().min(0)).min(1).max(100_000);

@@ -1,16 +1,19 @@
 import type { VirtualKeyView } from "../keys/types.js";
 import { AdminClient } from "./admin-client.js";
+import { describeKeyLimits, type KeyLimitOptions, keyLimitsFrom } from "./key-limits.js";
 import { table } from "./table.js";
 
 type Conn = { url: string; token?: string };
 
-export async function createKey(c: Conn, o: { name: string; models?: string; expires?: string; user?: string; team?: string; json?: boolean }): Promise<void> {
+export async function createKey(c: Conn, o: { name: string; models?: string; expires?: string; user?: string; team?: string; json?: boolean } & KeyLimitOptions): Promise<void> {
+  const limits = keyLimitsFrom(o);
   const body = {
     name: o.name,
     ...(o.models ? { models: o.models.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
     ...(o.expires ? { expires: o.expires } : {}),
     ...(o.user ? { user: o.user } : {}),
     ...(o.team ? { team: o.team } : {}),
+    ...(limits ? { limits } : {}),
   };
   const k = await new AdminClient(c.url, c.token).call<VirtualKeyView & { key: string }>("POST", "/api/v1/keys", body);
   if (o.json) return void process.stdout.write(`${JSON.stringify(k, null, 2)}\n`);
@@ -22,8 +25,8 @@ export async function listKeys(c: Conn, o: { json?: boolean }): Promise<void> {
   if (o.json) return void process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
   process.stdout.write(
     `${table(
-      ["ID", "NAME", "KEY", "STATUS", "MODELS", "USER", "TEAM", "EXPIRES", "CREATED"],
-      data.map((k) => [k.id, k.name, k.hint, k.status, k.models?.join(",") ?? "all", k.user, k.team, k.expires_at, k.created_at]),
+      ["ID", "NAME", "KEY", "STATUS", "MODELS", "USER", "TEAM", "LIMITS", "EXPIRES", "CREATED"],
+      data.map((k) => [k.id, k.name, k.hint, k.status, k.models?.join(",") ?? "all", k.user, k.team, describeKeyLimits(k.limits ?? null), k.expires_at, k.created_at]),
     )}\n`,
   );
 }

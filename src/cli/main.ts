@@ -1,6 +1,9 @@
 import { Command, Option } from "commander";
 import { readCliEnv } from "../config/env.js";
 import { VERSION } from "../version.js";
+import { registerAuditCommands } from "./audit-commands.js";
+import { registerEvalCommands } from "./eval-commands.js";
+import { registerPromptCommands } from "./prompt-commands.js";
 
 /**
  * `keel`: each command's module is imported only when that command runs, so `keel --help`
@@ -42,8 +45,22 @@ export async function main(argv: string[]): Promise<void> {
     .option("--expires <when>", "expiry: a duration (30d, 12h) or an ISO date")
     .option("--user <user>", "user the key belongs to")
     .option("--team <team>", "team the key belongs to")
+    .option("--rpm <n>", "the key's own requests per minute (docs/limits.md)")
+    .option("--tpm <n>", "the key's own tokens per minute")
+    .option("--max-concurrency <n>", "the key's own limit on requests in flight")
+    .option("--budget-day <usd>", "the key's own USD budget per UTC day")
+    .option("--budget-month <usd>", "the key's own USD budget per UTC month")
     .option("--json", "print JSON")
     .action(async (o) => (await import("./keys.js")).createKey(clientOpts(o), o));
+  client(keys.command("limits").description("Set a key's own rate limits and budgets (replaces them)").argument("<id>", "key id (key_…)"))
+    .option("--rpm <n>", "requests per minute")
+    .option("--tpm <n>", "tokens per minute")
+    .option("--max-concurrency <n>", "requests in flight")
+    .option("--budget-day <usd>", "USD per UTC day")
+    .option("--budget-month <usd>", "USD per UTC month")
+    .option("--clear", "remove the key's own limits (configured rules still apply)")
+    .option("--json", "print JSON")
+    .action(async (id: string, o) => (await import("./key-limits.js")).setKeyLimits(clientOpts(o), id, o));
   client(keys.command("list").description("List keys (never their secrets)"))
     .option("--json", "print JSON")
     .action(async (o) => (await import("./keys.js")).listKeys(clientOpts(o), o));
@@ -63,6 +80,71 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (o) => (await import("./traces.js")).tailTraces(clientOpts(o), o));
   client(traces.command("show").description("Show one trace with its captured bodies").argument("<id>", "trace (request) id"))
     .action(async (id: string, o) => (await import("./traces.js")).showTrace(clientOpts(o), id));
+
+  client(program.command("spend").description("Actual spend by day, key, user, team, feature or model (UTC days)"))
+    .option("--by <dims>", "group by, comma-separated: day, key, user, team, feature, model (none: one total)", "day")
+    .option("--since <when>", "first day: 7d, 12h, today, month or a date (default: all)")
+    .option("--until <when>", "last day included")
+    .option("--key <id>", "only this key id")
+    .option("--user <user>", "only this user")
+    .option("--team <team>", "only this team")
+    .option("--feature <feature>", "only this feature")
+    .option("--model <model>", "only this model")
+    .option("-n, --limit <n>", "most rows", "1000")
+    .option("--json", "print JSON")
+    .action(async (o) => (await import("./spend.js")).showSpend(clientOpts(o), o));
+
+  const alerts = program.command("alerts").description("Alert rules with owners: states, acknowledgements, silences (docs/alerts.md)");
+  client(alerts.command("list").description("Every rule with its owner and state")).option("--json", "print JSON")
+    .action(async (o) => (await import("./alerts.js")).listAlerts(clientOpts(o), o));
+  client(alerts.command("ack").description("Acknowledge a firing alert (recorded under your CLI actor name)").argument("<rule>", "rule name"))
+    .action(async (name: string, o) => (await import("./alerts.js")).ackAlert(clientOpts(o), name));
+  client(alerts.command("silence").description("Record but do not send a rule's notifications for a while").argument("<rule>", "rule name"))
+    .option("--for <duration>", "how long: 30m, 2h, 1d (0s lifts it)", "1h")
+    .action(async (name: string, o) => (await import("./alerts.js")).silenceAlert(clientOpts(o), name, o));
+
+  const incidents = program.command("incidents").description("Firing alert episodes with their candidate causes (docs/alerts.md)");
+  client(incidents.command("list").description("Recent incidents")).option("--json", "print JSON")
+    .action(async (o) => (await import("./incidents.js")).listIncidents(clientOpts(o), o));
+  client(incidents.command("show").description("Regressed slices and candidate causes, most likely first").argument("<id>", "incident id (inc_…)")).option("--json", "print JSON")
+    .action(async (id: string, o) => (await import("./incidents.js")).showIncident(clientOpts(o), id, o));
+
+  client(program.command("stats").description("Latency, TTFT, throughput, errors, cost, cache, guard and judge scores per slice"))
+    .option("--by <dim>", "slice by: model, route, prompt_version, key, user, feature, provider, endpoint (none: one row)")
+    .option("--since <when>", "start: a duration back from now (15m, 24h, 7d) or a time", "24h")
+    .option("--until <when>", "end (default now)")
+    .option("--model <model>", "only this served model")
+    .option("--route <route>", "only this requested model or route")
+    .option("--prompt <name@vN>", "only this prompt version")
+    .option("--key <id>", "only this key id")
+    .option("--user <user>", "only this user")
+    .option("--feature <feature>", "only this feature")
+    .option("--json", "print JSON")
+    .action(async (o) => (await import("./stats.js")).showStats(clientOpts(o), o));
+
+  const guard = program.command("guard").description("Guardrail scanners: measure and try them offline");
+  guard
+    .command("eval")
+    .description("Measure a policy's scanners on labelled rows {text, label} (label 1 = attack), offline and in-process")
+    .argument("<file>", "JSONL file, or - for stdin; optional per-row `history` (earlier turns) for multi-turn scanners")
+    .option("--policy <name>", "scanner stack: injection (default) or a built-in policy such as default-input")
+    .option("--source <source>", "where the texts come from: user (default), document, tool_result, output")
+    .option("--by-scanner", "add the same figures per scanner")
+    .option("--json", "print JSON: n, tp, fp, tn, fn, detection_rate, false_positive_rate, p50_ms, p99_ms, …")
+    .action(async (file: string, o) => (await import("./guard-eval.js")).runGuardEval(file, o));
+  guard
+    .command("scan")
+    .description("Screen one text under a guard policy (offline, in-process) and print each scanner's verdict")
+    .argument("<file>", "text file, or - for stdin")
+    .option("--source <source>", "where the text comes from: user (default), document, tool_result, output")
+    .option("--policy <name>", "policy name from keel.yaml or built in (default-input, default-output); default by source")
+    .option("-c, --config <file>", "keel.yaml to take policies from (default ./keel.yaml when present)")
+    .option("--json", "print the verdicts as JSON")
+    .action(async (file: string, o) => (await import("./guard-scan.js")).runGuardScan(file, o));
+
+  registerEvalCommands(program, client, clientOpts, env);
+  registerPromptCommands(program, client, clientOpts);
+  registerAuditCommands(program, client, clientOpts);
 
   const creds = program.command("credentials").description("Provider API keys, stored encrypted (AES-256-GCM)");
   client(creds.command("set").description("Store a credential; reads the value from stdin").argument("<name>", "credential name, referenced as `credential:` in keel.yaml"))

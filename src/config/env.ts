@@ -10,6 +10,8 @@ export interface KeelEnv {
   readonly host?: string;
   readonly dataDir?: string;
   readonly adminToken?: string;
+  /** KEEL_EDITOR_TOKEN: the `editor` role on the admin API (prompts only; docs/prompts.md). */
+  readonly editorToken?: string;
   readonly masterKey?: string;
   readonly logLevel: "debug" | "info" | "warn" | "error";
   readonly openaiApiKey?: string;
@@ -35,12 +37,16 @@ export function readEnv(env: NodeJS.ProcessEnv): KeelEnv {
   if (!(LEVELS as readonly string[]).includes(level)) throw new ConfigError(`KEEL_LOG_LEVEL: expected one of ${LEVELS.join(", ")}`);
   const adminToken = get("KEEL_ADMIN_TOKEN");
   if (adminToken !== undefined && adminToken.length < 16) throw new ConfigError("KEEL_ADMIN_TOKEN: must be at least 16 characters");
+  const editorToken = get("KEEL_EDITOR_TOKEN");
+  if (editorToken !== undefined && editorToken.length < 16) throw new ConfigError("KEEL_EDITOR_TOKEN: must be at least 16 characters");
+  if (editorToken !== undefined && editorToken === adminToken) throw new ConfigError("KEEL_EDITOR_TOKEN: must differ from KEEL_ADMIN_TOKEN");
   return {
     all: { ...env },
     port,
     host: get("KEEL_HOST"),
     dataDir: get("KEEL_DATA_DIR"),
     adminToken,
+    editorToken,
     masterKey: get("KEEL_MASTER_KEY"),
     logLevel: level as KeelEnv["logLevel"],
     openaiApiKey: get("OPENAI_API_KEY"),
@@ -70,8 +76,15 @@ export function applyEnv(config: KeelConfig, env: KeelEnv): KeelConfig {
 }
 
 /** What the CLI's client commands read from the environment: where Keel is and the admin token. */
-export function readCliEnv(env: NodeJS.ProcessEnv = process.env): { url: string; adminToken?: string } {
+export function readCliEnv(env: NodeJS.ProcessEnv = process.env): { url: string; adminToken?: string; apiKey?: string; vars: Readonly<Record<string, string | undefined>> } {
   const port = env.KEEL_PORT || "4000";
   const host = env.KEEL_HOST || "127.0.0.1";
-  return { url: env.KEEL_URL || `http://${host.includes(":") ? `[${host}]` : host}:${port}`, adminToken: env.KEEL_ADMIN_TOKEN || undefined };
+  return {
+    url: env.KEEL_URL || `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    adminToken: env.KEEL_ADMIN_TOKEN || undefined,
+    /** KEEL_API_KEY: the virtual key `keel eval run` calls the gateway with (targets and judges). */
+    apiKey: env.KEEL_API_KEY || undefined,
+    /** For `${NAME}` in eval suite files. */
+    vars: { ...env },
+  };
 }

@@ -7,6 +7,7 @@ import { applyEnv, type KeelEnv, readEnv } from "./env.js";
 import { ConfigError } from "./config-error.js";
 import { simOptionsSchema } from "../providers/sim/options.js";
 import { localEmbeddingsOptionsSchema } from "../providers/embeddings/options.js";
+import { checkRouteReferences } from "../routing/route-references.js";
 
 export { ConfigError };
 
@@ -15,6 +16,7 @@ export interface ResolvedConfig extends Omit<KeelConfig, "data_dir"> {
   readonly dataDir: string;
   readonly configPath: string | null;
   readonly adminToken: string | undefined;
+  readonly editorToken: string | undefined;
   readonly masterKey: string | undefined;
   readonly logLevel: "debug" | "info" | "warn" | "error";
 }
@@ -60,6 +62,7 @@ export function loadConfig(opts: LoadOptions = {}): ResolvedConfig {
     dataDir: resolve(cwd, data_dir),
     configPath: file,
     adminToken: env.adminToken,
+    editorToken: env.editorToken,
     masterKey: env.masterKey,
     logLevel: env.logLevel,
   });
@@ -105,7 +108,8 @@ export function formatZodError(file: string, error: z.ZodError): string {
 
 /** The simulator (`sim`) and the offline embedder are always there unless turned off, so a fresh install serves without a network. */
 function addBuiltIns(config: KeelConfig): void {
-  const names = new Set(config.models.map((m) => m.name));
+  // a route may take a built-in name (e.g. serve `sim` from several replicas)
+  const names = new Set([...config.models.map((m) => m.name), ...config.routes.flatMap((r) => [r.name, ...r.aliases])]);
   if (config.sim && !config.providers.some((p) => p.name === "sim")) {
     config.providers.push(simOptionsSchema.parse({ name: "sim", kind: "sim" }));
   }
@@ -141,6 +145,7 @@ function checkReferences(config: KeelConfig, file: string): void {
       seen.add(n);
     }
   });
+  checkRouteReferences(config.routes, config.models, new Set(providers.keys()), file);
 }
 
 function deepFreeze<T>(o: T): T {

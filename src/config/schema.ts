@@ -1,8 +1,17 @@
 import { z } from "zod";
+import { alertsConfigSchema } from "../alerts/rule-schema.js";
+import { metricsConfigSchema } from "../observe/metrics/metrics-schema.js";
+import { otelConfigSchema } from "../observe/otel/otel-schema.js";
 import { openaiOptionsSchema } from "../providers/openai/options.js";
 import { anthropicOptionsSchema } from "../providers/anthropic/options.js";
 import { simOptionsSchema } from "../providers/sim/options.js";
 import { localEmbeddingsOptionsSchema } from "../providers/embeddings/options.js";
+import { priceSchema } from "./price-schema.js";
+import { routesSchema } from "../routing/route-schema.js";
+import { budgetsSchema, limitsSchema } from "../limits/limits-schema.js";
+import { guardConfigSchema } from "../guard/policy/config-schema.js";
+import { redisConfigSchema } from "../store/redis.js";
+import { promptsConfigSchema } from "../prompts/config.js";
 
 /** Each provider kind owns its options schema; the config only names the union. */
 export const providerSchema = z.discriminatedUnion("kind", [
@@ -12,13 +21,7 @@ export const providerSchema = z.discriminatedUnion("kind", [
   localEmbeddingsOptionsSchema,
 ]);
 
-/** USD per one million tokens. */
-export const priceSchema = z.strictObject({
-  input: z.number().min(0).max(10_000),
-  output: z.number().min(0).max(10_000),
-  cached_input: z.number().min(0).max(10_000).optional(),
-  cache_write: z.number().min(0).max(10_000).optional(),
-});
+export { priceSchema };
 
 export const modelSchema = z.strictObject({
   /** Public name clients send. A trailing `/*` (e.g. `openai/*`) forwards the rest of the name upstream. */
@@ -49,6 +52,8 @@ export const configSchema = z.strictObject({
   data_dir: z.string().min(1).default("./.keel"),
   providers: z.array(providerSchema).max(256).default([]),
   models: z.array(modelSchema).max(10_000).default([]),
+  /** Public names served by several targets with a strategy, retries and breakers (docs/routing.md). */
+  routes: routesSchema,
   traces: z
     .strictObject({
       /** What of request and response bodies is stored: everything, secrets masked, or nothing. */
@@ -62,14 +67,30 @@ export const configSchema = z.strictObject({
       retention_days: z.int().min(1).max(3650).default(30),
     })
     .prefault({}),
+  /** Rate limits per key, user, team, feature, model (docs/limits.md). */
+  limits: limitsSchema,
+  /** USD budgets per day and month (docs/limits.md). */
+  budgets: budgetsSchema,
+  /** The Redis Keel instances share (used when `limits.backend: redis`). */
+  redis: redisConfigSchema,
   /** Extra price table entries (model name → USD per 1M tokens) on top of the shipped defaults. */
   prices: z.record(z.string(), priceSchema).default({}),
   /** Serve the simulator as model `sim` even when other providers are configured. */
   sim: z.boolean().default(true),
+  /** Guardrail policies: which scanners screen input, output and tool calls, per model, feature or key (docs/guardrails.md). */
+  guard: guardConfigSchema,
+  /** Prompt registry: protected labels and staged-rollout defaults (docs/prompts.md). */
+  prompts: promptsConfigSchema.prefault({}),
+  /** Prometheus `/metrics`: whether it is served and how its labels are bounded (docs/observability.md). */
+  metrics: metricsConfigSchema,
+  /** Alert rules with owners and notification targets, evaluated on an interval (docs/alerts.md). */
+  alerts: alertsConfigSchema,
+  /** OpenTelemetry: export every gateway call as a GenAI span over OTLP/HTTP (docs/observability.md). */
+  otel: otelConfigSchema,
 });
 
 export type KeelConfigInput = z.input<typeof configSchema>;
 export type KeelConfig = z.output<typeof configSchema>;
 export type ProviderConfig = z.output<typeof providerSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
-export type PriceConfig = z.output<typeof priceSchema>;
+export type { PriceConfig } from "./price-schema.js";

@@ -10,12 +10,15 @@ export type OpenAIErrorType =
   | "permission_error"
   | "not_found_error"
   | "rate_limit_error"
+  /** OpenAI's type for a spent quota; Keel's budgets use it (code `budget_exceeded`). */
+  | "insufficient_quota"
   | "api_error"
   | "timeout_error";
 
 export const ERROR_CODES = {
   invalid_json: { status: 400, type: "invalid_request_error" },
   invalid_request: { status: 400, type: "invalid_request_error" },
+  guard_blocked: { status: 400, type: "invalid_request_error" },
   body_too_large: { status: 413, type: "invalid_request_error" },
   missing_api_key: { status: 401, type: "authentication_error" },
   invalid_api_key: { status: 401, type: "authentication_error" },
@@ -23,14 +26,18 @@ export const ERROR_CODES = {
   expired_api_key: { status: 401, type: "authentication_error" },
   invalid_admin_token: { status: 401, type: "authentication_error" },
   model_not_allowed: { status: 403, type: "permission_error" },
+  forbidden: { status: 403, type: "permission_error" },
   model_not_found: { status: 404, type: "not_found_error" },
   not_found: { status: 404, type: "not_found_error" },
   method_not_allowed: { status: 405, type: "invalid_request_error" },
+  conflict: { status: 409, type: "invalid_request_error" },
   rate_limited: { status: 429, type: "rate_limit_error" },
+  budget_exceeded: { status: 429, type: "insufficient_quota" },
   upstream_error: { status: 502, type: "api_error" },
   upstream_unavailable: { status: 503, type: "api_error" },
   upstream_timeout: { status: 504, type: "timeout_error" },
   upstream_stream_error: { status: 502, type: "api_error" },
+  limits_unavailable: { status: 503, type: "api_error" },
   shutting_down: { status: 503, type: "api_error" },
   internal_error: { status: 500, type: "api_error" },
 } as const satisfies Record<string, { status: number; type: OpenAIErrorType }>;

@@ -1,6 +1,11 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Usage } from "../api/chat-types.js";
+import type { RequestGuard } from "../guard/request-guard.js";
 import type { Principal } from "../keys/types.js";
+import type { LimitTicket } from "../limits/limiter.js";
+import type { ResolvedPrompt } from "../prompts/prompt-service.js";
+import type { AttemptRecord } from "../routing/attempt.js";
+import type { RouteTarget } from "../routing/route-table.js";
 import type { ResolvedModel } from "./model-registry.js";
 import type { TraceContext } from "./trace-context.js";
 
@@ -25,6 +30,16 @@ export interface GatewayContext {
   user: string | null;
   feature: string | null;
   stream: boolean;
+  /** The registered prompt the call named, resolved (version, label, rollout arm), or null. */
+  prompt: ResolvedPrompt | null;
+  /** The target that served the call, once routing knows it (its provider, model and price). */
+  target: RouteTarget | null;
+  /** Every attempt routing made, in order, failed ones included. */
+  attempts: AttemptRecord[];
+  /** What the call holds from rate limits and budgets until it is settled; null once settled or never admitted. */
+  limits: LimitTicket | null;
+  /** This call's guardrail screening (policies, vault, verdicts), or null when none applies. */
+  guard: RequestGuard | null;
   // Outcome
   usage: Usage | null;
   ttftMs: number | null;
@@ -38,7 +53,7 @@ export interface GatewayContext {
 export function newContext(requestId: string, headers: IncomingHttpHeaders, trace: TraceContext, endpoint: GatewayContext["endpoint"]): GatewayContext {
   return {
     requestId, startedAt: Date.now(), t0: performance.now(), headers, abort: new AbortController(), trace, endpoint,
-    principal: null, body: null, modelRequested: "", model: null, user: null, feature: null, stream: false,
+    principal: null, body: null, modelRequested: "", model: null, user: null, feature: null, stream: false, prompt: null, target: null, attempts: [], limits: null, guard: null,
     usage: null, ttftMs: null, httpStatus: 200, errorCode: null, errorMessage: null, response: null,
   };
 }

@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmbeddingsRequest } from "../api/chat-types.js";
 import { embeddingsRequestSchema } from "../api/chat-schema.js";
-import { KeelError } from "../errors/errors.js";
+import { embeddingsFacts } from "../routing/conditions.js";
+import type { RouteCall } from "../routing/executor.js";
 import { readJsonBody } from "../server/body.js";
 import { sendJson } from "../server/respond.js";
 import { admitModel, attribute } from "./admission.js";
+import { admitLimits } from "./limit-step.js";
 import type { GatewayContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
+import { attemptsOnError, servedBy } from "./served-by.js";
 import { formatTraceparent } from "./trace-context.js";
 import { validateBody } from "../api/validate.js";
 
@@ -19,12 +22,16 @@ export async function handleEmbeddings(deps: GatewayDeps, ctx: GatewayContext, r
   attribute(ctx, body);
   const model = admitModel(ctx, deps, body.model, "embeddings");
   ctx.model = model;
-  const provider = deps.providers.get(model.provider);
-  if (!provider.embeddings) throw new KeelError("invalid_request", `The model '${body.model}' does not serve embeddings.`, { param: "model" });
-  res.setHeader("x-keel-provider", model.provider);
-  const out = await provider.embeddings({ ...body, model: model.upstream } as EmbeddingsRequest, {
-    requestId: ctx.requestId, traceparent: formatTraceparent(ctx.trace), signal: ctx.abort.signal, headers: req.headers,
-  });
+  // [limits] rate limits and budgets, all or nothing; only the Redis backend returns a promise.
+  const limited = admitLimits(ctx, deps, res);
+  if (limited) await limited;
+  const route = deps.routing.route(model, embeddingsFacts({ feature: ctx.feature, user: ctx.user, keyId: ctx.principal?.keyId ?? null }, body));
+  const call: RouteCall = {
+    route, requestId: ctx.requestId, traceparent: formatTraceparent(ctx.trace), signal: ctx.abort.signal, headers: req.headers,
+    t0: ctx.t0, attempts: ctx.attempts,
+  };
+  const { value: out, target } = await attemptsOnError(ctx, res, deps.routing.executor.embeddings(call, body as EmbeddingsRequest));
+  servedBy(ctx, res, target);
   ctx.ttftMs = performance.now() - ctx.t0;
   ctx.usage = { prompt_tokens: out.usage.prompt_tokens, completion_tokens: 0, total_tokens: out.usage.total_tokens };
   // The vectors themselves are not worth keeping in a trace: record their count and size only.

@@ -10,7 +10,7 @@ import type { GatewayDeps } from "./deps.js";
  * Turns a finished call into its trace record and queues it. Runs after the response has been
  * sent, so counting tokens or masking bodies here never delays the client.
  */
-export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): void {
+export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceRecord {
   const cfg = deps.config.traces;
   let tokensIn = 0;
   let tokensOut = 0;
@@ -23,7 +23,9 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): void {
     cached = ctx.usage.prompt_tokens_details?.cached_tokens ?? 0;
     cacheWrite = ctx.usage.prompt_tokens_details?.cache_creation_tokens ?? 0;
     usageSource = "provider";
-  } else if (ctx.endpoint === "chat" && ctx.body && ctx.httpStatus < 400) {
+  } else if (ctx.endpoint === "chat" && ctx.body && (ctx.httpStatus < 400 || (ctx.stream && ctx.ttftMs !== null))) {
+    // A stream cut after its first chunk (client gone, upstream broke) was billed for what it
+    // produced: count it, so spend and budgets cannot be dodged by hanging up before the usage chunk.
     tokensIn = countPromptTokens(ctx.body as unknown as ChatRequest);
     tokensOut = countCompletion(ctx.response as ChatCompletion | null);
     usageSource = "counted";
@@ -31,7 +33,7 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): void {
   const endedAt = Date.now();
   const ok = ctx.httpStatus < 400 && ctx.errorCode === null;
   const meta = ctx.body?.metadata;
-  deps.traces.record({
+  const record: TraceRecord = {
     id: ctx.requestId,
     startedAt: ctx.startedAt,
     endedAt,
@@ -40,8 +42,8 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): void {
     user: ctx.user,
     feature: ctx.feature,
     modelRequested: ctx.modelRequested,
-    modelServed: ctx.model ? responseModel(ctx) ?? ctx.model.upstream : null,
-    provider: ctx.model?.provider ?? null,
+    modelServed: ctx.model ? responseModel(ctx) ?? ctx.target?.model ?? ctx.model.upstream : null,
+    provider: ctx.target?.provider ?? ctx.attempts.at(-1)?.provider ?? ctx.model?.provider ?? null,
     status: ok ? "ok" : "error",
     httpStatus: ctx.httpStatus,
     errorCode: ctx.errorCode,
@@ -52,19 +54,39 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): void {
     tokensOut,
     tokensCached: cached,
     usageSource,
-    costUsd: costUsd(ctx.model?.price ?? null, tokensIn, tokensOut, cached, cacheWrite),
+    costUsd: costUsd(ctx.target ? ctx.target.price : ctx.model?.price ?? null, tokensIn, tokensOut, cached, cacheWrite),
     stream: ctx.stream,
     traceId: ctx.trace.traceId,
     parentSpanId: ctx.trace.parentSpanId,
+    spanId: ctx.trace.spanId,
+    systemFingerprint: fingerprintOf(ctx),
     metadata: meta && typeof meta === "object" ? (meta as Record<string, string>) : {},
     requestBody: captureBody(ctx.body, cfg.capture, cfg.max_body_chars),
     responseBody: captureBody(ctx.response, cfg.capture, cfg.max_body_chars),
-  });
+    promptName: ctx.prompt?.compiled.name ?? null,
+    promptVersion: ctx.prompt?.compiled.version ?? null,
+    promptLabel: ctx.prompt?.label ?? null,
+    target: ctx.target?.id ?? null,
+    attempts: ctx.attempts,
+    guard: ctx.guard ? ctx.guard.records() : null,
+  };
+  deps.traces.record(record);
+  deps.metrics?.observe(record);
+  deps.otel?.record(record);
+  // [prompts] a call on a staged rollout feeds its canary comparison. `signals` is where a layer
+  // reports per-call facts a rollout metric reads (the guard layer: `guard_triggered`).
+  if (ctx.prompt?.rollout) deps.prompts?.observe(ctx.prompt, ctx.requestId, { ok, latencyMs: record.latencyMs, costUsd: record.costUsd, signals: { guard_triggered: record.guard?.some((v) => v.triggered && v.action !== "log") ? 1 : 0 } });
+  return record;
 }
 
 function responseModel(ctx: GatewayContext): string | undefined {
   const m = (ctx.response as { model?: unknown } | null)?.model;
   return typeof m === "string" ? m : undefined;
+}
+
+function fingerprintOf(ctx: GatewayContext): string | null {
+  const f = (ctx.response as { system_fingerprint?: unknown } | null)?.system_fingerprint;
+  return typeof f === "string" && f.length <= 256 ? f : null;
 }
 
 function countCompletion(c: ChatCompletion | null): number {

@@ -1,5 +1,6 @@
 import type { ModelConfig, PriceConfig } from "../config/schema.js";
 import { PriceTable } from "../observe/prices.js";
+import type { RouteConfig } from "../routing/route-schema.js";
 
 /** A public model name resolved to where it is served. */
 export interface ResolvedModel {
@@ -22,7 +23,20 @@ export class ModelRegistry {
   private readonly memo = new Map<string, ResolvedModel>();
   private readonly listed: { id: string; owned_by: string; type: string }[] = [];
 
-  constructor(models: readonly ModelConfig[], private readonly prices: PriceTable) {
+  constructor(models: readonly ModelConfig[], private readonly prices: PriceTable, routes: readonly RouteConfig[] = []) {
+    // A route is admitted like a model; provider, upstream and price here are its first-priority
+    // target's (what a caller sees before routing picks; the trace records the target that served).
+    for (const r of routes) {
+      const first = r.targets.reduce((a, b) => (b.priority < a.priority ? b : a));
+      const upstream = first.model ?? r.name;
+      const resolved: ResolvedModel = Object.freeze({
+        name: r.name, provider: first.provider, upstream, type: r.type, price: first.price ?? prices.lookup(upstream),
+      });
+      for (const n of [r.name, ...r.aliases]) {
+        this.exact.set(n, resolved);
+        this.listed.push({ id: n, owned_by: first.provider, type: r.type });
+      }
+    }
     for (const m of models) {
       if (m.name.endsWith("/*")) {
         this.wildcards.push({ prefix: m.name.slice(0, -1), cfg: m });

@@ -9,7 +9,9 @@ import { type GatewayContext, newContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
 import { handleEmbeddings, handleModels } from "./embeddings.js";
 import { finalizeTrace } from "./finalize.js";
+import { settleLimits } from "./limit-step.js";
 import { traceContextFrom } from "./trace-context.js";
+import type { TraceRecord } from "../observe/types.js";
 
 type CallHandler = (deps: GatewayDeps, ctx: GatewayContext, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -60,11 +62,14 @@ function traced(deps: GatewayDeps, endpoint: GatewayContext["endpoint"], handler
     } finally {
       clearTimeout(deadline);
       res.off("close", onClose);
+      let record: TraceRecord | null = null;
       try {
-        finalizeTrace(ctx, deps);
+        record = finalizeTrace(ctx, deps);
       } catch (err) {
         deps.log.error("trace finalisation failed", { request_id: requestId, error: String(err) });
       }
+      // Leases and reservations are released on every path, even when finalisation failed.
+      settleLimits(ctx, deps, record);
     }
   };
 }

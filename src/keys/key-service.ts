@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { KeelError } from "../errors/errors.js";
+import { type KeyLimits, keyLimitsSchema, normalizeKeyLimits } from "../limits/key-limits.js";
 import { generateToken, hashToken, tokenHint } from "../secrets/fingerprint.js";
 import { parseExpiry } from "./duration.js";
 import type { KeyStore, Principal, VirtualKeyRecord, VirtualKeyView } from "./types.js";
@@ -16,6 +17,8 @@ export const createKeyInput = z.strictObject({
   user: label.optional(),
   team: label.optional(),
   metadata: z.record(z.string().max(64), z.string().max(256)).refine((m) => Object.keys(m).length <= 32, "at most 32 entries").optional(),
+  /** The key's own rate limits and budgets (docs/limits.md). */
+  limits: keyLimitsSchema.optional(),
 });
 export type CreateKeyInput = z.infer<typeof createKeyInput>;
 
@@ -61,6 +64,7 @@ export class KeyService {
       expiresAt,
       revokedAt: null,
       metadata: input.metadata ?? {},
+      limits: normalizeKeyLimits(input.limits),
     };
     this.store.insert(rec);
     this.index(rec);
@@ -87,6 +91,17 @@ export class KeyService {
     return this.view(e.rec);
   }
 
+  /** Replaces a key's own limits (null or {} removes them); takes effect on its next call. */
+  setLimits(id: string, limits: KeyLimits | null): VirtualKeyView {
+    const e = this.byId.get(id);
+    if (!e) throw new KeelError("not_found", `no key with id "${id}"`, { param: "id" });
+    const next = normalizeKeyLimits(limits);
+    this.store.setLimits(id, next);
+    e.rec.limits = next;
+    this.index(e.rec);
+    return this.view(e.rec);
+  }
+
   /** Resolves `Authorization: Bearer …` to a principal, or throws the precise 401. */
   authenticate(authorization: string | undefined): Principal {
     if (!authorization) throw new KeelError("missing_api_key", "Missing API key: send it as 'Authorization: Bearer <key>'.");
@@ -108,6 +123,7 @@ export class KeyService {
       principal: Object.freeze({
         keyId: rec.id, keyName: rec.name, user: rec.user, team: rec.team,
         models: rec.models ? new Set(rec.models) : null,
+        limits: rec.limits,
       }),
     };
     this.byHash.set(rec.hash, entry);
@@ -123,6 +139,7 @@ export class KeyService {
       revoked_at: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString(),
       status: r.revokedAt !== null ? "revoked" : r.expiresAt !== null && r.expiresAt <= now ? "expired" : "active",
       metadata: r.metadata,
+      limits: r.limits,
     };
   }
 }

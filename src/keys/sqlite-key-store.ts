@@ -1,9 +1,10 @@
 import type { SqliteDb } from "../store/sqlite.js";
+import type { KeyLimits } from "../limits/key-limits.js";
 import type { KeyStore, VirtualKeyRecord } from "./types.js";
 
 interface Row {
   id: string; name: string; hash: string; hint: string; models: string | null; user_id: string | null; team: string | null;
-  created_at: number; expires_at: number | null; revoked_at: number | null; metadata: string;
+  created_at: number; expires_at: number | null; revoked_at: number | null; metadata: string; limits: string | null;
 }
 
 export class SqliteKeyStore implements KeyStore {
@@ -11,22 +12,24 @@ export class SqliteKeyStore implements KeyStore {
   private readonly allStmt;
   private readonly getStmt;
   private readonly revokeStmt;
+  private readonly limitsStmt;
 
   constructor(db: SqliteDb) {
     this.insertStmt = db.prepare(
-      `INSERT INTO virtual_keys (id, name, hash, hint, models, user_id, team, created_at, expires_at, revoked_at, metadata)
-       VALUES (@id, @name, @hash, @hint, @models, @user_id, @team, @created_at, @expires_at, @revoked_at, @metadata)`,
+      `INSERT INTO virtual_keys (id, name, hash, hint, models, user_id, team, created_at, expires_at, revoked_at, metadata, limits)
+       VALUES (@id, @name, @hash, @hint, @models, @user_id, @team, @created_at, @expires_at, @revoked_at, @metadata, @limits)`,
     );
     this.allStmt = db.prepare("SELECT * FROM virtual_keys ORDER BY created_at, id");
     this.getStmt = db.prepare("SELECT * FROM virtual_keys WHERE id = ?");
     this.revokeStmt = db.prepare("UPDATE virtual_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+    this.limitsStmt = db.prepare("UPDATE virtual_keys SET limits = ? WHERE id = ?");
   }
 
   insert(r: VirtualKeyRecord): void {
     this.insertStmt.run({
       id: r.id, name: r.name, hash: r.hash, hint: r.hint, models: r.models ? JSON.stringify(r.models) : null,
       user_id: r.user, team: r.team, created_at: r.createdAt, expires_at: r.expiresAt, revoked_at: r.revokedAt,
-      metadata: JSON.stringify(r.metadata),
+      metadata: JSON.stringify(r.metadata), limits: r.limits ? JSON.stringify(r.limits) : null,
     });
   }
 
@@ -42,6 +45,10 @@ export class SqliteKeyStore implements KeyStore {
   setRevoked(id: string, at: number): boolean {
     return this.revokeStmt.run(at, id).changes === 1;
   }
+
+  setLimits(id: string, limits: KeyLimits | null): boolean {
+    return this.limitsStmt.run(limits ? JSON.stringify(limits) : null, id).changes === 1;
+  }
 }
 
 function fromRow(r: Row): VirtualKeyRecord {
@@ -49,5 +56,6 @@ function fromRow(r: Row): VirtualKeyRecord {
     id: r.id, name: r.name, hash: r.hash, hint: r.hint, models: r.models ? (JSON.parse(r.models) as string[]) : null,
     user: r.user_id, team: r.team, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at,
     metadata: JSON.parse(r.metadata) as Record<string, string>,
+    limits: r.limits ? (JSON.parse(r.limits) as KeyLimits) : null,
   };
 }

@@ -1,3 +1,5 @@
+import type { KeyLimits } from "../limits/key-limits.js";
+
 /** A virtual key as stored: only its hash and a four-character hint survive creation. */
 export interface VirtualKeyRecord {
   id: string;
@@ -12,6 +14,8 @@ export interface VirtualKeyRecord {
   expiresAt: number | null;
   revokedAt: number | null;
   metadata: Record<string, string>;
+  /** The key's own rate limits and budgets (docs/limits.md); null = the configured rules only. */
+  limits: KeyLimits | null;
 }
 
 /** What the API returns about a key: never the hash. */
@@ -27,6 +31,7 @@ export interface VirtualKeyView {
   revoked_at: string | null;
   status: "active" | "revoked" | "expired";
   metadata: Record<string, string>;
+  limits: KeyLimits | null;
 }
 
 /** The caller behind a request, resolved from its key once, at admission. */
@@ -37,6 +42,7 @@ export interface Principal {
   readonly team: string | null;
   /** null = every model. */
   readonly models: ReadonlySet<string> | null;
+  readonly limits: KeyLimits | null;
 }
 
 export interface KeyStore {
@@ -44,4 +50,5 @@ export interface KeyStore {
   all(): VirtualKeyRecord[];
   get(id: string): VirtualKeyRecord | undefined;
   setRevoked(id: string, at: number): boolean;
+  setLimits(id: string, limits: KeyLimits | null): boolean;
 }

@@ -11,7 +11,7 @@ export function sampleTrace(i: number, over: Partial<TraceRecord> = {}): TraceRe
     keyId: i % 2 ? "key_a" : "key_b", user: null, feature: i % 3 === 0 ? "search" : null, modelRequested: "sim", modelServed: "sim",
     provider: "sim", status: i % 5 === 0 ? "error" : "ok", httpStatus: i % 5 === 0 ? 502 : 200, errorCode: null, errorMessage: null,
     latencyMs: 1.5, ttftMs: 1, tokensIn: 10, tokensOut: 5, tokensCached: 0, usageSource: "provider", costUsd: 0.00002, stream: false,
-    traceId: null, parentSpanId: null, metadata: {}, requestBody: null, responseBody: null, ...over,
+    traceId: null, parentSpanId: null, metadata: {}, requestBody: null, responseBody: null, target: null, attempts: [], ...over,
   };
 }
 

@@ -25,9 +25,55 @@ export interface TraceRecord {
   stream: boolean;
   traceId: string | null;
   parentSpanId: string | null;
+  /** The provider's `system_fingerprint` (backend configuration), when it reports one: drift tracking. */
+  systemFingerprint?: string | null;
+  /** Keel's own span id for the call (sent upstream in traceparent); used by OTLP export, not stored. */
+  spanId?: string | null;
   metadata: Record<string, string>;
   requestBody: string | null;
   responseBody: string | null;
+  /** `provider/model` of the target that served the call (routing), or null. */
+  target: string | null;
+  /** Every attempt routing made, failed ones included, in order. */
+  attempts: TraceAttempt[];
+  /** The registered prompt the call named: its name, the version that served, the label asked for. */
+  promptName?: string | null;
+  promptVersion?: number | null;
+  promptLabel?: string | null;
+  /** Guardrail verdicts, one per scanner and source (docs/guardrails.md); null when nothing was screened. */
+  guard?: GuardVerdictRecord[] | null;
+}
+
+/** One scanner's verdict on a call, as traces store it: never the screened text. */
+export interface GuardVerdictRecord {
+  scanner: string;
+  source: string;
+  score: number;
+  triggered: boolean;
+  action: string;
+  latency_ms: number;
+  findings?: string[];
+  timed_out?: boolean;
+}
+
+/** One attempt of a call at one target (written by routing's executor). */
+export interface TraceAttempt {
+  /** `provider/model`. */
+  target: string;
+  provider: string;
+  model: string;
+  /** ms from the request's arrival to the attempt's start. */
+  startMs: number;
+  /** Waited before it: backoff or an upstream's Retry-After. */
+  waitMs: number;
+  durationMs: number | null;
+  /** Time to the first chunk (streams) or the completion. */
+  ttftMs: number | null;
+  /** `abandoned`: the client left or the deadline passed; it says nothing about the target. */
+  outcome: "pending" | "ok" | "error" | "abandoned";
+  errorCode: string | null;
+  upstreamStatus: number | null;
+  error: string | null;
 }
 
 export interface TraceFilter {

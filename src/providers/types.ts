@@ -16,6 +16,12 @@ export interface CallContext {
    * documented `x-keel-sim` fault header here; HTTP providers ignore it.
    */
   headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * Streams: call once when the upstream has accepted the call (2xx response headers; for the
+   * simulator, the end of its injected latency). The router's connect timeout stops here; an
+   * adapter that never calls it has its connect timeout end at the first chunk instead.
+   */
+  onUpstreamResponse?: () => void;
 }
 
 /** A running provider: the runtime face of one configured provider entry. */

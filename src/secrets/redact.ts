@@ -13,7 +13,9 @@
 export type SecretType =
   | "private_key" | "jwt" | "anthropic" | "keel" | "openai" | "stripe" | "github" | "gitlab" | "slack"
   | "google_api_key" | "aws_access_key" | "aws_secret" | "authorization" | "bearer" | "basic_auth"
-  | "password" | "secret" | "cookie";
+  | "password" | "secret" | "cookie"
+  | "azure" | "twilio" | "sendgrid" | "npm" | "huggingface" | "gcp" | "shopify" | "digitalocean" | "databricks" | "pypi"
+  | "slack_webhook";
 
 interface Candidate {
   /** Text kept verbatim before the mask, such as `password=`. */
@@ -63,6 +65,20 @@ const TOKEN_RULES: Rule[] = [
   { type: "slack", secret: `${TOKEN_START}xox[abposr]-[A-Za-z0-9-]{10,${MAX_RUN}}`, accept: hasDigit },
   { type: "google_api_key", secret: `${TOKEN_START}AIza[0-9A-Za-z_-]{35}`, lookahead: "(?![0-9A-Za-z_-])" },
   { type: "aws_access_key", secret: "(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}", lookahead: "(?![A-Za-z0-9])" },
+  // Prefixed tokens after gitleaks' rules: each prefix is issued by one provider only.
+  { type: "sendgrid", secret: `${TOKEN_START}SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}`, lookahead: "(?![A-Za-z0-9_-])" },
+  { type: "twilio", secret: "(?<![A-Za-z0-9])SK[0-9a-f]{32}", lookahead: "(?![A-Za-z0-9])" },
+  { type: "npm", secret: "(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}", lookahead: "(?![A-Za-z0-9])" },
+  { type: "huggingface", secret: "(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{34,40}", lookahead: "(?![A-Za-z0-9])", accept: hasDigit },
+  { type: "gcp", secret: `${TOKEN_START}(?:GOCSPX-[A-Za-z0-9_-]{28}|ya29\\.[A-Za-z0-9_-]{20,${MAX_RUN}})` },
+  // Azure AD client secret (xxx8Q~…): anchored on the literal "Q~" with its 4-character prefix checked
+  // behind it, so the alternative still starts on a literal; those 4 characters stay visible.
+  { type: "azure", secret: "Q~(?<=(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\\dQ~)[A-Za-z0-9_~.-]{31,34}", lookahead: "(?![A-Za-z0-9_~.-])" },
+  { type: "shopify", secret: "(?<![A-Za-z0-9_])shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}", lookahead: "(?![A-Za-z0-9])" },
+  { type: "digitalocean", secret: "(?<![A-Za-z0-9_])do[pro]_v1_[a-f0-9]{64}", lookahead: "(?![A-Za-z0-9])" },
+  { type: "databricks", secret: "(?<![A-Za-z0-9_])dapi[a-f0-9]{32}(?:-\\d)?", lookahead: "(?![A-Za-z0-9])" },
+  { type: "pypi", secret: `(?<![A-Za-z0-9_])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,${MAX_RUN}}` },
+  { type: "slack_webhook", secret: "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9+/_-]{20,200}" },
 ];
 
 /** `=`, `:` or `:=` with an optional closing quote before it, but not `==`, `=>` (code, not values). */
@@ -110,6 +126,12 @@ function acceptBareValue(c: Candidate): boolean {
 const assignmentType = (keep: string): SecretType => (/pass|pwd/i.test(keep) ? "password" : "secret");
 
 const CONTEXT_RULES: Rule[] = [
+  {
+    // Azure connection strings and SAS URLs: AccountKey=…; SharedAccessKey=…; sig=…
+    type: "azure",
+    keep: "(?:accountkey|sharedaccesskey|sharedaccesssignature|[?&]sig)=",
+    secret: `[a-z0-9+/%=]{20,${MAX_RUN}}`,
+  },
   {
     type: "aws_secret",
     keep: `aws[_-]?secret[_-]?access[_-]?key${ASSIGN}\\\\?["']?`,
@@ -229,6 +251,53 @@ function runPass(text: string, pass: Pass, nested: boolean): string {
     last = resume;
   }
   return last === 0 ? text : out + text.slice(last);
+}
+
+/** Where a secret sits in the text given to `findSecrets`. */
+export interface SecretSpan {
+  type: SecretType;
+  start: number;
+  end: number;
+}
+
+/**
+ * The spans `maskSecrets` would mask, with their positions in `text` (for scanners that report or
+ * replace findings themselves). Same rules and accept checks; the context pass skips what the
+ * token pass found. Fails closed like maskSecrets: should the engine give up, the whole text is one span.
+ */
+export function findSecrets(text: string): SecretSpan[] {
+  const out: SecretSpan[] = [];
+  try {
+    collect(text, TOKENS, 0, false, out);
+    const tokens = out.length;
+    const ctx: SecretSpan[] = [];
+    collect(text, CONTEXT, 0, false, ctx);
+    for (const c of ctx) if (!out.slice(0, tokens).some((t) => t.start < c.end && c.start < t.end)) out.push(c);
+  } catch {
+    return [{ type: "secret", start: 0, end: text.length }];
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** `runPass` that records spans instead of rewriting: kept in step with it rule for rule. */
+function collect(text: string, pass: Pass, offset: number, nested: boolean, out: SecretSpan[]): void {
+  const re = pass.regex;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const resume = re.lastIndex;
+    const i = pass.groups.findIndex((g) => m![g.r] !== undefined);
+    const rule = pass.rules[i];
+    const keep = pass.groups[i].k > 0 ? (m[pass.groups[i].k] ?? "") : "";
+    const secret = m[pass.groups[i].s];
+    const c: Candidate = { keep, secret, before: text.charAt(m.index - 1), after: text.charAt(resume) };
+    const start = offset + m.index + keep.length;
+    if (!rule.accept || rule.accept(c)) {
+      out.push({ type: typeof rule.type === "function" ? rule.type(keep) : rule.type, start, end: start + secret.length });
+    } else if (keep && !nested && secret.length >= 8) {
+      collect(secret, pass, start, true, out);
+      re.lastIndex = resume;
+    }
+  }
 }
 
 /**

@@ -1,15 +1,12 @@
-import { encode } from "gpt-tokenizer";
+import { encode } from "./tokenizer.js";
 import type { ChatMessage, ChatRequest } from "../api/chat-types.js";
 
 /**
  * Offline token counting with gpt-tokenizer (o200k_base). Used when a provider reports no usage,
  * for the simulator, and for limit estimates. Exact for OpenAI's o200k models; an estimate for others.
  */
-// User text may contain special-token strings such as "<|endoftext|>": count them as plain text, never throw.
-const PLAIN = { disallowedSpecial: new Set<string>() } as const;
-
 export function countTextTokens(text: string): number {
-  return text.length === 0 ? 0 : encode(text, PLAIN).length;
+  return text.length === 0 ? 0 : encode(text).length;
 }
 
 export function messageText(m: ChatMessage): string {

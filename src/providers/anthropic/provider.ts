@@ -41,6 +41,7 @@ export function createAnthropicProvider(opts: AnthropicOptions, apiKey: string |
     const { body, jsonOutput } = toAnthropicRequest(req, opts.default_max_tokens);
     body.stream = true;
     const res = await transport.stream(post(body, ctx));
+    ctx.onUpstreamResponse?.();
     const parser = new SseParser();
     const translator = new AnthropicStreamTranslator(provider, jsonOutput);
     for await (const bytes of res.body) {

@@ -53,7 +53,11 @@ export function createOpenAIProvider(opts: OpenAIOptions, apiKey: string | undef
 
     chatStream(req: ChatRequest, ctx: CallContext): AsyncIterable<ChatChunk> {
       // The request goes out on the first next(), so its errors throw from there (Provider contract).
-      return readChatStream(() => transport.stream(post("chat/completions", req.model, streaming(req, opts.stream_usage), ctx)), provider);
+      return readChatStream(async () => {
+        const res = await transport.stream(post("chat/completions", req.model, streaming(req, opts.stream_usage), ctx));
+        ctx.onUpstreamResponse?.();
+        return res;
+      }, provider);
     },
 
     async embeddings(req: EmbeddingsRequest, ctx: CallContext): Promise<EmbeddingsResponse> {

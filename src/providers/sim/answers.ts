@@ -1,4 +1,4 @@
-import { decode, encode } from "gpt-tokenizer";
+import { decode, encode } from "../../tokens/tokenizer.js";
 import type { ChatRequest, FinishReason, FunctionTool, ToolCall } from "../../api/chat-types.js";
 import { countTextTokens } from "../../tokens/count.js";
 import { genericJsonObject, jsonFromSchema } from "./json-from-schema.js";

@@ -1,4 +1,4 @@
-import { encode } from "gpt-tokenizer";
+import { encode } from "../../tokens/tokenizer.js";
 import type { ChatRequest } from "../../api/chat-types.js";
 import { countPromptTokens, messageText } from "../../tokens/count.js";
 import { BlockHasher } from "./prefix-cache.js";

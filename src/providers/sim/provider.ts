@@ -31,7 +31,7 @@ export function createSimProvider(opts: SimOptions): SimProvider {
       return streamCompletion(engine, () => {
         const plan = engine.plan(req, ctx.headers, true);
         return plan.kind === "answer" ? { ...plan, includeUsage: true } : plan;
-      }, ctx.signal);
+      }, ctx.signal, ctx.onUpstreamResponse);
     },
     async close(): Promise<void> {
       engine.reset();

@@ -1,4 +1,4 @@
-import { decodeGenerator, encode } from "gpt-tokenizer";
+import { decodeGenerator, encode } from "../../tokens/tokenizer.js";
 import type { ChatChunk, ChunkChoice } from "../../api/chat-types.js";
 import { SYSTEM_FINGERPRINT, type AnswerPlan, type CallPlan, type SimEngine } from "./engine.js";
 import type { ChoiceAnswer } from "./answers.js";
@@ -19,8 +19,10 @@ import { sleep, untilFirstToken } from "./timing.js";
  * `makePlan` runs on the first next(), so a bad request throws from there, as the Provider
  * contract asks.
  */
-export async function* streamCompletion(engine: SimEngine, makePlan: () => CallPlan, signal: AbortSignal): AsyncGenerator<ChatChunk> {
-  const p = await untilFirstToken(makePlan(), signal);
+export async function* streamCompletion(
+  engine: SimEngine, makePlan: () => CallPlan, signal: AbortSignal, onAccepted?: () => void,
+): AsyncGenerator<ChatChunk> {
+  const p = await untilFirstToken(makePlan(), signal, onAccepted);
   engine.prefilled(p);
   const n = p.choices.length;
   const steps = p.choices.map(stepsOf);

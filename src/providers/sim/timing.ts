@@ -29,13 +29,23 @@ export function untilAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
-/** Waits out latency and time to first token, or plays the call's failure: throw, or hang. */
-export async function untilFirstToken(plan: CallPlan, signal: AbortSignal): Promise<AnswerPlan> {
+/**
+ * Waits out latency and time to first token, or plays the call's failure: throw, or hang.
+ * `onAccepted` (CallContext.onUpstreamResponse) marks the end of the injected latency — where a
+ * real server would have sent its response headers — so a router's connect timeout can see a spike.
+ */
+export async function untilFirstToken(plan: CallPlan, signal: AbortSignal, onAccepted?: () => void): Promise<AnswerPlan> {
   signal.throwIfAborted();
   if (plan.kind !== "answer") {
     if (plan.delayMs > 0) await sleep(plan.delayMs, signal);
     if (plan.kind === "fail") throw plan.error;
     return untilAborted(signal);
+  }
+  if (onAccepted) {
+    if (plan.delayMs > 0) await sleep(plan.delayMs, signal);
+    onAccepted();
+    if (plan.ttftMs > 0) await sleep(plan.ttftMs, signal);
+    return plan;
   }
   const wait = plan.delayMs + plan.ttftMs;
   if (wait > 0) await sleep(wait, signal);

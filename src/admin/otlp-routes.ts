@@ -1,0 +1,45 @@
+import { KeelError } from "../errors/errors.js";
+import type { KeyService } from "../keys/key-service.js";
+import type { AdminAuth } from "../keys/admin-token.js";
+import { parseOtlpJson } from "../observe/otel/otlp-ingest.js";
+import type { SqliteSpanStore } from "../observe/otel/sqlite-span-store.js";
+import type { SqliteDb } from "../store/sqlite.js";
+import { readJsonBody } from "../server/body.js";
+import type { Router } from "../server/router.js";
+import { sendError, sendJson } from "../server/respond.js";
+import { adminRoute } from "./admin-route.js";
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * OTLP/HTTP JSON span intake at `POST /v1/traces` (an application's virtual key), and
+ * `GET /api/v1/otel/traces/:traceId`: its spans with the gateway calls made inside them, joined
+ * on the W3C trace id (a call's `parent_span_id` is the application span that made it).
+ */
+export function registerOtlpRoutes(router: Router, d: { auth: AdminAuth; keys: KeyService; spans: SqliteSpanStore; db: SqliteDb; maxBodyBytes: number; flushTraces: () => void }): void {
+  router.add("POST", "/v1/traces", async (req, res) => {
+    try {
+      d.keys.authenticate(req.headers.authorization);
+      const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+      if (type !== "application/json") {
+        req.resume();
+        throw new KeelError("invalid_request", "Only OTLP/HTTP JSON is accepted (content-type: application/json); configure your exporter with protocol http/json.", { param: "content-type" });
+      }
+      const { spans, rejected } = parseOtlpJson(await readJsonBody(req, d.maxBodyBytes));
+      d.spans.insertBatch(spans);
+      sendJson(res, 200, rejected > 0 ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: "spans with malformed trace or span ids were skipped" } } : {});
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+  const calls = d.db.prepare("SELECT id, started_at, endpoint, model_requested, model_served, status, latency_ms, parent_span_id FROM traces WHERE trace_id = ? ORDER BY started_at LIMIT 1000");
+  router.add("GET", "/api/v1/otel/traces/:traceId", adminRoute(d.auth, (_req, res, p) => {
+    const id = p.traceId.toLowerCase();
+    if (!TRACE_ID.test(id)) throw new KeelError("invalid_request", "A trace id is 32 lowercase hex digits.", { param: "traceId" });
+    d.flushTraces();
+    const spans = d.spans.byTrace(id);
+    const gateway = calls.all(id) as { parent_span_id: string | null }[];
+    if (spans.length === 0 && gateway.length === 0) throw new KeelError("not_found", `No spans or gateway calls in trace ${id}.`, { param: "traceId" });
+    sendJson(res, 200, { trace_id: id, spans, gateway_calls: gateway });
+  }));
+}

@@ -1,0 +1,21 @@
+import type { AdminAuth } from "../keys/admin-token.js";
+import { querySummary, resolveTime, SLICES, summaryQuerySchema } from "../observe/summary/summary-query.js";
+import type { SqliteDb } from "../store/sqlite.js";
+import type { Router } from "../server/router.js";
+import { sendJson } from "../server/respond.js";
+import { adminRoute } from "./admin-route.js";
+import { parseQuery } from "./query.js";
+
+/** `GET /api/v1/metrics/summary`: latency, TTFT, throughput, errors, cost, cache, guard and judge scores per slice. */
+export function registerSummaryRoutes(router: Router, auth: AdminAuth, db: SqliteDb, flushTraces: () => void): void {
+  router.add("GET", "/api/v1/metrics/summary", adminRoute(auth, (_req, res, _p, query) => {
+    const q = parseQuery(summaryQuerySchema, query);
+    const now = Date.now();
+    flushTraces();
+    const where: Record<string, string> = {};
+    for (const s of SLICES) if (q[s] !== undefined) where[s] = q[s]!;
+    sendJson(res, 200, querySummary(db, {
+      since: resolveTime(q.since, now), until: q.until ? resolveTime(q.until, now) : now + 1, by: q.by, where, maxRows: q.max_rows,
+    }));
+  }));
+}

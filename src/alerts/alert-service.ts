@@ -1,0 +1,147 @@
+import { KeelError } from "../errors/errors.js";
+import type { Logger } from "../observe/log.js";
+import type { SliceSummary } from "../observe/summary/summarize.js";
+import { judge, readMetric } from "./evaluate.js";
+import type { Notifier } from "./notifier.js";
+import { type AlertRule, alertRuleSchema, type AlertsConfig } from "./rule-schema.js";
+import type { NotificationRecord, SqliteAlertStore } from "./sqlite-alert-store.js";
+import { type AlertState, initialState, isSilenced, step } from "./state-machine.js";
+
+/** Reads one window's summary for a rule's slice (the trace store, behind querySummary). */
+export type WindowReader = (slice: AlertRule["slice"], since: number, until: number) => SliceSummary | undefined;
+
+/** Opens an incident when an alert fires and closes it on resolution; returns the incident id. */
+export interface IncidentHooks {
+  opened(rule: AlertRule, state: AlertState, now: number): string;
+  resolved(rule: AlertRule, state: AlertState, now: number): string | null;
+}
+
+export interface AlertView {
+  rule: AlertRule;
+  source: "config" | "api";
+  state: AlertState;
+}
+
+/**
+ * Rules from keel.yaml (read-only) and the API, evaluated on an interval off the request path.
+ * Each evaluation reads the rule's window (and baseline) from the trace store, steps the state
+ * machine, and notifies the owner on firing and resolution — once per episode, unless silenced.
+ */
+export class AlertService {
+  private readonly config: ReadonlyMap<string, AlertRule>;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    cfg: AlertsConfig,
+    private readonly store: SqliteAlertStore,
+    private readonly read: WindowReader,
+    private readonly notifier: Notifier,
+    private readonly log: Logger,
+    private readonly incidents: IncidentHooks | null = null,
+    private readonly intervalMs = cfg.interval_s * 1000,
+  ) {
+    this.config = new Map(cfg.rules.map((r) => [r.name, r]));
+  }
+
+  rules(): AlertView[] {
+    const now = Date.now();
+    const out: AlertView[] = [];
+    for (const r of this.config.values()) out.push({ rule: r, source: "config", state: this.store.state(r.name) ?? initialState(now) });
+    for (const r of this.store.apiRules()) if (!this.config.has(r.name)) out.push({ rule: r, source: "api", state: this.store.state(r.name) ?? initialState(now) });
+    return out;
+  }
+
+  get(name: string): AlertView {
+    const v = this.rules().find((x) => x.rule.name === name);
+    if (!v) throw new KeelError("not_found", `No alert rule "${name.slice(0, 128)}".`, { param: "name" });
+    return v;
+  }
+
+  /** Validates (owner and notification target required) and stores an API rule. */
+  put(input: unknown): AlertRule {
+    const parsed = alertRuleSchema.safeParse(input);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      const param = i.path.join(".") || "body";
+      throw new KeelError("invalid_request", `Invalid alert rule: '${param}': ${i.message}.`, { param });
+    }
+    if (this.config.has(parsed.data.name)) throw new KeelError("conflict", `Alert rule "${parsed.data.name}" is defined in keel.yaml; change it there.`, { param: "name" });
+    this.store.putRule(parsed.data, Date.now());
+    return parsed.data;
+  }
+
+  delete(name: string): void {
+    if (this.config.has(name)) throw new KeelError("conflict", `Alert rule "${name}" is defined in keel.yaml; remove it there.`, { param: "name" });
+    if (!this.store.deleteRule(name)) throw new KeelError("not_found", `No alert rule "${name.slice(0, 128)}".`, { param: "name" });
+  }
+
+  ack(name: string, by: string): AlertView {
+    const v = this.get(name);
+    this.store.putState(name, { ...v.state, ackedBy: by });
+    return this.get(name);
+  }
+
+  silence(name: string, untilMs: number): AlertView {
+    const v = this.get(name);
+    this.store.putState(name, { ...v.state, silencedUntil: untilMs });
+    return this.get(name);
+  }
+
+  notifications(rule: string | null, limit = 100): NotificationRecord[] {
+    return this.store.notifications(rule, limit);
+  }
+
+  /** One pass over every rule. Passes never overlap; a second call waits for the running one. */
+  evaluate(now: number = Date.now()): Promise<void> {
+    this.running ??= this.pass(now).finally(() => { this.running = null; });
+    return this.running;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.evaluate().catch((err) => this.log.error("alert evaluation failed", { error: String(err) })), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private async pass(now: number): Promise<void> {
+    for (const { rule, state } of this.rules()) {
+      try {
+        await this.evaluateRule(rule, state, now);
+      } catch (err) {
+        this.log.error("alert rule evaluation failed", { rule: rule.name, error: String(err) });
+      }
+    }
+  }
+
+  private async evaluateRule(rule: AlertRule, prev: AlertState, now: number): Promise<void> {
+    const windowMs = rule.window_s * 1000;
+    const current = readMetric(rule, this.read(rule.slice, now - windowMs, now));
+    let baseline;
+    if (rule.change) {
+      const until = now - windowMs - rule.change.offset_s * 1000;
+      baseline = readMetric(rule, this.read(rule.slice, until - (rule.change.baseline_window_s ?? rule.window_s) * 1000, until));
+    }
+    const { next, transition } = step(prev, judge(rule, current, baseline), now, rule.for_s * 1000);
+    this.store.putState(rule.name, next);
+    if (!transition || next.episode === null) return;
+    const type = transition === "firing" ? "alert.firing" : "alert.resolved";
+    const incidentId = this.incidents ? (transition === "firing" ? this.incidents.opened(rule, next, now) : this.incidents.resolved(rule, next, now)) : null;
+    const silenced = isSilenced(next, now);
+    if (!this.store.addNotification({ rule: rule.name, episode: next.episode, type, at: now, silenced, owner: rule.owner })) return;
+    if (silenced) {
+      this.log.info("alert notification silenced", { rule: rule.name, type, until: next.silencedUntil });
+      return;
+    }
+    await this.notifier.notify(rule, {
+      type, rule: rule.name, owner: rule.owner, metric: rule.metric, slice: rule.slice, status: next.status, value: next.value,
+      baseline: next.baseline, samples: next.samples, window_s: rule.window_s, episode: next.episode, incident_id: incidentId, at: now, description: rule.description,
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import type { ResolvedConfig } from "../config/load.js";
+import type { PriceConfig } from "../config/price-schema.js";
+import type { CredentialService } from "../credentials/credential-service.js";
+import type { Logger } from "../observe/log.js";
+import type { TraceWriter } from "../observe/trace-writer.js";
+import type { TraceStore } from "../observe/types.js";
+import { getDefaultEmbedder } from "../providers/embeddings/local-embedder.js";
+import type { SettingsStore } from "../store/settings-store.js";
+import type { SqliteDb } from "../store/sqlite.js";
+import { CalibrationService } from "./calibration/calibration-service.js";
+import { SqliteCalibrationStore } from "./calibration/calibration-store.js";
+import { DatasetService } from "./datasets/dataset-service.js";
+import { SqliteDatasetStore } from "./datasets/sqlite-dataset-store.js";
+import { OnlineEvaluator } from "./online/online-evaluator.js";
+import { SqliteOnlineRuleStore, SqliteScoreStore } from "./online/sqlite-score-store.js";
+import { SqliteTraceFeed } from "./online/trace-feed.js";
+import type { OnlineRuleStore, ScoreStore } from "./online/types.js";
+import { GatewayChatClient } from "./runner/gateway-client.js";
+import { RateGate } from "./runner/rate-gate.js";
+import { RunService } from "./runner/run-service.js";
+import { SqliteRunStore } from "./runner/sqlite-run-store.js";
+
+export interface EvalAppDeps {
+  readonly db: SqliteDb;
+  readonly traceStore: TraceStore;
+  readonly traces: TraceWriter;
+  readonly credentials: CredentialService;
+  readonly settings: SettingsStore;
+  readonly config: ResolvedConfig;
+  readonly log: Logger;
+  /** The gateway's model registry: the prices eval runs cost their calls with. */
+  readonly models: { resolve(name: string): { readonly price: PriceConfig | null } | null | undefined };
+}
+
+/** The evaluation services the admin API serves (`admin/eval-api.ts`). */
+export interface EvalServices {
+  readonly datasets: DatasetService;
+  readonly runs: RunService;
+  readonly calibrations: CalibrationService;
+  readonly scores: ScoreStore;
+  readonly rules: OnlineRuleStore;
+  readonly online: OnlineEvaluator;
+  /** The price the gateway charges a model, for costing eval calls as traces do. */
+  priceOf(model: string): PriceConfig | null;
+}
+
+export interface EvalApp extends EvalServices {
+  /** Starts online evaluation once the server knows its own URL (judges call it). */
+  start(url: string): void;
+  close(): Promise<void>;
+}
+
+/** Online evaluation polls for finished traces this often; a pass takes at most this many traces. */
+const ONLINE_INTERVAL_MS = 5000;
+const ONLINE_BATCH = 200;
+
+/** Everything evaluation adds to a running Keel: its stores, services and the online evaluator. */
+export function createEvals(d: EvalAppDeps): EvalApp {
+  const datasets = new DatasetService(new SqliteDatasetStore(d.db));
+  const runStore = new SqliteRunStore(d.db);
+  const calibrations = new CalibrationService(new SqliteCalibrationStore(d.db), runStore);
+  const runs = new RunService(runStore, calibrations);
+  const scores = new SqliteScoreStore(d.db);
+  const rules = new SqliteOnlineRuleStore(d.db);
+  const judgeGate = new RateGate(4);
+  let url: string | null = null;
+  const online = new OnlineEvaluator({
+    feed: new SqliteTraceFeed(d.db, d.traceStore, d.settings, { maxCallMs: d.config.server.request_timeout_ms }),
+    rules, scores, log: d.log,
+    judgeFor: (credential) => {
+      const key = d.credentials.reveal(credential);
+      return key && url ? new GatewayChatClient({ url, key, gate: judgeGate, retries: 2, timeoutMs: 120_000, resolvePrice: async (m) => d.models.resolve(m)?.price ?? null }) : undefined;
+    },
+    embedder: getDefaultEmbedder,
+    flush: () => d.traces.flush(),
+  }, { intervalMs: ONLINE_INTERVAL_MS, batch: ONLINE_BATCH });
+  return {
+    datasets, runs, calibrations, scores, rules, online,
+    priceOf: (m) => d.models.resolve(m)?.price ?? null,
+    start(u) {
+      url = u;
+      online.start();
+    },
+    close: () => online.stop(),
+  };
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { commonOptions, defineEvaluator } from "./spec.js";
+import { notDefined, scored } from "./types.js";
+
+/** The first number in a text: digits with an optional sign, decimals, exponent; thousands commas ignored. */
+export function firstNumber(text: string): number | undefined {
+  const m = text.replace(/(\d),(?=\d{3}\b)/g, "$1").match(/[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/);
+  if (!m) return undefined;
+  const n = Number(m[0]);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * numeric: passes when |output − expected| ≤ max(abs, rel·|expected|). The score is binary: a
+ * graded score would need a scale the data does not give.
+ */
+export const numericSpec = defineEvaluator({
+  kind: "numeric",
+  family: "deterministic",
+  summary: "1 when the first number in the output is within max(abs, rel·|expected|) of the expected number",
+  schema: z.strictObject({
+    kind: z.literal("numeric"),
+    ...commonOptions,
+    abs: z.number().min(0).default(0),
+    rel: z.number().min(0).default(0),
+  }),
+  create(o) {
+    const threshold = o.threshold ?? 1;
+    return {
+      name: o.name ?? "numeric", kind: "numeric", family: "deterministic", threshold,
+      async evaluate(c) {
+        const expected = typeof c.expected === "number" ? c.expected : typeof c.expected === "string" ? firstNumber(c.expected) : undefined;
+        if (expected === undefined) return notDefined("no_reference", "the item has no expected number");
+        const got = firstNumber(c.output);
+        if (got === undefined) return scored(0, threshold, "the output contains no number", { label: "no_number" });
+        const tol = Math.max(o.abs, o.rel * Math.abs(expected));
+        const err = Math.abs(got - expected);
+        return scored(err <= tol ? 1 : 0, threshold, `got ${got}, expected ${expected} ± ${tol} (error ${err})`, { details: { got, expected, error: err, tolerance: tol } });
+      },
+    };
+  },
+});

@@ -1,0 +1,108 @@
+import type { Embedder } from "../../providers/embeddings/embedder.js";
+import type { Logger } from "../../observe/log.js";
+import type { ChatClient } from "../evaluators/judge/chat-client.js";
+import { buildEvaluators, needsOf } from "../evaluators/registry.js";
+import type { Evaluator } from "../evaluators/types.js";
+import { matchesRule, type OnlineRule, onlineRuleInput, sampled } from "./rules.js";
+import { traceCase } from "./trace-case.js";
+import type { TraceFeed } from "./trace-feed.js";
+import type { OnlineRuleStore, ScoreStore, TraceScore } from "./types.js";
+
+export interface OnlineEvaluatorDeps {
+  readonly feed: TraceFeed;
+  readonly rules: OnlineRuleStore;
+  readonly scores: ScoreStore;
+  /** A judge client for a rule's `judge_credential` (undefined when it cannot be resolved). */
+  readonly judgeFor: (credential: string) => ChatClient | undefined;
+  readonly embedder: () => Embedder;
+  readonly log: Logger;
+  /** Flush queued traces before reading (the trace writer). */
+  readonly flush?: () => void;
+  readonly now?: () => number;
+}
+
+export interface TickStats {
+  examined: number;
+  matched: number;
+  scored: number;
+  skipped: number;
+}
+
+/**
+ * Scores sampled production traces off the request path: every `intervalMs` it reads the traces
+ * that finished since last time, and for each enabled rule that matches and samples a trace, runs
+ * the rule's evaluators and attaches the results to the trace. A slow judge delays the next tick,
+ * never a request. Rule evaluators are built once per rule version.
+ */
+export class OnlineEvaluator {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<TickStats> | null = null;
+  private readonly built = new Map<string, { version: string; evaluators: Evaluator[] }>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly d: OnlineEvaluatorDeps, private readonly o: { intervalMs: number; batch: number }) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick().catch((err) => this.d.log.error("online evaluation failed", { error: String(err) })), this.o.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.abort.abort(new Error("shutting down"));
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass; overlapping calls share the pass in progress. */
+  tick(): Promise<TickStats> {
+    this.running ??= this.pass().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async pass(): Promise<TickStats> {
+    const stats: TickStats = { examined: 0, matched: 0, scored: 0, skipped: 0 };
+    const rules = this.d.rules.list().filter((r) => r.enabled).map((r) => ({ ...(onlineRuleInput.parse(r.body)), id: r.id, version: r.updated_at }));
+    this.d.flush?.();
+    const traces = this.d.feed.next(this.o.batch);
+    if (rules.length === 0) return stats;
+    for (const t of traces) {
+      stats.examined++;
+      for (const rule of rules) {
+        if (!matchesRule(rule, t) || !sampled(t.id, rule.id, rule.sample_rate)) continue;
+        stats.matched++;
+        if (this.d.scores.hasScores(t.id, rule.id)) continue;
+        const c = traceCase(t);
+        const evaluators = c && this.evaluatorsFor(rule);
+        if (!c || !evaluators) {
+          stats.skipped++;
+          continue;
+        }
+        const results = await Promise.all(evaluators.map(async (ev) => [ev, await ev.evaluate(c, this.abort.signal)] as const));
+        const at = new Date((this.d.now ?? Date.now)()).toISOString();
+        stats.scored += this.d.scores.addScores(results.map(([ev, r]): TraceScore => ({
+          trace_id: t.id, name: ev.name, source: "online", rule_id: rule.id, status: r.status,
+          score: r.status === "scored" ? r.score : null, passed: r.status === "scored" ? r.passed : null,
+          label: r.label, explanation: r.explanation, cost_usd: r.cost_usd ?? 0, created_at: at,
+        })));
+      }
+    }
+    return stats;
+  }
+
+  private evaluatorsFor(rule: OnlineRule & { version: string }): Evaluator[] | null {
+    const hit = this.built.get(rule.id);
+    if (hit?.version === rule.version) return hit.evaluators;
+    const needs = needsOf(rule.evaluators);
+    const judge = needs.judge && rule.judge_credential ? this.d.judgeFor(rule.judge_credential) : undefined;
+    try {
+      const evaluators = buildEvaluators(rule.evaluators, { judge, embedder: needs.embedder ? this.d.embedder() : undefined });
+      this.built.set(rule.id, { version: rule.version, evaluators });
+      return evaluators;
+    } catch (err) {
+      this.d.log.warn("online rule cannot run", { rule: rule.name, error: (err as Error).message });
+      return null;
+    }
+  }
+}

@@ -1,0 +1,5 @@
+import { openMemorySqlite } from "../../store/sqlite.js";
+import { runStoreContract } from "./run-store.contract.js";
+import { SqliteRunStore } from "./sqlite-run-store.js";
+
+runStoreContract("sqlite", () => new SqliteRunStore(openMemorySqlite()));

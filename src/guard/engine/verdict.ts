@@ -1,0 +1,46 @@
+import type { Finding, GuardAction, GuardSource } from "../types.js";
+
+/** What one scanner said about one text, and what the policy made of it: recorded on the trace. */
+export interface Verdict {
+  scanner: string;
+  source: GuardSource;
+  /** Index of the screened message (input), choice (output) or tool call; -1 when not applicable. */
+  index: number;
+  score: number;
+  triggered: boolean;
+  /** The policy's action for this scanner; applied only when `triggered`. */
+  action: GuardAction;
+  latencyMs: number;
+  /** Finding types and spans; never the matched text. */
+  findings: Finding[];
+  /** The scanner did not answer within the request's latency budget. */
+  timedOut?: boolean;
+}
+
+/** The compact form stored on a trace and returned by the admin API: no spans, no text. */
+export interface VerdictRecord {
+  scanner: string;
+  source: GuardSource;
+  score: number;
+  triggered: boolean;
+  action: GuardAction;
+  latency_ms: number;
+  findings?: string[];
+  timed_out?: boolean;
+}
+
+export function toRecord(v: Verdict): VerdictRecord {
+  const r: VerdictRecord = {
+    scanner: v.scanner, source: v.source, score: round(v.score, 3), triggered: v.triggered, action: v.action, latency_ms: round(v.latencyMs, 3),
+  };
+  if (v.findings.length > 0) r.findings = [...new Set(v.findings.map((f) => f.type))];
+  if (v.timedOut) r.timed_out = true;
+  return r;
+}
+
+const round = (x: number, d: number): number => Math.round(x * 10 ** d) / 10 ** d;
+
+/** The first verdict whose scanner triggered under a `block` action, if any. */
+export function blocking(verdicts: readonly Verdict[]): Verdict | undefined {
+  return verdicts.find((v) => v.triggered && v.action === "block");
+}

@@ -1,0 +1,140 @@
+/**
+ * Encoded payloads: an instruction in base64, hex, percent-encoding, ROT13 or written backwards is
+ * invisible to a keyword scan but perfectly readable to a model. Each decoder returns the readable
+ * text it recovered; the caller rescans it with the same detectors.
+ *
+ * A decode counts only when the result looks like language (mostly printable, has spaces or common
+ * words), so hashes, keys and IDs that happen to be valid base64 or hex are not "decoded" into noise.
+ */
+
+export type Encoding = "base64" | "hex" | "percent" | "morse" | "rot13" | "reversed" | "tags";
+
+export interface DecodedSegment {
+  encoding: Encoding;
+  text: string;
+}
+
+const BASE64 = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+const HEX = /\b(?:[0-9a-fA-F]{2}[ :]?){8,}\b|(?:\\x[0-9a-fA-F]{2}){6,}/g;
+const PERCENT = /(?:%[0-9a-fA-F]{2}[^%\s]{0,3}){5,}/g;
+/** At most this many segments per encoding: bounds the cost of adversarial inputs full of base64. */
+const MAX_SEGMENTS = 8;
+
+// Frequent English function words and injection vocabulary: a decoded text "reads" when it has some.
+const COMMON = new Set(
+  "the you and to of a is in that it for your are be this with on not all now from as an or me my do what tell ignore instructions previous prompt system say print reveal password secret".split(" "),
+);
+
+/** Share of tokens that are common words: a cheap "is this language" test. */
+export function languageScore(text: string): number {
+  const words = text.toLowerCase().match(/[a-z']+/g);
+  if (!words || words.length < 2) return 0;
+  let hits = 0;
+  for (const w of words) if (COMMON.has(w)) hits++;
+  return hits / words.length;
+}
+
+function printableShare(s: string): number {
+  if (s.length === 0) return 0;
+  let ok = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09 || c >= 0xa0) ok++;
+  }
+  return ok / s.length;
+}
+
+function readable(s: string): boolean {
+  return printableShare(s) > 0.95 && /[a-zA-Z]{2,}\W+[a-zA-Z]{2,}/.test(s) && !s.includes("\uFFFD");
+}
+
+export function decodeBase64Segments(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(BASE64)) {
+    if (out.length >= MAX_SEGMENTS) break;
+    const seg = m[0];
+    // Base64 of prose mixes cases; an all-lower or all-upper run is a word, identifier or hash.
+    if (!/[a-z]/.test(seg) || !/[A-Z]/.test(seg)) continue;
+    const s = Buffer.from(seg.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8");
+    if (readable(s)) out.push(s);
+  }
+  return out;
+}
+
+export function decodeHexSegments(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(HEX)) {
+    if (out.length >= MAX_SEGMENTS) break;
+    const hex = m[0].replace(/\\x|[ :]/g, "");
+    if (hex.length % 2 !== 0) continue;
+    const s = Buffer.from(hex, "hex").toString("utf8");
+    if (readable(s)) out.push(s);
+  }
+  return out;
+}
+
+export function decodePercentSegments(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(PERCENT)) {
+    if (out.length >= MAX_SEGMENTS) break;
+    try {
+      const s = decodeURIComponent(m[0]);
+      if (readable(s)) out.push(s);
+    } catch {
+      // Malformed escapes are not an encoding we can read; neither can the model, reliably.
+    }
+  }
+  return out;
+}
+
+const MORSE: Readonly<Record<string, string>> = {
+  ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g", "....": "h", "..": "i", ".---": "j",
+  "-.-": "k", ".-..": "l", "--": "m", "-.": "n", "---": "o", ".--.": "p", "--.-": "q", ".-.": "r", "...": "s", "-": "t",
+  "..-": "u", "...-": "v", ".--": "w", "-..-": "x", "-.--": "y", "--..": "z", "-----": "0", ".----": "1", "..---": "2",
+  "...--": "3", "....-": "4", ".....": "5", "-....": "6", "--...": "7", "---..": "8", "----.": "9", ".-.-.-": ".", "--..--": ",", "..--..": "?",
+};
+const MORSE_RUN = /(?:[.-]{1,6}(?: {1,3}| ?\/ ?)){6,}[.-]{1,6}/g;
+
+/** Morse code: letters split by one space, words by two or more spaces or a slash. */
+export function decodeMorseSegments(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(MORSE_RUN)) {
+    if (out.length >= MAX_SEGMENTS) break;
+    const words = m[0].trim().split(/ {2,}| ?\/ ?/);
+    const s = words.map((w) => w.split(" ").map((c) => MORSE[c] ?? "").join("")).join(" ");
+    if (readable(s)) out.push(s);
+  }
+  return out;
+}
+
+export function rot13(text: string): string {
+  return text.replace(/[a-zA-Z]/g, (c) => {
+    const base = c <= "Z" ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+
+/**
+ * Whole-text transforms (ROT13, reversal) are kept only when they read clearly better than the
+ * original: ordinary prose scores ~0.3–0.5 and its ROT13 near 0.
+ */
+function betterReading(original: string, transformed: string): boolean {
+  const after = languageScore(transformed);
+  return after >= 0.2 && after > 2 * languageScore(original) + 0.05;
+}
+
+export function decodeSegments(text: string): DecodedSegment[] {
+  const out: DecodedSegment[] = [];
+  for (const s of decodeBase64Segments(text)) out.push({ encoding: "base64", text: s });
+  for (const s of decodeHexSegments(text)) out.push({ encoding: "hex", text: s });
+  if (text.includes(".-") || text.includes("-.")) for (const s of decodeMorseSegments(text)) out.push({ encoding: "morse", text: s });
+  if (text.includes("%")) for (const s of decodePercentSegments(text)) out.push({ encoding: "percent", text: s });
+  // Text that already reads as English cannot read twice as well transformed: skip the two passes.
+  if (/[a-zA-Z]{3}/.test(text) && languageScore(text) < 0.2) {
+    const r = rot13(text);
+    if (betterReading(text, r)) out.push({ encoding: "rot13", text: r });
+    const rev = [...text].reverse().join("");
+    if (betterReading(text, rev)) out.push({ encoding: "reversed", text: rev });
+  }
+  return out;
+}

@@ -1,0 +1,149 @@
+/**
+ * Normalisation before any matching: attackers hide the same words behind invisible characters,
+ * look-alike letters, digits and odd spacing. Everything downstream (signatures, classifier,
+ * directive detection) reads `NormalizedText.folded`, so one fold here covers every detector.
+ *
+ * Order matters: invisible characters are removed before NFKC (so a zero-width joiner cannot split
+ * a compatibility sequence), case is folded before homoglyphs (the map holds lower case only), and
+ * leetspeak is folded before typoglycemia (so "1gn0r3" and "ignroe" both reach the same key).
+ */
+import { descramble, type Descrambler } from "./typoglycemia.js";
+
+export interface ObfuscationFlags {
+  /** Zero-width and other default-ignorable characters removed. */
+  invisible: number;
+  /** Unicode tag characters (U+E0000–E007F): text invisible to people but read by models. */
+  tags: number;
+  /** Bidirectional overrides and isolates (U+202A–202E, U+2066–2069). */
+  bidi: number;
+  /** Words mixing Latin with Cyrillic or Greek letters. */
+  mixedScript: number;
+  /** Tokens where digits or symbols stood for letters. */
+  leet: number;
+  /** Words spelled out with separators ("i g n o r e"). */
+  spaced: number;
+  /** Words restored from a scrambled spelling. */
+  scrambled: number;
+}
+
+export interface NormalizedText {
+  /** NFKC with invisible characters removed, case kept: what a person sees. */
+  original: string;
+  /** Lower-case, NFKC, invisible characters removed, diacritics stripped, homoglyphs folded; punctuation kept. */
+  plain: string;
+  /** `plain` with leetspeak, spaced-out letters and scrambled words restored. */
+  folded: string;
+  /** ASCII smuggled in Unicode tag characters, if any (already readable to a model). */
+  smuggled: string;
+  flags: ObfuscationFlags;
+}
+
+// Default-ignorable code points that render as nothing: ZW space/joiners, word joiner and invisible
+// operators, BOM, soft hyphen, Mongolian vowel separator, Hangul fillers, variation selectors.
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2060-\u2064\u206A-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]|\uDB40[\uDD00-\uDDEF]/g;
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
+// Tag characters live in plane 14: U+E0000–E007F is the surrogate pair \uDB40 \uDC00–\uDC7F.
+const TAG = /\uDB40[\uDC00-\uDC7F]/g;
+const COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+
+/** Cyrillic and Greek letters that look like Latin ones (lower case; applied after toLowerCase). */
+const HOMOGLYPHS: Readonly<Record<string, string>> = {
+  а: "a", в: "b", с: "c", ԁ: "d", е: "e", ё: "e", һ: "h", н: "h", і: "i", ї: "i", ј: "j", к: "k", ӏ: "l", м: "m",
+  о: "o", р: "p", ԛ: "q", ѕ: "s", т: "t", у: "y", ү: "y", х: "x", ѡ: "w", ԝ: "w", г: "r", п: "n", ь: "b",
+  α: "a", β: "b", ϲ: "c", ε: "e", η: "n", ι: "i", κ: "k", ν: "v", ο: "o", ρ: "p", τ: "t", υ: "u", χ: "x", γ: "y",
+  ω: "w", ɡ: "g", ɑ: "a", ı: "i", ȷ: "j", ℓ: "l",
+};
+const HOMOGLYPH_RE = new RegExp(`[${Object.keys(HOMOGLYPHS).join("")}]`, "g");
+const LATIN = /[a-z]/;
+const CYR_GREEK = /[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]/;
+
+const LEET: Readonly<Record<string, string>> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s", "!": "i" };
+// A run of letters, digits and leet symbols; folded only when it mixes letters and leet characters.
+const LEET_TOKEN = /[a-z0-9@$!]+/g;
+const HAS_LETTER = /[a-z]/;
+const HAS_LEET = /[013457@$]|[a-z]![a-z]/;
+
+// Four or more single letters joined by one separator: "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e".
+const SPACED = /\b[a-z](?:([ ._\-*/])[a-z]){3,}\b/g;
+
+export function stripInvisible(text: string): { text: string; invisible: number; tags: number; bidi: number; smuggled: string } {
+  let invisible = 0;
+  let tags = 0;
+  let bidi = 0;
+  let smuggled = "";
+  let out = text.replace(TAG, (m) => {
+    tags++;
+    const cp = m.codePointAt(0)! - 0xe0000;
+    if (cp >= 0x20 && cp < 0x7f) smuggled += String.fromCharCode(cp);
+    return "";
+  });
+  out = out.replace(BIDI, () => (bidi++, ""));
+  out = out.replace(INVISIBLE, () => (invisible++, ""));
+  return { text: out, invisible, tags, bidi, smuggled };
+}
+
+export function foldHomoglyphs(lower: string): { text: string; mixedScript: number } {
+  if (!CYR_GREEK.test(lower)) return { text: lower, mixedScript: 0 };
+  let mixedScript = 0;
+  const text = lower.replace(/[\p{L}\p{N}]+/gu, (word) => {
+    if (!CYR_GREEK.test(word)) return word;
+    if (LATIN.test(word)) mixedScript++;
+    return word.replace(HOMOGLYPH_RE, (c) => HOMOGLYPHS[c] ?? c);
+  });
+  return { text, mixedScript };
+}
+
+export function foldLeet(text: string): { text: string; leet: number } {
+  let leet = 0;
+  const out = text.replace(LEET_TOKEN, (tok) => {
+    if (!HAS_LETTER.test(tok) || !HAS_LEET.test(tok)) return tok;
+    // Trailing "!" is punctuation, not a letter: keep it.
+    const trail = /!+$/.exec(tok)?.[0] ?? "";
+    const core = trail ? tok.slice(0, -trail.length) : tok;
+    leet++;
+    return core.replace(/[0134579@$!8]/g, (c) => LEET[c] ?? c) + trail;
+  });
+  return { text: out, leet };
+}
+
+export function joinSpacedLetters(text: string): { text: string; spaced: number } {
+  let spaced = 0;
+  const out = text.replace(SPACED, (m, sep: string) => {
+    // "a b c d" written as a list of options is rare in prose but does occur; needs ≥ 4 letters.
+    spaced++;
+    return m.split(sep).join("");
+  });
+  return { text: out, spaced };
+}
+
+/**
+ * The full fold. `descrambler` restores typoglycemia against a vocabulary (the classifier's, plus
+ * the signature keywords); pass null to skip that step.
+ */
+export function normalize(raw: string, descrambler: Descrambler | null): NormalizedText {
+  const inv = stripInvisible(raw);
+  const original = inv.text.normalize("NFKC");
+  let t = original.toLowerCase();
+  // Strip diacritics only where present: NFD on pure ASCII is a wasted pass.
+  if (/[^\x00-\x7f]/.test(t)) t = t.normalize("NFD").replace(COMBINING, "").normalize("NFC");
+  const hg = foldHomoglyphs(t);
+  const plain = hg.text;
+  const lt = foldLeet(plain);
+  const sp = joinSpacedLetters(lt.text);
+  const ds = descrambler ? descramble(sp.text, descrambler) : { text: sp.text, restored: 0 };
+  return {
+    original,
+    plain,
+    folded: ds.text,
+    smuggled: inv.smuggled,
+    flags: {
+      invisible: inv.invisible,
+      tags: inv.tags,
+      bidi: inv.bidi,
+      mixedScript: hg.mixedScript,
+      leet: lt.leet,
+      spaced: sp.spaced,
+      scrambled: ds.restored,
+    },
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Signatures: weighted patterns for the known shapes of prompt injection and jailbreaks. They run
+ * on the normalised, folded text (lower case, homoglyphs/leet/scrambles restored), so one pattern
+ * covers its obfuscated spellings. Patterns allow filler words between the parts ("ignore all of
+ * the previous instructions"), so they are families, not exact strings.
+ *
+ * Weights are priors for how telling one match is on its own; matches combine by noisy-OR within a
+ * type, and the classifier receives the per-type scores as features and learns how far to trust them.
+ */
+
+export type SignatureType =
+  | "instruction_override"
+  | "role_impersonation"
+  | "fake_delimiter"
+  | "prompt_extraction"
+  | "jailbreak_persona"
+  | "guardrail_evasion";
+
+export const SIGNATURE_TYPES: readonly SignatureType[] = [
+  "instruction_override",
+  "role_impersonation",
+  "fake_delimiter",
+  "prompt_extraction",
+  "jailbreak_persona",
+  "guardrail_evasion",
+];
+
+export interface Signature {
+  id: string;
+  type: SignatureType;
+  weight: number;
+  re: RegExp;
+  /** Match the NFKC original (case kept) instead of the folded text: "DAN" the persona, not "Dan". */
+  caseSensitive?: boolean;
+}
+
+export interface SignatureHit {
+  id: string;
+  type: SignatureType;
+  weight: number;
+  index: number;
+}
+
+// Gaps of a few words: "ignore [all of] [the] previous [set of] instructions".
+const G = "(?:[\\w'’,-]+\\s+){0,4}?";
+const OVERRIDE_VERB = "(?:ignore|disregard|forget|skip|bypass|override|overlook|neglect|discard|drop|abandon|dismiss|omit|erase|delete|clear|cancel|set aside|throw out|stop following|do not follow|don'?t follow|pay no attention to|no longer follow)";
+const PRIOR = "(?:previous|prior|preceding|above|earlier|initial|original|old|former|foregoing|existing|current|default|given|system|developer|all|any|every|your|these|those|the)";
+const RULES = "(?:instructions?|requests?|directives?|prompts?|rules?|guidelines?|commands?|orders?|constraints?|restrictions?|programming|training|polic(?:y|ies)|context|guidance|conditions|limitations|filters?|settings|messages?|tasks?|text)";
+const SHOW = "(?:repeat|print|show|reveal|output|display|tell|give|write out|write down|leak|dump|recite|spell out|echo|share|disclose|expose|list|copy|paste|translate|summari[sz]e|state)";
+const HIDDEN = "(?:system prompt|system message|initial prompt|original prompt|hidden prompt|secret prompt|pre-?prompt|instructions|initial instructions|original instructions|hidden instructions|system instructions|rules you were given|prompt above|(?:secret |hidden )?password|secret key|passphrase|configuration)";
+const AI = "(?:ai|assistant|chatbot|bot|model|language model|llm|gpt|chatgpt|claude|gemini|bard|copilot)";
+
+export const SIGNATURES: readonly Signature[] = [
+  // instruction override
+  { id: "override.ignore_previous", type: "instruction_override", weight: 0.92, re: new RegExp(`\\b${OVERRIDE_VERB}\\s+${G}${PRIOR}\\s+${G}${RULES}\\b`) },
+  { id: "override.ignore_everything", type: "instruction_override", weight: 0.75, re: new RegExp(`\\b${OVERRIDE_VERB}\\s+(?:everything|all)\\s+(?:above|before|prior|previously|you (?:were|have been) told)\\b`) },
+  { id: "override.new_instructions", type: "instruction_override", weight: 0.6, re: /\b(?:new|updated|real|actual|revised|true) (?:instructions?|task|rules|directive|system prompt|objective)\s*(?::|are|is\b)/ },
+  { id: "override.instead", type: "instruction_override", weight: 0.55, re: /\binstead(?:,)? (?:of (?:doing )?(?:that|this|the above)|you (?:will|must|should))\b/ },
+  { id: "override.from_now_on", type: "instruction_override", weight: 0.4, re: /\bfrom now on\b|\bfrom this (?:point|moment) (?:on|forward)\b|\bhenceforth\b/ },
+  { id: "override.priority", type: "instruction_override", weight: 0.6, re: /\b(?:these|this|my) (?:instructions?|rules?|prompt) (?:take|takes|have|has) (?:priority|precedence)\b|\boverrides? (?:all|any) (?:other|previous|prior)\b/ },
+  { id: "override.not_bound", type: "instruction_override", weight: 0.65, re: new RegExp(`\\b(?:you are|you're) (?:no longer|not) (?:bound|restricted|limited|constrained) by\\b|\\bfree(?:d)? (?:yourself )?from (?:the |your |all |any )?${G}${RULES}\\b`) },
+  // The same override in the languages public injection sets use most (diacritics are folded away).
+  { id: "override.multilingual", type: "instruction_override", weight: 0.85, re: /\b(?:ignorier\w*|vergiss|missachte)\b[^.\n]{0,40}\b(?:anweisungen|befehle|regeln|vorgaben|alles)\b|\b(?:ignora\w*|olvida\w*|omite)\b[^.\n]{0,40}\b(?:instrucciones|reglas|indicaciones|istruzioni|regole)\b|\b(?:ignore[zs]?|oublie[zs]?)\b[^.\n]{0,40}\b(?:instructions|consignes|regles|directives)\b(?=[^.\n]{0,40}\b(?:precedentes|anterieures|et|tes|vos|toutes)\b)|\b(?:negeer|vergeet)\b[^.\n]{0,40}\b(?:instructies|regels)\b/ },
+  // role and system impersonation
+  { id: "role.you_are_now", type: "role_impersonation", weight: 0.45, re: /\byou are (?:now|no longer|going to (?:be|act|pretend)|about to (?:become|immerse))\b|\byou will now (?:act|be|behave|respond)\b/ },
+  { id: "role.system_label", type: "role_impersonation", weight: 0.55, re: /(?:^|\n)\s*(?:\[|<|\(|\*\*)?\s*(?:system|sys|admin|administrator|developer|root|operator)\s*(?:\]|>|\)|\*\*)?\s*:/ },
+  { id: "role.override_banner", type: "role_impersonation", weight: 0.65, re: /\b(?:system|admin|security|developer|emergency) override\b|\bimportant new instructions\b/ },
+  { id: "role.system_tag", type: "role_impersonation", weight: 0.6, re: /\[(?:system|admin|developer|sys|important|instruction|override)\]|<(?:system|sys|admin|instructions?)>|<<sys>>/ },
+  { id: "role.markdown_header", type: "role_impersonation", weight: 0.55, re: /(?:^|\n)\s*#{2,}\s*(?:instruction|system|new instruction|response|input|task)s?\b/ },
+  { id: "role.authority", type: "role_impersonation", weight: 0.5, re: /\b(?:i am|i'm|this is) (?:your|the|an?) (?:developer|creator|administrator|admin|system administrator|operator|owner|openai|anthropic)\b|\bmessage from (?:the )?(?:developers?|openai|anthropic|system|admin)\b/ },
+  { id: "role.mode_switch", type: "role_impersonation", weight: 0.55, re: /\b(?:developer|debug|debugging|god|sudo|admin|maintenance|unrestricted|unlocked|opposite|evil|chaos|dev)[\s_-]mode\b/ },
+  { id: "role.template_slot", type: "role_impersonation", weight: 0.5, re: /\[(?:insert |your )?(?:prompt|question|request)(?: here)?\]|\[insert [^\]\n]{1,30} here\]|<(?:prompt|insert prompt)>/ },
+  // fake turns and delimiters
+  { id: "delim.chat_tokens", type: "fake_delimiter", weight: 0.85, re: /<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\|>|\[\/?inst\]|<\/?s>\s*\[inst|<start_of_turn>|<end_of_turn>/ },
+  { id: "delim.fake_turn", type: "fake_delimiter", weight: 0.45, re: /(?:^|\n)\s*(?:assistant|ai|gpt|chatgpt|bot|model)\s*:\s*\S[^\n]*\n+\s*(?:user|human|human being)\s*:/ },
+  { id: "delim.json_role", type: "fake_delimiter", weight: 0.7, re: /["']role["']\s*:\s*["'](?:system|developer|assistant)["']/ },
+  { id: "delim.end_of_prompt", type: "fake_delimiter", weight: 0.65, re: /\b(?:end of (?:the )?(?:system )?(?:prompt|instructions|context|document|input)|(?:system )?prompt ends here|begin(?:ning of)? new (?:prompt|instructions|session|conversation))\b/ },
+  { id: "delim.fence_break", type: "fake_delimiter", weight: 0.35, re: /(?:-{5,}|={5,}|#{5,}|\*{5,})\s*\n[^\n]{0,40}\b(?:ignore|new|system|instructions?)\b/ },
+  // prompt extraction
+  { id: "extract.show_prompt", type: "prompt_extraction", weight: 0.75, re: new RegExp(`\\b${SHOW}\\b\\s+${G}(?:your|the|my|its|initial|original|hidden|secret|full|entire|exact|above)\\s+${G}${HIDDEN}\\b`) },
+  { id: "extract.what_prompt", type: "prompt_extraction", weight: 0.65, re: /\bwhat (?:are|were|is|was) (?:your|the) (?:initial |original |exact |full |hidden |secret |system )?(?:instructions|system prompt|prompt|rules|guidelines|password|secret)\b/ },
+  { id: "extract.words_above", type: "prompt_extraction", weight: 0.7, re: /\b(?:repeat|print|output|copy|return|reproduce)\b[^.\n]{0,30}\b(?:words|text|everything|all|content|lines) (?:above|before|preceding|prior)\b|\bstarting with ["'“]?you are\b/ },
+  { id: "extract.system_prompt", type: "prompt_extraction", weight: 0.3, re: /\bsystem prompt\b|\bpre-?prompt\b|\bhidden instructions\b/ },
+  { id: "extract.password", type: "prompt_extraction", weight: 0.35, re: /\b(?:the|your) (?:secret )?password\b[^.\n]{0,30}\b(?:is|letters|spell|reveal|tell|say|give)\b|\b(?:reveal|tell me|give me|spell) (?:the|your) (?:secret|password)\b/ },
+  // persona / DAN-style jailbreak framing
+  { id: "persona.dan", type: "jailbreak_persona", weight: 0.55, re: /\bDAN\b|\bD\.A\.N\b|\bSTAN\b|\bUCAR\b|\bBetterDAN\b/, caseSensitive: true },
+  { id: "persona.do_anything_now", type: "jailbreak_persona", weight: 0.85, re: /\bdo anything now\b|\bcan do anything\b|\bdoes ?n[o']t have to (?:abide|follow|adhere)\b/ },
+  { id: "persona.jailbreak", type: "jailbreak_persona", weight: 0.7, re: /\bjail ?br(?:eak|oken|eaking)\b|\bunshackled\b|\bbroken free\b|\bfreed from\b/ },
+  { id: "persona.unfiltered", type: "jailbreak_persona", weight: 0.5, re: /\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|rogue|limitless)\b/ },
+  { id: "persona.no_limits", type: "jailbreak_persona", weight: 0.5, re: /\b(?:no|without|zero|free of|free from|any) (?:(?:ethical|moral|content|safety|legal|programming) )?(?:restrictions|limits|limitations|filters?|filtering|censorship|boundaries|guidelines|rules|morals|ethics|constraints|principles|restraints)\b/ },
+  { id: "persona.stay_in_character", type: "jailbreak_persona", weight: 0.6, re: /\b(?:stay|remain|keep) in character\b|\bbreak(?:ing)? character\b|\bcharacter (?:break|slip)\b|\bstay (?:as|in) (?:the )?(?:persona|role)\b/ },
+  { id: "persona.policy", type: "jailbreak_persona", weight: 0.55, re: /\b(?:openai|anthropic|google|meta)(?:'s)? (?:content |usage |safety )?(?:polic(?:y|ies)|guidelines|rules|restrictions)\b|\bcontent polic(?:y|ies)\b/ },
+  { id: "persona.never_refuse", type: "jailbreak_persona", weight: 0.6, re: /\b(?:never|not|cannot|can't|can ?not|won't|will not|must not|mustn't|don't|do not|shall not|unable to) (?:ever )?(?:refuse|decline|deny|reject)\b|\bwithout (?:any )?(?:refusal|refusing|hesitation|question)\b|\balways (?:answer|comply|respond|provide)\b/ },
+  { id: "persona.no_warnings", type: "jailbreak_persona", weight: 0.45, re: /\b(?:no|without|never (?:include|add|give)|don't (?:include|add|give)|omit(?: any)?) (?:any )?(?:warnings?|disclaimers?|caveats?|moral(?:izing)? lectures?|apolog(?:y|ies|ize))\b/ },
+  { id: "persona.dual_response", type: "jailbreak_persona", weight: 0.55, re: /\b(?:two|2|both) (?:different )?(?:responses|answers|paragraphs|ways)\b[^.\n]{0,80}\b(?:normal|classic|standard|jailbreak|filtered|unfiltered|chatgpt)\b|\[(?:🔒|🔓)?\s*(?:classic|jailbreak|normal|developer mode)(?: output)?\]/ },
+  { id: "persona.as_ai_model", type: "jailbreak_persona", weight: 0.35, re: /\bas an ai (?:language )?model\b|\bi'?m sorry,? but i can(?:not|'t)\b/ },
+  { id: "persona.tokens", type: "jailbreak_persona", weight: 0.55, re: /\btokens? (?:will be )?(?:deducted|lost|system)\b|\b(?:lose|deduct|deducted|penalt(?:y|ies)) [^.\n]{0,20}\btokens?\b/ },
+  { id: "persona.unfiltered_ai", type: "jailbreak_persona", weight: 0.7, re: new RegExp(`\\b(?:act|pretend|roleplay|role-play|behave|respond|simulate|become) (?:as|like|to be)? ?(?:an? )?(?:\\w+ )?(?:unfiltered|uncensored|unrestricted|amoral|evil|jailbroken|rogue|unethical|unbound) ${G}${AI}\\b|\\b${AI} (?:with(?:out)?|that has no|that doesn't have|free of) (?:any )?(?:filters?|restrictions|limits|morals|ethics|rules|censorship)\\b`) },
+  { id: "persona.hypothetical", type: "jailbreak_persona", weight: 0.2, re: /\bhypothetical(?:ly)? (?:scenario|response|story|world)\b|\bfor (?:educational|research|academic) purposes only\b|\bfictional world\b/ },
+  { id: "persona.roleplay", type: "jailbreak_persona", weight: 0.15, re: /\brole ?-?play\b|\bpersona\b|\bpretend (?:to be|you are|you're|that you)\b|\bimmerse yourself\b/ },
+  // evading the model's own safety
+  { id: "evade.disable_safety", type: "guardrail_evasion", weight: 0.75, re: /\b(?:bypass|circumvent|evade|disable|turn off|switch off|deactivate|remove|ignore|override|get around|break|escape|lift|drop)\s+(?:the |your |all |any |its |of )*(?:(?:safety|content|ethical|moral) )?(?:filters?|filtering|safety|safeguards|guardrails|restrictions|censorship|moderation|limitations|programming|alignment|constraints|protocols?)\b/ },
+  { id: "evade.ethics_off", type: "guardrail_evasion", weight: 0.45, re: /\b(?:ethical|moral|safety) (?:guidelines|principles|constraints|restrictions|boundaries|concerns|considerations|standards)\b/ },
+  { id: "evade.illegal_ok", type: "guardrail_evasion", weight: 0.5, re: /\b(?:illegal|harmful|offensive|explicit|dangerous|unethical|nsfw|immoral|violent)(?:,? (?:or|and) \w+)? (?:content|things|activities|requests|information|topics|stuff|questions)\b[^.\n]{0,40}\b(?:allowed|fine|acceptable|permitted|ok|okay|encouraged|no problem)\b|\b(?:everything|anything|all content) is (?:legal|allowed|permitted)\b/ },
+  { id: "evade.disregard_ethics", type: "guardrail_evasion", weight: 0.65, re: /\b(?:disregard|ignore|abandon|drop|forget)s?(?:ing)? (?:all |any |your |its |his |her )?(?:ethical|moral|legal|safety)(?:,? or (?:ethical|moral|legal))? (?:concerns|considerations|guidelines|boundaries|principles|implications|restrictions)\b/ },
+  { id: "evade.doesnt_care", type: "guardrail_evasion", weight: 0.5, re: /\bdoes ?n[o']t (?:care|give a (?:fuck|damn|shit))\b|\bnot care about (?:ethics|morals|legality|rules|laws|safety)\b/ },
+];
+
+export interface SignatureResult {
+  hits: SignatureHit[];
+  /** noisy-OR of hit weights within each type. */
+  byType: Record<SignatureType, number>;
+  /** noisy-OR over all hits. */
+  score: number;
+}
+
+function emptyByType(): Record<SignatureType, number> {
+  return { instruction_override: 0, role_impersonation: 0, fake_delimiter: 0, prompt_extraction: 0, jailbreak_persona: 0, guardrail_evasion: 0 };
+}
+
+/** `folded` is the normalised text; `original` the NFKC text with case kept (case-sensitive signatures). */
+export function matchSignatures(folded: string, original: string): SignatureResult {
+  const hits: SignatureHit[] = [];
+  const byType = emptyByType();
+  let miss = 1;
+  for (const s of SIGNATURES) {
+    const m = s.re.exec(s.caseSensitive ? original : folded);
+    if (m === null) continue;
+    hits.push({ id: s.id, type: s.type, weight: s.weight, index: m.index });
+    byType[s.type] = 1 - (1 - byType[s.type]) * (1 - s.weight);
+    miss *= 1 - s.weight;
+  }
+  return { hits, byType, score: 1 - miss };
+}
+
+/** Merge results from several views of one input (the text itself, decoded segments, smuggled text). */
+export function mergeSignatureResults(results: readonly SignatureResult[]): SignatureResult {
+  const seen = new Map<string, SignatureHit>();
+  for (const r of results) for (const h of r.hits) if (!seen.has(h.id)) seen.set(h.id, h);
+  const hits = [...seen.values()];
+  const byType = emptyByType();
+  let miss = 1;
+  for (const h of hits) {
+    byType[h.type] = 1 - (1 - byType[h.type]) * (1 - h.weight);
+    miss *= 1 - h.weight;
+  }
+  return { hits, byType, score: 1 - miss };
+}

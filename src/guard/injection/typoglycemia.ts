@@ -1,0 +1,60 @@
+/**
+ * Typoglycemia: people (and LLMs) read "ignroe all prevoius insturctions" as the real phrase, because
+ * a word is recognised by its first and last letter and the bag of letters between. So a scrambled
+ * word is matched by exactly that key: first letter, last letter, sorted inner letters.
+ *
+ * The vocabulary is every word the detectors care about (signature keywords and the classifier's
+ * vocabulary), so restoring a scrambled word makes it visible to every later layer at once.
+ */
+
+/** key → the vocabulary word it restores to; plus the vocabulary itself, left untouched. */
+export interface Descrambler {
+  readonly keys: ReadonlyMap<string, string>;
+  readonly words: ReadonlySet<string>;
+}
+
+/** Words shorter than this are left alone: "form"/"from" and "salt"/"slat" collide too often. */
+export const MIN_SCRAMBLE_LENGTH = 5;
+
+export function scrambleKey(word: string): string {
+  if (word.length < 3) return word;
+  const inner = word.slice(1, -1).split("").sort().join("");
+  return `${word[0]}${word[word.length - 1]}${inner}`;
+}
+
+/**
+ * When two vocabulary words share a key ("salt"/"slat" style anagrams), the first one listed wins:
+ * callers list the words that matter most (signature keywords) first.
+ */
+export function buildDescrambler(vocabulary: Iterable<string>): Descrambler {
+  const keys = new Map<string, string>();
+  const words = new Set<string>();
+  for (const raw of vocabulary) {
+    const w = raw.toLowerCase();
+    if (!/^[a-z]+$/.test(w)) continue;
+    words.add(w);
+    if (w.length < MIN_SCRAMBLE_LENGTH) continue;
+    const k = scrambleKey(w);
+    if (!keys.has(k)) keys.set(k, w);
+  }
+  return { keys, words };
+}
+
+/** The vocabulary word `word` is a scramble of, or null (also null for words already in the vocabulary). */
+export function matchScrambled(word: string, d: Descrambler): string | null {
+  if (word.length < MIN_SCRAMBLE_LENGTH || d.words.has(word)) return null;
+  return d.keys.get(scrambleKey(word)) ?? null;
+}
+
+const WORD = /[a-z]{5,}/g;
+
+export function descramble(text: string, d: Descrambler): { text: string; restored: number } {
+  let restored = 0;
+  const out = text.replace(WORD, (w) => {
+    const hit = matchScrambled(w, d);
+    if (hit === null) return w;
+    restored++;
+    return hit;
+  });
+  return { text: out, restored };
+}

@@ -1,0 +1,26 @@
+import { detectAddresses } from "./address-detector.js";
+import { type Entity, type PiiType, resolveOverlaps } from "./entity.js";
+import { PATTERN_DETECTORS } from "./pattern-detectors.js";
+import { detectPersons } from "./person-detector.js";
+
+export interface DetectPiiOptions {
+  /** Types to report; all when absent. */
+  types?: ReadonlySet<PiiType>;
+  /** Entities scoring below this are dropped (0..1). */
+  minScore?: number;
+}
+
+/**
+ * All PII in one text, non-overlapping and sorted by position. Pure: the same text gives the
+ * same entities. Structured detectors (checksummed numbers, e-mails) run first in priority: where
+ * a card number sits inside what looked like an address, the validated card wins.
+ */
+export function detectPii(text: string, opts: DetectPiiOptions = {}): Entity[] {
+  const min = opts.minScore ?? 0.6;
+  const found: Entity[] = [];
+  for (const detect of PATTERN_DETECTORS) found.push(...detect(text));
+  found.push(...detectAddresses(text));
+  found.push(...detectPersons(text));
+  const kept = found.filter((e) => e.score >= min && e.end > e.start && (!opts.types || opts.types.has(e.type)));
+  return resolveOverlaps(kept);
+}

@@ -1,0 +1,67 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { dniValid, ibanValid, luhnValid, sinValid, ssnPlausible } from "./checksums.js";
+import { detectPii } from "./detect-pii.js";
+
+const found = (text: string): [string, string][] => detectPii(text).map((e) => [e.type, text.slice(e.start, e.end)]);
+
+test("check digits", () => {
+  assert.ok(luhnValid("4111111111111111"));
+  assert.ok(!luhnValid("4111111111111112"));
+  assert.ok(ibanValid("GB82WEST12345698765432"));
+  assert.ok(ibanValid("DE89370400440532013000"));
+  assert.ok(!ibanValid("GB82WEST12345698765433"));
+  assert.ok(!ibanValid("DE8937040044053201300"), "German IBANs are 22 characters");
+  assert.ok(sinValid("046454286"));
+  assert.ok(!sinValid("046454287"));
+  assert.ok(dniValid("12345678Z"));
+  assert.ok(!dniValid("12345678A"));
+  assert.ok(dniValid("X1234567L"));
+  assert.ok(!ssnPlausible("666", "12", "3456") && !ssnPlausible("123", "00", "4567") && ssnPlausible("123", "45", "6789"));
+});
+
+test("structured PII with validation", () => {
+  assert.deepEqual(found("Card 4111 1111 1111 1111, exp 12/27"), [["CREDIT_CARD", "4111 1111 1111 1111"]]);
+  assert.deepEqual(found("order 4111 1111 1111 1112 shipped"), [], "fails Luhn");
+  assert.deepEqual(found("IBAN: GB82 WEST 1234 5698 7654 32 thanks"), [["IBAN", "GB82 WEST 1234 5698 7654 32"]]);
+  assert.deepEqual(found("My SSN is 123-45-6789."), [["US_SSN", "123-45-6789"]]);
+  assert.deepEqual(found("NI number AB 12 34 56 C"), [["UK_NINO", "AB 12 34 56 C"]]);
+  assert.deepEqual(found("My SIN: 046 454 286"), [["CA_SIN", "046 454 286"]]);
+  assert.deepEqual(found("DNI 12345678Z"), [["ES_DNI", "12345678Z"]]);
+  assert.deepEqual(found("ping 192.168.10.20 and fe80::1ff:fe23:4567:890a"), [["IP_ADDRESS", "192.168.10.20"], ["IP_ADDRESS", "fe80::1ff:fe23:4567:890a"]]);
+  assert.deepEqual(found("Write to ana.silva+work@mail.example.pt"), [["EMAIL", "ana.silva+work@mail.example.pt"]]);
+  assert.deepEqual(found("call +49 30 901820 or (415) 555-0132"), [["PHONE", "+49 30 901820"], ["PHONE", "(415) 555-0132"]]);
+  assert.deepEqual(found("She was born on 14 March 1987 in Porto."), [["DATE_OF_BIRTH", "14 March 1987"]]);
+  assert.deepEqual(found("The release on 14 March 1987 sold well."), [], "a date alone is not a birth date");
+});
+
+test("addresses and names from patterns, cues and the name lexicon", () => {
+  const ship = found("Ship it to 221B Baker Street, London NW1 6XE");
+  assert.deepEqual(ship, [["STREET_ADDRESS", "221B Baker Street, London NW1 6XE"]]);
+  assert.ok(found("Our office: Pohlstraße 9, 10785 Berlin").some(([t, v]) => t === "STREET_ADDRESS" && v.startsWith("Pohlstraße 9")));
+  assert.ok(found("Mr. Okonkwo called").some(([t, v]) => t === "PERSON" && v === "Okonkwo"), "honorific cue");
+  assert.ok(found("my name is Siiri Lahtinen").some(([t, v]) => t === "PERSON" && v === "Siiri Lahtinen"), "name cue");
+  assert.ok(found("I met Maria Gonzalez yesterday").some(([t]) => t === "PERSON"), "known first name + capitalised word");
+});
+
+test("ordinary text stays clean", () => {
+  for (const text of [
+    "Write a Python function that sorts a list of 1000 numbers in O(n log n).",
+    "Version 1.2.3.4 was released on 2023-05-01; see build 20230501.",
+    "The Eiffel Tower is 330 metres tall and was finished in 1889.",
+    "Explain the difference between TCP and UDP in two paragraphs.",
+    "Will it rain in May? Grace period ends Monday.",
+  ]) assert.deepEqual(found(text), [], text);
+});
+
+test("linear on large and adversarial input", () => {
+  const big = "Contact Jane Doe at jane@example.com or +1 415 555 0132, 10 Downing Street. ".repeat(4000);
+  let t = performance.now();
+  detectPii(big);
+  assert.ok(performance.now() - t < 3000, "300 KB of dense PII");
+  for (const hostile of ["1 ".repeat(100_000), "A".repeat(200_000), "Aa ".repeat(60_000), "@".repeat(100_000) + "a.b"]) {
+    t = performance.now();
+    detectPii(hostile);
+    assert.ok(performance.now() - t < 3000, hostile.slice(0, 10));
+  }
+});

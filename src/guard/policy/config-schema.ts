@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { toolPolicySchema } from "../actions/tool-policy.js";
+import { SCANNERS } from "../scanners/registry.js";
+
+const action = z.enum(["block", "redact", "flag", "log"]);
+const name = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "lower-case letters, digits, _ . -");
+
+/** One scanner in a policy: `pii: redact`, or `pii: { action: redact, restore: true, options: {…} }`. */
+const scannerEntry = z.union([
+  action.transform((a) => ({ action: a, options: {} as Record<string, unknown>, restore: false, threshold: undefined as number | undefined })),
+  z.strictObject({
+    action,
+    /** Trigger at score ≥ threshold instead of the scanner's own rule. */
+    threshold: z.number().min(0).max(1).optional(),
+    /** For `redact`: put the original values back into the answer (PII placeholders only). */
+    restore: z.boolean().default(false),
+    /** The scanner's own options (each scanner's zod schema; see docs/guardrails.md). */
+    options: z.record(z.string(), z.unknown()).default({}),
+  }),
+]);
+
+export const policySchema = z.strictObject({
+  /** input: user messages, documents and tool results before the model; output: answers before the client. */
+  stage: z.enum(["input", "output"]),
+  scanners: z.record(z.string(), scannerEntry),
+}).superRefine((p, ctx) => {
+  for (const [scanner, entry] of Object.entries(p.scanners)) {
+    const def = SCANNERS.get(scanner);
+    if (!def) {
+      ctx.addIssue({ code: "custom", path: ["scanners", scanner], message: `unknown scanner "${scanner}" (known: ${[...SCANNERS.keys()].join(", ")})` });
+      continue;
+    }
+    const parsed = def.options.safeParse(entry.options);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      ctx.addIssue({ code: "custom", path: ["scanners", scanner, "options", ...i.path.map(String)], message: i.message });
+    }
+  }
+});
+
+/** Which policies a request gets: the first rule whose every given field matches wins. */
+const assignment = z.strictObject({
+  /** Model name as requested; a trailing * matches a prefix. */
+  model: z.string().min(1).max(256).optional(),
+  feature: z.string().min(1).max(128).optional(),
+  /** Virtual key id (key_…) or name. */
+  key: z.string().min(1).max(128).optional(),
+  input: name.optional(),
+  output: name.optional(),
+  tools: name.optional(),
+});
+
+export const guardConfigSchema = z
+  .strictObject({
+    /** Turn screening off everywhere (the admin scan endpoint and the CLI still work). */
+    enabled: z.boolean().default(true),
+    /** Latency budget for one request's input or output screening, in ms: heavy scanners still running past it are abandoned. */
+    budget_ms: z.int().min(1).max(60_000).default(50),
+    /** Plant a canary token in system prompts so that a leaked prompt is recognised for certain. */
+    canary: z.boolean().default(true),
+    /** Sliding window screened on each stream chunk, in characters (the new text plus what came just before it). */
+    stream_window_chars: z.int().min(64).max(1_000_000).default(512),
+    policies: z.record(name, policySchema).default({}),
+    tool_policies: z.record(name, toolPolicySchema).default({}),
+    assign: z.array(assignment).max(10_000).default([]),
+    /** Policies for requests no rule assigns; `default-input` and `default-output` are built in. */
+    defaults: z.strictObject({ input: name.nullable().default("default-input"), output: name.nullable().default("default-output"), tools: name.nullable().default(null) }).prefault({}),
+  })
+  .superRefine((g, ctx) => {
+    const known = (n: string): boolean => n in g.policies || n === "default-input" || n === "default-output";
+    const check = (n: string | null | undefined, path: (string | number)[], tools = false): void => {
+      if (!n) return;
+      if (tools ? !(n in g.tool_policies) : !known(n)) ctx.addIssue({ code: "custom", path, message: `no ${tools ? "tool policy" : "policy"} named "${n}"` });
+    };
+    g.assign.forEach((a, i) => {
+      check(a.input, ["assign", i, "input"]);
+      check(a.output, ["assign", i, "output"]);
+      check(a.tools, ["assign", i, "tools"], true);
+    });
+    check(g.defaults.input, ["defaults", "input"]);
+    check(g.defaults.output, ["defaults", "output"]);
+    check(g.defaults.tools, ["defaults", "tools"], true);
+  })
+  .prefault({});
+
+export type GuardConfig = z.output<typeof guardConfigSchema>;
+export type PolicyConfig = z.output<typeof policySchema>;

@@ -1,0 +1,101 @@
+import { createHmac, randomBytes } from "node:crypto";
+import type { ToolPolicy } from "../actions/tool-policy.js";
+import type { PolicyScanner } from "../engine/run-scanners.js";
+import type { RedactionRule, RequestFacts, ScannerDefinition } from "../scanners/definition.js";
+import { SCANNERS } from "../scanners/registry.js";
+import type { Finding, Scanner } from "../types.js";
+import type { GuardConfig, PolicyConfig } from "./config-schema.js";
+import { BUILT_IN_POLICIES } from "./default-policies.js";
+
+/** A policy entry ready to run: shared instance, or a factory for request-bound scanners. */
+export interface CompiledEntry {
+  name: string;
+  action: PolicyScanner["action"];
+  threshold?: number;
+  restore: boolean;
+  shared: Scanner | null;
+  make(facts: RequestFacts): Scanner;
+  redaction?: (f: Finding) => RedactionRule;
+}
+
+export interface CompiledPolicy {
+  name: string;
+  stage: "input" | "output";
+  entries: readonly CompiledEntry[];
+  /** Whether any entry may restore vault values into answers. */
+  restores: boolean;
+}
+
+export interface RequestIdentity {
+  model: string;
+  feature: string | null;
+  keyId: string | null;
+  keyName: string | null;
+}
+
+export interface ResolvedPolicies {
+  input: CompiledPolicy | null;
+  output: CompiledPolicy | null;
+  tools: (ToolPolicy & { name: string }) | null;
+}
+
+function compileEntry(scanner: string, e: PolicyConfig["scanners"][string]): CompiledEntry {
+  const def = SCANNERS.get(scanner) as ScannerDefinition<unknown>;
+  const options = def.options.parse(e.options);
+  const shared = def.perRequest ? null : def.create(options);
+  return {
+    name: scanner, action: e.action, threshold: e.threshold, restore: e.restore, shared,
+    make: (facts) => shared ?? def.create(options, facts),
+    redaction: def.redaction,
+  };
+}
+
+export function compilePolicy(name: string, p: PolicyConfig): CompiledPolicy {
+  const entries = Object.entries(p.scanners).map(([s, e]) => compileEntry(s, e));
+  return { name, stage: p.stage, entries, restores: entries.some((e) => e.restore && e.action === "redact") };
+}
+
+/**
+ * The guard as configured: policies compiled once at start-up (options parsed, shared scanner
+ * instances built), assignment rules, and the canary secret. Resolving a request's policies is a
+ * scan of the assignment list; everything per-request lives in RequestGuard.
+ */
+export class GuardService {
+  readonly config: GuardConfig;
+  private readonly policies = new Map<string, CompiledPolicy>();
+  private readonly canaryKey = randomBytes(16);
+
+  constructor(config: GuardConfig) {
+    this.config = config;
+    for (const [name, p] of Object.entries(BUILT_IN_POLICIES)) this.policies.set(name, compilePolicy(name, p));
+    for (const [name, p] of Object.entries(config.policies)) this.policies.set(name, compilePolicy(name, p));
+  }
+
+  policy(name: string): CompiledPolicy | undefined {
+    return this.policies.get(name);
+  }
+
+  resolve(id: RequestIdentity): ResolvedPolicies {
+    const g = this.config;
+    const rule = g.assign.find((a) =>
+      (a.model === undefined || (a.model.endsWith("*") ? id.model.startsWith(a.model.slice(0, -1)) : id.model === a.model)) &&
+      (a.feature === undefined || a.feature === id.feature) &&
+      (a.key === undefined || a.key === id.keyId || a.key === id.keyName));
+    const input = rule?.input ?? g.defaults.input;
+    const output = rule?.output ?? g.defaults.output;
+    const tools = rule?.tools ?? g.defaults.tools;
+    return {
+      input: input ? this.policies.get(input) ?? null : null,
+      output: output ? this.policies.get(output) ?? null : null,
+      tools: tools && g.tool_policies[tools] ? { ...g.tool_policies[tools], name: tools } : null,
+    };
+  }
+
+  /**
+   * A canary for a system prompt: stable for the same prompt within this process (so provider
+   * prefix caches keep working), unguessable from outside.
+   */
+  canaryFor(systemPrompt: string): string {
+    return `keel-canary-${createHmac("sha256", this.canaryKey).update(systemPrompt).digest("hex").slice(0, 16)}`;
+  }
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import type { Finding, ScanInput } from "../types.js";
+import { NO_FACTS, type ScannerDefinition } from "./definition.js";
+
+export const promptLeakOptions = z.strictObject({
+  /** Words per shingle: an answer sharing a run this long with the system prompt quotes it. */
+  ngram: z.int().min(4).max(32).default(8),
+  /** Share of the system prompt's shingles found in the answer from which the leak is certain. */
+  full_leak_ratio: z.number().min(0.05).max(1).default(0.3),
+  threshold: z.number().min(0).max(1).default(0.6),
+});
+export type PromptLeakOptions = z.output<typeof promptLeakOptions>;
+
+const words = (s: string): string[] => s.toLowerCase().normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * System-prompt leakage in answers, two ways: the canary token Keel planted in the served system
+ * prompt appearing in the output (certain), and word n-grams of the system prompt appearing in it
+ * (one shared 8-word run scores 0.7; 30% of the prompt's runs score 1). Comparison is on
+ * lower-cased words, so re-spacing or punctuation changes do not hide a quote; a paraphrase or a
+ * translation does (documented limit).
+ */
+export const promptLeakScanner: ScannerDefinition<PromptLeakOptions> = {
+  name: "system_prompt_leak",
+  options: promptLeakOptions,
+  perRequest: true,
+  create(o, facts = NO_FACTS) {
+    const sys = words(facts.systemPrompt);
+    const shingles = new Set<string>();
+    for (let i = 0; i + o.ngram <= sys.length; i++) shingles.add(sys.slice(i, i + o.ngram).join(" "));
+    // A system prompt shorter than one shingle is matched whole.
+    const whole = sys.length > 0 && sys.length < o.ngram && sys.join(" ").length >= 20 ? sys.join(" ") : null;
+    return {
+      name: "system_prompt_leak",
+      cost: "fast",
+      sources: ["output"],
+      scan(input: ScanInput) {
+        const findings: Finding[] = [];
+        if (facts.canary && input.text.includes(facts.canary)) findings.push({ type: "canary_token", score: 1 });
+        if (shingles.size > 0 || whole) {
+          const out = words(input.text);
+          if (whole && ` ${out.join(" ")} `.includes(` ${whole} `)) findings.push({ type: "system_prompt", score: 0.9 });
+          let hits = 0;
+          const seen = new Set<string>();
+          for (let i = 0; i + o.ngram <= out.length; i++) {
+            const g = out.slice(i, i + o.ngram).join(" ");
+            if (shingles.has(g) && !seen.has(g)) {
+              seen.add(g);
+              hits++;
+            }
+          }
+          if (hits > 0) findings.push({ type: "system_prompt", score: hits / shingles.size >= o.full_leak_ratio ? 1 : 0.7 });
+        }
+        const score = findings.reduce((m, f) => Math.max(m, f.score), 0);
+        return { scanner: "system_prompt_leak", score, triggered: score >= o.threshold, findings };
+      },
+    };
+  },
+};

@@ -1,0 +1,64 @@
+import { z } from "zod";
+import type { Finding, ScanInput } from "../types.js";
+import { result, type ScannerDefinition } from "./definition.js";
+import { LEXICON, type ToxicCategory } from "./toxicity-lexicon.js";
+
+export const toxicityOptions = z.strictObject({
+  threshold: z.number().min(0).max(1).default(0.6),
+  /** Extra terms, reported as "custom" with weight 0.8. */
+  extra_terms: z.array(z.string().min(1).max(200)).max(10_000).default([]),
+  /** Categories to ignore (e.g. profanity for a casual chat product). */
+  ignore: z.array(z.enum(["profanity", "insult", "threat", "self_harm", "sexual", "hate"])).default([]),
+});
+export type ToxicityOptions = z.output<typeof toxicityOptions>;
+
+// Leetspeak and separators that people use to dodge word lists: f*ck, sh1t, f.u.c.k.
+const FOLD: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s", "!": "i" };
+function fold(text: string): string {
+  return text.toLowerCase().replace(/[013457@$!]/g, (c) => FOLD[c] ?? c).replace(/(?<=\p{L})[*.\-_](?=\p{L})/gu, "");
+}
+
+/**
+ * Profanity, insults, threats, self-harm encouragement, sexual content and slurs from a lexicon
+ * (toxicity-lexicon.ts). The score is the strongest category found, plus 0.1 per further hit
+ * (repeated abuse is surer than one swear word), capped at 1. Positions refer to the folded text,
+ * which has the same length except where separators inside words were dropped, so spans are not
+ * reported: redaction is not offered for this scanner.
+ */
+export const toxicityScanner: ScannerDefinition<ToxicityOptions> = {
+  name: "toxicity",
+  options: toxicityOptions,
+  create(o) {
+    const weightOf = new Map<string, { w: number; cat: string }>();
+    for (const [cat, { weight, terms }] of Object.entries(LEXICON) as [ToxicCategory, { weight: number; terms: string[] }][]) {
+      if (o.ignore.includes(cat)) continue;
+      for (const t of terms) weightOf.set(t, { w: weight, cat });
+    }
+    for (const t of o.extra_terms) weightOf.set(t.toLowerCase(), { w: 0.8, cat: "custom" });
+    const alts = [...weightOf.keys()].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s+"));
+    const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alts.join("|")})(?![\\p{L}\\p{N}])`, "gu");
+    return {
+      name: "toxicity",
+      cost: "fast",
+      sources: ["user", "document", "tool_result", "output"],
+      scan(input: ScanInput) {
+        const byCat = new Map<string, number>();
+        let hits = 0;
+        for (const m of fold(input.text).matchAll(re)) {
+          const e = weightOf.get(m[0].replace(/\s+/g, " "));
+          if (!e) continue;
+          hits++;
+          byCat.set(e.cat, Math.max(byCat.get(e.cat) ?? 0, e.w));
+        }
+        const findings: Finding[] = [];
+        let top = 0;
+        for (const [cat, w] of byCat) {
+          findings.push({ type: cat, score: w });
+          top = Math.max(top, w);
+        }
+        const score = hits === 0 ? 0 : Math.min(1, top + 0.1 * (hits - 1));
+        return { scanner: "toxicity", score, triggered: score >= o.threshold, findings };
+      },
+    };
+  },
+};

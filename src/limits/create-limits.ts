@@ -1,0 +1,98 @@
+import type { Logger } from "../observe/log.js";
+import { connectRedis, type RedisConfig } from "../store/redis.js";
+import type { SqliteDb } from "../store/sqlite.js";
+import type { LimitBackend } from "./backend.js";
+import { type BudgetEventStore, deferredSinks, logBudgetEvents, SqliteBudgetEventStore } from "./budget-events.js";
+import { periodWindow } from "./budget-period.js";
+import type { KeyLimits } from "./key-limits.js";
+import { Limiter } from "./limiter.js";
+import type { BudgetsConfig, LimitsConfig } from "./limits-schema.js";
+import { MemoryBackend } from "./memory-backend.js";
+import { RedisBackend } from "./redis-backend.js";
+import { compileRules } from "./rules.js";
+import { budgetSeeds } from "./seed.js";
+import { countTextTokens } from "../tokens/count.js";
+import { SpendRecorder } from "./spend/spend-recorder.js";
+import { SqliteSpendStore } from "./spend/sqlite-spend-store.js";
+import type { SpendStore } from "./spend/spend-types.js";
+
+export interface LimitsDeps {
+  readonly limits: LimitsConfig;
+  readonly budgets: BudgetsConfig;
+  readonly redis: RedisConfig;
+  readonly db: SqliteDb;
+  readonly log: Logger;
+  /** A virtual key's own limits (null when it has none or does not exist). */
+  readonly keyLimits: (keyId: string) => KeyLimits | null;
+  /** Longest a call can last; leases outlive it. */
+  readonly requestTimeoutMs: number;
+}
+
+/** The limits layer as the rest of Keel sees it. */
+export interface LimitsLayer {
+  readonly limiter: Limiter;
+  readonly spend: SpendRecorder;
+  readonly spendStore: SpendStore;
+  readonly events: BudgetEventStore;
+  /** Rebuilds one key's budget counters from recorded spend (after its limits change). */
+  reseedKey(keyId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SPEND_FLUSH_MS = 1_000;
+const LEASE_MARGIN_MS = 60_000;
+
+/**
+ * Builds the layer once at start-up: the backend (connecting to Redis when configured — an
+ * unreachable Redis stops start-up with a message saying where), the spend ledger, the event
+ * sinks, and budget counters seeded from this month's recorded spend.
+ */
+export async function createLimits(d: LimitsDeps): Promise<LimitsLayer> {
+  const backend: LimitBackend =
+    d.limits.backend === "redis"
+      ? new RedisBackend(await connectRedis(d.redis, "limits.backend: redis"), d.redis.key_prefix)
+      : new MemoryBackend();
+  try {
+    const spendStore = new SqliteSpendStore(d.db);
+    const events = new SqliteBudgetEventStore(d.db);
+    const spend = new SpendRecorder(spendStore, {
+      flushIntervalMs: SPEND_FLUSH_MS,
+      onError: (err) => d.log.error("spend write failed; retrying", { error: String(err) }),
+    });
+    const rules = compileRules(d.limits, d.budgets);
+    const seed = async (keyId?: string): Promise<void> => {
+      const now = Date.now();
+      const rows = spendStore.rowsSince(`${periodWindow("month", now).id}-01`).filter((r) => keyId === undefined || r.keyId === keyId);
+      await backend.seedBudgets(budgetSeeds(rules, rows, d.keyLimits, now));
+    };
+    await seed();
+    // The tokenizer builds its tables on first use (hundreds of ms): pay that now, not inside the
+    // first call's admission, where a stalled event loop would also time out Redis commands.
+    countTextTokens("warm up");
+    const limiter = new Limiter({
+      rules,
+      backend,
+      events: deferredSinks([events, logBudgetEvents(d.log)], (err) => d.log.error("budget event sink failed", { error: String(err) })),
+      log: d.log,
+      onBackendError: d.limits.on_redis_error,
+      leaseTtlMs: d.requestTimeoutMs + LEASE_MARGIN_MS,
+    });
+    return {
+      limiter,
+      spend,
+      spendStore,
+      events,
+      async reseedKey(keyId) {
+        spend.flush();
+        await seed(keyId);
+      },
+      async close() {
+        spend.close();
+        await backend.close();
+      },
+    };
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Redis failing: unreachable at start-up stops Keel with a clear message; failing at run time
+ * refuses calls with 503 (on_redis_error: closed, the default) or lets them through (open), and
+ * Keel recovers by itself when Redis comes back. Uses a redis-server of its own, so it can kill it.
+ */
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../config/load.js";
+import { startKeel } from "../app.js";
+import { silentLogger } from "../observe/log.js";
+import { startTestKeel, type TestKeel } from "../testing/keel-fixture.js";
+
+const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "ignore"] });
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+      if (out.includes("Ready to accept connections")) resolve();
+    });
+    child.on("exit", () => reject(new Error(`redis-server exited: ${out.slice(-500)}`)));
+  });
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGKILL");
+  await exited;
+}
+
+async function chat(keel: TestKeel): Promise<{ status: number; code?: string; retryAfter: string | null }> {
+  const res = await fetch(`${keel.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "sim", messages: [{ role: "user", content: "hi" }], max_tokens: 5 }),
+  });
+  const body = (await res.json()) as { error?: { code: string } };
+  return { status: res.status, code: body.error?.code, retryAfter: res.headers.get("retry-after") };
+}
+
+describe("Redis failures", { skip: hasRedisServer ? false : "redis-server not installed" }, () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const c of cleanup.reverse()) await c();
+  });
+
+  test("unreachable at start-up: Keel does not start, and says where it looked", async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), "keel-redis-down-"));
+    cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const config = loadConfig({
+      inline: { server: { port: 0 }, limits: { backend: "redis" }, redis: { url: `redis://:hunter2@127.0.0.1:${port}`, connect_timeout_ms: 500 } },
+      env: { KEEL_DATA_DIR: dataDir, KEEL_ADMIN_TOKEN: "keel-admin-test-token-0123456789" },
+    });
+    await assert.rejects(startKeel(config, { log: silentLogger }), (e: Error) => {
+      assert.match(e.message, new RegExp(`limits\\.backend: redis needs Redis, but redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}/? is unreachable`));
+      assert.doesNotMatch(e.message, /hunter2/);
+      return true;
+    });
+  });
+
+  test("down at run time: closed refuses with 503 limits_unavailable, open serves; both recover when Redis is back", async () => {
+    const port = await freePort();
+    let redis = await startRedis(port);
+    cleanup.push(() => stop(redis));
+    const cfg = (mode: string) => ({
+      limits: { backend: "redis", on_redis_error: mode, rules: [{ scope: ["key"], rpm: 1000 }] },
+      redis: { url: `redis://127.0.0.1:${port}`, key_prefix: `keel-failure-${port}:`, command_timeout_ms: 200 },
+    });
+    const closed = await startTestKeel(cfg("closed"));
+    cleanup.push(() => closed.close());
+    const open = await startTestKeel(cfg("open"));
+    cleanup.push(() => open.close());
+    assert.equal((await chat(closed)).status, 200);
+    assert.equal((await chat(open)).status, 200);
+
+    await stop(redis);
+    const refused = await chat(closed);
+    assert.deepEqual(refused, { status: 503, code: "limits_unavailable", retryAfter: "1" });
+    assert.equal((await chat(open)).status, 200, "fail-open serves without limits");
+
+    redis = await startRedis(port);
+    const end = Date.now() + 10_000;
+    while ((await chat(closed)).status !== 200) {
+      assert.ok(Date.now() < end, "Keel reconnected to Redis");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal((await chat(open)).status, 200);
+  });
+});

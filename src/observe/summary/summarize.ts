@@ -1,0 +1,110 @@
+import { percentiles, Samples } from "./percentile.js";
+
+/** One call as the summary reads it (a projection of a trace row). */
+export interface SummaryRow {
+  slice: string | null;
+  status: "ok" | "error";
+  endpoint: string;
+  latencyMs: number;
+  ttftMs: number | null;
+  tokensIn: number;
+  tokensOut: number;
+  tokensCached: number;
+  costUsd: number;
+  guardTriggered: boolean;
+}
+
+/** Mean of one eval score (or user feedback) over the calls of a slice. */
+export interface ScoreRow {
+  slice: string | null;
+  name: string;
+  source: string;
+  mean: number;
+  n: number;
+}
+
+export interface SliceSummary {
+  slice: string;
+  requests: number;
+  errors: number;
+  error_rate: number;
+  latency_ms: { p50: number | null; p95: number | null };
+  ttft_ms: { p50: number | null; p95: number | null };
+  /** Median over successful chat calls of output tokens / (latency − TTFT), TTFT 0 when unknown. */
+  tokens_per_s_p50: number | null;
+  tokens_in_per_request: number;
+  tokens_out_per_request: number;
+  cost_usd: number;
+  cost_usd_per_request: number;
+  /** Share of calls that read provider-cached prompt tokens. */
+  cache_hit_rate: number;
+  /** Share of calls where a guardrail scanner triggered with an action other than `log`. */
+  guard_trigger_rate: number;
+  /** Eval scores by name (online judges, offline runs attached to traces). */
+  scores: Record<string, { mean: number; n: number }>;
+  /** User feedback (thumbs and scores, 0–1). */
+  feedback: { mean: number; n: number } | null;
+}
+
+interface Acc {
+  requests: number;
+  errors: number;
+  latency: Samples;
+  ttft: Samples;
+  tps: Samples;
+  tokensIn: number;
+  tokensOut: number;
+  cost: number;
+  cacheHits: number;
+  guard: number;
+}
+
+const NONE = "none";
+
+/** Pure: rows in, one summary per slice out, busiest slice first. One pass plus one sort per percentile set. */
+export function summarize(rows: Iterable<SummaryRow>, scores: readonly ScoreRow[] = []): SliceSummary[] {
+  const by = new Map<string, Acc>();
+  for (const r of rows) {
+    const k = r.slice ?? NONE;
+    let a = by.get(k);
+    if (!a) by.set(k, (a = { requests: 0, errors: 0, latency: new Samples(), ttft: new Samples(), tps: new Samples(), tokensIn: 0, tokensOut: 0, cost: 0, cacheHits: 0, guard: 0 }));
+    a.requests++;
+    if (r.status === "error") a.errors++;
+    a.latency.push(r.latencyMs);
+    if (r.ttftMs !== null) a.ttft.push(r.ttftMs);
+    if (r.status === "ok" && r.endpoint === "chat" && r.tokensOut > 0) {
+      const genMs = r.latencyMs - (r.ttftMs ?? 0);
+      if (genMs > 0) a.tps.push(r.tokensOut / (genMs / 1000));
+    }
+    a.tokensIn += r.tokensIn;
+    a.tokensOut += r.tokensOut;
+    a.cost += r.costUsd;
+    if (r.tokensCached > 0) a.cacheHits++;
+    if (r.guardTriggered) a.guard++;
+  }
+  const out: SliceSummary[] = [];
+  for (const [slice, a] of by) {
+    const [l50, l95] = percentiles(a.latency.view(), [0.5, 0.95]);
+    const [t50, t95] = percentiles(a.ttft.view(), [0.5, 0.95]);
+    const [tps] = percentiles(a.tps.view(), [0.5]);
+    out.push({
+      slice, requests: a.requests, errors: a.errors, error_rate: a.errors / a.requests,
+      latency_ms: { p50: r3(l50), p95: r3(l95) }, ttft_ms: { p50: r3(t50), p95: r3(t95) }, tokens_per_s_p50: r3(tps),
+      tokens_in_per_request: r3(a.tokensIn / a.requests)!, tokens_out_per_request: r3(a.tokensOut / a.requests)!,
+      cost_usd: a.cost, cost_usd_per_request: a.cost / a.requests,
+      cache_hit_rate: a.cacheHits / a.requests, guard_trigger_rate: a.guard / a.requests, scores: {}, feedback: null,
+    });
+  }
+  const index = new Map(out.map((s) => [s.slice, s]));
+  for (const s of scores) {
+    const target = index.get(s.slice ?? NONE);
+    if (!target) continue;
+    if (s.source === "feedback") target.feedback = { mean: s.mean, n: s.n };
+    else target.scores[s.name] = { mean: s.mean, n: s.n };
+  }
+  return out.sort((x, y) => y.requests - x.requests || (x.slice < y.slice ? -1 : 1));
+}
+
+function r3(v: number | null): number | null {
+  return v === null ? null : Math.round(v * 1000) / 1000;
+}

@@ -1,0 +1,53 @@
+import { Redis } from "ioredis";
+import { z } from "zod";
+
+/** The `redis:` section of keel.yaml: the Redis that Keel instances share (limits today). */
+export const redisConfigSchema = z
+  .strictObject({
+    url: z.string().regex(/^rediss?:\/\/\S+$/, "a redis:// or rediss:// URL").default("redis://127.0.0.1:6379"),
+    /** Prepended to every key Keel writes, so one Redis can serve several Keel deployments. */
+    key_prefix: z.string().min(1).max(128).default("keel:"),
+    connect_timeout_ms: z.int().min(100).max(60_000).default(2_000),
+    /** A command not answered by then fails (and limits apply `limits.on_redis_error`). */
+    command_timeout_ms: z.int().min(10).max(60_000).default(500),
+  })
+  .prefault({});
+
+export type RedisConfig = z.output<typeof redisConfigSchema>;
+
+/** The URL without its password, for messages and logs. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "redis://(invalid url)";
+  }
+}
+
+/**
+ * Connects, or throws a message that says where and why. Commands fail fast while disconnected
+ * (no offline queue): a caller on the hot path gets an error at once rather than a stall, and the
+ * client keeps reconnecting in the background.
+ */
+export async function connectRedis(cfg: RedisConfig, purpose: string): Promise<Redis> {
+  const client = new Redis(cfg.url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: cfg.connect_timeout_ms,
+    commandTimeout: cfg.command_timeout_ms,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
+  });
+  // Without a listener ioredis prints every reconnect failure; callers see errors on their commands.
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    client.disconnect();
+    throw new Error(`${purpose} needs Redis, but ${redactRedisUrl(cfg.url)} is unreachable: ${(err as Error).message || String(err)}`);
+  }
+  return client;
+}
