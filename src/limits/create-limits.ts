@@ -66,9 +66,10 @@ export async function createLimits(d: LimitsDeps): Promise<LimitsLayer> {
       await backend.seedBudgets(budgetSeeds(rules, rows, d.keyLimits, now));
     };
     await seed();
-    // The tokenizer builds its tables on first use (hundreds of ms): pay that now, not inside the
-    // first call's admission, where a stalled event loop would also time out Redis commands.
-    countTextTokens("warm up");
+    // The tokenizer builds its tables on first use (hundreds of ms, ~70 MB): when rules will count
+    // tokens, pay that now, not inside the first call's admission, where a stalled event loop would
+    // also time out Redis commands. With no rules configured the gateway never loads it.
+    if (d.limits.rules.length > 0 || d.budgets.rules.length > 0) countTextTokens("warm up");
     const limiter = new Limiter({
       rules,
       backend,
