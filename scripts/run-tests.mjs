@@ -1,7 +1,7 @@
-// Runs every src/**/*.test.ts with node's test runner (Node 20's --test does not expand globs itself).
+// Runs every src/**/*.test.ts and web/e2e/*.test.ts (the dashboard in headless Chromium) with node's test runner (Node 20's --test does not expand globs itself).
 // Extra arguments narrow the run: `npm test -- src/gateway` runs only files under that path.
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 function find(dir) {
@@ -14,7 +14,7 @@ function find(dir) {
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const flags = process.argv.slice(2).filter((a) => a.startsWith("-"));
-const files = find("src").filter((f) => filters.length === 0 || filters.some((x) => f.startsWith(x.replace(/^\.\//, ""))));
+const files = [...find("src"), ...(existsSync("web/e2e") ? find("web/e2e") : [])].filter((f) => filters.length === 0 || filters.some((x) => f.startsWith(x.replace(/^\.\//, ""))));
 if (files.length === 0) {
   console.error("no test files matched");
   process.exit(1);

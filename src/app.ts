@@ -1,6 +1,11 @@
 import { registerAlertRoutes } from "./admin/alert-routes.js";
 import { registerAuditRoutes } from "./admin/audit-routes.js";
 import { registerIncidentRoutes } from "./admin/incident-routes.js";
+import { registerDriftRoutes } from "./admin/drift-routes.js";
+import { providerCanaryCaller } from "./incidents/drift/canary-caller.js";
+import { DriftCanary } from "./incidents/drift/drift-canary.js";
+import { SqliteDriftStore } from "./incidents/drift/sqlite-drift-store.js";
+import { getDefaultEmbedder } from "./providers/embeddings/local-embedder.js";
 import { registerOtlpRoutes } from "./admin/otlp-routes.js";
 import { SqliteSpanStore } from "./observe/otel/sqlite-span-store.js";
 import { IncidentService } from "./incidents/incident-service.js";
@@ -48,6 +53,7 @@ import { loadMasterKey } from "./secrets/master-key.js";
 import { startHttpServer } from "./server/http-server.js";
 import { sendJson } from "./server/respond.js";
 import { Router } from "./server/router.js";
+import { registerUi } from "./server/ui-static.js";
 import { SqliteSettingsStore } from "./store/settings-store.js";
 import { openSqlite } from "./store/sqlite.js";
 
@@ -139,15 +145,20 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     registerAuditRoutes(router, auth, audit);
     registerTargetRoutes(router, auth, routing);
     registerSummaryRoutes(router, auth, db, () => traces.flush());
-    const incidents = new IncidentService(db, audit, (q) => querySummary(db, { since: q.since, until: q.until, by: q.by, where: q.slice, maxRows: 200_000 }).data);
+    const alertStore = new SqliteAlertStore(db);
+    const notifier = new WebhookNotifier(log, (name) => credentials.reveal(name));
+    const driftStore = new SqliteDriftStore(db);
+    const drift = new DriftCanary(config.drift, driftStore, providerCanaryCaller(models, providers), getDefaultEmbedder(), { store: alertStore, notifier }, log);
+    const incidents = new IncidentService(db, audit, (q) => querySummary(db, { since: q.since, until: q.until, by: q.by, where: q.slice, maxRows: 200_000 }).data, (since, until) => drift.changes(since, until));
     const alerts = new AlertService(
-      config.alerts, new SqliteAlertStore(db),
+      config.alerts, alertStore,
       (slice, since, until) => {
         traces.flush();
         return querySummary(db, { since, until, where: slice, maxRows: 200_000 }).data[0];
       },
-      new WebhookNotifier(log, (name) => credentials.reveal(name)), log, incidents,
+      notifier, log, incidents,
     );
+    registerDriftRoutes(router, auth, drift, driftStore);
     registerAlertRoutes(router, auth, alerts);
     registerIncidentRoutes(router, auth, incidents, () => traces.flush());
     registerOtlpRoutes(router, { auth, keys, spans, db, maxBodyBytes: config.server.max_body_bytes, flushTraces: () => traces.flush() });
@@ -155,11 +166,14 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces });
     const evals = createEvals({ db, traceStore, traces, credentials, settings, config, log, models });
     registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces });
+    // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.
+    if (!registerUi(router)) log.debug("dashboard not built; /ui is not served");
 
     const http = await startHttpServer(router, { port: config.server.port, host: config.server.host, log });
     ready = true;
     evals.start(http.url);
     alerts.start();
+    drift.start();
     let stopping: Promise<void> | null = null;
     return {
       url: http.url,
@@ -176,6 +190,7 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
           clearInterval(pruneTimer);
           await http.shutdown(config.server.shutdown_grace_ms);
           await alerts.close();
+          await drift.close();
           prompts.close();
           await evals.close();
           traces.close();

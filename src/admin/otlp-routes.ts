@@ -2,9 +2,10 @@ import { KeelError } from "../errors/errors.js";
 import type { KeyService } from "../keys/key-service.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import { parseOtlpJson } from "../observe/otel/otlp-ingest.js";
+import { decodeOtlpProtobuf, encodeOtlpResponse } from "../observe/otel/otlp-protobuf.js";
 import type { SqliteSpanStore } from "../observe/otel/sqlite-span-store.js";
 import type { SqliteDb } from "../store/sqlite.js";
-import { readJsonBody } from "../server/body.js";
+import { readJsonBody, readRawBody } from "../server/body.js";
 import type { Router } from "../server/router.js";
 import { sendError, sendJson } from "../server/respond.js";
 import { adminRoute } from "./admin-route.js";
@@ -12,7 +13,7 @@ import { adminRoute } from "./admin-route.js";
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /**
- * OTLP/HTTP JSON span intake at `POST /v1/traces` (an application's virtual key), and
+ * OTLP/HTTP span intake (JSON and protobuf) at `POST /v1/traces` (an application's virtual key), and
  * `GET /api/v1/otel/traces/:traceId`: its spans with the gateway calls made inside them, joined
  * on the W3C trace id (a call's `parent_span_id` is the application span that made it).
  */
@@ -21,13 +22,23 @@ export function registerOtlpRoutes(router: Router, d: { auth: AdminAuth; keys: K
     try {
       d.keys.authenticate(req.headers.authorization);
       const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-      if (type !== "application/json") {
+      if (type !== "application/json" && type !== "application/x-protobuf") {
         req.resume();
-        throw new KeelError("invalid_request", "Only OTLP/HTTP JSON is accepted (content-type: application/json); configure your exporter with protocol http/json.", { param: "content-type" });
+        throw new KeelError("invalid_request", "OTLP/HTTP accepts content-type application/json or application/x-protobuf.", { param: "content-type" });
       }
-      const { spans, rejected } = parseOtlpJson(await readJsonBody(req, d.maxBodyBytes));
+      const proto = type === "application/x-protobuf";
+      // Both encodings become the OTLP/JSON object shape: one ingestion path, one set of limits.
+      const body = proto ? decodeOtlpProtobuf(await readRawBody(req, d.maxBodyBytes)) : await readJsonBody(req, d.maxBodyBytes);
+      const { spans, rejected } = parseOtlpJson(body);
       d.spans.insertBatch(spans);
-      sendJson(res, 200, rejected > 0 ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: "spans with malformed trace or span ids were skipped" } } : {});
+      const why = "spans with malformed trace or span ids were skipped";
+      if (proto) {
+        const out = encodeOtlpResponse(rejected, why);
+        res.writeHead(200, { "content-type": "application/x-protobuf", "content-length": out.length });
+        res.end(out);
+        return;
+      }
+      sendJson(res, 200, rejected > 0 ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: why } } : {});
     } catch (err) {
       sendError(res, err);
     }

@@ -28,15 +28,18 @@ export function signPayload(secret: string, timestamp: number, body: string): st
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
 }
 
+/** Who is paged and where: an alert rule, or another source of alerts (the drift canary). */
+export type NotifyTarget = Pick<AlertRule, "name" | "owner" | "notify"> & { metric: string };
+
 export interface Notifier {
-  notify(rule: AlertRule, payload: AlertPayload): Promise<void>;
+  notify(rule: NotifyTarget, payload: AlertPayload): Promise<void>;
 }
 
 /** Delivers to the rule's webhook (signed, 10 s timeout, errors logged not thrown) and to the log. */
 export class WebhookNotifier implements Notifier {
   constructor(private readonly log: Logger, private readonly secret: (credential: string) => string | undefined, private readonly timeoutMs = 10_000) {}
 
-  async notify(rule: AlertRule, payload: AlertPayload): Promise<void> {
+  async notify(rule: NotifyTarget, payload: AlertPayload): Promise<void> {
     if (rule.notify.log) this.log.warn(`alert ${payload.type === "alert.firing" ? "FIRING" : "resolved"}: ${rule.name}`, { owner: rule.owner, metric: rule.metric, value: payload.value, baseline: payload.baseline, samples: payload.samples, incident_id: payload.incident_id });
     const hook = rule.notify.webhook;
     if (!hook) return;

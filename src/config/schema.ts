@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { alertsConfigSchema } from "../alerts/rule-schema.js";
+import { driftConfigSchema } from "../incidents/drift/drift-schema.js";
 import { metricsConfigSchema } from "../observe/metrics/metrics-schema.js";
 import { otelConfigSchema } from "../observe/otel/otel-schema.js";
 import { openaiOptionsSchema } from "../providers/openai/options.js";
@@ -87,6 +88,8 @@ export const configSchema = z.strictObject({
   alerts: alertsConfigSchema,
   /** OpenTelemetry: export every gateway call as a GenAI span over OTLP/HTTP (docs/observability.md). */
   otel: otelConfigSchema,
+  /** Upstream drift canary: fixed prompts per model at temperature 0, on an interval (docs/observability.md). */
+  drift: driftConfigSchema,
 });
 
 export type KeelConfigInput = z.input<typeof configSchema>;

@@ -5,12 +5,16 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import OpenAI from "openai";
+import { getDefaultEmbedder } from "../providers/embeddings/local-embedder.js";
 import { startTestKeel, type TestKeel } from "../testing/keel-fixture.js";
 
 let keel: TestKeel;
 let client: OpenAI;
 
 before(async () => {
+  // The embedder loads in ~0.5 s alone but several seconds on a loaded machine: load it before the
+  // 1 s request deadline (which the 504 test needs) can cut its first call.
+  await getDefaultEmbedder().warm();
   keel = await startTestKeel({ server: { max_body_bytes: 64 * 1024, request_timeout_ms: 1000 } });
   client = new OpenAI({ apiKey: keel.key, baseURL: `${keel.url}/v1`, maxRetries: 0 });
 });

@@ -69,3 +69,27 @@ export function changeFromModel(c: ModelVersionChange): ChangeEvent {
     slices: [{ dim: "model", value: c.model }, { dim: "route", value: c.route }], ref: `traces:${c.model}:${c.to}`,
   };
 }
+
+/** The drift canary saw answers shift for the same model name at temperature 0 (src/incidents/drift). */
+export interface DriftDetected {
+  at: number;
+  /** The public name probed. */
+  model: string;
+  /** What the upstream said it served, when it said. */
+  served: string | null;
+  mean_similarity: number | null;
+  exact_share: number | null;
+  compared: number;
+}
+
+export function changeFromDrift(d: DriftDetected): ChangeEvent {
+  const sim = d.mean_similarity === null ? "-" : d.mean_similarity.toFixed(3);
+  const exact = d.exact_share === null ? "-" : `${Math.round(d.exact_share * 100)}%`;
+  const slices: SliceRef[] = [{ dim: "route", value: d.model }];
+  slices.unshift({ dim: "model", value: d.served ?? d.model });
+  return {
+    at: d.at, kind: "model", action: "model.drift.detected", target: d.model, actor: "drift-canary",
+    summary: `${d.model}: canary answers changed (similarity ${sim}, exact ${exact} of ${d.compared} prompts)`,
+    slices, ref: `drift:${d.model}:${d.at}`,
+  };
+}

@@ -41,7 +41,13 @@ const LOOKBACK_MS = 24 * 3_600_000;
 export class IncidentService {
   private readonly s;
 
-  constructor(db: SqliteDb, private readonly audit: { list(f: AuditFilter): AuditEntry[] }, private readonly summaries: SummaryReader) {
+  constructor(
+    db: SqliteDb,
+    private readonly audit: { list(f: AuditFilter): AuditEntry[] },
+    private readonly summaries: SummaryReader,
+    /** Other change sources on the timeline (the drift canary's detections). */
+    private readonly extraChanges: ((since: number, until: number) => ChangeEvent[]) | null = null,
+  ) {
     this.s = {
       open: db.prepare("INSERT OR IGNORE INTO incidents (id, rule, episode, fired_at, body) VALUES (?, ?, ?, ?, ?)"),
       byEpisode: db.prepare("SELECT id FROM incidents WHERE rule = ? AND episode = ?"),
@@ -81,6 +87,7 @@ export class IncidentService {
       if (c) out.push(c);
     }
     for (const m of this.modelChanges(since, until)) out.push(changeFromModel(m));
+    if (this.extraChanges) out.push(...this.extraChanges(since, until));
     return out.sort((a, b) => a.at - b.at);
   }
 

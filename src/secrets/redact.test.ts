@@ -127,14 +127,16 @@ test("is idempotent", () => {
   }
 });
 
-test("is fast and linear on large and adversarial text", () => {
+// Not a speed test (bench/ measures speed): the bounds are ~10× what linear scanning takes even on a
+// loaded machine, and exist to catch super-linear (ReDoS) behaviour, which takes minutes here.
+test("stays linear on large and adversarial text", () => {
   const prose = `${ordinary.join(" ")} ${cases[3][2]} `;
   const big = prose.repeat(Math.ceil(5e6 / prose.length));
   let t = performance.now();
   const out = maskSecrets(big);
   const proseMs = performance.now() - t;
   assert.ok(!out.includes(keel));
-  assert.ok(proseMs < 1500, `5 MB of mixed text took ${proseMs.toFixed(0)} ms`);
+  assert.ok(proseMs < 15_000, `5 MB of mixed text took ${proseMs.toFixed(0)} ms`);
 
   // Shapes that go quadratic or overflow irregexp's backtrack stack in naive patterns.
   const adversarial = [
@@ -151,7 +153,7 @@ test("is fast and linear on large and adversarial text", () => {
     const masked = maskSecrets(text);
     const ms = performance.now() - t;
     assert.ok(!masked.startsWith("[REDACTED:unscannable"), `gave up on ${text.slice(0, 30)}`);
-    assert.ok(ms < 1500, `${text.slice(0, 30)}… (${text.length} chars) took ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 15_000, `${text.slice(0, 30)}… (${text.length} chars) took ${ms.toFixed(0)} ms`);
   }
 });
 

@@ -6,7 +6,18 @@ import { KeelError } from "../errors/errors.js";
  * before reading; an undeclared body is cut off the moment it crosses it. The Content-Type is not
  * policed (`curl -d` sends form encoding by default): the body must simply parse as JSON.
  */
-export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const body = await readRawBody(req, maxBytes);
+  if (body.length === 0) throw new KeelError("invalid_json", "Request body is empty; expected a JSON object.");
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch (err) {
+    throw new KeelError("invalid_json", `Request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** The body's bytes, with the same hard bound as readJsonBody (binary bodies: OTLP protobuf). */
+export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > maxBytes) {
     req.resume();
@@ -28,14 +39,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
       chunks.push(c);
     });
     req.on("end", () => {
-      if (failed) return;
-      if (size === 0) return reject(new KeelError("invalid_json", "Request body is empty; expected a JSON object."));
-      const text = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks, size).toString("utf8");
-      try {
-        resolve(JSON.parse(text));
-      } catch (err) {
-        reject(new KeelError("invalid_json", `Request body is not valid JSON: ${(err as Error).message}`));
-      }
+      if (!failed) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
     });
     req.on("error", (err) => {
       if (!failed) reject(err);

@@ -386,4 +386,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE traces ADD COLUMN system_fingerprint TEXT;
     `,
   },
+  {
+    version: 8,
+    name: "upstream drift canary: baselines per (model, prompt) and run history",
+    sql: `
+      CREATE TABLE drift_baselines (
+        model TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        embedding TEXT,
+        served TEXT,
+        fingerprint TEXT,
+        scores TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (model, prompt)
+      );
+      CREATE TABLE drift_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        drifted INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX drift_runs_at ON drift_runs (at);
+    `,
+  },
 ];

@@ -1,0 +1,45 @@
+/** The admin API client: the token lives in sessionStorage (gone when the tab closes) and goes out as a Bearer header. */
+
+const TOKEN_KEY = "keel.adminToken";
+
+export const getToken = (): string | null => sessionStorage.getItem(TOKEN_KEY);
+export const setToken = (t: string): void => sessionStorage.setItem(TOKEN_KEY, t);
+export const clearToken = (): void => sessionStorage.removeItem(TOKEN_KEY);
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Listeners told when the API answers 401, so the app can return to the login form. */
+const unauthorized = new Set<() => void>();
+export const onUnauthorized = (fn: () => void): (() => void) => (unauthorized.add(fn), () => void unauthorized.delete(fn));
+
+export async function api<T = any>(method: string, path: string, body?: unknown, token = getToken()): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token ?? ""}`, "x-keel-actor": "dashboard" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    throw new ApiError(res.status, "bad_response", `${method} ${path}: not JSON (HTTP ${res.status})`);
+  }
+  if (!res.ok) {
+    if (res.status === 401) for (const fn of unauthorized) fn();
+    throw new ApiError(res.status, json?.error?.code ?? "http_error", json?.error?.message ?? `HTTP ${res.status}`);
+  }
+  return json as T;
+}
+
+export const get = <T = any>(path: string): Promise<T> => api<T>("GET", path);
+
+/** Builds `path?a=1&b=2`, leaving out empty values. */
+export function withQuery(path: string, q: Record<string, string | number | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== "") p.set(k, String(v));
+  const s = p.toString();
+  return s ? `${path}?${s}` : path;
+}

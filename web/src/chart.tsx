@@ -1,0 +1,38 @@
+import type { JSX } from "preact";
+import { useEffect, useRef } from "preact/hooks";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+
+export interface Series {
+  label: string;
+  values: (number | null)[];
+  color: string;
+  format: (v: number | null) => string;
+}
+
+/** A time series chart: x in epoch seconds. The figure carries a text summary for screen readers. */
+export function TimeChart(props: { title: string; x: number[]; series: Series[]; summary: string }): JSX.Element {
+  const el = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const host = el.current;
+    if (!host) return;
+    const width = Math.max(280, host.clientWidth || 480);
+    const plot = new uPlot({
+      width,
+      height: 180,
+      legend: { show: true },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true } },
+      axes: [{ stroke: "#445" }, { stroke: "#445", values: (_u, ticks) => ticks.map((t) => props.series[0].format(t)), size: 70 }],
+      series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, value: (_u: uPlot, v: number | null) => s.format(v) }))],
+    }, [props.x, ...props.series.map((s) => s.values)] as uPlot.AlignedData, host);
+    return () => plot.destroy();
+  }, [props.x, props.series]);
+  return (
+    <figure class="chart">
+      <figcaption>{props.title}</figcaption>
+      <div ref={el} aria-hidden="true" />
+      <p class="sr-only">{props.summary}</p>
+    </figure>
+  );
+}

@@ -1,0 +1,175 @@
+import type { JSX } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, withQuery } from "../api.js";
+import { Async, Badge, Field, Link, Table, useGet } from "../components.js";
+import { pct, text, when } from "../format.js";
+
+interface PromptSummary { name: string; type: string; latest_version: number; labels: Record<string, number>; rollouts: { label: string; status: string; percent?: number; to_version?: number }[]; updated_at: string }
+interface Version { name: string; version: number; hash: string; message: string | null; author: string | null; created_at: string; labels: string[]; [k: string]: unknown }
+interface Label { label: string; version: number; updated_at: string; updated_by: string | null }
+interface Rollout { id: string; label: string; from_version: number; to_version: number; percent: number; status: string; step: number; steps: number[]; started_at: string; ended_at: string | null; actor: string | null; outcome: unknown; comparison?: unknown }
+
+export function PromptsPage(): JSX.Element {
+  const r = useGet<{ data: PromptSummary[] }>("/api/v1/prompts");
+  return (
+    <section aria-labelledby="prompts-h">
+      <h1 id="prompts-h">Prompts</h1>
+      <Async r={r}>{(d) => (
+        <Table caption="Prompts" rows={d.data} rowKey={(p) => p.name} empty="No prompts yet — push some with `keel prompts push`." columns={[
+          { label: "Name", cell: (p) => <Link to={`/prompts/${encodeURIComponent(p.name)}`}>{p.name}</Link> },
+          { label: "Type", cell: (p) => p.type },
+          { label: "Latest", numeric: true, cell: (p) => `v${p.latest_version}` },
+          { label: "Labels", cell: (p) => Object.entries(p.labels).map(([l, v]) => <Badge key={l}>{l} → v{v}</Badge>) },
+          { label: "Rollouts", cell: (p) => (p.rollouts.length ? p.rollouts.map((x) => <Badge tone="warn">{x.label}: {x.status}{x.percent !== undefined ? ` ${x.percent}%` : ""}</Badge>) : "—") },
+          { label: "Updated", cell: (p) => when(p.updated_at) },
+        ]} />
+      )}</Async>
+    </section>
+  );
+}
+
+export function PromptDetailPage(props: { name: string }): JSX.Element {
+  const base = `/api/v1/prompts/${encodeURIComponent(props.name)}`;
+  const versions = useGet<{ data: Version[] }>(`${base}/versions`);
+  const labels = useGet<{ data: Label[]; protected: string[] }>(`${base}/labels`);
+  const rollouts = useGet<{ data: Rollout[] }>(`${base}/rollouts`);
+  const [rollback, setRollback] = useState<Label | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const reloadAll = (): void => (versions.reload(), labels.reload(), rollouts.reload());
+
+  return (
+    <section aria-labelledby="prompt-h">
+      <p><Link to="/prompts">← All prompts</Link></p>
+      <h1 id="prompt-h">Prompt <code>{props.name}</code></h1>
+      {notice ? <p class="notice" role="status">{notice}</p> : null}
+      <h2>Labels</h2>
+      <Async r={labels}>{(l) => (
+        <Table caption="Labels and the versions they serve" rows={l.data} rowKey={(x) => x.label} empty="No labels." columns={[
+          { label: "Label", cell: (x) => <>{x.label} {l.protected.includes(x.label) ? <Badge tone="info">protected</Badge> : null}</> },
+          { label: "Version", numeric: true, cell: (x) => `v${x.version}` },
+          { label: "Moved", cell: (x) => `${when(x.updated_at)} by ${text(x.updated_by)}` },
+          { label: "Action", cell: (x) => <button type="button" class="danger" onClick={() => setRollback(x)} aria-label={`Roll back ${x.label}`}>Roll back…</button> },
+        ]} />
+      )}</Async>
+      <h2>Rollouts</h2>
+      <Async r={rollouts}>{(d) => <RolloutList name={props.name} rows={d.data} />}</Async>
+      <h2>Versions</h2>
+      <Async r={versions}>{(v) => (
+        <>
+          <Table caption="Versions, newest first" rows={v.data} rowKey={(x) => String(x.version)} columns={[
+            { label: "Version", numeric: true, cell: (x) => `v${x.version}` },
+            { label: "Labels", cell: (x) => (x.labels.length ? x.labels.map((l) => <Badge key={l}>{l}</Badge>) : "—") },
+            { label: "Message", cell: (x) => text(x.message) },
+            { label: "Author", cell: (x) => text(x.author) },
+            { label: "Created", cell: (x) => when(x.created_at) },
+            { label: "Hash", cell: (x) => <code>{x.hash.slice(0, 12)}</code> },
+          ]} />
+          <Diff base={base} versions={v.data.map((x) => x.version)} />
+        </>
+      )}</Async>
+      {rollback && versions.data ? (
+        <RollbackDialog name={props.name} label={rollback} versions={versions.data.data} onClose={(msg) => {
+          setRollback(null);
+          if (msg) (setNotice(msg), reloadAll());
+        }} />
+      ) : null}
+    </section>
+  );
+}
+
+function RolloutList(props: { name: string; rows: Rollout[] }): JSX.Element {
+  const running = props.rows.find((r) => r.status === "running");
+  const status = useGet<Rollout>(running ? `/api/v1/prompts/${encodeURIComponent(props.name)}/rollouts/${encodeURIComponent(running.label)}` : null);
+  return (
+    <>
+      {running ? (
+        <div class="card">
+          <p><strong>{running.label}</strong>: v{running.from_version} → v{running.to_version}, step {running.step + 1} of {running.steps.length}</p>
+          <progress max={100} value={running.percent} aria-label={`Rollout at ${running.percent}%`}>{running.percent}%</progress> {pct(running.percent / 100)}
+          {status.data?.comparison ? <details><summary>Canary comparison</summary><pre class="json" tabIndex={0}>{JSON.stringify(status.data.comparison, null, 2)}</pre></details> : null}
+        </div>
+      ) : null}
+      <Table caption="Rollout history" rows={props.rows} rowKey={(r) => r.id} empty="No rollouts." columns={[
+        { label: "Label", cell: (r) => r.label },
+        { label: "From → to", cell: (r) => `v${r.from_version} → v${r.to_version}` },
+        { label: "Status", cell: (r) => <Badge tone={r.status === "completed" ? "ok" : r.status === "running" ? "warn" : "bad"}>{r.status}</Badge> },
+        { label: "Traffic", numeric: true, cell: (r) => pct(r.percent / 100) },
+        { label: "Started", cell: (r) => when(r.started_at) },
+        { label: "Ended", cell: (r) => when(r.ended_at) },
+        { label: "Outcome", cell: (r) => text(r.outcome) },
+      ]} />
+    </>
+  );
+}
+
+function Diff(props: { base: string; versions: number[] }): JSX.Element {
+  const newest = props.versions[0];
+  const [from, setFrom] = useState(props.versions[1] ?? newest);
+  const [to, setTo] = useState(newest);
+  const d = useGet<{ unified: string; added: number; removed: number }>(props.versions.length > 1 ? withQuery(`${props.base}/diff`, { from, to }) : null);
+  if (props.versions.length < 2) return <p class="muted">One version only: nothing to compare.</p>;
+  const opts = props.versions.map((v) => <option value={v}>v{v}</option>);
+  return (
+    <div>
+      <h2>Diff</h2>
+      <div class="filters">
+        <Field id="diff-from" label="From"><select id="diff-from" value={from} onChange={(e) => setFrom(Number((e.target as HTMLSelectElement).value))}>{opts}</select></Field>
+        <Field id="diff-to" label="To"><select id="diff-to" value={to} onChange={(e) => setTo(Number((e.target as HTMLSelectElement).value))}>{opts}</select></Field>
+      </div>
+      <Async r={d}>{(x) => (
+        <>
+          <p class="muted">+{x.added} / −{x.removed} lines</p>
+          <pre class="json diff" tabIndex={0} aria-label={`Diff from v${from} to v${to}`}>{x.unified.split("\n").map((line) => (
+            <span class={line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : undefined}>{line}{"\n"}</span>
+          ))}</pre>
+        </>
+      )}</Async>
+    </div>
+  );
+}
+
+/** A modal confirmation: nothing moves until the user confirms; Escape or Cancel leaves the label alone. */
+function RollbackDialog(props: { name: string; label: Label; versions: Version[]; onClose: (done: string | null) => void }): JSX.Element {
+  const ref = useRef<HTMLDialogElement>(null);
+  const older = props.versions.filter((v) => v.version !== props.label.version);
+  const [to, setTo] = useState<string>("");
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    ref.current?.showModal();
+  }, []);
+  const confirm = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const r = await api<{ from_version: number; version: number }>("POST", `/api/v1/prompts/${encodeURIComponent(props.name)}/rollback`, {
+        label: props.label.label, ...(to ? { to: Number(to) } : {}), ...(reason ? { reason } : {}),
+      });
+      props.onClose(`Rolled back ${props.name}@${props.label.label}: v${r.from_version} → v${r.version}.`);
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <dialog ref={ref} aria-labelledby="rb-h" onCancel={() => props.onClose(null)}>
+      <form onSubmit={confirm}>
+        <h2 id="rb-h">Roll back {props.name}@{props.label.label}?</h2>
+        <p>The label serves v{props.label.version} now. Requests using this label switch as soon as you confirm.</p>
+        <Field id="rb-to" label="Roll back to">
+          <select id="rb-to" value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
+            <option value="">the label's previous version</option>
+            {older.map((v) => <option value={v.version}>v{v.version}{v.message ? ` — ${v.message}` : ""}</option>)}
+          </select>
+        </Field>
+        <Field id="rb-reason" label="Reason (recorded in the audit log)"><input id="rb-reason" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} /></Field>
+        {error ? <p class="error" role="alert">{error}</p> : null}
+        <div class="actions">
+          <button type="button" onClick={() => props.onClose(null)} disabled={busy}>Cancel</button>
+          <button type="submit" class="danger" disabled={busy}>Confirm rollback</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
