@@ -22,6 +22,14 @@ export interface Child {
 
 const OUTPUT_KEEP = 64 * 1024;
 const live = new Set<Child>();
+/** Synchronous last steps (removing temp directories) for when the benchmark is interrupted. */
+const exitSteps = new Set<() => void>();
+
+/** Runs `step` if the process exits before `cancel()` is called. */
+export function atExit(step: () => void): { cancel(): void } {
+  exitSteps.add(step);
+  return { cancel: () => void exitSteps.delete(step) };
+}
 
 export function spawnChild(name: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Child {
   const proc = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -67,6 +75,14 @@ export function installCleanup(): void {
   const killAll = (): void => {
     for (const c of live) if (!c.exited) c.proc.kill("SIGKILL");
     live.clear();
+    for (const step of exitSteps) {
+      try {
+        step();
+      } catch {
+        // best effort: we are exiting anyway
+      }
+    }
+    exitSteps.clear();
   };
   process.on("exit", killAll);
   for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
-import { type Child, freePort, spawnChild, waitHealthy } from "./processes.js";
+import { atExit, type Child, freePort, spawnChild, waitHealthy } from "./processes.js";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "keel.js");
@@ -58,6 +58,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const sim = spawnChild("sim", [BIN, "sim", "--port", String(simPort), "--host", "127.0.0.1"], cleanEnv(), ROOT);
   const simOrigin = `http://127.0.0.1:${simPort}`;
   const dataDir = mkdtempSync(join(tmpdir(), "keel-bench-"));
+  const removeDir = (): void => rmSync(dataDir, { recursive: true, force: true });
+  const pending = atExit(removeDir);
   let keel: Child | undefined;
   try {
     const simStartup = await waitHealthy(simOrigin, sim);
@@ -99,12 +101,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         await k.stop(10_000);
         await sim.stop();
       },
-      cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+      cleanup() {
+        removeDir();
+        pending.cancel();
+      },
     };
   } catch (err) {
     await keel?.stop(1000);
     await sim.stop(1000);
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDir();
+    pending.cancel();
     throw err;
   }
 }
