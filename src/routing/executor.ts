@@ -1,4 +1,5 @@
 import type { ChatChunk, ChatCompletion, ChatRequest, EmbeddingsRequest, EmbeddingsResponse } from "../api/chat-types.js";
+import { sleep } from "../async/sleep.js";
 import { KeelError } from "../errors/errors.js";
 import type { Provider } from "../providers/types.js";
 import { Attempt, type AttemptCall } from "./attempt.js";
@@ -150,17 +151,3 @@ function noTargetError(route: Route, now: number): KeelError {
   return new KeelError("upstream_unavailable", `No target of '${route.name}' is available: every circuit breaker is open.`, { retryAfter });
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}

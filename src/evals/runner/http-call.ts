@@ -1,4 +1,5 @@
 import type { RateGate } from "./rate-gate.js";
+import { sleep as abortableSleep } from "../../async/sleep.js";
 
 export interface HttpResult {
   readonly status: number;
@@ -85,7 +86,7 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
       release();
       if (retryable && attempt < o.retries && !o.signal?.aborted) {
         const backoff = wait ?? random() * Math.min(maxWait, 250 * 2 ** attempt);
-        await sleep(Math.min(maxWait, backoff), o.signal);
+        await delay(Math.min(maxWait, backoff), o.signal);
       }
     }
   }
@@ -103,17 +104,7 @@ function errorMessage(json: unknown): string {
   return typeof json === "string" ? json.slice(0, 200) : JSON.stringify(json)?.slice(0, 200) ?? "";
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return ms <= 0 ? Promise.resolve() : abortableSleep(ms, signal);
 }

@@ -1,25 +1,13 @@
+import { sleep } from "../../async/sleep.js";
 import type { AnswerPlan, CallPlan } from "./engine.js";
+
+export { sleep };
 
 /**
  * Real time for simulated calls: timers that die with the caller's signal, and the wait shared by
  * chat() and streams up to the first token. A zero delay never reaches setTimeout, so a sim
  * configured with no latency answers in microtasks.
  */
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /** The simulated upstream that never answers: settles only by rejecting when the caller gives up. */
 export function untilAborted(signal: AbortSignal): Promise<never> {
@@ -51,3 +39,4 @@ export async function untilFirstToken(plan: CallPlan, signal: AbortSignal, onAcc
   if (wait > 0) await sleep(wait, signal);
   return plan;
 }
+
