@@ -1,13 +1,12 @@
 /** `keel prompts …` and `keel audit …` as processes against a running Keel: files in, files out, idempotent. */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestKeel, type TestKeel } from "../testing/keel-fixture.js";
+import { runCli } from "../testing/cli-process.js";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 let keel: TestKeel;
 let dir: string;
 
@@ -21,14 +20,7 @@ before(async () => {
 after(async () => keel.close());
 
 function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/run.ts"), ...args], {
-    cwd: dir, env: { PATH: process.env.PATH ?? "", KEEL_URL: keel.url, KEEL_ADMIN_TOKEN: keel.adminToken }, stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (err += d));
-  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, out, err })));
+  return runCli(args, { cwd: dir, env: { KEEL_URL: keel.url, KEEL_ADMIN_TOKEN: keel.adminToken } });
 }
 
 test("push creates versions and is idempotent; --dry-run shows a change without writing it", async () => {

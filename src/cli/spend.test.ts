@@ -1,12 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { startTestKeel } from "../testing/keel-fixture.js";
 import { keyLimitsFrom } from "./key-limits.js";
 import { sinceDay } from "./spend.js";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
+import { runCli } from "../testing/cli-process.js";
 
 test("--since takes durations, today, month or dates", () => {
   const now = Date.UTC(2026, 10, 29, 10);
@@ -25,14 +22,6 @@ test("key limit flags become the limits object; bad values name the flag", () =>
   assert.throws(() => keyLimitsFrom({ budgetMonth: "-1" }), /--budget-month/);
 });
 
-function keel(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/run.ts"), ...args], { env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (err += d));
-  return new Promise((r) => child.on("exit", (code) => r({ code, out, err })));
-}
 
 test("keel spend prints a table with a total, or JSON", async () => {
   const k = await startTestKeel();
@@ -46,14 +35,14 @@ test("keel spend prints a table with a total, or JSON", async () => {
       await r.text();
     }
     const conn = ["--url", k.url, "--admin-token", k.adminToken];
-    const table = await keel(["spend", "--by", "feature,model", "--since", "1d", ...conn]);
+    const table = await runCli(["spend", "--by", "feature,model", "--since", "1d", ...conn]);
     assert.equal(table.code, 0, table.err);
     assert.match(table.out, /FEATURE\s+MODEL\s+REQUESTS\s+TOKENS IN\s+TOKENS OUT\s+COST USD/);
     assert.match(table.out, /cli\s+sim\s+3\s/);
     assert.match(table.out, /TOTAL\s+3\s/);
-    const json = await keel(["spend", "--by", "model", "--json", ...conn]);
+    const json = await runCli(["spend", "--by", "model", "--json", ...conn]);
     assert.equal(JSON.parse(json.out).total.requests, 3);
-    const bad = await keel(["spend", "--by", "galaxy", ...conn]);
+    const bad = await runCli(["spend", "--by", "galaxy", ...conn]);
     assert.equal(bad.code, 1);
     assert.match(bad.err, /Invalid query parameter 'by'/);
   } finally {

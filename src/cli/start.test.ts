@@ -1,25 +1,17 @@
 /** `keel start` as a process: first-run output, config errors, and graceful shutdown under load. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { request } from "undici";
+import { type CliProcess, spawnCli } from "../testing/cli-process.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-function keel(args: string[], env: Record<string, string>, cwd: string): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/run.ts"), ...args], {
-    cwd, env: { PATH: process.env.PATH ?? "", KEEL_PORT: "0", ...env }, stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (err += d));
-  const exit = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  return { child, out: () => out, err: () => err, exit };
+function keel(args: string[], env: Record<string, string>, cwd: string): CliProcess {
+  return spawnCli(args, { cwd, env: { KEEL_PORT: "0", ...env } });
 }
 
 async function waitFor(fn: () => string | undefined, ms = 15_000): Promise<string> {

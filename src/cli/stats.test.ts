@@ -1,19 +1,8 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { test } from "node:test";
 import { startTestKeel } from "../testing/keel-fixture.js";
+import { runCli } from "../testing/cli-process.js";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-function keel(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/run.ts"), ...args], { env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (err += d));
-  return new Promise((r) => child.on("exit", (code) => r({ code, out, err })));
-}
 
 test("keel stats prints one row per slice, or JSON", async () => {
   const k = await startTestKeel();
@@ -27,13 +16,13 @@ test("keel stats prints one row per slice, or JSON", async () => {
       await r.text();
     }
     const conn = ["--url", k.url, "--admin-token", k.adminToken];
-    const out = await keel(["stats", "--by", "feature", "--since", "1h", ...conn]);
+    const out = await runCli(["stats", "--by", "feature", "--since", "1h", ...conn]);
     assert.equal(out.code, 0, out.err);
     assert.match(out.out, /FEATURE\s+REQS\s+ERR\s+LAT P50/);
     assert.match(out.out, /^cli\s+2\s+0\.0%/m);
-    const json = await keel(["stats", "--json", ...conn]);
+    const json = await runCli(["stats", "--json", ...conn]);
     assert.equal(JSON.parse(json.out).data[0].requests, 2);
-    const bad = await keel(["stats", "--by", "galaxy", ...conn]);
+    const bad = await runCli(["stats", "--by", "galaxy", ...conn]);
     assert.equal(bad.code, 1);
     assert.match(bad.err, /Invalid query parameter 'by'/);
   } finally {

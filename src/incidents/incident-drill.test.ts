@@ -5,23 +5,12 @@
  * the label back resolves it.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { startTestKeel, type TestKeel } from "../testing/keel-fixture.js";
+import { runCli } from "../testing/cli-process.js";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/run.ts"), ...args], { env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (err += d));
-  return new Promise((r) => child.on("exit", (code) => r({ code, out, err })));
-}
 
 async function ask(keel: TestKeel, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
@@ -86,7 +75,7 @@ test("incident drill: the prompt change is the top candidate cause, and rollback
     const keyCause = inc.json.candidate_causes.find((c: { event: { kind: string; at: number } }) => c.event.kind === "key" && c.event.at > top.event.at);
     assert.ok(keyCause && keyCause.proximity >= top.proximity && keyCause.score < top.score, "closer in time, but it touches nothing that regressed");
 
-    const shown = await cli(["incidents", "show", incidentId, "--url", keel.url, "--admin-token", keel.adminToken]);
+    const shown = await runCli(["incidents", "show", incidentId, "--url", keel.url, "--admin-token", keel.adminToken]);
     assert.equal(shown.code, 0, shown.err);
     assert.match(shown.out, /Incident inc_\w+ — support-errors \(owner: team-support\)/);
     assert.match(shown.out, /^1\s+1\.000\s+[\d.]+ min before\s+prompt\s+support@production: v1 → v2 \(more detail\).*prompt_version=support@v2$/m);
