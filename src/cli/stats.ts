@@ -1,5 +1,7 @@
 import { AdminClient } from "./admin-client.js";
 import { table } from "./table.js";
+import type { SliceSummary } from "../observe/summary/summarize.js";
+import type { SummaryAnswer } from "../observe/summary/summary-query.js";
 
 type Conn = { url: string; token?: string };
 
@@ -14,30 +16,6 @@ export interface StatsOptions {
   user?: string;
   feature?: string;
   json?: boolean;
-}
-
-interface Slice {
-  slice: string;
-  requests: number;
-  error_rate: number;
-  latency_ms: { p50: number | null; p95: number | null };
-  ttft_ms: { p50: number | null; p95: number | null };
-  tokens_per_s_p50: number | null;
-  tokens_in_per_request: number;
-  tokens_out_per_request: number;
-  cost_usd_per_request: number;
-  cache_hit_rate: number;
-  guard_trigger_rate: number;
-  scores: Record<string, { mean: number; n: number }>;
-  feedback: { mean: number; n: number } | null;
-}
-
-interface SummaryAnswer {
-  since: number;
-  until: number;
-  by: string | null;
-  truncated: boolean;
-  data: Slice[];
 }
 
 /** `keel stats`: the summary endpoint as a table, one row per slice. */
@@ -66,7 +44,7 @@ function ms(v: number | null): string {
   return v === null ? "-" : `${Math.round(v)}ms`;
 }
 
-function scores(s: Slice): string {
+function scores(s: SliceSummary): string {
   const parts = Object.entries(s.scores).map(([k, v]) => `${k}=${v.mean.toFixed(2)}(${v.n})`);
   if (s.feedback) parts.push(`feedback=${s.feedback.mean.toFixed(2)}(${s.feedback.n})`);
   return parts.join(" ") || "-";
