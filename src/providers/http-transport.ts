@@ -60,6 +60,11 @@ const ERROR_BODY_KEEP_CHARS = 4096;
 const MAX_JSON_BODY_BYTES = 256 * 1024 * 1024;
 const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
+/** The transport of one configured HTTP provider; its API key is registered as a secret to redact from errors. */
+export function transportFor(opts: { name: string; base_url: string; connections: number; timeout_ms: number }, apiKey: string | undefined): HttpTransport {
+  return new HttpTransport({ provider: opts.name, baseUrl: opts.base_url, connections: opts.connections, timeoutMs: opts.timeout_ms, secrets: apiKey ? [apiKey] : [] });
+}
+
 export class HttpTransport {
   readonly provider: string;
   private readonly pool: Pool;

@@ -4,7 +4,7 @@
  */
 import type { ChatChunk, ChatCompletion, ChatRequest } from "../../api/chat-types.js";
 import { KeelError } from "../../errors/errors.js";
-import { HttpTransport, callHeaders, headerList } from "../http-transport.js";
+import { callHeaders, headerList, transportFor } from "../http-transport.js";
 import { SseParser } from "../sse.js";
 import type { CallContext, Provider } from "../types.js";
 import type { AnthropicOptions } from "./options.js";
@@ -15,13 +15,7 @@ import type { AnthropicMessage } from "./wire-types.js";
 
 export function createAnthropicProvider(opts: AnthropicOptions, apiKey: string | undefined): Provider {
   const provider = opts.name;
-  const transport = new HttpTransport({
-    provider,
-    baseUrl: opts.base_url,
-    connections: opts.connections,
-    timeoutMs: opts.timeout_ms,
-    secrets: apiKey ? [apiKey] : [],
-  });
+  const transport = transportFor(opts, apiKey);
   const fixedHeaders = headerList(
     { "content-type": "application/json", "anthropic-version": opts.anthropic_version },
     // a keyless entry is for proxies that add the key themselves

@@ -6,20 +6,14 @@
  */
 import type { ChatChunk, ChatCompletion, ChatRequest, EmbeddingsRequest, EmbeddingsResponse } from "../../api/chat-types.js";
 import { KeelError } from "../../errors/errors.js";
-import { HttpTransport, callHeaders, headerList, upstreamMessage } from "../http-transport.js";
+import { callHeaders, headerList, transportFor, upstreamMessage } from "../http-transport.js";
 import type { CallContext, Provider } from "../types.js";
 import type { OpenAIOptions } from "./options.js";
 import { readChatStream } from "./read-stream.js";
 
 export function createOpenAIProvider(opts: OpenAIOptions, apiKey: string | undefined): Provider {
   const provider = opts.name;
-  const transport = new HttpTransport({
-    provider,
-    baseUrl: opts.base_url,
-    connections: opts.connections,
-    timeoutMs: opts.timeout_ms,
-    secrets: apiKey ? [apiKey] : [],
-  });
+  const transport = transportFor(opts, apiKey);
   const auth: Record<string, string> = {};
   // Azure authenticates with `api-key`; everyone else with a bearer token. Keyless local servers get neither.
   if (apiKey) auth[opts.azure ? "api-key" : "authorization"] = opts.azure ? apiKey : `Bearer ${apiKey}`;
