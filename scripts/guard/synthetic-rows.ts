@@ -1,3 +1,4 @@
+import { seededRandom } from "../../src/random/seeded-random.js";
 /**
  * Rows written for Keel (Apache-2.0, like the project): attack families the in-the-wild
  * jailbreak collections under-represent (textbook instruction override, prompt extraction, fake
@@ -16,17 +17,6 @@ export interface SyntheticRow {
   family: string;
 }
 
-/** Mulberry32: a tiny seeded PRNG, so generated rows are identical on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
@@ -179,7 +169,7 @@ function fill(t: string, vars: Record<string, string>): string {
 }
 
 export function syntheticRows(seed = 7): SyntheticRow[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const rows: SyntheticRow[] = [];
   for (let i = 0; i < 70; i++) rows.push({ text: `${pick(r, OVERRIDE)} ${pick(r, PRIOR)} ${pick(r, RULES)} ${pick(r, PAYLOAD)}`, label: 1, family: "override" });
   for (const e of EXTRACT) rows.push({ text: e, label: 1, family: "extraction" });

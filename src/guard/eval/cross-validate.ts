@@ -1,3 +1,4 @@
+import { seededRandom } from "../../random/seeded-random.js";
 /**
  * Honest estimates for a trained detector: folds that keep near-duplicates together (jailbreak
  * collections hold dozens of light edits of one template; splitting them across folds would
@@ -55,7 +56,7 @@ export function nearDuplicateGroups(texts: readonly string[], threshold = 0.5): 
 export function groupedStratifiedFolds(labels: readonly (0 | 1)[], groups: readonly (string | number)[], k: number, seed: number): number[] {
   const members = new Map<string | number, number[]>();
   groups.forEach((g, i) => (members.has(g) ? members.get(g)!.push(i) : members.set(g, [i])));
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const list = [...members.values()].map((rows) => ({ rows, tie: rand() }));
   list.sort((a, b) => b.rows.length - a.rows.length || a.tie - b.tie);
   const pos = new Array<number>(k).fill(0);
@@ -80,13 +81,3 @@ export function groupedStratifiedFolds(labels: readonly (0 | 1)[], groups: reado
   return fold;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -3,7 +3,7 @@
  * first and last letter and has its inner letters shuffled (seeded, and never left unchanged when
  * a change is possible), as in "ignroe all prevoius insturctions".
  */
-import { mulberry32 } from "./cross-validate.js";
+import { seededRandom } from "../../random/seeded-random.js";
 
 export function scrambleWord(word: string, rand: () => number): string {
   if (word.length < 5) return word;
@@ -21,6 +21,6 @@ export function scrambleWord(word: string, rand: () => number): string {
 }
 
 export function scrambleText(text: string, seed: number): string {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   return text.replace(/[A-Za-z]{5,}/g, (w) => scrambleWord(w, rand));
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { scrambleText, scrambleWord } from "../eval/scramble.js";
-import { mulberry32 } from "../eval/cross-validate.js";
+import { seededRandom } from "../../random/seeded-random.js";
 import { buildDescrambler, descramble, matchScrambled, scrambleKey } from "./typoglycemia.js";
 
 const d = buildDescrambler(["ignore", "previous", "instructions", "salt"]);
@@ -29,7 +29,7 @@ test("descramble restores a whole phrase and counts restorations", () => {
 });
 
 test("the scrambler keeps the ends, changes the middle, and is seeded", () => {
-  const w = scrambleWord("instructions", mulberry32(3));
+  const w = scrambleWord("instructions", seededRandom(3));
   assert.equal(w[0], "i");
   assert.equal(w.at(-1), "s");
   assert.notEqual(w, "instructions");
