@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { KeelError } from "../errors/errors.js";
 import { toOpenAIError } from "../errors/openai-shape.js";
@@ -10,6 +9,7 @@ import type { GatewayDeps } from "./deps.js";
 import { handleEmbeddings, handleModels } from "./embeddings.js";
 import { finalizeTrace } from "./finalize.js";
 import { settleLimits } from "./limit-step.js";
+import { randomHex } from "./random-hex.js";
 import { traceContextFrom } from "./trace-context.js";
 import type { TraceRecord } from "../observe/types.js";
 
@@ -76,5 +76,5 @@ function traced(deps: GatewayDeps, endpoint: GatewayContext["endpoint"], handler
 
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers["x-request-id"];
-  return typeof given === "string" && REQUEST_ID.test(given) ? given : `req_${randomUUID().replaceAll("-", "")}`;
+  return typeof given === "string" && REQUEST_ID.test(given) ? given : `req_${randomHex(16)}`;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomHex } from "./random-hex.js";
 
 /** W3C Trace Context (https://www.w3.org/TR/trace-context/): version 00 `traceparent`. */
 export interface TraceContext {
@@ -16,12 +16,11 @@ const ZERO_SPAN = "0".repeat(16);
 
 /** Continues the caller's trace when its header is valid; otherwise starts a new one (invalid headers are ignored, per spec). */
 export function traceContextFrom(header: string | string[] | undefined): TraceContext {
-  const ids = randomBytes(24).toString("hex");
   const m = typeof header === "string" ? TRACEPARENT.exec(header.trim()) : null;
   if (m && m[1] !== ZERO_TRACE && m[2] !== ZERO_SPAN) {
-    return { traceId: m[1], parentSpanId: m[2], spanId: ids.slice(0, 16), flags: m[3] };
+    return { traceId: m[1], parentSpanId: m[2], spanId: randomHex(8), flags: m[3] };
   }
-  return { traceId: ids.slice(0, 32), parentSpanId: null, spanId: ids.slice(32, 48), flags: "01" };
+  return { traceId: randomHex(16), parentSpanId: null, spanId: randomHex(8), flags: "01" };
 }
 
 export function formatTraceparent(t: TraceContext): string {
