@@ -64,6 +64,8 @@ function traced(deps: GatewayDeps, endpoint: GatewayContext["endpoint"], handler
       res.off("close", onClose);
       let record: TraceRecord | null = null;
       try {
+        // The response is out: log-only guard scanners run now, before the trace is written.
+        if (ctx.guard) await ctx.guard.runDeferred();
         record = finalizeTrace(ctx, deps);
       } catch (err) {
         deps.log.error("trace finalisation failed", { request_id: requestId, error: String(err) });

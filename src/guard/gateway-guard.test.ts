@@ -101,6 +101,15 @@ test("PII is redacted with typed placeholders before the model and restored in t
   assert.deepEqual([pii.triggered, pii.action, pii.findings], [true, "redact", ["EMAIL"]]);
 });
 
+test("log-only input scanners (the default policy's PII) run after the response and still reach the trace", async () => {
+  const r = await chat({ messages: [{ role: "user", content: "my address is jane.doe@example.com" }] });
+  assert.equal(r.status, 200);
+  const traces = await keel.admin("GET", "/api/v1/traces?limit=1");
+  const trace = await keel.admin("GET", `/api/v1/traces/${traces.json.data[0].id}`);
+  const pii = trace.json.guard.find((v: any) => v.scanner === "pii" && v.source === "user");
+  assert.deepEqual([pii.triggered, pii.action, pii.findings], [true, "log", ["EMAIL"]]);
+});
+
 test("toxic output under a block policy is refused", async () => {
   const r = await chat({ messages: [{ role: "user", content: "be rude" }] }, { "x-keel-feature": "private" });
   assert.equal(r.status, 400);

@@ -40,6 +40,7 @@ export class RequestGuard {
   private trusted = "";
   private untrusted = "";
   private declared = new Map<string, Record<string, unknown> | undefined>();
+  private deferred: (() => Promise<Verdict[][]>) | null = null;
 
   constructor(readonly service: GuardService, readonly policies: ResolvedPolicies) {}
 
@@ -90,13 +91,21 @@ export class RequestGuard {
     };
     const policy = this.policies.input;
     if (policy && units.length > 0) {
-      const entries = instantiate(policy, this.facts);
+      const all = instantiate(policy, this.facts);
+      // Scanners whose action is only `log` cannot change the answer: they run after the response
+      // (runDeferred), so they cost the caller no latency.
+      const entries = all.filter((e) => e.action !== "log");
+      const logOnly = all.filter((e) => e.action === "log");
       const history: string[] = [];
-      const results = await Promise.all(units.map((u, k) => {
+      const inputs = units.map((u) => {
         const h = u.source === "user" ? [...history] : undefined;
         if (u.source === "user") history.push(u.text);
-        return runScanners(entries, { text: u.text, source: u.source, ...(h && h.length ? { history: h } : {}) }, { budgetMs: this.budgetMs, index: k });
-      }));
+        return { text: u.text, source: u.source, ...(h && h.length ? { history: h } : {}) };
+      });
+      if (logOnly.length > 0) {
+        this.deferred = () => Promise.all(inputs.map((input, k) => runScanners(logOnly, input, { budgetMs: this.budgetMs, index: k })));
+      }
+      const results = await Promise.all(inputs.map((input, k) => runScanners(entries, input, { budgetMs: this.budgetMs, index: k })));
       for (const vs of results) this.verdicts.push(...vs);
       const blocked = blocking(this.verdicts);
       if (blocked) throw new GuardBlockedError(blocked.scanner, "input");
@@ -175,6 +184,13 @@ export class RequestGuard {
 
   restore(text: string): string {
     return this.policies.output?.restores || this.policies.input?.restores ? this.vault.restore(text) : text;
+  }
+
+  /** Runs the input's log-only scanners once the response is out; their verdicts join the trace's. */
+  async runDeferred(): Promise<void> {
+    const run = this.deferred;
+    this.deferred = null;
+    if (run) for (const vs of await run()) this.verdicts.push(...vs);
   }
 
   /** Verdicts for the trace: one per scanner and source, strongest score, latencies summed. */
