@@ -1,5 +1,6 @@
 import type { AdminAuth } from "../keys/admin-token.js";
-import { querySummary, resolveTime, SLICES, summaryQuerySchema } from "../observe/summary/summary-query.js";
+import { querySummary, queryTimeseries, resolveTime, SLICES, summaryQuerySchema, timeseriesQuerySchema } from "../observe/summary/summary-query.js";
+import { KeelError } from "../errors/errors.js";
 import type { SqliteDb } from "../store/sqlite.js";
 import type { Router } from "../server/router.js";
 import { sendJson } from "../server/respond.js";
@@ -17,5 +18,17 @@ export function registerSummaryRoutes(router: Router, auth: AdminAuth, db: Sqlit
     sendJson(res, 200, querySummary(db, {
       since: resolveTime(q.since, now), until: q.until ? resolveTime(q.until, now) : now + 1, by: q.by, where, maxRows: q.max_rows,
     }));
+  }));
+  // The dashboard's charts: the same summary, per equal interval of the range.
+  router.add("GET", "/api/v1/metrics/timeseries", adminRoute(auth, (_req, res, _p, query) => {
+    const q = parseQuery(timeseriesQuerySchema, query);
+    const now = Date.now();
+    const since = resolveTime(q.since, now);
+    const until = q.until ? resolveTime(q.until, now) : now + 1;
+    if (!(until > since)) throw new KeelError("invalid_request", "Invalid query parameter 'until': it must be later than 'since'.", { param: "until" });
+    flushTraces();
+    const where: Record<string, string> = {};
+    for (const s of SLICES) if (q[s] !== undefined) where[s] = q[s]!;
+    sendJson(res, 200, queryTimeseries(db, { since, until, buckets: q.buckets, where, maxRows: q.max_rows }));
   }));
 }

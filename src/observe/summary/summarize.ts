@@ -34,12 +34,18 @@ export interface SliceSummary {
   tokens_per_s_p50: number | null;
   tokens_in_per_request: number;
   tokens_out_per_request: number;
+  /** Totals over the slice's calls. */
+  tokens_in: number;
+  tokens_out: number;
   cost_usd: number;
   cost_usd_per_request: number;
   /** Share of calls that read provider-cached prompt tokens. */
   cache_hit_rate: number;
   /** Share of calls where a guardrail scanner triggered with an action other than `log`. */
   guard_trigger_rate: number;
+  /** Calls that read cached prompt tokens, and calls a guardrail acted on (counts behind the rates). */
+  cache_hits: number;
+  guard_triggers: number;
   /** Eval scores by name (online judges, offline runs attached to traces). */
   scores: Record<string, { mean: number; n: number }>;
   /** User feedback (thumbs and scores, 0–1). */
@@ -91,8 +97,9 @@ export function summarize(rows: Iterable<SummaryRow>, scores: readonly ScoreRow[
       slice, requests: a.requests, errors: a.errors, error_rate: a.errors / a.requests,
       latency_ms: { p50: r3(l50), p95: r3(l95) }, ttft_ms: { p50: r3(t50), p95: r3(t95) }, tokens_per_s_p50: r3(tps),
       tokens_in_per_request: r3(a.tokensIn / a.requests)!, tokens_out_per_request: r3(a.tokensOut / a.requests)!,
-      cost_usd: a.cost, cost_usd_per_request: a.cost / a.requests,
-      cache_hit_rate: a.cacheHits / a.requests, guard_trigger_rate: a.guard / a.requests, scores: {}, feedback: null,
+      tokens_in: a.tokensIn, tokens_out: a.tokensOut, cost_usd: a.cost, cost_usd_per_request: a.cost / a.requests,
+      cache_hit_rate: a.cacheHits / a.requests, guard_trigger_rate: a.guard / a.requests,
+      cache_hits: a.cacheHits, guard_triggers: a.guard, scores: {}, feedback: null,
     });
   }
   const index = new Map(out.map((s) => [s.slice, s]));

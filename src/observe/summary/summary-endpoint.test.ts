@@ -54,3 +54,42 @@ describe("GET /api/v1/metrics/summary", () => {
     assert.equal(bad.json.error.param, "by");
   });
 });
+
+describe("GET /api/v1/metrics/timeseries", () => {
+  let keel: TestKeel;
+  before(async () => (keel = await startTestKeel()));
+  after(async () => keel.close());
+
+  test("cuts the range into equal intervals, empty ones included, with the summary's filters", async () => {
+    const t0 = Date.now();
+    await chat(keel, "alpha");
+    await chat(keel, "alpha", true);
+    await chat(keel, "beta");
+    const since = t0 - 60_000;
+    const until = Date.now() + 60_000;
+    const { status, json } = await keel.admin("GET", `/api/v1/metrics/timeseries?since=${since}&until=${until}&buckets=12`);
+    assert.equal(status, 200);
+    assert.equal(json.data.length, 12);
+    assert.equal(json.step_ms, Math.ceil((until - since) / 12));
+    assert.equal(json.data[0].start_ms, since);
+    assert.equal(json.data[0].requests, 0, "the minute before the calls is an empty interval");
+    assert.equal(json.data[0].latency_ms.p50, null);
+    const total = json.data.reduce((a: number, b: { requests: number }) => a + b.requests, 0);
+    assert.equal(total, 3);
+    const busy = json.data.find((b: { requests: number }) => b.requests > 0);
+    assert.ok(busy.tokens_out > 0 && busy.latency_ms.p50 > 0);
+    for (let i = 1; i < json.data.length; i++) assert.equal(json.data[i].start_ms - json.data[i - 1].start_ms, json.step_ms);
+
+    const alpha = await keel.admin("GET", `/api/v1/metrics/timeseries?since=${since}&until=${until}&buckets=3&feature=alpha`);
+    assert.equal(alpha.json.data.reduce((a: number, b: { requests: number }) => a + b.requests, 0), 2);
+    const summary = await keel.admin("GET", `/api/v1/metrics/summary?since=${since}&until=${until}&feature=alpha`);
+    const tokens = alpha.json.data.reduce((a: number, b: { tokens_out: number }) => a + b.tokens_out, 0);
+    assert.equal(tokens, summary.json.data[0].tokens_out, "charts and totals read the same calls");
+
+    for (const [q, param] of [["buckets=0", "buckets"], ["buckets=501", "buckets"], ["by=model", "by"], [`since=${until}&until=${since}`, "until"]]) {
+      const bad = await keel.admin("GET", `/api/v1/metrics/timeseries?${q}`);
+      assert.equal(bad.status, 400, q);
+      assert.equal(bad.json.error.param, param, q);
+    }
+  });
+});

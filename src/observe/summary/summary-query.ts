@@ -44,13 +44,18 @@ const GUARD_TRIGGERED = "EXISTS (SELECT 1 FROM json_each(t.guard) j WHERE json_e
  * SQLite has no percentile aggregate.
  */
 export function querySummary(db: SqliteDb, q: SummaryQuery): SummaryAnswer {
+  return { ...sliced(db, q, q.by ? SLICE_SQL[q.by] : "'all'"), by: q.by ?? null };
+}
+
+/** The shared read: `sliceSql` is a constant expression or built from validated integers only. */
+function sliced(db: SqliteDb, q: Omit<SummaryQuery, "by">, sliceSql: string): Omit<SummaryAnswer, "by"> {
   const where = ["t.started_at >= ?", "t.started_at < ?"];
   const args: unknown[] = [q.since, q.until];
   for (const dim of SLICES) {
     const v = q.where[dim];
     if (v !== undefined) { where.push(`${SLICE_SQL[dim]} = ?`); args.push(v); }
   }
-  const slice = q.by ? SLICE_SQL[q.by] : "'all'";
+  const slice = sliceSql;
   const rows = db.prepare(`
     SELECT ${slice} AS slice, t.status AS status, t.endpoint AS endpoint, t.latency_ms AS latencyMs, t.ttft_ms AS ttftMs,
            t.tokens_in AS tokensIn, t.tokens_out AS tokensOut, t.tokens_cached AS tokensCached, t.cost_usd AS costUsd,
@@ -64,7 +69,52 @@ export function querySummary(db: SqliteDb, q: SummaryQuery): SummaryAnswer {
     WHERE ${where.join(" AND ")} AND s.status = 'scored' AND s.score IS NOT NULL
     GROUP BY slice, s.name, s.source LIMIT 10000`).all(...args) as ScoreRow[];
   const data = summarize(rows.map((r) => ({ ...r, guardTriggered: r.guardTriggered === 1 })), scores);
-  return { since: q.since, until: q.until, by: q.by ?? null, truncated, data };
+  return { since: q.since, until: q.until, truncated, data };
+}
+
+export interface TimeseriesQuery extends Omit<SummaryQuery, "by"> {
+  /** Equal intervals the range is cut into. */
+  buckets: number;
+}
+
+/** One interval of a time series: the slice summary of the calls that started in it. */
+export type TimeBucket = Omit<SliceSummary, "slice"> & { start: string; start_ms: number };
+
+export interface TimeseriesAnswer {
+  since: number;
+  until: number;
+  step_ms: number;
+  truncated: boolean;
+  /** Every interval in order, empty ones included (zero requests, null percentiles). */
+  data: TimeBucket[];
+}
+
+/**
+ * A summary per time interval: the same read as `querySummary`, sliced by bucket number, so the
+ * dashboard's charts and its totals agree to the call. Bucket arithmetic uses integers that were
+ * validated before they reach SQL.
+ */
+export function queryTimeseries(db: SqliteDb, q: TimeseriesQuery): TimeseriesAnswer {
+  const since = Math.floor(q.since);
+  const step = Math.max(1, Math.ceil((q.until - since) / q.buckets));
+  if (!Number.isSafeInteger(since) || !Number.isSafeInteger(step)) throw new RangeError("time range out of bounds");
+  const answer = sliced(db, { ...q, since }, `CAST((t.started_at - ${since}) / ${step} AS TEXT)`);
+  const byBucket = new Map(answer.data.map((s) => [Number(s.slice), s]));
+  const data: TimeBucket[] = [];
+  for (let i = 0; i < q.buckets; i++) {
+    const startMs = since + i * step;
+    const { slice: _slice, ...s } = byBucket.get(i) ?? emptySlice();
+    data.push({ start: new Date(startMs).toISOString(), start_ms: startMs, ...s });
+  }
+  return { since, until: q.until, step_ms: step, truncated: answer.truncated, data };
+}
+
+function emptySlice(): SliceSummary {
+  return {
+    slice: "", requests: 0, errors: 0, error_rate: 0, latency_ms: { p50: null, p95: null }, ttft_ms: { p50: null, p95: null },
+    tokens_per_s_p50: null, tokens_in_per_request: 0, tokens_out_per_request: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0,
+    cost_usd_per_request: 0, cache_hit_rate: 0, guard_trigger_rate: 0, cache_hits: 0, guard_triggers: 0, scores: {}, feedback: null,
+  };
 }
 
 const time = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10,13}$/), z.string().regex(/^\d{1,5}[mhdw]$/)]);
@@ -76,6 +126,11 @@ export const summaryQuerySchema = z.strictObject({
   by: z.enum(SLICES).optional(),
   max_rows: z.coerce.number().int().min(1).max(1_000_000).default(200_000),
   ...Object.fromEntries(SLICES.map((s) => [s, z.string().max(256).optional()])) as Record<SliceDim, z.ZodOptional<z.ZodString>>,
+});
+
+/** `?since=…&until=…&buckets=…&model=…`: the summary's filters, cut into 1–500 equal intervals. */
+export const timeseriesQuerySchema = summaryQuerySchema.omit({ by: true }).extend({
+  buckets: z.coerce.number().int().min(1).max(500).default(30),
 });
 
 /** A time parameter in ms since the epoch. */
