@@ -16,9 +16,12 @@ import { querySummary } from "./observe/summary/summary-query.js";
 import { registerEvalApi } from "./admin/eval-api.js";
 import { registerCredentialRoutes } from "./admin/credential-routes.js";
 import { registerGuardRoutes } from "./admin/guard-routes.js";
+import { registerGuardReviewRoutes } from "./admin/guard-review-routes.js";
+import { SqliteGuardReviewStore } from "./guard/review/review-store.js";
 import { GuardService } from "./guard/policy/guard-service.js";
 import { SqliteVerdictStore, withGuardVerdicts } from "./guard/sqlite-verdict-store.js";
 import { registerLimitsRoutes } from "./admin/limits-routes.js";
+import { registerMeRoute } from "./admin/me-route.js";
 import { registerMetricsRoute } from "./admin/metrics-routes.js";
 import { registerSummaryRoutes } from "./admin/summary-routes.js";
 import { registerPromptRoutes } from "./admin/prompt-routes.js";
@@ -83,6 +86,9 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     const { auth, created: adminToken } = AdminAuth.init(settings, config.adminToken);
     const credentials = new CredentialService(new SqliteCredentialStore(db), loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir }));
     const keys = new KeyService(new SqliteKeyStore(db));
+    // Viewer keys read the admin API (GET/HEAD) and the dashboard; the admin token does the rest.
+    auth.acceptViewers((authorization) => keys.viewerFor(authorization));
+    const roles = new AdminRoles(auth, config.editorToken);
     // Every change to prompts, labels, rollouts, keys, credentials and config lands here, hash-chained.
     const audit = new AuditLog(new SqliteAuditStore(db));
     recordConfigChange(audit, settings, config);
@@ -96,6 +102,7 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
 
     const verdicts = new SqliteVerdictStore(db);
     const traceStore = withGuardVerdicts(new SqliteTraceStore(db), verdicts);
+    const guardReviews = new SqliteGuardReviewStore(db);
     const traces = new TraceWriter(traceStore, {
       batchSize: config.traces.batch_size,
       flushIntervalMs: config.traces.flush_interval_ms,
@@ -106,6 +113,8 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     const prune = (): void => {
       spans.deleteBefore(Date.now() - config.traces.retention_days * 24 * HOUR);
       const n = traceStore.deleteBefore(Date.now() - config.traces.retention_days * 24 * HOUR);
+      // A false-positive review item keeps its counts, but not text its trace no longer holds.
+      guardReviews.expireExcerptsBefore(Date.now() - config.traces.retention_days * 24 * HOUR);
       if (n > 0) log.info("pruned old traces", { deleted: n });
     };
     prune();
@@ -141,7 +150,8 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, metrics, otel, log, startedAt: Date.now() });
     registerAdminRoutes(router, { auth, keys, traceStore, traceWriter: traces, audit });
     registerCredentialRoutes(router, auth, credentials, providers, audit);
-    registerPromptRoutes(router, new AdminRoles(auth, config.editorToken), prompts);
+    registerPromptRoutes(router, roles, prompts);
+    registerMeRoute(router, roles);
     registerAuditRoutes(router, auth, audit);
     registerTargetRoutes(router, auth, routing);
     registerSummaryRoutes(router, auth, db, () => traces.flush());
@@ -163,7 +173,8 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     registerIncidentRoutes(router, auth, incidents, () => traces.flush());
     registerOtlpRoutes(router, { auth, keys, spans, db, maxBodyBytes: config.server.max_body_bytes, flushTraces: () => traces.flush() });
     registerLimitsRoutes(router, auth, keys, limits);
-    registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces });
+    registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces, reviews: guardReviews });
+    registerGuardReviewRoutes(router, { auth, reviews: guardReviews, traceStore, traceWriter: traces, audit });
     const evals = createEvals({ db, traceStore, traces, credentials, settings, config, log, models });
     registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces });
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.

@@ -35,11 +35,14 @@ export function reasonOf(req: IncomingMessage, fromBody?: string | null): string
 
 export type ActorHandler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>, query: URLSearchParams, actor: Actor) => void | Promise<void>;
 
-/** Like adminRoute, for routes an editor token may also call: the handler gets the actor and its role. */
+/**
+ * Like adminRoute, for routes an editor token may also call: the handler gets the actor and its
+ * role. A viewer key passes on GET and HEAD only, so no write handler ever sees a viewer.
+ */
 export function roleRoute(roles: AdminRoles, fn: ActorHandler): Handler {
   return async (req, res, params, query) => {
     try {
-      const actor = actorOf(req, roles.roleOf(req.headers.authorization));
+      const actor = actorOf(req, roles.roleOf(req.headers.authorization, req.method));
       await fn(req, res, params, query, actor);
     } catch (err) {
       req.resume();

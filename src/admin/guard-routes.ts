@@ -4,6 +4,7 @@ import { KeelError } from "../errors/errors.js";
 import type { GuardService } from "../guard/policy/guard-service.js";
 import { scanText } from "../guard/scan-text.js";
 import type { SqliteVerdictStore } from "../guard/sqlite-verdict-store.js";
+import { fpKey, type SqliteGuardReviewStore } from "../guard/review/review-store.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import type { KeyService } from "../keys/key-service.js";
 import type { TraceWriter } from "../observe/trace-writer.js";
@@ -28,6 +29,8 @@ export interface GuardRouteDeps {
   guard: GuardService;
   verdicts: SqliteVerdictStore;
   traceWriter: TraceWriter;
+  /** The false-positive review list: `stats` rows then carry `false_positives`. */
+  reviews?: SqliteGuardReviewStore;
 }
 
 /**
@@ -54,7 +57,10 @@ export function registerGuardRoutes(router: Router, d: GuardRouteDeps): void {
       throw new KeelError("invalid_request", `Invalid query parameter '${param}': ${parsed.error.issues[0].message}.`, { param });
     }
     const q = parsed.data;
-    sendJson(res, 200, { data: d.verdicts.stats(q), since: q.since ? new Date(q.since).toISOString() : null, until: q.until ? new Date(q.until).toISOString() : null });
+    // Open and confirmed marks on traces in the same range, next to the trigger rate they discount.
+    const fps = d.reviews?.falsePositives(q);
+    const data = d.verdicts.stats(q).map((r) => (fps ? { ...r, false_positives: fps.get(fpKey(r.scanner, r.route)) ?? 0 } : r));
+    sendJson(res, 200, { data, since: q.since ? new Date(q.since).toISOString() : null, until: q.until ? new Date(q.until).toISOString() : null });
   }));
 }
 

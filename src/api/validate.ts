@@ -10,6 +10,11 @@ export function validateBody<T extends z.ZodType>(schema: T, raw: unknown): z.ou
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
+  if (issue.code === "unrecognized_keys") {
+    // A strict object's own issue has the object's path; name the unknown field itself.
+    const param = issuePath([...issue.path, String(issue.keys[0]).slice(0, 64)]);
+    throw new KeelError("invalid_request", `Unrecognized parameter: '${param}'.`, { param });
+  }
   const param = issuePath(issue.path);
   const missing = issue.code === "invalid_type" && (raw as Record<string, unknown>)[String(issue.path[0])] === undefined && issue.path.length === 1;
   const message = missing ? `Missing required parameter: '${param}'.` : `Invalid '${param || "body"}': ${issue.message}.`;

@@ -45,6 +45,7 @@ export async function main(argv: string[]): Promise<void> {
     .option("--expires <when>", "expiry: a duration (30d, 12h) or an ISO date")
     .option("--user <user>", "user the key belongs to")
     .option("--team <team>", "team the key belongs to")
+    .addOption(new Option("--role <role>", "gateway: calls models; viewer: read-only admin API and dashboard login (docs/keys.md#roles)").choices(["gateway", "viewer"]).default("gateway"))
     .option("--rpm <n>", "the key's own requests per minute (docs/limits.md)")
     .option("--tpm <n>", "the key's own tokens per minute")
     .option("--max-concurrency <n>", "the key's own limit on requests in flight")
@@ -122,7 +123,7 @@ export async function main(argv: string[]): Promise<void> {
     .option("--json", "print JSON")
     .action(async (o) => (await import("./stats.js")).showStats(clientOpts(o), o));
 
-  const guard = program.command("guard").description("Guardrail scanners: measure and try them offline");
+  const guard = program.command("guard").description("Guardrail scanners: measure and try them offline; review false positives");
   guard
     .command("eval")
     .description("Measure a policy's scanners on labelled rows {text, label} (label 1 = attack), offline and in-process")
@@ -141,6 +142,19 @@ export async function main(argv: string[]): Promise<void> {
     .option("-c, --config <file>", "keel.yaml to take policies from (default ./keel.yaml when present)")
     .option("--json", "print the verdicts as JSON")
     .action(async (file: string, o) => (await import("./guard-scan.js")).runGuardScan(file, o));
+  client(guard.command("reviews").description("The false-positive review list (verdicts marked on traces), newest first; --export writes guard eval rows"))
+    .option("--status <status>", "open (default), confirmed, rejected or all")
+    .option("--scanner <name>", "only this scanner")
+    .option("-n, --limit <n>", "how many (1–500)", "100")
+    .option("--export <file>", "write every confirmed false positive with an excerpt as JSONL {text, label: 0, scanner, source, trace_id} for `keel guard eval`")
+    .option("--json", "one JSON object per line")
+    .action(async (o) => (await import("./guard-reviews.js")).listGuardReviews(clientOpts(o), o));
+  client(guard.command("resolve").description("Settle a review item: --confirmed (a false positive: tune the scanner or policy) or --rejected (the trigger was right)").argument("<id>", "review item id (gfp_…)"))
+    .option("--confirmed", "it was a false positive")
+    .option("--rejected", "the trigger was right")
+    .option("--note <text>", "why (up to 1000 characters)")
+    .option("--json", "print the item as JSON")
+    .action(async (id: string, o) => (await import("./guard-reviews.js")).resolveGuardReview(clientOpts(o), id, o));
 
   registerEvalCommands(program, client, clientOpts, env);
   registerPromptCommands(program, client, clientOpts);

@@ -4,7 +4,7 @@ import { KeelError } from "../errors/errors.js";
 import { type KeyLimits, keyLimitsSchema, normalizeKeyLimits } from "../limits/key-limits.js";
 import { generateToken, hashToken, tokenHint } from "../secrets/fingerprint.js";
 import { parseExpiry } from "./duration.js";
-import type { KeyStore, Principal, VirtualKeyRecord, VirtualKeyView } from "./types.js";
+import type { KeyStore, Principal, ViewerIdentity, VirtualKeyRecord, VirtualKeyView } from "./types.js";
 
 export const KEY_PREFIX = "sk-keel-";
 
@@ -19,6 +19,8 @@ export const createKeyInput = z.strictObject({
   metadata: z.record(z.string().max(64), z.string().max(256)).refine((m) => Object.keys(m).length <= 32, "at most 32 entries").optional(),
   /** The key's own rate limits and budgets (docs/limits.md). */
   limits: keyLimitsSchema.optional(),
+  /** `gateway` (default) calls models; `viewer` only reads the admin API and dashboard (docs/keys.md#roles). */
+  role: z.enum(["gateway", "viewer"]).optional(),
 });
 export type CreateKeyInput = z.infer<typeof createKeyInput>;
 
@@ -42,6 +44,13 @@ export class KeyService {
 
   /** Creates a key and returns its secret — the only time it exists outside the caller's hands. */
   create(input: CreateKeyInput): { key: string; view: VirtualKeyView } {
+    const role = input.role ?? "gateway";
+    // A viewer never calls a model, so model lists and limits on it would only mislead.
+    if (role === "viewer") {
+      for (const param of ["models", "limits"] as const) {
+        if (input[param] !== undefined) throw new KeelError("invalid_request", `A viewer key cannot call models, so '${param}' does not apply to it.`, { param });
+      }
+    }
     const now = this.now();
     let expiresAt: number | null = null;
     if (input.expires) {
@@ -65,6 +74,7 @@ export class KeyService {
       revokedAt: null,
       metadata: input.metadata ?? {},
       limits: normalizeKeyLimits(input.limits),
+      role,
     };
     this.store.insert(rec);
     this.index(rec);
@@ -114,7 +124,21 @@ export class KeyService {
     if (e.rec.expiresAt !== null && e.rec.expiresAt <= this.now()) {
       throw new KeelError("expired_api_key", `API key ${e.rec.id} expired at ${new Date(e.rec.expiresAt).toISOString()}.`);
     }
+    if (e.rec.role === "viewer") throw new KeelError("forbidden", `API key ${e.rec.id} has the viewer role: it reads the admin API and dashboard and cannot call models.`);
     return e.principal;
+  }
+
+  /**
+   * The active (not revoked, not expired) viewer key behind `Authorization: Bearer …`, else null —
+   * the admin API's lookup, one hash and one map read like authenticate, never a 401 of its own.
+   */
+  viewerFor(authorization: string | undefined): ViewerIdentity | null {
+    const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
+    if (!token.startsWith(KEY_PREFIX) || token.length > 256) return null;
+    const e = this.byHash.get(hashToken(token));
+    if (!e || e.rec.role !== "viewer" || e.rec.revokedAt !== null) return null;
+    if (e.rec.expiresAt !== null && e.rec.expiresAt <= this.now()) return null;
+    return { keyId: e.rec.id, name: e.rec.name };
   }
 
   private index(rec: VirtualKeyRecord): void {
@@ -140,6 +164,7 @@ export class KeyService {
       status: r.revokedAt !== null ? "revoked" : r.expiresAt !== null && r.expiresAt <= now ? "expired" : "active",
       metadata: r.metadata,
       limits: r.limits,
+      role: r.role,
     };
   }
 }

@@ -5,9 +5,19 @@ import type { AdminAuth } from "./admin-token.js";
 /**
  * Roles on the admin API, kept minimal: `admin` (the admin token) may do everything; `editor`
  * (KEEL_EDITOR_TOKEN, when set) may read prompts, push versions and move unprotected labels —
- * what a CI job publishing prompts needs — and nothing else.
+ * what a CI job publishing prompts needs — and nothing else; `viewer` (a virtual key created with
+ * the viewer role) may make GET and HEAD calls only — the read-only dashboard login.
  */
-export type Role = "admin" | "editor";
+export type Role = "admin" | "editor" | "viewer";
+
+/** Who is calling, as GET /api/v1/me reports it: the key's id and name only for a viewer key. */
+export interface Caller {
+  readonly role: Role;
+  readonly keyId: string | null;
+  readonly name: string | null;
+}
+
+const EDITOR: Caller = Object.freeze({ role: "editor", keyId: null, name: null });
 
 /** Who made a change: the name given in `x-keel-actor` (else the role's name) and the role that allowed it. */
 export interface Actor {
@@ -22,16 +32,23 @@ export class AdminRoles {
     this.editorHash = editorToken ? hashToken(editorToken) : null;
   }
 
-  /** The role a bearer token carries; a 401 for neither. */
-  roleOf(authorization: string | undefined): Role {
+  /**
+   * The caller behind a bearer token, for a request with this method: a viewer key on anything
+   * but GET/HEAD is a 403; a token of no role is a 401.
+   */
+  callerOf(authorization: string | undefined, method: string | undefined): Caller {
     try {
-      this.admin.check(authorization);
-      return "admin";
+      return this.admin.authorize(authorization, method);
     } catch (err) {
       const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
-      if (this.editorHash && token && token.length <= 256 && timingSafeEqualHex(hashToken(token), this.editorHash)) return "editor";
+      if (this.editorHash && token && token.length <= 256 && timingSafeEqualHex(hashToken(token), this.editorHash)) return EDITOR;
       throw err;
     }
+  }
+
+  /** The role a bearer token carries for this method (see callerOf). */
+  roleOf(authorization: string | undefined, method: string | undefined): Role {
+    return this.callerOf(authorization, method).role;
   }
 }
 

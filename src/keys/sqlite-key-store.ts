@@ -1,10 +1,11 @@
 import type { SqliteDb } from "../store/sqlite.js";
 import type { KeyLimits } from "../limits/key-limits.js";
-import type { KeyStore, VirtualKeyRecord } from "./types.js";
+import type { KeyRole, KeyStore, VirtualKeyRecord } from "./types.js";
 
 interface Row {
   id: string; name: string; hash: string; hint: string; models: string | null; user_id: string | null; team: string | null;
   created_at: number; expires_at: number | null; revoked_at: number | null; metadata: string; limits: string | null;
+  role: string;
 }
 
 export class SqliteKeyStore implements KeyStore {
@@ -16,8 +17,8 @@ export class SqliteKeyStore implements KeyStore {
 
   constructor(db: SqliteDb) {
     this.insertStmt = db.prepare(
-      `INSERT INTO virtual_keys (id, name, hash, hint, models, user_id, team, created_at, expires_at, revoked_at, metadata, limits)
-       VALUES (@id, @name, @hash, @hint, @models, @user_id, @team, @created_at, @expires_at, @revoked_at, @metadata, @limits)`,
+      `INSERT INTO virtual_keys (id, name, hash, hint, models, user_id, team, created_at, expires_at, revoked_at, metadata, limits, role)
+       VALUES (@id, @name, @hash, @hint, @models, @user_id, @team, @created_at, @expires_at, @revoked_at, @metadata, @limits, @role)`,
     );
     this.allStmt = db.prepare("SELECT * FROM virtual_keys ORDER BY created_at, id");
     this.getStmt = db.prepare("SELECT * FROM virtual_keys WHERE id = ?");
@@ -29,7 +30,7 @@ export class SqliteKeyStore implements KeyStore {
     this.insertStmt.run({
       id: r.id, name: r.name, hash: r.hash, hint: r.hint, models: r.models ? JSON.stringify(r.models) : null,
       user_id: r.user, team: r.team, created_at: r.createdAt, expires_at: r.expiresAt, revoked_at: r.revokedAt,
-      metadata: JSON.stringify(r.metadata), limits: r.limits ? JSON.stringify(r.limits) : null,
+      metadata: JSON.stringify(r.metadata), limits: r.limits ? JSON.stringify(r.limits) : null, role: r.role,
     });
   }
 
@@ -57,5 +58,6 @@ function fromRow(r: Row): VirtualKeyRecord {
     user: r.user_id, team: r.team, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at,
     metadata: JSON.parse(r.metadata) as Record<string, string>,
     limits: r.limits ? (JSON.parse(r.limits) as KeyLimits) : null,
+    role: r.role as KeyRole,
   };
 }

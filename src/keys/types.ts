@@ -1,5 +1,11 @@
 import type { KeyLimits } from "../limits/key-limits.js";
 
+/**
+ * What a key is for: `gateway` keys call models (the default); `viewer` keys only read the admin
+ * API and the dashboard, so a read-only login never needs the admin token (docs/keys.md#roles).
+ */
+export type KeyRole = "gateway" | "viewer";
+
 /** A virtual key as stored: only its hash and a four-character hint survive creation. */
 export interface VirtualKeyRecord {
   id: string;
@@ -16,6 +22,7 @@ export interface VirtualKeyRecord {
   metadata: Record<string, string>;
   /** The key's own rate limits and budgets (docs/limits.md); null = the configured rules only. */
   limits: KeyLimits | null;
+  role: KeyRole;
 }
 
 /** What the API returns about a key: never the hash. */
@@ -32,6 +39,13 @@ export interface VirtualKeyView {
   status: "active" | "revoked" | "expired";
   metadata: Record<string, string>;
   limits: KeyLimits | null;
+  role: KeyRole;
+}
+
+/** What a viewer key resolves to on the admin API: enough to say who is reading. */
+export interface ViewerIdentity {
+  readonly keyId: string;
+  readonly name: string;
 }
 
 /** The caller behind a request, resolved from its key once, at admission. */

@@ -411,4 +411,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX drift_runs_at ON drift_runs (at);
     `,
   },
+  {
+    version: 9,
+    name: "virtual key roles: gateway (calls models) or viewer (reads the admin API and dashboard)",
+    sql: `
+      ALTER TABLE virtual_keys ADD COLUMN role TEXT NOT NULL DEFAULT 'gateway';
+    `,
+  },
+  {
+    version: 10,
+    name: "guardrail false positives: verdicts marked by a reviewer, with what the trace held at marking time",
+    sql: `
+      CREATE TABLE guard_reviews (
+        id TEXT PRIMARY KEY,
+        trace_id TEXT NOT NULL,
+        scanner TEXT NOT NULL,
+        source TEXT NOT NULL,
+        action TEXT NOT NULL,
+        score REAL NOT NULL,
+        findings TEXT,
+        model TEXT,
+        route TEXT,
+        trace_started_at INTEGER NOT NULL,
+        excerpt TEXT,
+        note TEXT,
+        marked_by TEXT NOT NULL,
+        marked_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        resolved_by TEXT,
+        resolved_at INTEGER,
+        resolution_note TEXT,
+        UNIQUE (trace_id, scanner, source)
+      );
+      CREATE INDEX guard_reviews_marked ON guard_reviews (marked_at DESC, id DESC);
+      CREATE INDEX guard_reviews_status ON guard_reviews (status, marked_at DESC);
+      CREATE INDEX guard_reviews_scanner ON guard_reviews (scanner, route, trace_started_at);
+    `,
+  },
 ];
