@@ -34,8 +34,117 @@ export async function seedKeel(keel: TestKeel): Promise<void> {
     }).then((r) => r.arrayBuffer()));
   }
   await Promise.all(calls);
+  await seedAgentRun(keel);
+  await seedRollout(keel);
   await seedEvalRun(keel, "capitals-baseline", () => true);
   await seedEvalRun(keel, "capitals-candidate", (i) => i % 3 !== 0);
+  await seedCalibration(keel);
+  await seedFiringAlert(keel);
+}
+
+/** Calls the seed makes through the gateway: 40 mixed calls, the agent run's 2 and the rollout's 20. */
+export const SEEDED_CALLS = 62;
+
+/** A prompt halfway through a staged rollout (v1 → v2 at 50%), with calls on both arms for the canary comparison. */
+async function seedRollout(keel: TestKeel): Promise<void> {
+  const push = (text: string, labels: string[]) => keel.admin("POST", "/api/v1/prompts", {
+    prompts: [{ name: "triage", type: "chat", model: "sim", messages: [{ role: "system", content: text }], labels }], message: text,
+  });
+  await push("Sort the ticket into billing, shipping or other.", ["production"]);
+  await push("Sort the ticket into billing, shipping, returns or other.", []);
+  const start = await keel.admin("POST", "/api/v1/prompts/triage/rollouts", { label: "production", to_version: 2, steps: [50, 100] });
+  if (start.status !== 201) throw new Error(`seed: rollout start failed: ${JSON.stringify(start.json)}`);
+  for (let i = 0; i < 20; i++) {
+    const res = await fetch(`${keel.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json", "x-keel-user": `user-${i % 4}`, "x-keel-feature": "triage" },
+      body: JSON.stringify({ model: "sim", prompt: { name: "triage" }, messages: chat(`ticket ${i}: my parcel is late`) }),
+    });
+    await res.arrayBuffer();
+  }
+}
+
+/** An agent run exported over OTLP (plan → search tool → answer) with a gateway call inside two of its spans. */
+export const AGENT = {
+  traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+  spans: { run: "00f067aa0ba902b7", plan: "1a2b3c4d5e6f7081", tool: "2b3c4d5e6f708192", answer: "3c4d5e6f708192a3" },
+};
+
+async function seedAgentRun(keel: TestKeel): Promise<void> {
+  const s = AGENT.spans;
+  const call = async (parent: string, content: string): Promise<void> => {
+    const res = await fetch(`${keel.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${keel.key}`, "content-type": "application/json", traceparent: `00-${AGENT.traceId}-${parent}-01`,
+        "x-keel-user": "user-1", "x-keel-feature": "chat",
+      },
+      body: JSON.stringify({ model: "sim", messages: chat(content) }),
+    });
+    await res.arrayBuffer();
+  };
+  // As an agent runs: plan (a model call), a tool, answer (a model call); its spans are exported when they end.
+  const t0 = Date.now();
+  await call(s.plan, "plan: where is order 42?");
+  const t1 = Date.now();
+  await new Promise((r) => setTimeout(r, 30));
+  const t2 = Date.now();
+  await call(s.answer, "answer the customer");
+  const t3 = Date.now();
+  const ns = (ms: number): string => `${BigInt(ms) * 1_000_000n}`;
+  const span = (spanId: string, parentSpanId: string | undefined, name: string, from: number, to: number) => ({
+    traceId: AGENT.traceId, spanId, ...(parentSpanId ? { parentSpanId } : {}), name, kind: 1,
+    startTimeUnixNano: ns(from), endTimeUnixNano: ns(to), status: { code: 1 },
+  });
+  const res = await fetch(`${keel.url}/v1/traces`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json" },
+    body: JSON.stringify({ resourceSpans: [{
+      resource: { attributes: [{ key: "service.name", value: { stringValue: "support-agent" } }] },
+      scopeSpans: [{ spans: [
+        span(s.run, undefined, "agent.run", t0 - 5, t3 + 5), span(s.plan, s.run, "agent.plan", t0 - 2, t1),
+        span(s.tool, s.run, "tool.search_orders", t1 + 1, t2 - 1), span(s.answer, s.run, "agent.answer", t2, t3 + 2),
+      ] }],
+    }] }),
+  });
+  if (res.status !== 200) throw new Error(`seed: OTLP intake failed: ${res.status} ${await res.text()}`);
+}
+
+/** A judge's ratings in a run, two experts' ratings of the same items, and the calibration between them. */
+async function seedCalibration(keel: TestKeel): Promise<void> {
+  const run = await keel.admin("POST", "/api/v1/evals/runs", {
+    name: "helpfulness-judge", dataset: null, metadata: {},
+    config: {
+      suite: "support", target: { description: "model sim", fingerprint: "sim", config: {} }, evaluators: [], repeats: 1,
+      metrics: [{ name: "helpfulness", kind: "rubric", family: "judge", threshold: 0.5, fingerprint: "judge-sim-rubric-v1" }], thresholds: {},
+    },
+  });
+  if (run.status !== 201) throw new Error(`seed: judge run create failed: ${JSON.stringify(run.json)}`);
+  const judge = [5, 4, 4, 2, 1, 3, 5, 2, 4, 1, 3, 5];
+  const results = judge.map((rating, i) => ({
+    item_id: `h${i + 1}`, repeat: 0, error: null, cost_usd: 0.0002,
+    output: { text: `answer ${i + 1}`, latency_ms: 50, cost_usd: 0.0001, cached: false },
+    scores: { helpfulness: { status: "scored", score: (rating - 1) / 4, rating, passed: rating >= 3, label: String(rating), explanation: `rated ${rating}` } },
+  }));
+  await keel.admin("POST", `/api/v1/evals/runs/${run.json.id}/results`, { results });
+  await keel.admin("POST", `/api/v1/evals/runs/${run.json.id}/finish`, { status: "completed" });
+  const expertA = [5, 4, 3, 2, 1, 3, 5, 2, 4, 2, 3, 4];
+  const expertB = [5, 5, 4, 2, 1, 2, 4, 2, 4, 1, 3, 5];
+  const ratings = [...expertA.map((score, i) => ({ id: `h${i + 1}`, score, rater: "ana" })), ...expertB.map((score, i) => ({ id: `h${i + 1}`, score, rater: "ben" }))];
+  const put = await keel.admin("PUT", "/api/v1/evals/ratings/support-experts", { ratings });
+  if (put.status !== 200) throw new Error(`seed: ratings failed: ${JSON.stringify(put.json)}`);
+  const cal = await keel.admin("POST", "/api/v1/evals/calibrations", { run_id: run.json.id, metric: "helpfulness", ratings_set: "support-experts", min_items: 10, seed: 1 });
+  if (cal.status !== 201) throw new Error(`seed: calibration failed: ${JSON.stringify(cal.json)}`);
+}
+
+/** The flaky simulator fails about 30% of its calls: a rule on its error rate fires, with an owner. */
+async function seedFiringAlert(keel: TestKeel): Promise<void> {
+  const rule = await keel.admin("POST", "/api/v1/alerts", {
+    name: "flaky-errors", owner: "oncall-llm@example.com", metric: "error_rate", slice: { route: "flaky" }, window_s: 3_600,
+    threshold: { op: ">", value: 0.05 }, min_samples: 3, notify: { log: true }, description: "Errors on the flaky route",
+  });
+  if (rule.status !== 201) throw new Error(`seed: alert rule failed: ${JSON.stringify(rule.json)}`);
+  await keel.admin("POST", "/api/v1/alerts/evaluate");
 }
 
 /** An eval run recorded through the API as `keel eval run` records it: create, append results, finish. */

@@ -1,10 +1,17 @@
 /** The admin API client: the token lives in sessionStorage (gone when the tab closes) and goes out as a Bearer header. */
 
 const TOKEN_KEY = "keel.adminToken";
+const ROLE_KEY = "keel.role";
+
+/** What GET /api/v1/me says the signed-in credential is. */
+export type Role = "admin" | "editor" | "viewer";
 
 export const getToken = (): string | null => sessionStorage.getItem(TOKEN_KEY);
 export const setToken = (t: string): void => sessionStorage.setItem(TOKEN_KEY, t);
-export const clearToken = (): void => sessionStorage.removeItem(TOKEN_KEY);
+export const clearToken = (): void => (sessionStorage.removeItem(TOKEN_KEY), sessionStorage.removeItem(ROLE_KEY));
+export const setRole = (r: Role): void => sessionStorage.setItem(ROLE_KEY, r);
+/** A viewer key reads everything and changes nothing, so write controls are hidden for it (the API would 403 anyway). */
+export const canWrite = (): boolean => sessionStorage.getItem(ROLE_KEY) !== "viewer";
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {

@@ -24,7 +24,8 @@ export function TimeChart(props: { title: string; x: number[]; series: Series[];
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [{ stroke: "#445" }, { stroke: "#445", values: (_u, ticks) => ticks.map((t) => props.series[0].format(t)), size: 70 }],
-      series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, value: (_u: uPlot, v: number | null) => s.format(v) }))],
+            // Points as well as lines: an interval between two empty ones is a point, not an invisible line.
+      series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true, size: 5, fill: s.color }, value: (_u: uPlot, v: number | null) => s.format(v) }))],
     }, [props.x, ...props.series.map((s) => s.values)] as uPlot.AlignedData, host);
     return () => plot.destroy();
   }, [props.x, props.series]);

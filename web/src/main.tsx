@@ -1,10 +1,11 @@
 import type { JSX } from "preact";
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, clearToken, getToken, onUnauthorized, setToken } from "./api.js";
+import { api, canWrite, clearToken, getToken, onUnauthorized, type Role, setRole, setToken } from "./api.js";
 import { Link } from "./components.js";
 import { navigate, usePath } from "./router.js";
 import { AlertsPage, IncidentPage } from "./pages/alerts.js";
+import { CalibrationPage } from "./pages/calibration.js";
 import { EvalRunPage, EvalsPage } from "./pages/evals.js";
 import { GuardPage } from "./pages/guard.js";
 import { KeysPage } from "./pages/keys.js";
@@ -24,7 +25,7 @@ function page(path: string): JSX.Element {
     case undefined: return <OverviewPage />;
     case "traces": return seg[1] ? <TraceDetailPage id={seg[1]} /> : <TracesPage />;
     case "prompts": return seg[1] ? <PromptDetailPage name={seg[1]} /> : <PromptsPage />;
-    case "evals": return seg[1] ? <EvalRunPage id={seg[1]} /> : <EvalsPage />;
+    case "evals": return seg[1] === "calibration" ? <CalibrationPage /> : seg[1] ? <EvalRunPage id={seg[1]} /> : <EvalsPage />;
     case "guard": return <GuardPage />;
     case "alerts": return seg[1] === "incidents" && seg[2] ? <IncidentPage id={seg[2]} /> : <AlertsPage />;
     case "keys": return <KeysPage />;
@@ -38,8 +39,11 @@ function Login(props: { onDone: () => void }): JSX.Element {
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
     try {
-      await api("GET", "/api/v1/keys", undefined, value.trim());
+      // Who this credential is decides which controls to show; an editor token only manages prompts.
+      const me = await api<{ role: Role }>("GET", "/api/v1/me", undefined, value.trim());
+      if (me.role === "editor") throw new Error("The editor token only manages prompts: sign in with the admin token or a viewer key.");
       setToken(value.trim());
+      setRole(me.role);
       props.onDone();
     } catch (err) {
       setError((err as Error).message);
@@ -49,7 +53,7 @@ function Login(props: { onDone: () => void }): JSX.Element {
     <main id="main" class="login">
       <form onSubmit={submit} aria-labelledby="login-h">
         <h1 id="login-h">Keel</h1>
-        <label for="token">Admin token</label>
+        <label for="token">Admin token or viewer key</label>
         <input id="token" type="password" autoComplete="current-password" required value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} autoFocus />
         <p class="muted">Kept in this tab's session storage only.</p>
         {error ? <p class="error" role="alert">{error}</p> : null}
@@ -80,6 +84,7 @@ function App(): JSX.Element {
         <nav aria-label="Main">
           <ul>{NAV.map(([to, label]) => <li><Link to={to} aria-current={section === to ? "page" : undefined}>{label}</Link></li>)}</ul>
         </nav>
+        {canWrite() ? null : <span class="role-badge" title="Signed in with a viewer key: read-only">Read-only</span>}
         <button type="button" class="signout" onClick={() => (clearToken(), setAuthed(false), navigate("/"))}>Sign out</button>
       </header>
       <main id="main" ref={main} tabIndex={-1}>{page(path)}</main>

@@ -1,4 +1,6 @@
 import type { JSX } from "preact";
+import { useState } from "preact/hooks";
+import { api, canWrite } from "../api.js";
 import { Async, Badge, Link, Table, useGet } from "../components.js";
 import { text, when } from "../format.js";
 
@@ -13,13 +15,28 @@ export function AlertsPage(): JSX.Element {
   const alerts = useGet<{ data: AlertView[] }>("/api/v1/alerts");
   const incidents = useGet<{ data: Incident[] }>("/api/v1/incidents");
   const changes = useGet<{ data: Change[] }>("/api/v1/changes?since=7d");
+  const [error, setError] = useState<string | null>(null);
+  const ack = async (name: string): Promise<void> => {
+    try {
+      await api("POST", `/api/v1/alerts/${encodeURIComponent(name)}/ack`);
+      setError(null);
+      alerts.reload();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
   return (
     <section aria-labelledby="alerts-h">
       <h1 id="alerts-h">Alerts and incidents</h1>
       <h2>Alert rules</h2>
+      {error ? <p class="error" role="alert">{error}</p> : null}
       <Async r={alerts}>{(d) => {
         const rows = [...d.data].sort((a, b) => Number(b.state.status === "firing") - Number(a.state.status === "firing"));
+        const open = new Map((incidents.data?.data ?? []).filter((i) => i.resolved_at === null).map((i) => [i.rule.name, i.id]));
+        const firing = rows.filter((a) => a.state.status === "firing").length;
         return (
+          <>
+          <p>{firing === 0 ? <Badge tone="ok">nothing firing</Badge> : <Badge tone="bad">{firing} firing</Badge>}</p>
           <Table caption="Alert rules, firing first" rows={rows} rowKey={(a) => a.rule.name} empty="No alert rules configured." columns={[
             { label: "Rule", cell: (a) => a.rule.name },
             { label: "State", cell: (a) => <Badge tone={a.state.status === "firing" ? "bad" : a.state.status === "ok" ? "ok" : "warn"}>{a.state.status}</Badge> },
@@ -27,8 +44,11 @@ export function AlertsPage(): JSX.Element {
             { label: "Metric", cell: (a) => a.rule.metric },
             { label: "Value / baseline", numeric: true, cell: (a) => `${val(a.state.value)} / ${val(a.state.baseline)}` },
             { label: "Since", cell: (a) => when(a.state.since) },
-            { label: "Acked by", cell: (a) => text(a.state.ackedBy) },
+            { label: "Acked by", cell: (a) => (a.state.ackedBy ? a.state.ackedBy
+              : a.state.status === "firing" && canWrite() ? <button type="button" class="small" onClick={() => void ack(a.rule.name)} aria-label={`Acknowledge ${a.rule.name}`}>Acknowledge</button> : "—") },
+            { label: "Incident", cell: (a) => (open.has(a.rule.name) ? <Link to={`/alerts/incidents/${encodeURIComponent(open.get(a.rule.name)!)}`}>open incident</Link> : "—") },
           ]} />
+          </>
         );
       }}</Async>
       <h2>Incidents</h2>

@@ -20,6 +20,7 @@ export function EvalsPage(): JSX.Element {
   return (
     <section aria-labelledby="evals-h">
       <h1 id="evals-h">Evals</h1>
+      <p><Link to="/evals/calibration">Judge calibration report</Link>: how far each LLM judge agrees with expert ratings, and whether it may gate.</p>
       <Async r={runs}>{(d) => (
         <>
           <Table caption="Eval runs, newest first" rows={d.data} rowKey={(r) => r.id} empty="No eval runs yet — start one with `keel eval run`." columns={[

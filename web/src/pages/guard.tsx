@@ -1,12 +1,22 @@
 import type { JSX } from "preact";
-import { useMemo, useState } from "preact/hooks";
-import { withQuery } from "../api.js";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { api, canWrite, withQuery } from "../api.js";
 import { Async, Badge, Field, Link, Table, useGet } from "../components.js";
-import { count, ms, pct, when } from "../format.js";
+import { count, ms, pct, text, when } from "../format.js";
 import type { TraceRow } from "./traces.js";
 
-interface Stat { scanner: string; route: string; screened: number; triggered: number; trigger_rate: number; actions: { block: number; redact: number; flag: number; log: number }; avg_latency_ms: number; max_latency_ms: number }
+interface Stat { scanner: string; route: string; screened: number; triggered: number; trigger_rate: number; actions: { block: number; redact: number; flag: number; log: number }; avg_latency_ms: number; max_latency_ms: number; false_positives?: number }
+interface Review {
+  id: string; trace_id: string; scanner: string; source: string; action: string; score: number; findings: string[] | null;
+  model: string | null; route: string | null; trace_started_at: string; excerpt: string | null; note: string | null;
+  marked_by: string; marked_at: string; status: "open" | "confirmed" | "rejected";
+  resolved_by: string | null; resolved_at: string | null; resolution_note: string | null;
+}
+/** One triggered verdict a person may dispute. */
+export interface Verdict { traceId: string; scanner: string; source: string; action: string }
+
 const RANGES: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000 };
+const STATUSES = ["open", "confirmed", "rejected", "all"] as const;
 
 export function GuardPage(): JSX.Element {
   const [since, setSince] = useState("24h");
@@ -14,9 +24,18 @@ export function GuardPage(): JSX.Element {
   const from = useMemo(() => String(Date.now() - RANGES[since]), [since]);
   const stats = useGet<{ data: Stat[] }>(withQuery("/api/v1/guard/stats", { since: from }));
   const traces = useGet<{ data: TraceRow[] }>(withQuery("/api/v1/traces", { since: from, limit: 1000 }));
+  const [status, setStatus] = useState<(typeof STATUSES)[number]>("open");
+  const reviews = useGet<{ data: Review[]; next_cursor: string | null }>(withQuery("/api/v1/guard/reviews", { status, limit: 100 }));
+  const [marking, setMarking] = useState<Verdict | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  // Every mark, whatever its status, so a verdict is never offered for marking twice.
+  const everMarked = useGet<{ data: Review[] }>(withQuery("/api/v1/guard/reviews", { status: "all", limit: 500 }));
+  const marked = new Set((everMarked.data?.data ?? []).map((r) => `${r.trace_id}/${r.scanner}/${r.source}`));
+  const writer = canWrite();
   return (
     <section aria-labelledby="guard-h">
       <h1 id="guard-h">Guardrails</h1>
+      {notice ? <p class="notice" role="status">{notice}</p> : null}
       <div class="filters">
         <Field id="g-since" label="Time range"><select id="g-since" value={since} onChange={(e) => setSince((e.target as HTMLSelectElement).value)}>{Object.keys(RANGES).map((k) => <option value={k}>last {k}</option>)}</select></Field>
       </div>
@@ -29,6 +48,7 @@ export function GuardPage(): JSX.Element {
           { label: "Triggered", numeric: true, cell: (s) => count(s.triggered) },
           { label: "Rate", numeric: true, cell: (s) => pct(s.trigger_rate) },
           { label: "Block / redact / flag / log", numeric: true, cell: (s) => `${s.actions.block} / ${s.actions.redact} / ${s.actions.flag} / ${s.actions.log}` },
+          { label: "Marked false positive", numeric: true, cell: (s) => count(s.false_positives ?? null) },
           { label: "Avg / max latency", numeric: true, cell: (s) => `${ms(s.avg_latency_ms)} / ${ms(s.max_latency_ms)}` },
         ]} />
       )}</Async>
@@ -38,12 +58,107 @@ export function GuardPage(): JSX.Element {
         return (
           <Table caption="Recent calls a guardrail blocked or redacted" rows={hits} rowKey={(t) => t.id} empty="No blocks or redactions among recent calls." columns={[
             { label: "Time", cell: (t) => <Link to={`/traces/${encodeURIComponent(t.id)}`}>{when(t.started_at)}</Link> },
-            { label: "Scanners", cell: (t) => t.guard!.filter((g) => g.triggered).map((g) => <Badge key={g.scanner + g.source} tone={g.action === "block" ? "bad" : "warn"}>{g.scanner} ({g.source}): {g.action}</Badge>) },
+            { label: "Verdicts", cell: (t) => t.guard!.filter((g) => g.triggered && g.action !== "log").map((g) => {
+              const key = `${t.id}/${g.scanner}/${g.source}`;
+              return (
+                <div key={key} class="verdict">
+                  <Badge tone={g.action === "block" ? "bad" : "warn"}>{g.scanner} ({g.source}): {g.action}</Badge>
+                  {marked.has(key) ? <Badge tone="info">marked false positive</Badge>
+                    : writer ? <button type="button" class="small" onClick={() => setMarking({ traceId: t.id, scanner: g.scanner, source: g.source, action: g.action })} aria-label={`Mark ${g.scanner} on ${g.source} as a false positive`}>False positive…</button> : null}
+                </div>
+              );
+            }) },
             { label: "Model", cell: (t) => t.model_requested ?? "—" },
             { label: "Status", cell: (t) => t.http_status },
           ]} />
         );
       }}</Async>
+      <h2 id="reviews-h">Review list</h2>
+      <p class="muted">Verdicts marked as false positives wait here for a scanner owner: <em>confirmed</em> ones become benign examples for <code>keel guard eval</code> (<code>keel guard reviews --export</code>).</p>
+      <div class="filters">
+        <Field id="rv-status" label="Status">
+          <select id="rv-status" value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as (typeof STATUSES)[number])}>{STATUSES.map((s) => <option value={s}>{s}</option>)}</select>
+        </Field>
+      </div>
+      <Async r={reviews}>{(d) => (
+        <Table caption="False-positive review list, newest first" rows={d.data} rowKey={(r) => r.id} empty={`No ${status === "all" ? "" : `${status} `}review items.`} columns={[
+          { label: "Marked", cell: (r) => <>{when(r.marked_at)}<div class="muted">by {r.marked_by}</div></> },
+          { label: "Verdict", cell: (r) => <><Badge tone={r.action === "block" ? "bad" : "warn"}>{r.scanner} ({r.source}): {r.action}</Badge> <span class="muted">score {r.score.toFixed(2)}</span></> },
+          { label: "Call", cell: (r) => <Link to={`/traces/${encodeURIComponent(r.trace_id)}`}>{text(r.route ?? r.model)} · {when(r.trace_started_at)}</Link> },
+          { label: "Screened text", cell: (r) => (r.excerpt ? <q class="excerpt">{r.excerpt}</q> : <span class="muted">not captured</span>) },
+          { label: "Note", cell: (r) => text(r.note) },
+          { label: "Status", cell: (r) => (
+            <>
+              <Badge tone={r.status === "open" ? "warn" : r.status === "confirmed" ? "ok" : "info"}>{r.status}</Badge>
+              {r.resolved_by ? <div class="muted">{r.resolved_by}, {when(r.resolved_at)}{r.resolution_note ? `: ${r.resolution_note}` : ""}</div> : null}
+            </>
+          ) },
+          ...(writer ? [{ label: "Resolve", cell: (r: Review) => (r.status !== "open" ? "—" : <ResolveButtons review={r} onDone={(msg) => (setNotice(msg), reviews.reload(), stats.reload())} />) }] : []),
+        ]} />
+      )}</Async>
+      {marking ? <MarkDialog verdict={marking} onClose={(msg) => {
+        setMarking(null);
+        if (msg) (setNotice(msg), reviews.reload(), everMarked.reload(), stats.reload());
+      }} /> : null}
     </section>
+  );
+}
+
+function ResolveButtons(props: { review: Review; onDone: (msg: string) => void }): JSX.Element {
+  const [error, setError] = useState<string | null>(null);
+  const resolve = (resolution: "confirmed" | "rejected") => async (): Promise<void> => {
+    try {
+      await api("POST", `/api/v1/guard/reviews/${encodeURIComponent(props.review.id)}/resolve`, { resolution });
+      props.onDone(`${props.review.scanner} on ${props.review.source}: ${resolution === "confirmed" ? "confirmed as a false positive" : "the trigger was right"}.`);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const what = `${props.review.scanner} on ${props.review.source}`;
+  return (
+    <div class="row-actions">
+      <button type="button" class="small" onClick={resolve("confirmed")} aria-label={`Confirm false positive: ${what}`}>Confirm</button>
+      <button type="button" class="small" onClick={resolve("rejected")} aria-label={`Reject: the ${what} trigger was right`}>Reject</button>
+      {error ? <p class="error" role="alert">{error}</p> : null}
+    </div>
+  );
+}
+
+/** Marks one verdict as a false positive, with an optional note; Escape or Cancel changes nothing. */
+export function MarkDialog(props: { verdict: Verdict; onClose: (done: string | null) => void }): JSX.Element {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [note, setNote] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    ref.current?.showModal();
+  }, []);
+  const v = props.verdict;
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await api("POST", "/api/v1/guard/false-positives", { trace_id: v.traceId, scanner: v.scanner, source: v.source, ...(note.trim() ? { note: note.trim() } : {}) });
+      props.onClose(`Marked ${v.scanner} on ${v.source} as a false positive; it is on the review list.`);
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <dialog ref={ref} aria-labelledby="fp-h" onCancel={() => props.onClose(null)}>
+      <form onSubmit={submit}>
+        <h2 id="fp-h">Mark as a false positive?</h2>
+        <p>The <strong>{v.scanner}</strong> scanner's <strong>{v.action}</strong> on the {v.source} of this call goes on the review list for its owner.</p>
+        <Field id="fp-note" label="Why is it wrong? (optional, up to 1000 characters)">
+          <textarea id="fp-note" rows={3} maxLength={1000} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+        </Field>
+        {error ? <p class="error" role="alert">{error}</p> : null}
+        <div class="actions">
+          <button type="button" onClick={() => props.onClose(null)} disabled={busy}>Cancel</button>
+          <button type="submit" disabled={busy}>Mark false positive</button>
+        </div>
+      </form>
+    </dialog>
   );
 }

@@ -4,32 +4,30 @@ import { withQuery } from "../api.js";
 import { type Series, TimeChart } from "../chart.js";
 import { Async, Field, Stat, Table, useGet } from "../components.js";
 import { count, ms, pct, usd } from "../format.js";
-import type { TraceRow } from "./traces.js";
 
 interface Summary {
   slice: string; requests: number; errors: number; error_rate: number;
   latency_ms: { p50: number | null; p95: number | null }; ttft_ms: { p50: number | null; p95: number | null };
-  tokens_in_per_request: number; tokens_out_per_request: number; cost_usd: number; cache_hit_rate: number; guard_trigger_rate: number;
-  scores: Record<string, { mean: number; n: number }>;
+  tokens_in_per_request: number; tokens_out_per_request: number; tokens_in: number; tokens_out: number;
+  cost_usd: number; cache_hit_rate: number; cache_hits: number; guard_trigger_rate: number; guard_triggers: number;
+  scores: Record<string, { mean: number; n: number }>; feedback: { mean: number; n: number } | null;
 }
+type Bucket = Omit<Summary, "slice"> & { start_ms: number };
 
 const RANGES: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
 const FILTERS = ["model", "route", "prompt_version", "key", "user", "feature"] as const;
 type Filter = (typeof FILTERS)[number];
 const LABELS: Record<Filter, string> = { model: "Model", route: "Route", prompt_version: "Prompt version (name@vN)", key: "Key id", user: "User", feature: "Feature" };
-/** Charts read at most this many recent traces; the summary numbers above them read every call. */
-const CHART_TRACES = 1000;
+/** Intervals per chart: enough to see a change, few enough to read each point. */
+const BUCKETS = 48;
+const SCORE_COLORS = ["#1f5fbf", "#1b7a3e", "#6b3fa0", "#8a5a00", "#a3211a", "#24365c"];
 
 export function OverviewPage(): JSX.Element {
   const [since, setSince] = useState("24h");
   const [filters, setFilters] = useState<Record<Filter, string>>({ model: "", route: "", prompt_version: "", key: "", user: "", feature: "" });
   const summary = useGet<{ data: Summary[]; truncated: boolean }>(withQuery("/api/v1/metrics/summary", { since, ...filters }));
   const byModel = useGet<{ data: Summary[] }>(withQuery("/api/v1/metrics/summary", { since, by: "model", ...filters }));
-  // Fixed when the range is chosen: a `since` recomputed every render would refetch forever.
-  const from = useMemo(() => String(Date.now() - RANGES[since]), [since]);
-  const traces = useGet<{ data: TraceRow[] }>(withQuery("/api/v1/traces", {
-    since: from, limit: CHART_TRACES, model: filters.model, key: filters.key, user: filters.user, feature: filters.feature,
-  }));
+  const series = useGet<{ data: Bucket[]; step_ms: number; truncated: boolean }>(withQuery("/api/v1/metrics/timeseries", { since, buckets: BUCKETS, ...filters }));
   return (
     <section aria-labelledby="overview-h">
       <h1 id="overview-h">Overview</h1>
@@ -54,15 +52,16 @@ export function OverviewPage(): JSX.Element {
             <Stat label="Latency p50 / p95" value={`${ms(s.latency_ms.p50)} / ${ms(s.latency_ms.p95)}`} />
             <Stat label="TTFT p50 / p95" value={`${ms(s.ttft_ms.p50)} / ${ms(s.ttft_ms.p95)}`} />
             <Stat label="Cost" value={usd(s.cost_usd)} />
-            <Stat label="Tokens" value={count(Math.round(s.requests * (s.tokens_in_per_request + s.tokens_out_per_request)))} hint={`${count(s.tokens_in_per_request)} in / ${count(s.tokens_out_per_request)} out per call`} />
-            <Stat label="Cache hits" value={pct(s.cache_hit_rate)} />
-            <Stat label="Guard triggers" value={pct(s.guard_trigger_rate)} />
+            <Stat label="Tokens" value={count(s.tokens_in + s.tokens_out)} hint={`${count(s.tokens_in)} in / ${count(s.tokens_out)} out`} />
+            <Stat label="Cache hits" value={count(s.cache_hits)} hint={`${pct(s.cache_hit_rate)} of calls`} />
+            <Stat label="Guard triggers" value={count(s.guard_triggers)} hint={`${pct(s.guard_trigger_rate)} of calls`} />
             {scores.map(([name, v]) => <Stat label={`Score: ${name}`} value={v.mean.toFixed(2)} hint={`n = ${count(v.n)}`} />)}
+            {s.feedback ? <Stat label="User feedback" value={s.feedback.mean.toFixed(2)} hint={`n = ${count(s.feedback.n)}`} /> : null}
             {d.truncated ? <p class="muted">Summarised from the most recent calls only.</p> : null}
           </div>
         );
       }}</Async>
-      <Async r={traces}>{(d) => <Charts rows={d.data.filter((t) => matches(t, filters))} rangeMs={RANGES[since]} />}</Async>
+      <Async r={series}>{(d) => <Charts buckets={d.data} stepMs={d.step_ms} />}</Async>
       <h2>By model</h2>
       <Async r={byModel}>{(d) => (
         <Table caption="Summary by model" rows={d.data} rowKey={(r) => r.slice} empty="No calls in this range." columns={[
@@ -80,60 +79,54 @@ export function OverviewPage(): JSX.Element {
   );
 }
 
-function matches(t: TraceRow, f: Record<Filter, string>): boolean {
-  if (f.route && t.model_requested !== f.route) return false;
-  if (f.prompt_version && (!t.prompt || `${t.prompt.name}@v${t.prompt.version}` !== f.prompt_version)) return false;
-  return true;
-}
+const num = (v: number | null): string => count(v);
+const rate = (v: number | null): string => pct(v);
 
-const quantile = (xs: number[], q: number): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-
-/** Buckets recent traces by time: about 30 buckets over the range. */
-function Charts(props: { rows: TraceRow[]; rangeMs: number }): JSX.Element {
+/** The server's per-interval summaries as charts; an interval without calls is a gap, not a zero latency. */
+function Charts(props: { buckets: Bucket[]; stepMs: number }): JSX.Element {
   const data = useMemo(() => {
-    const buckets = 30;
-    const step = props.rangeMs / buckets;
-    const end = Date.now();
-    const start = end - props.rangeMs;
-    const b = Array.from({ length: buckets }, () => ({ n: 0, err: 0, lat: [] as number[], ttft: [] as number[], cost: 0, tokens: 0, guard: 0 }));
-    for (const t of props.rows) {
-      const i = Math.floor((Date.parse(t.started_at) - start) / step);
-      const x = b[Math.max(0, Math.min(buckets - 1, i))];
-      x.n++;
-      if (t.status === "error") x.err++;
-      x.lat.push(t.latency_ms);
-      if (t.ttft_ms !== null) x.ttft.push(t.ttft_ms);
-      x.cost += t.cost_usd ?? 0;
-      x.tokens += (t.tokens_in ?? 0) + (t.tokens_out ?? 0);
-      if (t.guard?.some((g) => g.triggered && g.action !== "log")) x.guard++;
-    }
-    const xs = b.map((_, i) => Math.round((start + (i + 0.5) * step) / 1000));
-    const num = (v: number | null): string => count(v);
+    const b = props.buckets;
+    const xs = b.map((x) => Math.round((x.start_ms + props.stepMs / 2) / 1000));
+    const idle = (x: Bucket, v: number | null): number | null => (x.requests === 0 ? null : v);
     const traffic: Series[] = [
-      { label: "Requests", values: b.map((x) => x.n), color: "#1f5fbf", format: num },
-      { label: "Errors", values: b.map((x) => x.err), color: "#b3261e", format: num },
-      { label: "Guard triggers", values: b.map((x) => x.guard), color: "#8a5a00", format: num },
+      { label: "Requests", values: b.map((x) => x.requests), color: "#1f5fbf", format: num },
+      { label: "Errors", values: b.map((x) => x.errors), color: "#b3261e", format: num },
+      { label: "Guard triggers", values: b.map((x) => x.guard_triggers), color: "#8a5a00", format: num },
+      { label: "Cache hits", values: b.map((x) => x.cache_hits), color: "#1b7a3e", format: num },
     ];
     const latency: Series[] = [
-      { label: "p50 latency", values: b.map((x) => quantile(x.lat, 0.5)), color: "#1f5fbf", format: ms },
-      { label: "p95 latency", values: b.map((x) => quantile(x.lat, 0.95)), color: "#6b3fa0", format: ms },
-      { label: "p50 TTFT", values: b.map((x) => quantile(x.ttft, 0.5)), color: "#1b7a3e", format: ms },
+      { label: "p50 latency", values: b.map((x) => x.latency_ms.p50), color: "#1f5fbf", format: ms },
+      { label: "p95 latency", values: b.map((x) => x.latency_ms.p95), color: "#6b3fa0", format: ms },
+      { label: "p50 TTFT", values: b.map((x) => x.ttft_ms.p50), color: "#1b7a3e", format: ms },
+      { label: "p95 TTFT", values: b.map((x) => x.ttft_ms.p95), color: "#8a5a00", format: ms },
     ];
-    const cost: Series[] = [{ label: "Cost", values: b.map((x) => x.cost), color: "#1b7a3e", format: usd }];
-    const tokens: Series[] = [{ label: "Tokens", values: b.map((x) => x.tokens), color: "#6b3fa0", format: num }];
-    return { xs, traffic, latency, cost, tokens, total: b.reduce((a, x) => a + x.n, 0) };
-  }, [props.rows, props.rangeMs]);
+    const cost: Series[] = [{ label: "Cost", values: b.map((x) => x.cost_usd), color: "#1b7a3e", format: usd }];
+    const tokens: Series[] = [
+      { label: "Tokens in", values: b.map((x) => x.tokens_in), color: "#6b3fa0", format: num },
+      { label: "Tokens out", values: b.map((x) => x.tokens_out), color: "#1f5fbf", format: num },
+    ];
+    const names = [...new Set(b.flatMap((x) => Object.keys(x.scores)))].sort();
+    const scores: Series[] = names.map((n, i) => ({ label: n, values: b.map((x) => idle(x, x.scores[n]?.mean ?? null)), color: SCORE_COLORS[i % SCORE_COLORS.length], format: (v) => (v === null ? "—" : v.toFixed(2)) }));
+    if (b.some((x) => x.feedback)) scores.push({ label: "User feedback", values: b.map((x) => x.feedback?.mean ?? null), color: "#24365c", format: (v) => (v === null ? "—" : v.toFixed(2)) });
+    const rates: Series[] = [
+      { label: "Error rate", values: b.map((x) => idle(x, x.error_rate)), color: "#b3261e", format: rate },
+      { label: "Cache hit rate", values: b.map((x) => idle(x, x.cache_hit_rate)), color: "#1b7a3e", format: rate },
+      { label: "Guard trigger rate", values: b.map((x) => idle(x, x.guard_trigger_rate)), color: "#8a5a00", format: rate },
+    ];
+    const total = b.reduce((a, x) => a + x.requests, 0);
+    return { xs, traffic, latency, cost, tokens, scores, rates, total };
+  }, [props.buckets, props.stepMs]);
   return (
     <div class="charts">
-      <p class="muted">Charts over the {count(props.rows.length)} most recent traces in range (at most {count(CHART_TRACES)}).</p>
-      <TimeChart title="Requests, errors and guard triggers" x={data.xs} series={data.traffic} summary={`${data.total} requests charted.`} />
-      <TimeChart title="Latency and time to first token" x={data.xs} series={data.latency} summary="p50 and p95 latency, p50 TTFT per interval." />
+      <p class="muted">{count(data.total)} calls in {props.buckets.length} intervals of {ms(props.stepMs)}.</p>
+      <TimeChart title="Requests, errors, guard triggers and cache hits" x={data.xs} series={data.traffic} summary={`${data.total} requests charted.`} />
+      <TimeChart title="Latency and time to first token" x={data.xs} series={data.latency} summary="p50 and p95 latency, p50 and p95 TTFT per interval." />
+      <TimeChart title="Error, cache hit and guard trigger rates" x={data.xs} series={data.rates} summary="Rates per interval, as a share of calls." />
       <TimeChart title="Cost" x={data.xs} series={data.cost} summary="Cost in USD per interval." />
-      <TimeChart title="Tokens" x={data.xs} series={data.tokens} summary="Input plus output tokens per interval." />
+      <TimeChart title="Tokens" x={data.xs} series={data.tokens} summary="Input and output tokens per interval." />
+      {data.scores.length > 0
+        ? <TimeChart title="Eval scores and feedback" x={data.xs} series={data.scores} summary={`Mean score per interval for ${data.scores.map((s) => s.label).join(", ")}.`} />
+        : <figure class="chart"><figcaption>Eval scores and feedback</figcaption><p class="muted">No scored calls in this range: online eval rules and feedback appear here.</p></figure>}
     </div>
   );
 }

@@ -1,13 +1,16 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, withQuery } from "../api.js";
+import { api, canWrite, withQuery } from "../api.js";
 import { Async, Badge, Field, Link, Table, useGet } from "../components.js";
-import { pct, text, when } from "../format.js";
+import { ms, pct, text, usd, when } from "../format.js";
 
 interface PromptSummary { name: string; type: string; latest_version: number; labels: Record<string, number>; rollouts: { label: string; status: string; percent?: number; to_version?: number }[]; updated_at: string }
 interface Version { name: string; version: number; hash: string; message: string | null; author: string | null; created_at: string; labels: string[]; [k: string]: unknown }
 interface Label { label: string; version: number; updated_at: string; updated_by: string | null }
-interface Rollout { id: string; label: string; from_version: number; to_version: number; percent: number; status: string; step: number; steps: number[]; started_at: string; ended_at: string | null; actor: string | null; outcome: unknown; comparison?: unknown }
+interface Arm { n: number; value: number; p50?: number; p95?: number }
+interface CanaryMetric { metric: string; kind: "rate" | "distribution"; better: "lower" | "higher"; a: Arm; b: Arm; margin: { kind: "absolute" | "relative"; value: number }; test: { p: number; method: string; alpha: number } | null; breached: boolean }
+interface Canary { verdict: "insufficient" | "ok" | "worse"; alphaPerTest: number; metrics: CanaryMetric[] }
+interface Rollout { id: string; label: string; from_version: number; to_version: number; percent: number; status: string; step: number; steps: number[]; started_at: string; ended_at: string | null; actor: string | null; outcome: unknown; comparison?: Canary }
 
 export function PromptsPage(): JSX.Element {
   const r = useGet<{ data: PromptSummary[] }>("/api/v1/prompts");
@@ -48,7 +51,7 @@ export function PromptDetailPage(props: { name: string }): JSX.Element {
           { label: "Label", cell: (x) => <>{x.label} {l.protected.includes(x.label) ? <Badge tone="info">protected</Badge> : null}</> },
           { label: "Version", numeric: true, cell: (x) => `v${x.version}` },
           { label: "Moved", cell: (x) => `${when(x.updated_at)} by ${text(x.updated_by)}` },
-          { label: "Action", cell: (x) => <button type="button" class="danger" onClick={() => setRollback(x)} aria-label={`Roll back ${x.label}`}>Roll back…</button> },
+          ...(canWrite() ? [{ label: "Action", cell: (x: Label) => <button type="button" class="danger" onClick={() => setRollback(x)} aria-label={`Roll back ${x.label}`}>Roll back…</button> }] : []),
         ]} />
       )}</Async>
       <h2>Rollouts</h2>
@@ -86,7 +89,7 @@ function RolloutList(props: { name: string; rows: Rollout[] }): JSX.Element {
         <div class="card">
           <p><strong>{running.label}</strong>: v{running.from_version} → v{running.to_version}, step {running.step + 1} of {running.steps.length}</p>
           <progress max={100} value={running.percent} aria-label={`Rollout at ${running.percent}%`}>{running.percent}%</progress> {pct(running.percent / 100)}
-          {status.data?.comparison ? <details><summary>Canary comparison</summary><pre class="json" tabIndex={0}>{JSON.stringify(status.data.comparison, null, 2)}</pre></details> : null}
+          {status.data?.comparison ? <CanaryTable c={status.data.comparison} from={running.from_version} to={running.to_version} /> : null}
         </div>
       ) : null}
       <Table caption="Rollout history" rows={props.rows} rowKey={(r) => r.id} empty="No rollouts." columns={[
@@ -97,6 +100,31 @@ function RolloutList(props: { name: string; rows: Rollout[] }): JSX.Element {
         { label: "Started", cell: (r) => when(r.started_at) },
         { label: "Ended", cell: (r) => when(r.ended_at) },
         { label: "Outcome", cell: (r) => text(r.outcome) },
+      ]} />
+    </>
+  );
+}
+
+/** Rates as shares; costs in dollars, latencies in ms, scores as plain numbers — each with its p95. */
+function armValue(m: CanaryMetric, a: Arm): string {
+  if (m.kind === "rate") return pct(a.value);
+  const f = /cost/.test(m.metric) ? usd : /_ms$|latency|ttft/.test(m.metric) ? ms : (v: number) => v.toPrecision(3);
+  return `${f(a.value)}${a.p95 !== undefined ? ` (p95 ${f(a.p95)})` : ""}`;
+}
+
+/** The live canary comparison: each metric for the old (A) and new (B) version, and whether B is worse. */
+function CanaryTable(props: { c: Canary; from: number; to: number }): JSX.Element {
+  const { c } = props;
+  return (
+    <>
+      <p>Canary: <Badge tone={c.verdict === "worse" ? "bad" : c.verdict === "ok" ? "ok" : "info"}>{c.verdict === "insufficient" ? "not enough calls yet" : c.verdict === "ok" ? "no regression" : "B is worse"}</Badge> <span class="muted">α per test {c.alphaPerTest.toPrecision(2)}</span></p>
+      <Table caption={`Canary comparison of v${props.from} (A) and v${props.to} (B)`} rows={c.metrics} rowKey={(m) => m.metric} empty="No metrics observed yet." columns={[
+        { label: "Metric", cell: (m) => `${m.metric} (${m.better} is better)` },
+        { label: `A: v${props.from}`, numeric: true, cell: (m) => `${armValue(m, m.a)} · n ${m.a.n}` },
+        { label: `B: v${props.to}`, numeric: true, cell: (m) => `${armValue(m, m.b)} · n ${m.b.n}` },
+        { label: "Margin", numeric: true, cell: (m) => (m.margin.kind === "relative" ? `${pct(m.margin.value)} rel.` : String(m.margin.value)) },
+        { label: "Test", cell: (m) => (m.test ? `p ${m.test.p.toPrecision(2)} (${m.test.method})` : "at the next scheduled look") },
+        { label: "Verdict", cell: (m) => (m.breached ? <Badge tone="bad">worse</Badge> : <Badge tone="ok">within margin</Badge>) },
       ]} />
     </>
   );

@@ -3,6 +3,9 @@ import { useEffect, useState } from "preact/hooks";
 import { get, withQuery } from "../api.js";
 import { Async, Badge, Field, Link, Table, useGet } from "../components.js";
 import { count, ms, text, usd, when } from "../format.js";
+import { LinkedSpans } from "./spans.js";
+import { MarkDialog, type Verdict } from "./guard.js";
+import { canWrite } from "../api.js";
 
 export interface TraceRow {
   id: string;
@@ -29,6 +32,9 @@ export interface TraceRow {
   guard: { scanner: string; source: string; score: number; triggered: boolean; action: string; latency_ms: number; findings?: string[] }[] | null;
   prompt: { name: string; version: number | null; label: string | null } | null;
   metadata: Record<string, unknown> | null;
+  /** The W3C trace this call belongs to (the caller's traceparent, or Keel's own). */
+  trace_id: string | null;
+  parent_span_id: string | null;
   request?: unknown;
   response?: unknown;
 }
@@ -121,6 +127,8 @@ function Captured(props: { value: unknown; label: string }): JSX.Element {
 
 export function TraceDetailPage(props: { id: string }): JSX.Element {
   const r = useGet<TraceRow>(`/api/v1/traces/${encodeURIComponent(props.id)}`);
+  const [marking, setMarking] = useState<Verdict | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   return (
     <section aria-labelledby="trace-h">
       <p><Link to="/traces">← All traces</Link></p>
@@ -149,6 +157,10 @@ export function TraceDetailPage(props: { id: string }): JSX.Element {
             { label: "Duration", numeric: true, cell: (a) => ms(a.duration_ms) },
             { label: "Error", cell: (a) => text(a.error ?? a.error_code) },
           ]} />
+          <h2>Agent spans</h2>
+          {t.trace_id
+            ? <LinkedSpans traceId={t.trace_id} current={t.id} />
+            : <p class="muted">This call carried no trace context.</p>}
           <h2>Guard verdicts</h2>
           <Table caption="Guard verdicts" rows={t.guard ?? []} empty="No guardrails ran on this call." columns={[
             { label: "Scanner", cell: (g) => g.scanner },
@@ -158,7 +170,12 @@ export function TraceDetailPage(props: { id: string }): JSX.Element {
             { label: "Score", numeric: true, cell: (g) => g.score.toFixed(2) },
             { label: "Latency", numeric: true, cell: (g) => ms(g.latency_ms) },
             { label: "Findings", cell: (g) => text(g.findings?.join(", ")) },
+            ...(canWrite() ? [{ label: "Review", cell: (g: NonNullable<TraceRow["guard"]>[number]) => (g.triggered && g.action !== "log"
+              ? <button type="button" class="small" onClick={() => setMarking({ traceId: t.id, scanner: g.scanner, source: g.source, action: g.action })} aria-label={`Mark ${g.scanner} on ${g.source} as a false positive`}>False positive…</button>
+              : "") }] : []),
           ]} />
+          {notice ? <p class="notice" role="status">{notice} <Link to="/guard">See the review list</Link>.</p> : null}
+          {marking ? <MarkDialog verdict={marking} onClose={(msg) => (setMarking(null), msg ? setNotice(msg) : undefined)} /> : null}
           <h2>Request</h2>
           <Captured value={t.request} label="Request body" />
           <h2>Response</h2>
