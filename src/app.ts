@@ -156,7 +156,7 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     registerTargetRoutes(router, auth, routing);
     registerSummaryRoutes(router, auth, db, () => traces.flush());
     const alertStore = new SqliteAlertStore(db);
-    const notifier = new WebhookNotifier(log, (name) => credentials.reveal(name));
+    const notifier = new WebhookNotifier(log, (name) => credentials.reveal(name), alertStore, config.alerts.delivery);
     const driftStore = new SqliteDriftStore(db);
     const drift = new DriftCanary(config.drift, driftStore, providerCanaryCaller(models, providers), getDefaultEmbedder(), { store: alertStore, notifier }, log);
     const incidents = new IncidentService(db, audit, (q) => querySummary(db, { since: q.since, until: q.until, by: q.by, where: q.slice, maxRows: 200_000 }).data, (since, until) => drift.changes(since, until));
@@ -168,6 +168,7 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
       },
       notifier, log, incidents,
     );
+    alerts.attach(drift);
     registerDriftRoutes(router, auth, drift, driftStore);
     registerAlertRoutes(router, auth, alerts);
     registerIncidentRoutes(router, auth, incidents, () => traces.flush());
@@ -202,6 +203,7 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
           await http.shutdown(config.server.shutdown_grace_ms);
           await alerts.close();
           await drift.close();
+          await notifier.close();
           prompts.close();
           await evals.close();
           traces.close();

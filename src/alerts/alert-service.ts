@@ -16,9 +16,20 @@ export interface IncidentHooks {
   resolved(rule: AlertRule, state: AlertState, now: number): string | null;
 }
 
+/** How an alert raised outside the evaluator (the drift canary) is listed: rule-shaped, not evaluated here. */
+export interface SourcedAlertRule extends Pick<AlertRule, "name" | "owner" | "description" | "slice" | "window_s" | "threshold" | "notify"> {
+  metric: string;
+}
+
+/** Another producer of alerts that shares the store: listed, acked and silenced like rules, stepped by its owner. */
+export interface AlertSource {
+  readonly alertSource: "drift";
+  alertRules(): SourcedAlertRule[];
+}
+
 export interface AlertView {
-  rule: AlertRule;
-  source: "config" | "api";
+  rule: AlertRule | SourcedAlertRule;
+  source: "config" | "api" | "drift";
   state: AlertState;
 }
 
@@ -31,6 +42,7 @@ export class AlertService {
   private readonly config: ReadonlyMap<string, AlertRule>;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private readonly sources: AlertSource[] = [];
 
   constructor(
     cfg: AlertsConfig,
@@ -44,12 +56,32 @@ export class AlertService {
     this.config = new Map(cfg.rules.map((r) => [r.name, r]));
   }
 
+  /** Lists (and lets the API ack and silence) the source's alerts next to the rules. */
+  attach(source: AlertSource): void {
+    this.sources.push(source);
+  }
+
+  /** Every alert: config and API rules, then those of attached sources (drift.<model>). */
   rules(): AlertView[] {
     const now = Date.now();
-    const out: AlertView[] = [];
+    const out: AlertView[] = this.evaluated(now);
+    const taken = new Set(out.map((v) => v.rule.name));
+    for (const src of this.sources) {
+      for (const r of src.alertRules()) if (!taken.has(r.name)) out.push({ rule: r, source: src.alertSource, state: this.store.state(r.name) ?? initialState(now) });
+    }
+    return out;
+  }
+
+  /** The rules this service evaluates: keel.yaml first, then the API's. */
+  private evaluated(now: number): (AlertView & { rule: AlertRule })[] {
+    const out: (AlertView & { rule: AlertRule })[] = [];
     for (const r of this.config.values()) out.push({ rule: r, source: "config", state: this.store.state(r.name) ?? initialState(now) });
     for (const r of this.store.apiRules()) if (!this.config.has(r.name)) out.push({ rule: r, source: "api", state: this.store.state(r.name) ?? initialState(now) });
     return out;
+  }
+
+  private sourceOf(name: string): AlertSource | undefined {
+    return this.sources.find((s) => s.alertRules().some((r) => r.name === name));
   }
 
   get(name: string): AlertView {
@@ -67,12 +99,16 @@ export class AlertService {
       throw new KeelError("invalid_request", `Invalid alert rule: '${param}': ${i.message}.`, { param });
     }
     if (this.config.has(parsed.data.name)) throw new KeelError("conflict", `Alert rule "${parsed.data.name}" is defined in keel.yaml; change it there.`, { param: "name" });
+    const src = this.sourceOf(parsed.data.name);
+    if (src) throw new KeelError("conflict", `Alert "${parsed.data.name}" is raised by the ${src.alertSource} canary; choose another name.`, { param: "name" });
     this.store.putRule(parsed.data, Date.now());
     return parsed.data;
   }
 
   delete(name: string): void {
     if (this.config.has(name)) throw new KeelError("conflict", `Alert rule "${name}" is defined in keel.yaml; remove it there.`, { param: "name" });
+    const src = this.sourceOf(name);
+    if (src) throw new KeelError("conflict", `Alert "${name}" is raised by the ${src.alertSource} canary; configure it under ${src.alertSource}: in keel.yaml.`, { param: "name" });
     if (!this.store.deleteRule(name)) throw new KeelError("not_found", `No alert rule "${name.slice(0, 128)}".`, { param: "name" });
   }
 
@@ -111,7 +147,7 @@ export class AlertService {
   }
 
   private async pass(now: number): Promise<void> {
-    for (const { rule, state } of this.rules()) {
+    for (const { rule, state } of this.evaluated(now)) {
       try {
         await this.evaluateRule(rule, state, now);
       } catch (err) {
@@ -134,14 +170,16 @@ export class AlertService {
     const type = transition === "firing" ? "alert.firing" : "alert.resolved";
     const incidentId = this.incidents ? (transition === "firing" ? this.incidents.opened(rule, next, now) : this.incidents.resolved(rule, next, now)) : null;
     const silenced = isSilenced(next, now);
-    if (!this.store.addNotification({ rule: rule.name, episode: next.episode, type, at: now, silenced, owner: rule.owner })) return;
+    const delivery = this.store.addNotification({ rule: rule.name, episode: next.episode, type, at: now, silenced, owner: rule.owner });
+    if (delivery === null) return;
     if (silenced) {
       this.log.info("alert notification silenced", { rule: rule.name, type, until: next.silencedUntil });
       return;
     }
-    await this.notifier.notify(rule, {
+    // Not awaited: retries to a slow or failing receiver run in the background (the notifier drains them on shutdown).
+    void this.notifier.notify(rule, {
       type, rule: rule.name, owner: rule.owner, metric: rule.metric, slice: rule.slice, status: next.status, value: next.value,
       baseline: next.baseline, samples: next.samples, window_s: rule.window_s, episode: next.episode, incident_id: incidentId, at: now, description: rule.description,
-    });
+    }, delivery);
   }
 }

@@ -1,5 +1,7 @@
 import { createHmac } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "../observe/log.js";
+import { type AttemptOutcome, classify, type DeliveryPolicy, type DeliveryStatus, retryDelayMs } from "./delivery.js";
 import type { AlertRule } from "./rule-schema.js";
 import type { AlertState } from "./state-machine.js";
 
@@ -32,35 +34,181 @@ export function signPayload(secret: string, timestamp: number, body: string): st
 export type NotifyTarget = Pick<AlertRule, "name" | "owner" | "notify"> & { metric: string };
 
 export interface Notifier {
-  notify(rule: NotifyTarget, payload: AlertPayload): Promise<void>;
+  /**
+   * Logs the notification and starts its webhook delivery in the background. Callers must not
+   * await it on an evaluation path; the promise (which never rejects) settles with the outcome.
+   */
+  notify(rule: NotifyTarget, payload: AlertPayload, deliveryId: string): Promise<DeliveryStatus>;
 }
 
-/** Delivers to the rule's webhook (signed, 10 s timeout, errors logged not thrown) and to the log. */
-export class WebhookNotifier implements Notifier {
-  constructor(private readonly log: Logger, private readonly secret: (credential: string) => string | undefined, private readonly timeoutMs = 10_000) {}
+/** One delivery's progress, as the notification history shows it. */
+export interface DeliveryUpdate {
+  status: DeliveryStatus;
+  attempts: number;
+  last_http_status: number | null;
+  last_error: string | null;
+  at: number;
+}
 
-  async notify(rule: NotifyTarget, payload: AlertPayload): Promise<void> {
-    if (rule.notify.log) this.log.warn(`alert ${payload.type === "alert.firing" ? "FIRING" : "resolved"}: ${rule.name}`, { owner: rule.owner, metric: rule.metric, value: payload.value, baseline: payload.baseline, samples: payload.samples, incident_id: payload.incident_id });
+/** Where outcomes are written (SqliteAlertStore.updateDelivery). */
+export interface DeliveryRecorder {
+  updateDelivery(id: string, u: DeliveryUpdate): void;
+}
+
+/** Seams for tests: no real waiting, a fixed clock and jitter, a stub transport. */
+export interface NotifierDeps {
+  fetch?: typeof fetch;
+  /** Resolves after `ms`, rejects when `signal` aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+}
+
+interface InFlight {
+  rule: string;
+  type: AlertPayload["type"];
+  attempts: number;
+  done: Promise<DeliveryStatus>;
+}
+
+const MAX_ERROR_CHARS = 500;
+
+/**
+ * Delivers to the target's webhook and to the log. Each notification is POSTed, signed afresh per
+ * attempt, until a 2xx, a refusal (another 4xx), or `attempts` run out; 429, 5xx, network errors
+ * and timeouts are retried after a capped exponential backoff with jitter, or the `Retry-After`
+ * the receiver asked for. Deliveries run in the background so a slow receiver never holds up
+ * alert evaluation; `close()` waits `shutdown_wait_ms` for them, then gives up and logs the rest.
+ */
+export class WebhookNotifier implements Notifier {
+  private readonly inflight = new Map<string, InFlight>();
+  private readonly abort = new AbortController();
+  private closing = false;
+  private readonly fetch: typeof fetch;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly secret: (credential: string) => string | undefined,
+    private readonly recorder: DeliveryRecorder,
+    private readonly policy: DeliveryPolicy,
+    deps: NotifierDeps = {},
+  ) {
+    this.fetch = deps.fetch ?? fetch;
+    this.sleep = deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal, ref: false }));
+    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+  }
+
+  notify(rule: NotifyTarget, payload: AlertPayload, deliveryId: string): Promise<DeliveryStatus> {
+    if (rule.notify.log) this.log.warn(`alert ${payload.type === "alert.firing" ? "FIRING" : "resolved"}: ${rule.name}`, { owner: rule.owner, metric: rule.metric, value: payload.value, baseline: payload.baseline, samples: payload.samples, incident_id: payload.incident_id, delivery: deliveryId });
     const hook = rule.notify.webhook;
-    if (!hook) return;
+    if (!hook) return Promise.resolve(this.record(deliveryId, "not_sent", 0, null, "no webhook configured"));
     const secret = this.secret(hook.secret_credential);
     if (!secret) {
-      this.log.error("alert webhook not sent: its secret credential is not set", { rule: rule.name, credential: hook.secret_credential });
-      return;
+      this.log.error("alert webhook not sent: its secret credential is not set", { rule: rule.name, credential: hook.secret_credential, delivery: deliveryId });
+      return Promise.resolve(this.record(deliveryId, "not_sent", 0, null, `secret credential "${hook.secret_credential}" is not set`));
     }
+    if (this.closing) {
+      this.log.error("alert webhook not sent: Keel is shutting down", { rule: rule.name, delivery: deliveryId });
+      return Promise.resolve(this.record(deliveryId, "failed", 0, null, "Keel was shutting down"));
+    }
+    const entry: InFlight = { rule: rule.name, type: payload.type, attempts: 0, done: Promise.resolve("pending") };
+    entry.done = this.deliver(entry, hook.url, secret, payload, deliveryId)
+      .catch((err) => {
+        this.log.error("alert webhook delivery crashed", { rule: rule.name, delivery: deliveryId, error: String(err) });
+        return this.record(deliveryId, "failed", entry.attempts, null, String(err));
+      })
+      .finally(() => this.inflight.delete(deliveryId));
+    this.inflight.set(deliveryId, entry);
+    return entry.done;
+  }
+
+  /** Resolves when every delivery in flight has settled (tests; a drain before an orderly stop). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()].map((d) => d.done));
+  }
+
+  /** Stops new deliveries, waits up to `shutdown_wait_ms` for those in flight, then aborts them and logs what was not delivered. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.inflight.size === 0) return;
+    const wait = new AbortController();
+    const gaveUp = await Promise.race([
+      this.idle().then(() => false),
+      this.sleep(this.policy.shutdown_wait_ms, wait.signal).then(() => true, () => false),
+    ]);
+    wait.abort();
+    if (!gaveUp || this.inflight.size === 0) return;
+    const left = [...this.inflight.entries()].map(([delivery, d]) => ({ delivery, rule: d.rule, type: d.type, attempts: d.attempts }));
+    this.abort.abort(new Error("Keel was shutting down"));
+    await this.idle();
+    this.log.error("alert webhooks not delivered before shutdown", { count: left.length, deliveries: left });
+  }
+
+  private async deliver(entry: InFlight, url: string, secret: string, payload: AlertPayload, id: string): Promise<DeliveryStatus> {
     const body = JSON.stringify(payload);
-    const ts = Math.floor(Date.now() / 1000);
-    try {
-      const res = await fetch(hook.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-keel-timestamp": String(ts), "x-keel-signature": signPayload(secret, ts, body), "x-keel-event": payload.type },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await res.arrayBuffer();
-      if (!res.ok) this.log.error("alert webhook refused", { rule: rule.name, status: res.status });
-    } catch (err) {
-      this.log.error("alert webhook failed", { rule: rule.name, error: String(err) });
+    const fields = { rule: entry.rule, type: payload.type, delivery: id };
+    let last: AttemptOutcome = { status: null, error: null, retryAfter: null };
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) {
+        try {
+          await this.sleep(retryDelayMs(attempt, last, this.policy, this.now(), this.random), this.abort.signal);
+        } catch {
+          this.log.error("alert webhook failed: Keel shut down before the next attempt", { ...fields, attempts: entry.attempts, status: last.status, error: last.error });
+          return this.record(id, "failed", entry.attempts, last.status, `${last.error ?? "not delivered"}; Keel shut down before attempt ${attempt}`);
+        }
+      }
+      last = await this.attempt(url, secret, body, payload.type, id, attempt);
+      entry.attempts = attempt;
+      const verdict = classify(last);
+      if (verdict === "delivered") {
+        if (attempt > 1) this.log.info("alert webhook delivered after retries", { ...fields, attempts: attempt });
+        return this.record(id, "delivered", attempt, last.status, null);
+      }
+      if (verdict === "refused") {
+        this.log.error("alert webhook refused", { ...fields, status: last.status, attempts: attempt });
+        return this.record(id, "refused", attempt, last.status, last.error);
+      }
+      if (attempt >= this.policy.attempts || this.abort.signal.aborted) {
+        this.log.error("alert webhook failed", { ...fields, status: last.status, error: last.error, attempts: attempt });
+        return this.record(id, "failed", attempt, last.status, last.error);
+      }
+      this.log.warn("alert webhook attempt failed; retrying", { ...fields, status: last.status, error: last.error, attempt });
+      this.record(id, "retrying", attempt, last.status, last.error);
     }
+  }
+
+  /** One signed POST; never throws. The timestamp (and so the signature) is fresh per attempt. */
+  private async attempt(url: string, secret: string, body: string, type: string, id: string, attempt: number): Promise<AttemptOutcome> {
+    const ts = Math.floor(this.now() / 1000);
+    try {
+      const res = await this.fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json", "x-keel-event": type, "x-keel-timestamp": String(ts), "x-keel-signature": signPayload(secret, ts, body),
+          "x-keel-delivery": id, "x-keel-attempt": String(attempt),
+        },
+        body,
+        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.policy.timeout_ms)]),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      return { status: res.status, error: res.ok ? null : `HTTP ${res.status}`, retryAfter: res.headers.get("retry-after") };
+    } catch (err) {
+      const e = err as Error;
+      const msg = e.name === "TimeoutError" ? `timed out after ${this.policy.timeout_ms} ms` : String(e.cause ?? e.message ?? e);
+      return { status: null, error: msg.slice(0, MAX_ERROR_CHARS), retryAfter: null };
+    }
+  }
+
+  private record(id: string, status: DeliveryStatus, attempts: number, httpStatus: number | null, error: string | null): DeliveryStatus {
+    try {
+      this.recorder.updateDelivery(id, { status, attempts, last_http_status: httpStatus, last_error: error?.slice(0, MAX_ERROR_CHARS) ?? null, at: this.now() });
+    } catch (err) {
+      this.log.error("alert delivery status not recorded", { delivery: id, status, error: String(err) });
+    }
+    return status;
   }
 }

@@ -66,12 +66,30 @@ export const alertRuleSchema = z
 
 export type AlertRule = z.output<typeof alertRuleSchema>;
 
+/** `alerts.delivery`: how webhook notifications (rules and the drift canary) are retried (docs/alerts.md#delivery). */
+export const deliveryConfigSchema = z
+  .strictObject({
+    /** Attempts in all, the first included; 1 turns retries off. */
+    attempts: z.int().min(1).max(10).default(5),
+    /** First retry waits about this long; each further one doubles it (±20 % jitter). */
+    base_delay_ms: z.int().min(100).max(60_000).default(1000),
+    /** Cap on one wait, including a `Retry-After` the receiver asks for. */
+    max_delay_ms: z.int().min(1000).max(600_000).default(60_000),
+    /** Per attempt. */
+    timeout_ms: z.int().min(1000).max(60_000).default(10_000),
+    /** On shutdown, how long to wait for deliveries in flight before giving up on them (logged). */
+    shutdown_wait_ms: z.int().min(0).max(60_000).default(5000),
+  })
+  .refine((d) => d.max_delay_ms >= d.base_delay_ms, { path: ["max_delay_ms"], message: "must be at least base_delay_ms" })
+  .prefault({});
+
 /** `alerts:` in keel.yaml. */
 export const alertsConfigSchema = z
   .strictObject({
     /** How often the evaluator runs (off the request path). */
     interval_s: z.int().min(1).max(3600).default(60),
     rules: z.array(alertRuleSchema).max(1000).default([]),
+    delivery: deliveryConfigSchema,
   })
   .prefault({});
 export type AlertsConfig = z.output<typeof alertsConfigSchema>;

@@ -23,6 +23,12 @@ async function ask(keel: TestKeel, from: number, n: number): Promise<void> {
   }
 }
 
+/** Polls until `ok` holds: alert webhooks are delivered in the background, after the evaluation. */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!ok()) throw new Error(`gave up waiting for ${what}`);
+}
+
 test("eval incident drill: online evals notice the prompt change, the owner is paged with it as top cause, rollback restores the scores", async () => {
   const deliveries: { body: string; ts: string; sig: string }[] = [];
   const hook = createServer((req, res) => {
@@ -82,6 +88,7 @@ test("eval incident drill: online evals notice the prompt change, the owner is p
     await ask(keel, 12, 30);
     assert.equal(await score(), "firing", "12 good + 30 bad answers: helpfulness 0.29 < 0.6");
 
+    await until(() => deliveries.length >= 1, "the firing webhook");
     assert.equal(deliveries.length, 1);
     const d = deliveries[0];
     assert.equal(d.sig, `sha256=${createHmac("sha256", "drill-secret").update(`${d.ts}.${d.body}`).digest("hex")}`, "signed for the owner to verify");
@@ -100,6 +107,7 @@ test("eval incident drill: online evals notice the prompt change, the owner is p
     assert.equal((await keel.admin("PUT", "/api/v1/prompts/support/labels/production", { version: 1, reason: "rollback" })).status, 200);
     await ask(keel, 42, 40);
     assert.equal(await score(), "resolved", "52 good of 82 in the window: 0.63 ≥ 0.6");
+    await until(() => deliveries.length >= 2, "the resolution webhook");
     assert.equal(JSON.parse(deliveries.at(-1)!.body).type, "alert.resolved");
     assert.deepEqual(await meanSince(rolledBack), { "support@v1": { mean: 1, n: 40 } }, "after the rollback every answer scores again");
   } finally {

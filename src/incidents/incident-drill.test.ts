@@ -23,6 +23,12 @@ async function ask(keel: TestKeel, n: number): Promise<void> {
   }
 }
 
+/** Polls until `ok` holds: alert webhooks are delivered in the background, after the evaluation. */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!ok()) throw new Error(`gave up waiting for ${what}`);
+}
+
 test("incident drill: the prompt change is the top candidate cause, and rollback resolves", async () => {
   const payloads: Record<string, unknown>[] = [];
   const hook = createServer((req, res) => {
@@ -60,6 +66,7 @@ test("incident drill: the prompt change is the top candidate cause, and rollback
     await ask(keel, 12);
     ev = await keel.admin("POST", "/api/v1/alerts/evaluate");
     assert.equal(ev.json.data[0].state.status, "firing");
+    await until(() => payloads.length >= 1, "the firing webhook");
     assert.equal(payloads.length, 1);
     assert.equal(payloads[0].owner, "team-support");
     const incidentId = payloads[0].incident_id as string;
@@ -84,6 +91,7 @@ test("incident drill: the prompt change is the top candidate cause, and rollback
     await ask(keel, 40);
     ev = await keel.admin("POST", "/api/v1/alerts/evaluate");
     assert.equal(ev.json.data[0].state.status, "resolved");
+    await until(() => payloads.length >= 2, "the resolution webhook");
     assert.equal(payloads.at(-1)!.type, "alert.resolved");
     assert.equal(payloads.at(-1)!.incident_id, incidentId);
     assert.ok((await keel.admin("GET", "/api/v1/incidents")).json.data[0].resolved_at > 0);

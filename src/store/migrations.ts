@@ -448,4 +448,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX guard_reviews_scanner ON guard_reviews (scanner, route, trace_started_at);
     `,
   },
+  {
+    version: 11,
+    name: "alert webhook delivery: a stable delivery id per notification, its status, attempts and last error",
+    sql: `
+      ALTER TABLE alert_notifications ADD COLUMN delivery_id TEXT;
+      ALTER TABLE alert_notifications ADD COLUMN delivery_status TEXT;
+      ALTER TABLE alert_notifications ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE alert_notifications ADD COLUMN last_http_status INTEGER;
+      ALTER TABLE alert_notifications ADD COLUMN last_error TEXT;
+      ALTER TABLE alert_notifications ADD COLUMN delivery_updated_at INTEGER;
+      CREATE UNIQUE INDEX alert_notifications_delivery ON alert_notifications (delivery_id);
+    `,
+  },
 ];

@@ -51,6 +51,12 @@ test("config: off by default; a canary with models needs an owner and prompts", 
   assert.match(judge.error!.issues[0].message, /judge evaluators are not supported/);
 });
 
+/** Polls until `ok` holds: webhook deliveries run in the background, after the run that raised them. */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!ok()) throw new Error(`gave up waiting for ${what}`);
+}
+
 function sim(answer: string): Promise<SimServer> {
   return startSimServer({ port: 0, host: "127.0.0.1", sim: simOptionsSchema.parse({ kind: "sim", rules: [{ match: "capital of France", text: answer }] }) });
 }
@@ -121,14 +127,35 @@ test("a silent model update under the same name is caught by the canary; an unch
     assert.equal(changes.length, 1);
     assert.equal(changes[0].target, "vendor-model");
     assert.equal(changes[0].kind, "model");
+    await until(() => payloads.length >= 1, "the firing webhook");
     assert.equal(payloads.length, 1);
     assert.equal(payloads[0].type, "alert.firing");
     assert.equal(payloads[0].owner, "team-models");
     assert.equal(payloads[0].rule, "drift.vendor-model");
     assert.deepEqual(payloads[0].slice, { model: "vendor-model" });
 
+    // Drift alerts are listed, acked and silenced like rules (they are not rules: not deletable here).
+    const listed = (await keel.admin("GET", "/api/v1/alerts")).json.data.filter((v: { source: string }) => v.source === "drift");
+    assert.deepEqual(listed.map((v: { rule: { name: string; owner: string; metric: string }; state: { status: string } }) => [v.rule.name, v.rule.owner, v.rule.metric, v.state.status]), [
+      ["drift.vendor-model", "team-models", "drift_similarity", "firing"],
+      ["drift.steady", "team-models", "drift_similarity", "ok"],
+    ]);
+    const acked = await keel.admin("POST", "/api/v1/alerts/drift.vendor-model/ack");
+    assert.equal(acked.status, 200, JSON.stringify(acked.json));
+    assert.equal(acked.json.state.ackedBy, "admin");
+    assert.equal(acked.json.state.status, "firing");
+    assert.equal((await keel.admin("GET", "/api/v1/alerts/drift.vendor-model")).json.state.ackedBy, "admin");
+    const silenced = await keel.admin("POST", "/api/v1/alerts/drift.vendor-model/silence", { duration_s: 600 });
+    assert.equal(silenced.status, 200);
+    assert.ok(silenced.json.state.silencedUntil > Date.now());
+    assert.equal((await keel.admin("POST", "/api/v1/alerts/drift.vendor-model/silence", { duration_s: 0 })).status, 200, "lifted again");
+    assert.equal((await keel.admin("DELETE", "/api/v1/alerts/drift.vendor-model")).status, 409);
+    const clash = await keel.admin("POST", "/api/v1/alerts", { name: "drift.steady", owner: "x", metric: "requests", threshold: { op: ">", value: 1 }, notify: { log: true } });
+    assert.equal(clash.status, 409, "an API rule cannot take a drift alert's name");
+
     r = await run();
     assert.equal(r["vendor-model"].status, "stable", "the new answers are the new baseline");
+    await until(() => payloads.length >= 2, "the resolution webhook");
     assert.equal(payloads.length, 2);
     assert.equal(payloads[1].type, "alert.resolved");
     const notes = (await keel.admin("GET", "/api/v1/alerts/notifications?rule=drift.vendor-model")).json.data;

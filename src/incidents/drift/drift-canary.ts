@@ -1,4 +1,5 @@
 import type { ChatRequest } from "../../api/chat-types.js";
+import type { AlertSource, SourcedAlertRule } from "../../alerts/alert-service.js";
 import type { Notifier, NotifyTarget } from "../../alerts/notifier.js";
 import type { SqliteAlertStore } from "../../alerts/sqlite-alert-store.js";
 import { initialState, isSilenced, step } from "../../alerts/state-machine.js";
@@ -43,7 +44,8 @@ const CALL_TIMEOUT_MS = 60_000;
  * and becomes the new baseline — so a vendor update pages once, and the next stable run resolves.
  * A stable run keeps the old baseline: slow creep is measured against the same reference.
  */
-export class DriftCanary {
+export class DriftCanary implements AlertSource {
+  readonly alertSource = "drift" as const;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<ModelRunResult[]> | null = null;
   private readonly abort = new AbortController();
@@ -81,6 +83,17 @@ export class DriftCanary {
     this.timer = null;
     this.abort.abort(new Error("shutting down"));
     await this.running?.catch(() => {});
+  }
+
+  /** Its alerts, rule-shaped, so `GET /api/v1/alerts` lists them and ack and silence work on them. */
+  alertRules(): SourcedAlertRule[] {
+    const owner = this.cfg.owner;
+    if (!owner) return [];
+    return this.cfg.models.map((model) => ({
+      name: `drift.${model}`, owner, metric: "drift_similarity", slice: { model }, window_s: this.cfg.interval_s, notify: this.cfg.notify,
+      threshold: { op: "<", value: this.cfg.thresholds.min_similarity },
+      description: `Drift canary: ${model} answers its fixed prompts differently from the baseline`,
+    }));
   }
 
   /** Drift runs as change events in [since, until), for the incident timeline. */
@@ -179,12 +192,14 @@ export class DriftCanary {
     if (!transition || next.episode === null) return;
     const type = transition === "firing" ? "alert.firing" : "alert.resolved";
     const silenced = isSilenced(next, now);
-    if (!this.alerts.store.addNotification({ rule: name, episode: next.episode, type, at: now, silenced, owner: this.cfg.owner }) || silenced) return;
+    const delivery = this.alerts.store.addNotification({ rule: name, episode: next.episode, type, at: now, silenced, owner: this.cfg.owner });
+    if (delivery === null || silenced) return;
     const target: NotifyTarget = { name, owner: this.cfg.owner, metric: "drift_similarity", notify: this.cfg.notify };
-    await this.alerts.notifier.notify(target, {
+    // Not awaited: webhook retries run in the background, like those of alert rules.
+    void this.alerts.notifier.notify(target, {
       type, rule: name, owner: this.cfg.owner, metric: "drift_similarity", slice: { model }, status: next.status, value, baseline: obs.baseline,
       samples: r.compared, window_s: this.cfg.interval_s, episode: next.episode, incident_id: null, at: now,
       description: r.drifted ? `${model}: canary answers changed under the same model name (mean similarity ${value.toFixed(3)}, exact ${Math.round((r.exact_share ?? 0) * 100)}%)` : `${model}: canary answers stable again`,
-    });
+    }, delivery);
   }
 }
