@@ -461,4 +461,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX alert_notifications_delivery ON alert_notifications (delivery_id);
     `,
   },
+  {
+    version: 12,
+    name: "guardrail statistics rolled up per minute; only triggered verdicts kept as rows",
+    sql: `
+      CREATE TABLE guard_stats_minute (
+        minute INTEGER NOT NULL,
+        route TEXT NOT NULL,
+        scanner TEXT NOT NULL,
+        screened INTEGER NOT NULL,
+        triggered INTEGER NOT NULL,
+        block INTEGER NOT NULL,
+        redact INTEGER NOT NULL,
+        flag INTEGER NOT NULL,
+        log INTEGER NOT NULL,
+        verdicts INTEGER NOT NULL,
+        latency_sum REAL NOT NULL,
+        latency_max REAL NOT NULL,
+        PRIMARY KEY (minute, route, scanner)
+      ) WITHOUT ROWID;
+      INSERT INTO guard_stats_minute
+        SELECT started_at / 60000, route, scanner, COUNT(DISTINCT trace_id),
+               COUNT(DISTINCT CASE WHEN triggered = 1 THEN trace_id END),
+               SUM(triggered = 1 AND action = 'block'), SUM(triggered = 1 AND action = 'redact'),
+               SUM(triggered = 1 AND action = 'flag'), SUM(triggered = 1 AND action = 'log'),
+               COUNT(*), SUM(latency_ms), MAX(latency_ms)
+        FROM guard_verdicts GROUP BY started_at / 60000, route, scanner;
+      DELETE FROM guard_verdicts WHERE triggered = 0;
+    `,
+  },
 ];
