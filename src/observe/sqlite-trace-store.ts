@@ -1,5 +1,6 @@
 import type { SqliteDb } from "../store/sqlite.js";
 import type { TraceFilter, TracePage, TraceRecord, TraceStore } from "./types.js";
+import { decodeCursor, encodeCursor } from "../store/cursor.js";
 
 const COLUMNS = [
   "id", "started_at", "ended_at", "endpoint", "key_id", "user_id", "feature", "model_requested", "model_served", "provider",
@@ -59,20 +60,6 @@ export class SqliteTraceStore implements TraceStore {
   deleteBefore(ts: number): number {
     return this.deleteStmt.run(ts).changes;
   }
-}
-
-function encodeCursor(t: number, id: string): string {
-  return Buffer.from(JSON.stringify([t, id])).toString("base64url");
-}
-
-export function decodeCursor(cursor: string): { t: number; id: string } {
-  try {
-    const [t, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as [unknown, unknown];
-    if (typeof t === "number" && typeof id === "string") return { t, id };
-  } catch {
-    // fall through
-  }
-  throw new RangeError("invalid cursor");
 }
 
 function toRow(r: TraceRecord): unknown[] {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { KeelError } from "../../errors/errors.js";
 import type { SqliteDb } from "../../store/sqlite.js";
+import { decodeCursor, encodeCursor } from "../../store/cursor.js";
 
 export type ReviewStatus = "open" | "confirmed" | "rejected";
 
@@ -129,7 +130,7 @@ export class SqliteGuardReviewStore {
     const rows = this.db.prepare(sql).all(...args, f.limit + 1) as Row[];
     const page = rows.slice(0, f.limit);
     const last = page.at(-1);
-    return { data: page.map(view), nextCursor: rows.length > f.limit && last ? Buffer.from(JSON.stringify([last.marked_at, last.id])).toString("base64url") : null };
+    return { data: page.map(view), nextCursor: rows.length > f.limit && last ? encodeCursor(last.marked_at, last.id) : null };
   }
 
   /** Open and confirmed marks per scanner and route, over traces started in the range: the figure next to a trigger rate. */
@@ -153,16 +154,6 @@ export class SqliteGuardReviewStore {
 /** The key `falsePositives` counts under. */
 export function fpKey(scanner: string, route: string): string {
   return `${scanner}\u0000${route}`;
-}
-
-function decodeCursor(cursor: string): { t: number; id: string } {
-  try {
-    const [t, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as [unknown, unknown];
-    if (typeof t === "number" && typeof id === "string") return { t, id };
-  } catch {
-    // fall through
-  }
-  throw new RangeError("invalid cursor");
 }
 
 function view(r: Row): ReviewItem {
