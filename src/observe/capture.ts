@@ -13,3 +13,17 @@ export function captureBody(value: unknown, policy: CapturePolicy, maxChars: num
   if (text.length <= maxChars) return text;
   return `${text.slice(0, maxChars)}…[truncated ${text.length - maxChars} chars]`;
 }
+
+/**
+ * A stored body as JSON again, for code that reads inside it (datasets from traces, online
+ * evaluation, review excerpts); undefined when nothing was captured or `maxChars` cut it (a cut
+ * body is no longer JSON).
+ */
+export function parseCapturedBody(text: string | null): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -2,6 +2,7 @@ import type { ChatMessage } from "../../api/chat-types.js";
 import type { TraceRecord } from "../../observe/types.js";
 import { stepsFromMessages } from "../evaluators/agent-steps.js";
 import type { DatasetItemInput } from "./item-schema.js";
+import { parseCapturedBody } from "../../observe/capture.js";
 
 export type TraceItemResult = { ok: true; item: DatasetItemInput } | { ok: false; traceId: string; reason: string };
 
@@ -13,11 +14,11 @@ export type TraceItemResult = { ok: true; item: DatasetItemInput } | { ok: false
  */
 export function itemFromTrace(t: TraceRecord, o: { expected: "output" | "none"; split?: string; tags?: readonly string[] }): TraceItemResult {
   if (t.endpoint !== "chat") return { ok: false, traceId: t.id, reason: "not a chat call" };
-  const req = parse(t.requestBody) as { messages?: ChatMessage[] } | undefined;
+  const req = parseCapturedBody(t.requestBody) as { messages?: ChatMessage[] } | undefined;
   if (!req || !Array.isArray(req.messages) || req.messages.length === 0) {
     return { ok: false, traceId: t.id, reason: "its request body was not captured (traces.capture: none, or truncated)" };
   }
-  const res = parse(t.responseBody) as { choices?: { message?: ChatMessage }[] } | undefined;
+  const res = parseCapturedBody(t.responseBody) as { choices?: { message?: ChatMessage }[] } | undefined;
   const answer = res?.choices?.[0]?.message;
   const only = req.messages.length === 1 && req.messages[0].role === "user" && typeof req.messages[0].content === "string";
   const item: DatasetItemInput = {
@@ -39,15 +40,6 @@ export function itemFromTrace(t: TraceRecord, o: { expected: "output" | "none"; 
     item.steps = steps.map((s) => ({ content: s.content, tool_call: s.toolCall, observation: s.observation }));
   }
   return { ok: true, item };
-}
-
-function parse(text: string | null): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function safeJson(text: string): unknown {

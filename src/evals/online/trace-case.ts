@@ -2,6 +2,7 @@ import type { ChatMessage } from "../../api/chat-types.js";
 import type { TraceRecord } from "../../observe/types.js";
 import { parseArgs, stepsFromMessages } from "../evaluators/agent-steps.js";
 import type { EvalCase } from "../evaluators/types.js";
+import { parseCapturedBody } from "../../observe/capture.js";
 
 /**
  * A production trace as an evaluation case: the last user message, the answer, the measured latency
@@ -9,8 +10,8 @@ import type { EvalCase } from "../evaluators/types.js";
  * undefined with reason no_reference. Null when the bodies were not captured.
  */
 export function traceCase(t: TraceRecord): EvalCase | null {
-  const req = parse(t.requestBody) as { messages?: ChatMessage[] } | undefined;
-  const res = parse(t.responseBody) as { choices?: { message?: ChatMessage }[] } | undefined;
+  const req = parseCapturedBody(t.requestBody) as { messages?: ChatMessage[] } | undefined;
+  const res = parseCapturedBody(t.responseBody) as { choices?: { message?: ChatMessage }[] } | undefined;
   if (!req?.messages || !res?.choices) return null;
   const lastUser = [...req.messages].reverse().find((m) => m.role === "user");
   const msg = res.choices[0]?.message;
@@ -26,11 +27,3 @@ export function traceCase(t: TraceRecord): EvalCase | null {
   };
 }
 
-function parse(text: string | null): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -1,4 +1,5 @@
 import { SOURCE_FIELD } from "../request-guard.js";
+import { parseCapturedBody } from "../../observe/capture.js";
 
 /** Longest excerpt a review item keeps: enough to judge a verdict, little enough to hold in a review list. */
 export const MAX_EXCERPT_CHARS = 500;
@@ -13,18 +14,9 @@ const MARKS = new Set(["user", "document", "tool_result"]);
  * anything the trace did not store. Sources are assigned as the request guard assigns them.
  */
 export function excerptFor(source: string, requestBody: string | null, responseBody: string | null): string | null {
-  const text = source === "output" ? outputText(parse(responseBody)) : inputText(parse(requestBody), source);
+  const text = source === "output" ? outputText(parseCapturedBody(responseBody)) : inputText(parseCapturedBody(requestBody), source);
   if (text === null || text.trim() === "") return null;
   return text.length <= MAX_EXCERPT_CHARS ? text : `${text.slice(0, MAX_EXCERPT_CHARS - 1)}…`;
-}
-
-function parse(body: string | null): unknown {
-  if (body === null) return null;
-  try {
-    return JSON.parse(body);
-  } catch {
-    return null;
-  }
 }
 
 function inputText(body: unknown, source: string): string | null {
