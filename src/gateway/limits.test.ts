@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { loadConfig } from "../config/load.js";
 import { startTestKeel, type TestKeel } from "../testing/keel-fixture.js";
+import { until } from "../testing/until.js";
 
 const USER = { role: "user", content: "hello there" };
 
@@ -13,14 +14,6 @@ async function chat(keel: TestKeel, body: Record<string, unknown>, headers: Reco
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
     body: JSON.stringify({ model: "sim", messages: [USER], ...body }),
   });
-}
-
-async function until(fn: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe("rate limits", () => {
@@ -108,7 +101,7 @@ describe("rate limits", () => {
       const third = await chat(keel, {}, h);
       const [a, b] = await Promise.all(slow);
       return a.status === 200 && b.status === 200 && third.status === 429;
-    });
+    }, "both concurrency slots back", 5000);
     const third = await chat(keel, {}, h);
     assert.equal(third.status, 200, "nothing is held once the calls ended");
   });
@@ -172,7 +165,7 @@ describe("budgets and spend", () => {
     assert.ok(spend.json.total.cost_usd <= 0.0004, `spent ${spend.json.total.cost_usd}`);
     assert.ok(spend.json.total.cost_usd > 0.0004 * 0.8);
 
-    await until(async () => (await keel.admin("GET", "/api/v1/budget-events")).json.data.length >= 2);
+    await until(async () => (await keel.admin("GET", "/api/v1/budget-events")).json.data.length >= 2, "two budget events", 5000);
     const events = (await keel.admin("GET", "/api/v1/budget-events")).json.data;
     assert.deepEqual(events.map((e: { kind: string }) => e.kind).sort(), ["exhausted", "soft_threshold"]);
     assert.deepEqual(events[0].scope, { feature: "exp" });

@@ -10,6 +10,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { startTestKeel, type TestKeel } from "../testing/keel-fixture.js";
+import { until } from "../testing/until.js";
 
 async function ask(keel: TestKeel, from: number, n: number): Promise<void> {
   for (let i = from; i < from + n; i++) {
@@ -21,12 +22,6 @@ async function ask(keel: TestKeel, from: number, n: number): Promise<void> {
     assert.equal(res.status, 200);
     await res.arrayBuffer();
   }
-}
-
-/** Polls until `ok` holds: alert webhooks are delivered in the background, after the evaluation. */
-async function until(ok: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!ok()) throw new Error(`gave up waiting for ${what}`);
 }
 
 test("eval incident drill: online evals notice the prompt change, the owner is paged with it as top cause, rollback restores the scores", async () => {

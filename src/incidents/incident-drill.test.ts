@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { startTestKeel, type TestKeel } from "../testing/keel-fixture.js";
 import { runCli } from "../testing/cli-process.js";
+import { until } from "../testing/until.js";
 
 
 async function ask(keel: TestKeel, n: number): Promise<void> {
@@ -21,12 +22,6 @@ async function ask(keel: TestKeel, n: number): Promise<void> {
     });
     await res.arrayBuffer();
   }
-}
-
-/** Polls until `ok` holds: alert webhooks are delivered in the background, after the evaluation. */
-async function until(ok: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!ok()) throw new Error(`gave up waiting for ${what}`);
 }
 
 test("incident drill: the prompt change is the top candidate cause, and rollback resolves", async () => {

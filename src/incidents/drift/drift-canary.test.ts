@@ -12,6 +12,7 @@ import { startSimServer, type SimServer } from "../../providers/sim/server.js";
 import { startTestKeel } from "../../testing/keel-fixture.js";
 import { comparePrompt, judgeModel, scoreShifts } from "./drift-compare.js";
 import { driftConfigSchema } from "./drift-schema.js";
+import { until } from "../../testing/until.js";
 
 const T = { min_similarity: 0.9, max_drifted_share: 0, max_score_drop: 0.2 };
 
@@ -50,12 +51,6 @@ test("config: off by default; a canary with models needs an owner and prompts", 
   const judge = driftConfigSchema.safeParse({ models: ["m"], owner: "o", prompts: [{ id: "p", text: "hi" }], evaluators: [{ kind: "judge_rubric", model: "sim", criteria: "helpful" }] });
   assert.match(judge.error!.issues[0].message, /judge evaluators are not supported/);
 });
-
-/** Polls until `ok` holds: webhook deliveries run in the background, after the run that raised them. */
-async function until(ok: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!ok()) throw new Error(`gave up waiting for ${what}`);
-}
 
 function sim(answer: string): Promise<SimServer> {
   return startSimServer({ port: 0, host: "127.0.0.1", sim: simOptionsSchema.parse({ kind: "sim", rules: [{ match: "capital of France", text: answer }] }) });
