@@ -1,5 +1,5 @@
 import type { ComponentChildren, JSX } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { get } from "./api.js";
 import { BASE, navigate } from "./router.js";
 
@@ -93,5 +93,45 @@ export function Field(props: { id: string; label: string; children: ComponentChi
       <label for={props.id}>{props.label}</label>
       {props.children}
     </div>
+  );
+}
+
+/**
+ * A modal form for an action that changes something: nothing happens until it is submitted;
+ * Escape or Cancel closes it with nothing done. `onSubmit` returns what to tell the user; its
+ * error stays in the dialog so the user can correct and retry.
+ */
+export function ModalForm(props: {
+  id: string; title: string; submitLabel: string; danger?: boolean;
+  onSubmit: () => Promise<string>; onClose: (done: string | null) => void; children: ComponentChildren;
+}): JSX.Element {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    ref.current?.showModal();
+  }, []);
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      props.onClose(await props.onSubmit());
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <dialog ref={ref} aria-labelledby={`${props.id}-h`} onCancel={() => props.onClose(null)}>
+      <form onSubmit={submit}>
+        <h2 id={`${props.id}-h`}>{props.title}</h2>
+        {props.children}
+        {error ? <p class="error" role="alert">{error}</p> : null}
+        <div class="actions">
+          <button type="button" onClick={() => props.onClose(null)} disabled={busy}>Cancel</button>
+          <button type="submit" class={props.danger ? "danger" : undefined} disabled={busy}>{props.submitLabel}</button>
+        </div>
+      </form>
+    </dialog>
   );
 }

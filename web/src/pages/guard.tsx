@@ -1,7 +1,7 @@
 import type { JSX } from "preact";
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import { api, canWrite, withQuery } from "../api.js";
-import { Async, Badge, Field, Link, Table, useGet } from "../components.js";
+import { Async, Badge, Field, Link, ModalForm, Table, useGet } from "../components.js";
 import { count, ms, pct, text, when } from "../format.js";
 import type { TraceRow } from "./traces.js";
 
@@ -17,6 +17,8 @@ export interface Verdict { traceId: string; scanner: string; source: string; act
 
 const RANGES: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000 };
 const STATUSES = ["open", "confirmed", "rejected", "all"] as const;
+/** Most review items the page reads (the API's maximum); older ones are on `keel guard reviews`. */
+const REVIEWS = 500;
 
 export function GuardPage(): JSX.Element {
   const [since, setSince] = useState("24h");
@@ -25,12 +27,12 @@ export function GuardPage(): JSX.Element {
   const stats = useGet<{ data: Stat[] }>(withQuery("/api/v1/guard/stats", { since: from }));
   const traces = useGet<{ data: TraceRow[] }>(withQuery("/api/v1/traces", { since: from, limit: 1000 }));
   const [status, setStatus] = useState<(typeof STATUSES)[number]>("open");
-  const reviews = useGet<{ data: Review[]; next_cursor: string | null }>(withQuery("/api/v1/guard/reviews", { status, limit: 100 }));
+  // One read of every mark: the table filters it by status, and a verdict already marked (whatever
+  // its status) is never offered for marking again.
+  const reviews = useGet<{ data: Review[]; next_cursor: string | null }>(withQuery("/api/v1/guard/reviews", { status: "all", limit: REVIEWS }));
   const [marking, setMarking] = useState<Verdict | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  // Every mark, whatever its status, so a verdict is never offered for marking twice.
-  const everMarked = useGet<{ data: Review[] }>(withQuery("/api/v1/guard/reviews", { status: "all", limit: 500 }));
-  const marked = new Set((everMarked.data?.data ?? []).map((r) => `${r.trace_id}/${r.scanner}/${r.source}`));
+  const marked = new Set((reviews.data?.data ?? []).map((r) => `${r.trace_id}/${r.scanner}/${r.source}`));
   const writer = canWrite();
   return (
     <section aria-labelledby="guard-h">
@@ -81,7 +83,7 @@ export function GuardPage(): JSX.Element {
         </Field>
       </div>
       <Async r={reviews}>{(d) => (
-        <Table caption="False-positive review list, newest first" rows={d.data} rowKey={(r) => r.id} empty={`No ${status === "all" ? "" : `${status} `}review items.`} columns={[
+        <Table caption="False-positive review list, newest first" rows={status === "all" ? d.data : d.data.filter((r) => r.status === status)} rowKey={(r) => r.id} empty={`No ${status === "all" ? "" : `${status} `}review items.`} columns={[
           { label: "Marked", cell: (r) => <>{when(r.marked_at)}<div class="muted">by {r.marked_by}</div></> },
           { label: "Verdict", cell: (r) => <><Badge tone={r.action === "block" ? "bad" : "warn"}>{r.scanner} ({r.source}): {r.action}</Badge> <span class="muted">score {r.score.toFixed(2)}</span></> },
           { label: "Call", cell: (r) => <Link to={`/traces/${encodeURIComponent(r.trace_id)}`}>{text(r.route ?? r.model)} · {when(r.trace_started_at)}</Link> },
@@ -98,7 +100,7 @@ export function GuardPage(): JSX.Element {
       )}</Async>
       {marking ? <MarkDialog verdict={marking} onClose={(msg) => {
         setMarking(null);
-        if (msg) (setNotice(msg), reviews.reload(), everMarked.reload(), stats.reload());
+        if (msg) (setNotice(msg), reviews.reload(), stats.reload());
       }} /> : null}
     </section>
   );
@@ -126,39 +128,18 @@ function ResolveButtons(props: { review: Review; onDone: (msg: string) => void }
 
 /** Marks one verdict as a false positive, with an optional note; Escape or Cancel changes nothing. */
 export function MarkDialog(props: { verdict: Verdict; onClose: (done: string | null) => void }): JSX.Element {
-  const ref = useRef<HTMLDialogElement>(null);
   const [note, setNote] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
   const v = props.verdict;
-  const submit = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      await api("POST", "/api/v1/guard/false-positives", { trace_id: v.traceId, scanner: v.scanner, source: v.source, ...(note.trim() ? { note: note.trim() } : {}) });
-      props.onClose(`Marked ${v.scanner} on ${v.source} as a false positive; it is on the review list.`);
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
+  const submit = async (): Promise<string> => {
+    await api("POST", "/api/v1/guard/false-positives", { trace_id: v.traceId, scanner: v.scanner, source: v.source, ...(note.trim() ? { note: note.trim() } : {}) });
+    return `Marked ${v.scanner} on ${v.source} as a false positive; it is on the review list.`;
   };
   return (
-    <dialog ref={ref} aria-labelledby="fp-h" onCancel={() => props.onClose(null)}>
-      <form onSubmit={submit}>
-        <h2 id="fp-h">Mark as a false positive?</h2>
-        <p>The <strong>{v.scanner}</strong> scanner's <strong>{v.action}</strong> on the {v.source} of this call goes on the review list for its owner.</p>
-        <Field id="fp-note" label="Why is it wrong? (optional, up to 1000 characters)">
-          <textarea id="fp-note" rows={3} maxLength={1000} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
-        </Field>
-        {error ? <p class="error" role="alert">{error}</p> : null}
-        <div class="actions">
-          <button type="button" onClick={() => props.onClose(null)} disabled={busy}>Cancel</button>
-          <button type="submit" disabled={busy}>Mark false positive</button>
-        </div>
-      </form>
-    </dialog>
+    <ModalForm id="fp" title="Mark as a false positive?" submitLabel="Mark false positive" onSubmit={submit} onClose={props.onClose}>
+      <p>The <strong>{v.scanner}</strong> scanner's <strong>{v.action}</strong> on the {v.source} of this call goes on the review list for its owner.</p>
+      <Field id="fp-note" label="Why is it wrong? (optional, up to 1000 characters)">
+        <textarea id="fp-note" rows={3} maxLength={1000} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+      </Field>
+    </ModalForm>
   );
 }

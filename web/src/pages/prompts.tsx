@@ -1,7 +1,7 @@
 import type { JSX } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, canWrite, withQuery } from "../api.js";
-import { Async, Badge, Field, Link, Table, useGet } from "../components.js";
+import { Async, Badge, Field, Link, ModalForm, Table, useGet } from "../components.js";
 import { ms, pct, text, usd, when } from "../format.js";
 
 interface PromptSummary { name: string; type: string; latest_version: number; labels: Record<string, number>; rollouts: { label: string; status: string; percent?: number; to_version?: number }[]; updated_at: string }
@@ -158,46 +158,25 @@ function Diff(props: { base: string; versions: number[] }): JSX.Element {
 
 /** A modal confirmation: nothing moves until the user confirms; Escape or Cancel leaves the label alone. */
 function RollbackDialog(props: { name: string; label: Label; versions: Version[]; onClose: (done: string | null) => void }): JSX.Element {
-  const ref = useRef<HTMLDialogElement>(null);
   const older = props.versions.filter((v) => v.version !== props.label.version);
   const [to, setTo] = useState<string>("");
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
-  const confirm = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const r = await api<{ from_version: number; version: number }>("POST", `/api/v1/prompts/${encodeURIComponent(props.name)}/rollback`, {
-        label: props.label.label, ...(to ? { to: Number(to) } : {}), ...(reason ? { reason } : {}),
-      });
-      props.onClose(`Rolled back ${props.name}@${props.label.label}: v${r.from_version} → v${r.version}.`);
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
+  const confirm = async (): Promise<string> => {
+    const r = await api<{ from_version: number; version: number }>("POST", `/api/v1/prompts/${encodeURIComponent(props.name)}/rollback`, {
+      label: props.label.label, ...(to ? { to: Number(to) } : {}), ...(reason ? { reason } : {}),
+    });
+    return `Rolled back ${props.name}@${props.label.label}: v${r.from_version} → v${r.version}.`;
   };
   return (
-    <dialog ref={ref} aria-labelledby="rb-h" onCancel={() => props.onClose(null)}>
-      <form onSubmit={confirm}>
-        <h2 id="rb-h">Roll back {props.name}@{props.label.label}?</h2>
-        <p>The label serves v{props.label.version} now. Requests using this label switch as soon as you confirm.</p>
-        <Field id="rb-to" label="Roll back to">
-          <select id="rb-to" value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
-            <option value="">the label's previous version</option>
-            {older.map((v) => <option value={v.version}>v{v.version}{v.message ? ` — ${v.message}` : ""}</option>)}
-          </select>
-        </Field>
-        <Field id="rb-reason" label="Reason (recorded in the audit log)"><input id="rb-reason" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} /></Field>
-        {error ? <p class="error" role="alert">{error}</p> : null}
-        <div class="actions">
-          <button type="button" onClick={() => props.onClose(null)} disabled={busy}>Cancel</button>
-          <button type="submit" class="danger" disabled={busy}>Confirm rollback</button>
-        </div>
-      </form>
-    </dialog>
+    <ModalForm id="rb" title={`Roll back ${props.name}@${props.label.label}?`} submitLabel="Confirm rollback" danger onSubmit={confirm} onClose={props.onClose}>
+      <p>The label serves v{props.label.version} now. Requests using this label switch as soon as you confirm.</p>
+      <Field id="rb-to" label="Roll back to">
+        <select id="rb-to" value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
+          <option value="">the label's previous version</option>
+          {older.map((v) => <option value={v.version}>v{v.version}{v.message ? ` — ${v.message}` : ""}</option>)}
+        </select>
+      </Field>
+      <Field id="rb-reason" label="Reason (recorded in the audit log)"><input id="rb-reason" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} /></Field>
+    </ModalForm>
   );
 }
