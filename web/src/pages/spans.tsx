@@ -7,8 +7,8 @@ interface AppSpan { spanId: string; parentSpanId: string | null; name: string; k
 interface GatewayCall { id: string; started_at: number; endpoint: string; model_requested: string | null; model_served: string | null; status: string; latency_ms: number; parent_span_id: string | null }
 interface Linked { trace_id: string; spans: AppSpan[]; gateway_calls: GatewayCall[] }
 
-/** One row of the waterfall: an application span or a gateway call, at its depth in the tree. */
-export interface Node {
+/** One span of the tree: an application span or a gateway call. */
+interface Node {
   key: string;
   label: string;
   detail: string;
@@ -18,21 +18,24 @@ export interface Node {
   /** A gateway call's trace id (a link), null for application spans. */
   call: string | null;
   children: Node[];
-  depth: number;
 }
 
+/** A row of the waterfall: a node at its depth in the tree. */
+export interface Row { node: Node; depth: number }
+
 /**
- * Builds the span tree: children under their parent span, gateway calls under the application
- * span that made them (its `traceparent`), anything whose parent is missing (not exported, or
- * outside this trace) at the root, so no span is ever dropped. Siblings are in start order.
+ * The waterfall's rows, depth first: children under their parent span, gateway calls under the
+ * application span that made them (its `traceparent`), anything whose parent is missing (not
+ * exported, or outside this trace) at the root, so no span is ever dropped. Siblings are in start
+ * order; a cycle in broken or hostile input is cut where it closes.
  */
-export function buildTree(d: Linked): Node[] {
+export function waterfallRows(d: Linked): Row[] {
   const nodes = new Map<string, Node>();
   const roots: Node[] = [];
   for (const s of d.spans) {
     nodes.set(s.spanId, {
       key: s.spanId, label: s.name, detail: s.service ?? "", start: s.startMs, end: Math.max(s.endMs, s.startMs),
-      error: s.statusCode === 2, call: null, children: [], depth: 0,
+      error: s.statusCode === 2, call: null, children: [],
     });
   }
   const attach = (n: Node, parent: string | null): void => {
@@ -44,30 +47,21 @@ export function buildTree(d: Linked): Node[] {
   for (const c of d.gateway_calls) {
     attach({
       key: c.id, label: `${c.endpoint} ${c.model_served ?? c.model_requested ?? ""}`.trim(), detail: "Keel gateway",
-      start: c.started_at, end: c.started_at + c.latency_ms, error: c.status !== "ok", call: c.id, children: [], depth: 0,
+      start: c.started_at, end: c.started_at + c.latency_ms, error: c.status !== "ok", call: c.id, children: [],
     }, c.parent_span_id);
   }
-  const order = (list: Node[], depth: number, seen: Set<Node>): void => {
-    list.sort((a, b) => a.start - b.start || a.key.localeCompare(b.key));
-    for (const n of list) {
-      if (seen.has(n)) continue; // a cycle in hostile or broken input stops here
+  const rows: Row[] = [];
+  const seen = new Set<Node>();
+  const visit = (list: Node[], depth: number): void => {
+    for (const n of [...list].sort((x, y) => x.start - y.start || x.key.localeCompare(y.key))) {
+      if (seen.has(n)) continue;
       seen.add(n);
-      n.depth = depth;
-      order(n.children, depth + 1, seen);
+      rows.push({ node: n, depth });
+      visit(n.children, depth + 1);
     }
   };
-  order(roots, 0, new Set());
-  return roots;
-}
-
-function flatten(list: Node[], out: Node[] = [], seen = new Set<Node>()): Node[] {
-  for (const n of list) {
-    if (seen.has(n)) continue;
-    seen.add(n);
-    out.push(n);
-    flatten(n.children, out, seen);
-  }
-  return out;
+  visit(roots, 0);
+  return rows;
 }
 
 /** The trace's agent spans as a tree (indented names) and a timeline (bars on one time axis). */
@@ -75,9 +69,9 @@ export function LinkedSpans(props: { traceId: string; current: string }): JSX.El
   const r = useGet<Linked>(`/api/v1/otel/traces/${encodeURIComponent(props.traceId)}`);
   return (
     <Async r={r}>{(d) => {
-      const rows = flatten(buildTree(d));
-      const t0 = Math.min(...rows.map((n) => n.start));
-      const span = Math.max(1, Math.max(...rows.map((n) => n.end)) - t0);
+      const rows = waterfallRows(d);
+      const t0 = Math.min(...rows.map((r) => r.node.start));
+      const span = Math.max(1, Math.max(...rows.map((r) => r.node.end)) - t0);
       return (
         <>
           <p class="muted">{d.spans.length} application span{d.spans.length === 1 ? "" : "s"} and {d.gateway_calls.length} gateway call{d.gateway_calls.length === 1 ? "" : "s"} in trace <code>{d.trace_id}</code>, over {ms(span)}.</p>
@@ -86,15 +80,15 @@ export function LinkedSpans(props: { traceId: string; current: string }): JSX.El
               <caption class="sr-only">Spans of the trace as a tree, with their timing</caption>
               <thead><tr><th scope="col">Span</th><th scope="col">Service</th><th scope="col" class="num">Start</th><th scope="col" class="num">Duration</th><th scope="col" class="timeline-col">Timeline</th></tr></thead>
               <tbody>
-                {rows.map((n) => {
+                {rows.map(({ node: n, depth }) => {
                   const left = ((n.start - t0) / span) * 100;
                   const width = Math.max(0.5, ((n.end - n.start) / span) * 100);
                   const here = n.call === props.current;
                   return (
-                    <tr key={n.key} class={here ? "current" : undefined} aria-current={here ? "true" : undefined} data-depth={n.depth}>
-                      <td style={{ paddingLeft: `${10 + n.depth * 18}px` }}>
-                        {n.depth > 0 ? <span aria-hidden="true" class="tree-mark">└ </span> : null}
-                        <span class="sr-only">level {n.depth + 1}: </span>
+                    <tr key={n.key} class={here ? "current" : undefined} aria-current={here ? "true" : undefined} data-depth={depth}>
+                      <td style={{ paddingLeft: `${10 + depth * 18}px` }}>
+                        {depth > 0 ? <span aria-hidden="true" class="tree-mark">└ </span> : null}
+                        <span class="sr-only">level {depth + 1}: </span>
                         {n.call && !here ? <Link to={`/traces/${encodeURIComponent(n.call)}`}>{n.label}</Link> : n.label}
                         {here ? <> <Badge tone="info">this call</Badge></> : null}
                         {n.error ? <> <Badge tone="bad">error</Badge></> : null}
