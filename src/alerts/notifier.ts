@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { setTimeout as delay } from "node:timers/promises";
+import { sleep } from "../async/sleep.js";
 import type { Logger } from "../observe/log.js";
 import { type AttemptOutcome, classify, type DeliveryPolicy, type DeliveryStatus, retryDelayMs } from "./delivery.js";
 import type { AlertRule } from "./rule-schema.js";
@@ -97,7 +97,7 @@ export class WebhookNotifier implements Notifier {
     deps: NotifierDeps = {},
   ) {
     this.fetch = deps.fetch ?? fetch;
-    this.sleep = deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal, ref: false }));
+    this.sleep = deps.sleep ?? ((ms, signal) => sleep(ms, signal, { unref: true }));
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
   }

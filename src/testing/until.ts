@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { sleep } from "../async/sleep.js";
 
 /**
  * Polls every 20 ms until `ok` holds, for what happens after a response (background webhook
