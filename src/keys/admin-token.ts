@@ -2,6 +2,7 @@ import { KeelError } from "../errors/errors.js";
 import { generateToken, hashToken, timingSafeEqualHex } from "../secrets/fingerprint.js";
 import type { SettingsStore } from "../store/settings-store.js";
 import type { ViewerIdentity } from "./types.js";
+import { bearerToken } from "./bearer.js";
 
 const SETTING = "admin_token_sha256";
 export const ADMIN_PREFIX = "keel-admin-";
@@ -48,7 +49,7 @@ export class AdminAuth {
   }
 
   check(authorization: string | undefined): void {
-    const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
+    const token = bearerToken(authorization);
     if (!token) throw new KeelError("invalid_admin_token", "Missing admin token: send 'Authorization: Bearer <admin token>'.");
     if (token.length > 256 || !timingSafeEqualHex(hashToken(token), this.hash)) {
       throw new KeelError("invalid_admin_token", "Invalid admin token.");

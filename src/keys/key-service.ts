@@ -5,6 +5,7 @@ import { type KeyLimits, keyLimitsSchema, normalizeKeyLimits } from "../limits/k
 import { generateToken, hashToken, tokenHint } from "../secrets/fingerprint.js";
 import { parseExpiry } from "./duration.js";
 import type { KeyStore, Principal, ViewerIdentity, VirtualKeyRecord, VirtualKeyView } from "./types.js";
+import { bearerToken } from "./bearer.js";
 
 export const KEY_PREFIX = "sk-keel-";
 
@@ -115,7 +116,7 @@ export class KeyService {
   /** Resolves `Authorization: Bearer …` to a principal, or throws the precise 401. */
   authenticate(authorization: string | undefined): Principal {
     if (!authorization) throw new KeelError("missing_api_key", "Missing API key: send it as 'Authorization: Bearer <key>'.");
-    const token = authorization.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
+    const token = bearerToken(authorization);
     if (!token) throw new KeelError("missing_api_key", "Missing API key: the Authorization header must be 'Bearer <key>'.");
     const e = token.length <= 256 ? this.byHash.get(hashToken(token)) : undefined;
     // The message never echoes the token, not even in part.
@@ -133,7 +134,7 @@ export class KeyService {
    * the admin API's lookup, one hash and one map read like authenticate, never a 401 of its own.
    */
   viewerFor(authorization: string | undefined): ViewerIdentity | null {
-    const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
+    const token = bearerToken(authorization);
     if (!token.startsWith(KEY_PREFIX) || token.length > 256) return null;
     const e = this.byHash.get(hashToken(token));
     if (!e || e.rec.role !== "viewer" || e.rec.revokedAt !== null) return null;

@@ -1,6 +1,7 @@
 import { KeelError } from "../errors/errors.js";
 import { hashToken, timingSafeEqualHex } from "../secrets/fingerprint.js";
 import type { AdminAuth } from "./admin-token.js";
+import { bearerToken } from "./bearer.js";
 
 /**
  * Roles on the admin API, kept minimal: `admin` (the admin token) may do everything; `editor`
@@ -40,7 +41,7 @@ export class AdminRoles {
     try {
       return this.admin.authorize(authorization, method);
     } catch (err) {
-      const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
+      const token = bearerToken(authorization);
       if (this.editorHash && token && token.length <= 256 && timingSafeEqualHex(hashToken(token), this.editorHash)) return EDITOR;
       throw err;
     }
