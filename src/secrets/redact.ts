@@ -223,34 +223,18 @@ function compile(rules: Rule[], flags: string): Pass {
 const TOKENS = compile(TOKEN_RULES, "g");
 const CONTEXT = compile(CONTEXT_RULES, "gi");
 
-function runPass(text: string, pass: Pass, nested: boolean): string {
-  const re = pass.regex;
-  re.lastIndex = 0;
+/** One pass over `text`: every span `collect` finds becomes `[REDACTED:type]`, what precedes it stays. */
+function runPass(text: string, pass: Pass): string {
+  const spans: SecretSpan[] = [];
+  collect(text, pass, 0, false, spans);
+  if (spans.length === 0) return text;
   let out = "";
   let last = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const resume = re.lastIndex;
-    const i = pass.groups.findIndex((g) => m![g.r] !== undefined);
-    const rule = pass.rules[i];
-    const keep = pass.groups[i].k > 0 ? (m[pass.groups[i].k] ?? "") : "";
-    const secret = m[pass.groups[i].s];
-    const c: Candidate = { keep, secret, before: text.charAt(m.index - 1), after: text.charAt(resume) };
-    let replacement: string;
-    if (!rule.accept || rule.accept(c)) {
-      replacement = `${keep}[REDACTED:${typeof rule.type === "function" ? rule.type(keep) : rule.type}]`;
-    } else if (keep && !nested && secret.length >= 8) {
-      // The rejected match is consumed all the same, so look once more inside its value
-      // (`mytoken=postgres://u:p@h`). One level deep: each character is scanned at most twice;
-      // nothing this pass finds fits in fewer than 8 characters.
-      replacement = keep + runPass(secret, pass, true);
-      re.lastIndex = resume; // the nested scan shares this regex
-    } else {
-      continue;
-    }
-    out += text.slice(last, m.index) + replacement;
-    last = resume;
+  for (const s of spans) {
+    out += `${text.slice(last, s.start)}[REDACTED:${s.type}]`;
+    last = s.end;
   }
-  return last === 0 ? text : out + text.slice(last);
+  return out + text.slice(last);
 }
 
 /** Where a secret sits in the text given to `findSecrets`. */
@@ -279,7 +263,12 @@ export function findSecrets(text: string): SecretSpan[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
-/** `runPass` that records spans instead of rewriting: kept in step with it rule for rule. */
+/**
+ * The matching loop behind masking and `findSecrets`: the spans (after any kept prefix such as
+ * `password=`) of one pass, in order and disjoint. A match a rule rejects is consumed all the same,
+ * so its value is looked at once more (`mytoken=postgres://u:p@h`); one level deep, so each
+ * character is scanned at most twice, and nothing a pass finds fits in fewer than 8 characters.
+ */
 function collect(text: string, pass: Pass, offset: number, nested: boolean, out: SecretSpan[]): void {
   const re = pass.regex;
   re.lastIndex = 0;
@@ -306,7 +295,7 @@ function collect(text: string, pass: Pass, offset: number, nested: boolean, out:
  */
 export function maskSecrets(text: string): string {
   try {
-    return runPass(runPass(text, TOKENS, false), CONTEXT, false);
+    return runPass(runPass(text, TOKENS), CONTEXT);
   } catch {
     return `[REDACTED:unscannable ${text.length} characters]`;
   }
