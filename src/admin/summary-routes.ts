@@ -1,5 +1,5 @@
 import type { AdminAuth } from "../keys/admin-token.js";
-import { querySummary, queryTimeseries, resolveTime, SLICES, summaryQuerySchema, timeseriesQuerySchema } from "../observe/summary/summary-query.js";
+import { querySummary, queryTimeseries, resolveTime, type SliceDim, SLICES, summaryQuerySchema, timeseriesQuerySchema } from "../observe/summary/summary-query.js";
 import { KeelError } from "../errors/errors.js";
 import type { SqliteDb } from "../store/sqlite.js";
 import type { Router } from "../server/router.js";
@@ -13,10 +13,8 @@ export function registerSummaryRoutes(router: Router, auth: AdminAuth, db: Sqlit
     const q = parseQuery(summaryQuerySchema, query);
     const now = Date.now();
     flushTraces();
-    const where: Record<string, string> = {};
-    for (const s of SLICES) if (q[s] !== undefined) where[s] = q[s]!;
     sendJson(res, 200, querySummary(db, {
-      since: resolveTime(q.since, now), until: q.until ? resolveTime(q.until, now) : now + 1, by: q.by, where, maxRows: q.max_rows,
+      since: resolveTime(q.since, now), until: q.until ? resolveTime(q.until, now) : now + 1, by: q.by, where: sliceFilter(q), maxRows: q.max_rows,
     }));
   }));
   // The dashboard's charts: the same summary, per equal interval of the range.
@@ -27,8 +25,13 @@ export function registerSummaryRoutes(router: Router, auth: AdminAuth, db: Sqlit
     const until = q.until ? resolveTime(q.until, now) : now + 1;
     if (!(until > since)) throw new KeelError("invalid_request", "Invalid query parameter 'until': it must be later than 'since'.", { param: "until" });
     flushTraces();
-    const where: Record<string, string> = {};
-    for (const s of SLICES) if (q[s] !== undefined) where[s] = q[s]!;
-    sendJson(res, 200, queryTimeseries(db, { since, until, buckets: q.buckets, where, maxRows: q.max_rows }));
+    sendJson(res, 200, queryTimeseries(db, { since, until, buckets: q.buckets, where: sliceFilter(q), maxRows: q.max_rows }));
   }));
+}
+
+/** The slice parameters given (`model=…&feature=…`): only calls with those values are read. */
+function sliceFilter(q: Partial<Record<SliceDim, string>>): Partial<Record<SliceDim, string>> {
+  const where: Partial<Record<SliceDim, string>> = {};
+  for (const s of SLICES) if (q[s] !== undefined) where[s] = q[s];
+  return where;
 }
