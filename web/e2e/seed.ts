@@ -9,6 +9,16 @@ export const SEEDED_CONFIG = {
 
 const chat = (content: string) => [{ role: "user", content }];
 
+/** One gateway call with `key`, read to the end; the seed does not check answers (errors are part of the traffic). */
+async function call(keel: TestKeel, key: string, body: unknown, headers: Record<string, string>): Promise<void> {
+  const res = await fetch(`${keel.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  await res.arrayBuffer();
+}
+
 /** Simulator traffic: a prompt with two versions on `production`, calls across models, users and features. */
 export async function seedKeel(keel: TestKeel): Promise<void> {
   const push = (text: string, message: string) => keel.admin("POST", "/api/v1/prompts", {
@@ -27,11 +37,7 @@ export async function seedKeel(keel: TestKeel): Promise<void> {
     const body = i % 3 === 0
       ? { model: "sim", prompt: { name: "support" }, messages: chat(`question ${i}`) }
       : { model: i % 4 === 1 ? "flaky" : "sim", messages: chat(content), stream: i % 7 === 0 };
-    calls.push(fetch(`${keel.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${i % 2 ? keel.key : team.json.key}`, "content-type": "application/json", "x-keel-user": `user-${i % 4}`, "x-keel-feature": i % 2 ? "chat" : "search" },
-      body: JSON.stringify(body),
-    }).then((r) => r.arrayBuffer()));
+    calls.push(call(keel, i % 2 ? keel.key : team.json.key, body, { "x-keel-user": `user-${i % 4}`, "x-keel-feature": i % 2 ? "chat" : "search" }));
   }
   await Promise.all(calls);
   await seedAgentRun(keel);
@@ -55,12 +61,7 @@ async function seedRollout(keel: TestKeel): Promise<void> {
   const start = await keel.admin("POST", "/api/v1/prompts/triage/rollouts", { label: "production", to_version: 2, steps: [50, 100] });
   if (start.status !== 201) throw new Error(`seed: rollout start failed: ${JSON.stringify(start.json)}`);
   for (let i = 0; i < 20; i++) {
-    const res = await fetch(`${keel.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json", "x-keel-user": `user-${i % 4}`, "x-keel-feature": "triage" },
-      body: JSON.stringify({ model: "sim", prompt: { name: "triage" }, messages: chat(`ticket ${i}: my parcel is late`) }),
-    });
-    await res.arrayBuffer();
+    await call(keel, keel.key, { model: "sim", prompt: { name: "triage" }, messages: chat(`ticket ${i}: my parcel is late`) }, { "x-keel-user": `user-${i % 4}`, "x-keel-feature": "triage" });
   }
 }
 
@@ -72,24 +73,17 @@ export const AGENT = {
 
 async function seedAgentRun(keel: TestKeel): Promise<void> {
   const s = AGENT.spans;
-  const call = async (parent: string, content: string): Promise<void> => {
-    const res = await fetch(`${keel.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${keel.key}`, "content-type": "application/json", traceparent: `00-${AGENT.traceId}-${parent}-01`,
-        "x-keel-user": "user-1", "x-keel-feature": "chat",
-      },
-      body: JSON.stringify({ model: "sim", messages: chat(content) }),
-    });
-    await res.arrayBuffer();
-  };
+  const step = (parent: string, content: string): Promise<void> => call(keel, keel.key, { model: "sim", messages: chat(content) }, {
+    traceparent: `00-${AGENT.traceId}-${parent}-01`, "x-keel-user": "user-1", "x-keel-feature": "chat",
+  });
+
   // As an agent runs: plan (a model call), a tool, answer (a model call); its spans are exported when they end.
   const t0 = Date.now();
-  await call(s.plan, "plan: where is order 42?");
+  await step(s.plan, "plan: where is order 42?");
   const t1 = Date.now();
   await new Promise((r) => setTimeout(r, 30));
   const t2 = Date.now();
-  await call(s.answer, "answer the customer");
+  await step(s.answer, "answer the customer");
   const t3 = Date.now();
   const ns = (ms: number): string => `${BigInt(ms) * 1_000_000n}`;
   const span = (spanId: string, parentSpanId: string | undefined, name: string, from: number, to: number) => ({
