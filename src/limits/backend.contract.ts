@@ -13,7 +13,14 @@ export interface ContractSetup {
 }
 
 const MIN = 60_000;
-const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);
+const HOUR = 3_600_000;
+/**
+ * The suite's fake clock starts at the next whole hour of the real clock. A backend may hand
+ * expiries to a server that keeps real time (Redis `PEXPIREAT`), so every instant the suite uses
+ * must lie in the real future: a pinned date would expire every key at once once the calendar
+ * passed it.
+ */
+const T0 = Math.ceil((Date.now() + 1) / HOUR) * HOUR;
 const FAR = T0 + 86_400_000;
 let seq = 0;
 

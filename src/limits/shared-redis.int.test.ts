@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openTestRedis, redisSkipReason, TEST_REDIS_URL, type TestRedis } from "../testing/redis-fixture.js";
+import { openTestRedis, TEST_REDIS_URL, type TestRedis } from "../testing/redis-fixture.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const ADMIN = "keel-admin-shared-redis-test-0123";
@@ -66,9 +66,7 @@ async function storm(ps: Proc[], feature: string, n: number, concurrency: number
   return out;
 }
 
-const skip = await redisSkipReason();
-
-describe("two Keel processes sharing Redis", { skip }, () => {
+describe("two Keel processes sharing Redis", () => {
   let redis: TestRedis;
   let dir: string;
   let procs: Proc[] = [];
