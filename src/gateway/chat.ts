@@ -19,6 +19,7 @@ import { applyPromptStep, withPromptHeader } from "./prompt-step.js";
 import { formatTraceparent } from "./trace-context.js";
 import { guardCompletion, guardInput, guardStream, settleStream } from "./guard-step.js";
 import { validateBody } from "../api/validate.js";
+import { stripKeelFields } from "./normalize.js";
 
 const DONE = "data: [DONE]\n\n";
 
@@ -41,7 +42,9 @@ export async function handleChat(deps: GatewayDeps, ctx: GatewayContext, req: In
   const limited = admitLimits(ctx, deps, res);
   if (limited) await limited;
   // [guard:input] may redact the body, plant a canary, or refuse the call (guard_blocked).
-  const screened = await guardInput(ctx, deps.guard, body as ChatRequest);
+  // [normalise] the gateway, not a layer, strips Keel-only fields: the body of record goes upstream.
+  const screened = stripKeelFields(await guardInput(ctx, deps.guard, body as ChatRequest));
+  ctx.bodyOfRecord = screened as unknown as Record<string, unknown>;
   const route = deps.routing.route(model, chatFacts({ feature: ctx.feature, user: ctx.user, keyId: ctx.principal?.keyId ?? null }, body as ChatRequest));
   const call: RouteCall = {
     route,

@@ -23,8 +23,14 @@ export interface GatewayContext {
   readonly trace: TraceContext;
   endpoint: "chat" | "embeddings";
   principal: Principal | null;
-  /** The parsed, validated request body as the client sent it. */
+  /** The parsed, validated request body as the client sent it (prompt rendered in). Never stored as is. */
   body: Record<string, unknown> | null;
+  /**
+   * The body of record: what went upstream — screened by the input guard, Keel-only fields
+   * stripped (normalize.ts) — and the one body the trace stores. For a call refused before it
+   * went upstream, what the input policy would have sent (guard-step.ts, settleBodyOfRecord).
+   */
+  bodyOfRecord: Record<string, unknown> | null;
   modelRequested: string;
   model: ResolvedModel | null;
   user: string | null;
@@ -53,7 +59,7 @@ export interface GatewayContext {
 export function newContext(requestId: string, headers: IncomingHttpHeaders, trace: TraceContext, endpoint: GatewayContext["endpoint"]): GatewayContext {
   return {
     requestId, startedAt: Date.now(), t0: performance.now(), headers, abort: new AbortController(), trace, endpoint,
-    principal: null, body: null, modelRequested: "", model: null, user: null, feature: null, stream: false, prompt: null, target: null, attempts: [], limits: null, guard: null,
+    principal: null, body: null, bodyOfRecord: null, modelRequested: "", model: null, user: null, feature: null, stream: false, prompt: null, target: null, attempts: [], limits: null, guard: null,
     usage: null, ttftMs: null, httpStatus: 200, errorCode: null, errorMessage: null, response: null,
   };
 }

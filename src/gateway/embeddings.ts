@@ -12,6 +12,7 @@ import type { GatewayDeps } from "./deps.js";
 import { attemptsOnError, servedBy } from "./served-by.js";
 import { formatTraceparent } from "./trace-context.js";
 import { validateBody } from "../api/validate.js";
+import { stripKeelFields } from "./normalize.js";
 
 /** POST /v1/embeddings. */
 export async function handleEmbeddings(deps: GatewayDeps, ctx: GatewayContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -25,12 +26,15 @@ export async function handleEmbeddings(deps: GatewayDeps, ctx: GatewayContext, r
   // [limits] rate limits and budgets, all or nothing; only the Redis backend returns a promise.
   const limited = admitLimits(ctx, deps, res);
   if (limited) await limited;
+  // [normalise] Keel-only fields never go upstream; this body is also the one the trace stores.
+  const upstream = stripKeelFields(body as EmbeddingsRequest);
+  ctx.bodyOfRecord = upstream as unknown as Record<string, unknown>;
   const route = deps.routing.route(model, embeddingsFacts({ feature: ctx.feature, user: ctx.user, keyId: ctx.principal?.keyId ?? null }, body));
   const call: RouteCall = {
     route, requestId: ctx.requestId, traceparent: formatTraceparent(ctx.trace), signal: ctx.abort.signal, headers: req.headers,
     t0: ctx.t0, attempts: ctx.attempts,
   };
-  const { value: out, target } = await attemptsOnError(ctx, res, deps.routing.executor.embeddings(call, body as EmbeddingsRequest));
+  const { value: out, target } = await attemptsOnError(ctx, res, deps.routing.executor.embeddings(call, upstream));
   servedBy(ctx, res, target);
   ctx.ttftMs = performance.now() - ctx.t0;
   ctx.usage = { prompt_tokens: out.usage.prompt_tokens, completion_tokens: 0, total_tokens: out.usage.total_tokens };

@@ -30,6 +30,8 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     tokensOut = countCompletion(ctx.response as ChatCompletion | null);
     usageSource = "counted";
   }
+  const vault = ctx.guard?.vault;
+  const conceal = vault && vault.size > 0 ? (text: string): string => vault.conceal(text) : undefined;
   const endedAt = Date.now();
   const ok = ctx.httpStatus < 400 && ctx.errorCode === null;
   const meta = ctx.body?.metadata;
@@ -61,8 +63,10 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     spanId: ctx.trace.spanId,
     systemFingerprint: fingerprintOf(ctx),
     metadata: meta && typeof meta === "object" ? (meta as Record<string, string>) : {},
-    requestBody: captureBody(ctx.body, cfg.capture, cfg.max_body_chars),
-    responseBody: captureBody(ctx.response, cfg.capture, cfg.max_body_chars),
+    // One body of record (what went upstream), never the client's raw body; values the guard
+    // redacted stay hidden in the response too, even where the answer restored them for the client.
+    requestBody: captureBody(ctx.bodyOfRecord, cfg.capture, cfg.max_body_chars, conceal),
+    responseBody: captureBody(ctx.response, cfg.capture, cfg.max_body_chars, conceal),
     promptName: ctx.prompt?.compiled.name ?? null,
     promptVersion: ctx.prompt?.compiled.version ?? null,
     promptLabel: ctx.prompt?.label ?? null,

@@ -3,6 +3,7 @@ import type { GuardService } from "../guard/policy/guard-service.js";
 import { RequestGuard } from "../guard/request-guard.js";
 import { StreamScreen } from "../guard/stream/stream-screen.js";
 import type { GatewayContext } from "./context.js";
+import { stripKeelFields } from "./normalize.js";
 
 /**
  * The gateway's guardrail steps (docs/guardrails.md): input screening before routing, output
@@ -34,4 +35,30 @@ export function guardStream(ctx: GatewayContext): StreamScreen | null {
 /** After a stream: the screen's verdicts join the request's, for the trace. */
 export function settleStream(ctx: GatewayContext, screen: StreamScreen | null): void {
   if (screen && ctx.guard) ctx.guard.verdicts.push(...screen.verdicts());
+}
+
+/**
+ * Runs after the response, before the trace is written. A screened call's body of record is the
+ * guard's (redacted, without the canary marker); a call refused before screening (a limit, an
+ * unknown model) gets one redacted as its input policy would have redacted it — so no path
+ * stores what the policy keeps from the upstream.
+ */
+export async function settleBodyOfRecord(ctx: GatewayContext, guard: GuardService | undefined, capturing: boolean): Promise<void> {
+  if (!ctx.body || !capturing) return;
+  if (ctx.guard?.bodyOfRecord) {
+    ctx.bodyOfRecord = stripKeelFields(ctx.guard.bodyOfRecord) as unknown as Record<string, unknown>;
+    return;
+  }
+  if (ctx.bodyOfRecord) return;
+  if (ctx.endpoint === "chat" && guard?.config.enabled) {
+    const policies = guard.resolve({
+      model: ctx.modelRequested, feature: ctx.feature, keyId: ctx.principal?.keyId ?? null, keyName: ctx.principal?.keyName ?? null,
+    });
+    if (policies.input) {
+      const redacted = await new RequestGuard(guard, policies).redactForRecord(ctx.body as unknown as ChatRequest);
+      ctx.bodyOfRecord = stripKeelFields(redacted) as unknown as Record<string, unknown>;
+      return;
+    }
+  }
+  ctx.bodyOfRecord = stripKeelFields(ctx.body);
 }

@@ -9,6 +9,7 @@ import type { GatewayDeps } from "./deps.js";
 import { handleEmbeddings, handleModels } from "./embeddings.js";
 import { finalizeTrace } from "./finalize.js";
 import { settleLimits } from "./limit-step.js";
+import { settleBodyOfRecord } from "./guard-step.js";
 import { randomHex } from "./random-hex.js";
 import { traceContextFrom } from "./trace-context.js";
 import type { TraceRecord } from "../observe/types.js";
@@ -66,6 +67,7 @@ function traced(deps: GatewayDeps, endpoint: GatewayContext["endpoint"], handler
       try {
         // The response is out: log-only guard scanners run now, before the trace is written.
         if (ctx.guard) await ctx.guard.runDeferred();
+        await settleBodyOfRecord(ctx, deps.guard, deps.config.traces.capture !== "none");
         record = finalizeTrace(ctx, deps);
       } catch (err) {
         deps.log.error("trace finalisation failed", { request_id: requestId, error: String(err) });

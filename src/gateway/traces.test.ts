@@ -58,7 +58,8 @@ describe("default capture policy (redacted)", () => {
     const { json: t } = await keel.admin("GET", `/api/v1/traces/${id}`);
     const stored = JSON.stringify(t);
     assert.ok(!stored.includes(SECRET) && !stored.includes(AWS), "secret leaked into the trace");
-    assert.match(t.request.messages[0].content, /\[REDACTED:[a-z_-]+\]/);
+    // The trace stores the body that went upstream: the default input policy put placeholders there.
+    assert.equal(t.request.messages[0].content, "my key is [SECRET_1] and aws [SECRET_2]");
     const db = new Database(join(keel.dataDir, "keel.db"), { readonly: true });
     const dump = JSON.stringify(db.prepare("SELECT * FROM traces").all());
     db.close();

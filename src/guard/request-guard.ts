@@ -41,6 +41,8 @@ export class RequestGuard {
   private untrusted = "";
   private declared = new Map<string, Record<string, unknown> | undefined>();
   private deferred: (() => Promise<Verdict[][]>) | null = null;
+  /** The screened body as the trace keeps it (redacted, marks removed, no canary); set by screenInput. */
+  bodyOfRecord: ChatRequest | null = null;
 
   constructor(readonly service: GuardService, readonly policies: ResolvedPolicies) {}
 
@@ -53,28 +55,7 @@ export class RequestGuard {
    * `keel_source` marks removed, the canary planted. Throws GuardBlockedError on a block.
    */
   async screenInput(body: ChatRequest): Promise<ChatRequest> {
-    const messages = body.messages.map((m) => ({ ...m }));
-    const units: Unit[] = [];
-    const systemParts: string[] = [];
-    messages.forEach((m, i) => {
-      const marked = sourceMark(m[SOURCE_FIELD]);
-      delete m[SOURCE_FIELD];
-      if (m.role === "system" || m.role === "developer") {
-        systemParts.push(textOf(m));
-        return;
-      }
-      if (m.role === "assistant" || m.role === "function") return;
-      const source: GuardSource = marked ?? (m.role === "tool" ? "tool_result" : "user");
-      if (typeof m.content === "string") units.push({ message: i, part: null, source, text: m.content });
-      else if (Array.isArray(m.content)) {
-        m.content = m.content.map((p, j) => {
-          if (!p || p.type !== "text" || typeof (p as { text?: unknown }).text !== "string") return p;
-          const { [SOURCE_FIELD]: mark, ...rest } = p as Record<string, unknown>;
-          units.push({ message: i, part: j, source: sourceMark(mark) ?? source, text: rest.text as string });
-          return rest as ChatMessage["content"] extends (infer T)[] | string | null | undefined ? T : never;
-        });
-      }
-    });
+    const { messages, units, systemParts } = this.unitsOf(body);
     for (const u of units) {
       if (u.source === "user") this.trusted += `${u.text}\n`;
       else this.untrusted += `${u.text}\n`;
@@ -107,18 +88,67 @@ export class RequestGuard {
       }
       const results = await Promise.all(inputs.map((input, k) => runScanners(entries, input, { budgetMs: this.budgetMs, index: k })));
       for (const vs of results) this.verdicts.push(...vs);
-      const blocked = blocking(this.verdicts);
-      if (blocked) throw new GuardBlockedError(blocked.scanner, "input");
-      units.forEach((u, k) => {
-        const redacted = this.redact(u.text, results[k], policy);
-        if (redacted === u.text) return;
-        const m = messages[u.message];
-        if (u.part === null) m.content = redacted;
-        else (m.content as Record<string, unknown>[])[u.part] = { ...(m.content as Record<string, unknown>[])[u.part], text: redacted };
-      });
+      this.applyRedactions(units, results, messages, policy);
     }
+    // What the trace keeps: the screened body without Keel's canary marker (a dataset made from
+    // the trace replays the prompt as the application wrote it). A refused call keeps it too.
+    this.bodyOfRecord = { ...body, messages: messages.slice() };
+    const blocked = blocking(this.verdicts);
+    if (blocked) throw new GuardBlockedError(blocked.scanner, "input");
     this.plantCanary(messages);
     return { ...body, messages };
+  }
+
+  /**
+   * For a call refused before its input was screened (limits, unknown model): the body as the
+   * input policy would have sent it — redacted, Keel marks removed — for the trace only. Runs
+   * after the response; nothing is blocked and no verdict joins the trace.
+   */
+  async redactForRecord(body: ChatRequest): Promise<ChatRequest> {
+    const policy = this.policies.input;
+    const { messages, units } = this.unitsOf(body);
+    const entries = policy ? instantiate(policy, NO_FACTS).filter((e) => e.action === "redact") : [];
+    if (!policy || entries.length === 0 || units.length === 0) return { ...body, messages };
+    const results = await Promise.all(units.map((u, k) => runScanners(entries, { text: u.text, source: u.source }, { budgetMs: this.budgetMs, index: k })));
+    this.applyRedactions(units, results, messages, policy);
+    return { ...body, messages };
+  }
+
+  private applyRedactions(units: readonly Unit[], results: readonly Verdict[][], messages: ChatMessage[], policy: CompiledPolicy): void {
+    units.forEach((u, k) => {
+      const redacted = this.redact(u.text, results[k], policy);
+      if (redacted === u.text) return;
+      const m = messages[u.message];
+      if (u.part === null) m.content = redacted;
+      else (m.content as Record<string, unknown>[])[u.part] = { ...(m.content as Record<string, unknown>[])[u.part], text: redacted };
+    });
+  }
+
+  /** The body's messages (copied, `keel_source` marks read and removed) and the units to screen. */
+  private unitsOf(body: ChatRequest): { messages: ChatMessage[]; units: Unit[]; systemParts: string[] } {
+    const messages = body.messages.map((m) => ({ ...m }));
+    const units: Unit[] = [];
+    const systemParts: string[] = [];
+    messages.forEach((m, i) => {
+      const marked = sourceMark(m[SOURCE_FIELD]);
+      delete m[SOURCE_FIELD];
+      if (m.role === "system" || m.role === "developer") {
+        systemParts.push(textOf(m));
+        return;
+      }
+      if (m.role === "assistant" || m.role === "function") return;
+      const source: GuardSource = marked ?? (m.role === "tool" ? "tool_result" : "user");
+      if (typeof m.content === "string") units.push({ message: i, part: null, source, text: m.content });
+      else if (Array.isArray(m.content)) {
+        m.content = m.content.map((p, j) => {
+          if (!p || p.type !== "text" || typeof (p as { text?: unknown }).text !== "string") return p;
+          const { [SOURCE_FIELD]: mark, ...rest } = p as Record<string, unknown>;
+          units.push({ message: i, part: j, source: sourceMark(mark) ?? source, text: rest.text as string });
+          return rest as ChatMessage["content"] extends (infer T)[] | string | null | undefined ? T : never;
+        });
+      }
+    });
+    return { messages, units, systemParts };
   }
 
   /** Output policy instances for this request (request-bound scanners see its facts). */

@@ -7,9 +7,12 @@ export type CapturePolicy = "full" | "redacted" | "none";
  * `redacted` (the default) masks secrets before anything is stored; bodies longer than
  * `maxChars` are cut and marked, so one huge prompt cannot bloat the store.
  */
-export function captureBody(value: unknown, policy: CapturePolicy, maxChars: number): string | null {
+export function captureBody(value: unknown, policy: CapturePolicy, maxChars: number, conceal?: (text: string) => string): string | null {
   if (policy === "none" || value === undefined || value === null) return null;
-  const text = JSON.stringify(policy === "redacted" ? maskSecretsDeep(value) : value);
+  const v = policy === "redacted" ? maskSecretsDeep(value) : value;
+  // `conceal` hides what the request's guard redacted (its vault), under every capture policy:
+  // a value kept from the upstream is kept from the store too.
+  const text = conceal ? JSON.stringify(v, (_k, x) => (typeof x === "string" ? conceal(x) : x)) : JSON.stringify(v);
   if (text.length <= maxChars) return text;
   return `${text.slice(0, maxChars)}…[truncated ${text.length - maxChars} chars]`;
 }

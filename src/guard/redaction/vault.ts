@@ -48,6 +48,21 @@ export class PlaceholderVault {
     });
   }
 
+  /**
+   * The opposite of `restore`, for what Keel stores: every value this request redacted is put
+   * back behind its placeholder wherever it occurs (a restored answer, a stream, a message the
+   * input policy did not screen). Matches only at word edges, so "Al" does not eat "Also".
+   */
+  conceal(text: string): string {
+    if (this.byValue.size === 0) return text;
+    let out = text;
+    for (const [key, placeholder] of this.byValue) {
+      const value = key.slice(key.indexOf("\u0000") + 1);
+      if (value.length > 0 && out.includes(value)) out = replaceAtEdges(out, value, placeholder);
+    }
+    return out;
+  }
+
   private placeholderFor(value: string, label: string, restorable: boolean): string {
     const key = `${label}\u0000${value}`;
     const known = this.byValue.get(key);
@@ -59,4 +74,21 @@ export class PlaceholderVault {
     this.byPlaceholder.set(p, { value, restorable });
     return p;
   }
+}
+
+const WORD = /[\p{L}\p{N}_]/u;
+
+function replaceAtEdges(text: string, value: string, placeholder: string): string {
+  const edgeStart = WORD.test(value[0]);
+  const edgeEnd = WORD.test(value[value.length - 1]);
+  let out = "";
+  let last = 0;
+  for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) {
+    if (at < last) continue;
+    const end = at + value.length;
+    if ((edgeStart && at > 0 && WORD.test(text[at - 1])) || (edgeEnd && end < text.length && WORD.test(text[end]))) continue;
+    out += text.slice(last, at) + placeholder;
+    last = end;
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
