@@ -25,8 +25,14 @@ export function periodWindow(period: BudgetPeriod, now: number): PeriodWindow {
 
 /** `YYYY-MM-DD` (UTC) of an epoch-ms instant; the spend table's day. */
 export function dayId(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  // Asked once per call with "now": the answer changes once a day, so keep the last one.
+  if (ms >= lastDay.start && ms < lastDay.start + DAY) return lastDay.id;
+  const id = new Date(ms).toISOString().slice(0, 10);
+  lastDay = { start: ms - (((ms % DAY) + DAY) % DAY), id };
+  return id;
 }
+
+let lastDay = { start: Number.NaN, id: "" };
 
 /**
  * Both windows for `now`, cached per UTC day: admission asks on every call and the answer only

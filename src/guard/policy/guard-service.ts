@@ -7,6 +7,10 @@ import type { Finding, Scanner } from "../types.js";
 import type { GuardConfig, PolicyConfig } from "./config-schema.js";
 import { BUILT_IN_POLICIES } from "./default-policies.js";
 
+/** Canaries remembered per system prompt; only prompts up to 16 KB are keyed on (≤ 4 MB held). */
+const CANARY_MEMO = 256;
+const CANARY_MEMO_MAX_CHARS = 16_384;
+
 /** A policy entry ready to run: shared instance, or a factory for request-bound scanners. */
 export interface CompiledEntry {
   name: string;
@@ -96,6 +100,18 @@ export class GuardService {
    * prefix caches keep working), unguessable from outside.
    */
   canaryFor(systemPrompt: string): string {
-    return `keel-canary-${createHmac("sha256", this.canaryKey).update(systemPrompt).digest("hex").slice(0, 16)}`;
+    // Most traffic repeats a handful of system prompts: remember the last few hundred canaries
+    // instead of an HMAC per call (cleared wholesale when full — cheap, and bounded).
+    let c = this.canaries.get(systemPrompt);
+    if (c === undefined) {
+      c = `keel-canary-${createHmac("sha256", this.canaryKey).update(systemPrompt).digest("hex").slice(0, 16)}`;
+      if (systemPrompt.length <= CANARY_MEMO_MAX_CHARS) {
+        if (this.canaries.size >= CANARY_MEMO) this.canaries.clear();
+        this.canaries.set(systemPrompt, c);
+      }
+    }
+    return c;
   }
+
+  private readonly canaries = new Map<string, string>();
 }
