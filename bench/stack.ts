@@ -53,6 +53,51 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** One more Keel, from any checkout with dist/ built (`root`), in front of an already running sim: for A/B runs. */
+export async function startKeel(root: string, simOrigin: string, extraYaml = ""): Promise<{ keel: Child; origin: string; key: string; dataDir: string; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), "keel-bench-"));
+  const pending = atExit(() => rmSync(dataDir, { recursive: true, force: true }));
+  const port = await freePort();
+  const configPath = join(dataDir, "keel.yaml");
+  writeFileSync(configPath, configYaml(port, simOrigin, extraYaml));
+  const adminToken = `bench-admin-${randomBytes(16).toString("hex")}`;
+  const env = { ...cleanEnv(), KEEL_DATA_DIR: join(dataDir, "data"), KEEL_ADMIN_TOKEN: adminToken, KEEL_LOG_LEVEL: "warn" };
+  const keel = spawnChild(`keel@${root}`, [join(root, "bin", "keel.js"), "start", "--config", configPath], env, root);
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    await waitHealthy(origin, keel);
+    const key = await createKey(origin, adminToken);
+    return {
+      keel, origin, key, dataDir,
+      async stop() {
+        await keel.stop(10_000);
+        rmSync(dataDir, { recursive: true, force: true });
+        pending.cancel();
+      },
+    };
+  } catch (err) {
+    await keel.stop(1000);
+    throw err;
+  }
+}
+
+function configYaml(port: number, simOrigin: string, extraYaml: string): string {
+  return [
+    "server:",
+    "  host: 127.0.0.1",
+    `  port: ${port}`,
+    "providers:",
+    "  - name: upstream-sim",
+    "    kind: openai",
+    `    base_url: ${simOrigin}/v1`,
+    "models:",
+    "  - name: bench",
+    "    provider: upstream-sim",
+    "    model: sim",
+    extraYaml,
+  ].join("\n");
+}
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const simPort = await freePort();
   const sim = spawnChild("sim", [BIN, "sim", "--port", String(simPort), "--host", "127.0.0.1"], cleanEnv(), ROOT);
@@ -65,23 +110,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const simStartup = await waitHealthy(simOrigin, sim);
     const keelPort = await freePort();
     const configPath = join(dataDir, "keel.yaml");
-    writeFileSync(
-      configPath,
-      [
-        "server:",
-        "  host: 127.0.0.1",
-        `  port: ${keelPort}`,
-        "providers:",
-        "  - name: upstream-sim",
-        "    kind: openai",
-        `    base_url: ${simOrigin}/v1`,
-        "models:",
-        "  - name: bench",
-        "    provider: upstream-sim",
-        "    model: sim",
-        opts.extraYaml ?? "",
-      ].join("\n"),
-    );
+    writeFileSync(configPath, configYaml(keelPort, simOrigin, opts.extraYaml ?? ""));
     const adminToken = `bench-admin-${randomBytes(16).toString("hex")}`;
     const env = { ...cleanEnv(), KEEL_DATA_DIR: join(dataDir, "data"), KEEL_ADMIN_TOKEN: adminToken, KEEL_LOG_LEVEL: "warn" };
     keel = spawnChild("keel", [...(opts.keelNodeArgs ?? []), BIN, "start", "--config", configPath], env, ROOT);
