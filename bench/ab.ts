@@ -7,17 +7,19 @@
  *   BENCH_BASELINE_ROOT=/tmp/keel-base node --import tsx bench/ab.ts
  *
  * Env: BENCH_BASELINE_ROOT (required), BENCH_SEQUENTIAL (per target, default 2000), BENCH_STREAM
- * (default 400), BENCH_DURATION (s per c=50 run, default 6), BENCH_ROUNDS (c=50 runs per build,
- * alternating, default 2), BENCH_KEEL_YAML (appended to both configs). Prints a table; exits 0.
+ * (default 400), BENCH_DURATION (s per c=50 run, default 6), BENCH_ROUNDS (c=50 runs per gateway,
+ * order rotating, default 2), BENCH_KEEL_YAML (appended to both configs), BENCH_PORTKEY_SERVER
+ * (path to a Portkey gateway's build/start-server.js, installed outside this repository: adds it
+ * as a third gateway in front of the same sim; non-streaming figures only). Prints a table; exits 0.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Pool } from "undici";
 import { chatBody, PATH, runAutocannon, type Target } from "./load.js";
-import { cpuMs, installCleanup, memory, spawnChild, freePort, waitHealthy } from "./processes.js";
+import { type Child, cpuMs, freePort, installCleanup, memory, spawnChild, waitHealthy } from "./processes.js";
 import { ROOT, requireBuild, startKeel } from "./stack.js";
-import { summarize } from "./stats.js";
+import { summarize, type Summary } from "./stats.js";
 
 const num = (name: string, d: number): number => {
   const v = Number(process.env[name] ?? d);
@@ -33,7 +35,7 @@ interface Side {
 }
 
 /** Sequential requests rotating over the targets one by one (the order rotates every round). */
-async function rotating(targets: readonly Target[], n: number, warmup: number, stream: boolean): Promise<number[][]> {
+async function rotating(targets: readonly Target[], n: number, warmup: number, stream: boolean): Promise<Summary[]> {
   const pools = targets.map((t) => new Pool(t.origin, { connections: 1, pipelining: 1 }));
   const bodies = targets.map((t) => chatBody(t.model, stream));
   const samples: number[][] = targets.map(() => []);
@@ -41,19 +43,35 @@ async function rotating(targets: readonly Target[], n: number, warmup: number, s
     for (let i = 0; i < warmup + n; i++) {
       for (let k = 0; k < targets.length; k++) {
         const j = (i + k) % targets.length;
+        const t = targets[j];
         const t0 = performance.now();
-        const res = await pools[j].request({ method: "POST", path: PATH, headers: { "content-type": "application/json", authorization: targets[j].authorization }, body: bodies[j] });
+        const res = await pools[j].request({ method: "POST", path: PATH, headers: { "content-type": "application/json", authorization: t.authorization, ...t.headers }, body: bodies[j] });
         let first: number | null = null;
         for await (const _chunk of res.body) first ??= performance.now() - t0;
         const ms = stream ? first : performance.now() - t0;
-        if (res.statusCode !== 200) throw new Error(`${targets[j].label} answered HTTP ${res.statusCode}`);
+        if (res.statusCode !== 200) throw new Error(`${t.label} answered HTTP ${res.statusCode}`);
         if (i >= warmup && ms !== null) samples[j].push(ms);
       }
     }
   } finally {
     await Promise.all(pools.map((p) => p.close()));
   }
-  return samples;
+  return samples.map(summarize);
+}
+
+/** Portkey has no health route we rely on: wait until its port answers at all. */
+async function waitForPort(origin: string, child: Child, timeoutMs = 20_000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (performance.now() < until) {
+    if (child.exited) throw new Error(`${origin}: the process exited`);
+    try {
+      await fetch(origin);
+      return;
+    } catch {
+      await sleep(200);
+    }
+  }
+  throw new Error(`${origin}: no answer in ${timeoutMs} ms`);
 }
 
 async function main(): Promise<void> {
@@ -71,20 +89,31 @@ async function main(): Promise<void> {
   await waitHealthy(simOrigin, sim);
   const before = await startKeel(baseRoot, simOrigin, extra);
   const after = await startKeel(ROOT, simOrigin, extra);
+  let portkey: Child | null = null;
   try {
     const direct: Target = { label: "direct", origin: simOrigin, model: "sim", authorization: "Bearer sk-sim-not-checked" };
     const sides: Side[] = [
       { name: "before", target: { label: "keel", origin: before.origin, model: "bench", authorization: `Bearer ${before.key}` }, pid: before.keel.pid },
       { name: "after", target: { label: "keel", origin: after.origin, model: "bench", authorization: `Bearer ${after.key}` }, pid: after.keel.pid },
     ];
+    const pkServer = process.env.BENCH_PORTKEY_SERVER;
+    if (pkServer) {
+      // Portkey's Node server listens on 8787 whatever it is told; it reaches the same sim as a custom OpenAI host.
+      portkey = spawnChild("portkey", [pkServer], process.env, ROOT);
+      await waitForPort("http://127.0.0.1:8787", portkey);
+      sides.push({
+        name: "portkey", pid: portkey.pid,
+        target: { label: "portkey", origin: "http://127.0.0.1:8787", model: "sim", authorization: "Bearer sk-sim-not-checked", headers: { "x-portkey-provider": "openai", "x-portkey-custom-host": `${simOrigin}/v1` } },
+      });
+    }
     const targets = [direct, ...sides.map((s) => s.target)];
 
     const seqN = Math.round(num("BENCH_SEQUENTIAL", 2000));
-    log(`${seqN} sequential requests per target, rotating direct/before/after`);
-    const seq = (await rotating(targets, seqN, 200, false)).map(summarize);
+    log(`${seqN} sequential requests per target, rotating ${["direct", ...sides.map((x) => x.name)].join("/")}`);
+    const seq = await rotating(targets, seqN, 200, false);
     const streamN = Math.round(num("BENCH_STREAM", 400));
-    log(`${streamN} sequential streams per target, rotating`);
-    const fb = (await rotating(targets, streamN, 50, true)).map(summarize);
+    log(`${streamN} sequential streams per target, rotating direct/before/after`);
+    const fb = await rotating([direct, sides[0].target, sides[1].target], streamN, 50, true);
 
     const rounds = Math.round(num("BENCH_ROUNDS", 2));
     const duration = num("BENCH_DURATION", 6);
@@ -96,7 +125,7 @@ async function main(): Promise<void> {
         await sleep(400);
         const c0 = cpuMs(s.pid);
         const res = await runAutocannon(s.target, 50, duration);
-        await sleep(400); // the last trace batch
+        await sleep(400); // Keel's last trace batch
         cpu[sides.indexOf(s)].push((cpuMs(s.pid) - c0) / Math.max(1, res.ok));
         log(`${s.name} c=50 round ${r + 1}: ${res.rps.toFixed(0)} rps, non-2xx ${res.non2xx}`);
       }
@@ -104,18 +133,23 @@ async function main(): Promise<void> {
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
     const rss = sides.map((s) => memory(s.pid).peakRssMb);
 
-    const f = (x: number): string => x.toFixed(3);
+    const added = (p: "p50" | "p99"): number[] => sides.map((_s, i) => seq[i + 1][p] - seq[0][p]);
+    const rows: [string, number[]][] = [
+      ["added p50, sequential (ms)", added("p50")],
+      ["added p99, sequential (ms)", added("p99")],
+      ["stream first-byte overhead p50 (ms)", [fb[1].p50 - fb[0].p50, fb[2].p50 - fb[0].p50]],
+      ["Keel/peer CPU per request at c=50 (ms)", cpu.map(mean)],
+      ["peak RSS (MB)", rss],
+    ];
+    const cell = (x: number | undefined): string => (x === undefined ? "—" : x.toFixed(3)).padStart(10);
     const lines = [
-      "figure                                   before     after   after/before",
-      `added p50, sequential (ms)             ${f(seq[1].p50 - seq[0].p50).padStart(8)}  ${f(seq[2].p50 - seq[0].p50).padStart(8)}   ${((seq[2].p50 - seq[0].p50) / (seq[1].p50 - seq[0].p50)).toFixed(2)}`,
-      `added p99, sequential (ms)             ${f(seq[1].p99 - seq[0].p99).padStart(8)}  ${f(seq[2].p99 - seq[0].p99).padStart(8)}   ${((seq[2].p99 - seq[0].p99) / (seq[1].p99 - seq[0].p99)).toFixed(2)}`,
-      `stream first-byte overhead p50 (ms)    ${f(fb[1].p50 - fb[0].p50).padStart(8)}  ${f(fb[2].p50 - fb[0].p50).padStart(8)}   ${((fb[2].p50 - fb[0].p50) / (fb[1].p50 - fb[0].p50)).toFixed(2)}`,
-      `CPU per request at c=50 (ms)           ${f(mean(cpu[0])).padStart(8)}  ${f(mean(cpu[1])).padStart(8)}   ${(mean(cpu[1]) / mean(cpu[0])).toFixed(2)}`,
-      `peak RSS (MB)                          ${rss[0].toFixed(0).padStart(8)}  ${rss[1].toFixed(0).padStart(8)}   ${(rss[1] / rss[0]).toFixed(2)}`,
-      `(direct p50 ${f(seq[0].p50)} ms, direct first byte p50 ${f(fb[0].p50)} ms; baseline ${baseRoot})`,
+      `${"figure".padEnd(40)}${sides.map((x) => x.name.padStart(10)).join("")}  after/before`,
+      ...rows.map(([name, xs]) => `${name.padEnd(40)}${sides.map((_s, i) => cell(xs[i])).join("")}  ${(xs[1] / xs[0]).toFixed(2).padStart(12)}`),
+      `(direct p50 ${seq[0].p50.toFixed(3)} ms, direct first byte p50 ${fb[0].p50.toFixed(3)} ms; baseline ${baseRoot})`,
     ];
     process.stdout.write(`\n${lines.join("\n")}\n`);
   } finally {
+    await portkey?.stop();
     await before.stop();
     await after.stop();
     await sim.stop();

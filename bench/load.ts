@@ -8,11 +8,13 @@ import { Pool } from "undici";
 import { type Summary, summarize } from "./stats.js";
 
 export interface Target {
-  readonly label: "direct" | "keel";
+  readonly label: "direct" | "keel" | "portkey";
   readonly origin: string;
   /** Model name as this target knows it: `sim` upstream, `bench` in Keel. */
   readonly model: string;
   readonly authorization: string;
+  /** Extra request headers (a peer gateway's routing headers). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export const PATH = "/v1/chat/completions";
@@ -33,7 +35,7 @@ export function chatBody(model: string, stream: boolean): string {
 
 function headersOf(t: Target): Record<string, string> {
   // The simulator ignores Authorization; sending one keeps both requests the same size and shape.
-  return { "content-type": "application/json", authorization: t.authorization };
+  return { "content-type": "application/json", authorization: t.authorization, ...t.headers };
 }
 
 export interface LoadResult {
