@@ -101,7 +101,7 @@ describe("malformed and mistyped JSON", () => {
     await assertAlive();
   });
 
-  test("100k messages: 400 naming the 10000-message limit, answered without a walk per message", async () => {
+  test("100k messages within the byte limit: 400 naming the 10000-message limit", async () => {
     const messages = Array.from({ length: 100_000 }, (_, i) => ({ role: "user", content: `m${i}` }));
     const body = JSON.stringify({ model: "sim", messages });
     assert.ok(body.length < MAX_BODY, "the body itself is within the byte limit");
