@@ -181,7 +181,10 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.
     if (!registerUi(router)) log.debug("dashboard not built; /ui is not served");
 
-    const http = await startHttpServer(router, { port: config.server.port, host: config.server.host, log });
+    const http = await startHttpServer(router, {
+      port: config.server.port, host: config.server.host, log,
+      limits: { headersTimeoutMs: config.server.headers_timeout_ms, bodyTimeoutMs: config.server.body_timeout_ms, maxHeaderBytes: config.server.max_header_bytes },
+    });
     ready = true;
     evals.start(http.url);
     alerts.start();

@@ -30,7 +30,7 @@ const traceQuery = z.strictObject({
   until: time.optional(),
   key: z.string().max(128).optional(),
   model: z.string().max(256).optional(),
-  status: z.enum(["ok", "error"]).optional(),
+  status: z.enum(["ok", "error", "cancelled"]).optional(),
   feature: z.string().max(128).optional(),
   user: z.string().max(128).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(50),

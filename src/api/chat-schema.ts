@@ -13,7 +13,8 @@ const imagePart = z.looseObject({
   type: z.literal("image_url"),
   image_url: z.looseObject({ url: z.string().min(1).max(20_000_000), detail: z.enum(["auto", "low", "high"]).optional() }),
 });
-const otherPart = z.looseObject({ type: z.string().min(1).max(64) });
+// Any other part type passes through to providers that know it; a malformed text or image part is refused, not passed through.
+const otherPart = z.looseObject({ type: z.string().min(1).max(64).refine((t) => t !== "text" && t !== "image_url", { message: "a text or image_url part is malformed", abort: true }) });
 const contentPart = z.union([textPart, imagePart, otherPart]);
 
 const toolCall = z.looseObject({

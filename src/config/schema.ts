@@ -48,7 +48,14 @@ export const configSchema = z.strictObject({
       request_timeout_ms: z.int().min(1000).max(3_600_000).default(600_000),
       /** On SIGTERM/SIGINT: how long in-flight requests and streams may take to finish. */
       shutdown_grace_ms: z.int().min(0).max(600_000).default(10_000),
+      /** A client must send all request headers within this (slowloris); 408 beyond. */
+      headers_timeout_ms: z.int().min(1000).max(600_000).default(15_000),
+      /** A client must send the whole request, body included, within this; 408 beyond. Responses (streams) are not bounded by it. */
+      body_timeout_ms: z.int().min(1000).max(3_600_000).default(120_000),
+      /** Largest request head (request line plus headers), in bytes; 431 beyond. */
+      max_header_bytes: z.int().min(1024).max(1024 * 1024).default(16 * 1024),
     })
+    .refine((s) => s.headers_timeout_ms <= s.body_timeout_ms, { message: "headers_timeout_ms must not exceed body_timeout_ms", path: ["headers_timeout_ms"] })
     .prefault({}),
   data_dir: z.string().min(1).default("./.keel"),
   providers: z.array(providerSchema).max(256).default([]),

@@ -18,6 +18,7 @@ export type OpenAIErrorType =
 export const ERROR_CODES = {
   invalid_json: { status: 400, type: "invalid_request_error" },
   invalid_request: { status: 400, type: "invalid_request_error" },
+  json_too_deep: { status: 400, type: "invalid_request_error" },
   guard_blocked: { status: 400, type: "invalid_request_error" },
   body_too_large: { status: 413, type: "invalid_request_error" },
   missing_api_key: { status: 401, type: "authentication_error" },
@@ -30,9 +31,13 @@ export const ERROR_CODES = {
   model_not_found: { status: 404, type: "not_found_error" },
   not_found: { status: 404, type: "not_found_error" },
   method_not_allowed: { status: 405, type: "invalid_request_error" },
+  request_timeout: { status: 408, type: "timeout_error" },
   conflict: { status: 409, type: "invalid_request_error" },
+  headers_too_large: { status: 431, type: "invalid_request_error" },
   rate_limited: { status: 429, type: "rate_limit_error" },
   budget_exceeded: { status: 429, type: "insufficient_quota" },
+  /** Never sent (nobody is listening): what a trace records when the client hung up (nginx's 499). */
+  client_closed: { status: 499, type: "invalid_request_error" },
   upstream_error: { status: 502, type: "api_error" },
   upstream_unavailable: { status: 503, type: "api_error" },
   upstream_timeout: { status: 504, type: "timeout_error" },

@@ -46,7 +46,7 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     modelRequested: ctx.modelRequested,
     modelServed: ctx.model ? responseModel(ctx) ?? ctx.target?.model ?? ctx.model.upstream : null,
     provider: ctx.target?.provider ?? ctx.attempts.at(-1)?.provider ?? ctx.model?.provider ?? null,
-    status: ok ? "ok" : "error",
+    status: ok ? "ok" : ctx.errorCode === "client_closed" ? "cancelled" : "error",
     httpStatus: ctx.httpStatus,
     errorCode: ctx.errorCode,
     errorMessage: ctx.errorMessage,

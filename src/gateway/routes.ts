@@ -47,7 +47,8 @@ function traced(deps: GatewayDeps, endpoint: GatewayContext["endpoint"], handler
       timeoutMs,
     );
     const onClose = (): void => {
-      if (!res.writableFinished) ctx.abort.abort(new KeelError("upstream_stream_error", "Client closed the connection."));
+      // Traced as "cancelled", not an error: a hang-up says nothing about Keel or the provider.
+      if (!res.writableFinished) ctx.abort.abort(new KeelError("client_closed", "The client closed the connection before the response was complete."));
     };
     res.once("close", onClose);
     try {

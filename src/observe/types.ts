@@ -1,3 +1,5 @@
+export type TraceStatus = "ok" | "error" | "cancelled";
+
 /** One record per gateway call (chat or embeddings), written off the request path. */
 export interface TraceRecord {
   id: string;
@@ -10,7 +12,8 @@ export interface TraceRecord {
   modelRequested: string;
   modelServed: string | null;
   provider: string | null;
-  status: "ok" | "error";
+  /** `cancelled`: the client hung up first (http 499, code client_closed); not counted as an error. */
+  status: TraceStatus;
   httpStatus: number;
   errorCode: string | null;
   errorMessage: string | null;
@@ -81,7 +84,7 @@ export interface TraceFilter {
   until?: number;
   keyId?: string;
   model?: string;
-  status?: "ok" | "error";
+  status?: TraceStatus;
   feature?: string;
   user?: string;
   limit: number;

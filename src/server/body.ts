@@ -1,14 +1,23 @@
+import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { KeelError } from "../errors/errors.js";
+import { depthExceededAt, MAX_JSON_DEPTH } from "./json-depth.js";
 
 /**
  * Reads a JSON body with a hard byte bound: a declared Content-Length over the bound is refused
  * before reading; an undeclared body is cut off the moment it crosses it. The Content-Type is not
  * policed (`curl -d` sends form encoding by default): the body must simply parse as JSON.
+ * JSON text must be UTF-8 (RFC 8259 §8.1): invalid bytes are refused rather than turned into U+FFFD
+ * behind the client's back, and nesting is bounded before parsing (json-depth.ts).
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const body = await readRawBody(req, maxBytes);
   if (body.length === 0) throw new KeelError("invalid_json", "Request body is empty; expected a JSON object.");
+  if (!isUtf8(body)) throw new KeelError("invalid_json", "Request body is not valid UTF-8; JSON text must be UTF-8 (RFC 8259).");
+  const deepAt = depthExceededAt(body, MAX_JSON_DEPTH);
+  if (deepAt !== -1) {
+    throw new KeelError("json_too_deep", `Request body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects (at byte ${deepAt}).`);
+  }
   try {
     return JSON.parse(body.toString("utf8"));
   } catch (err) {
@@ -49,5 +58,6 @@ export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buf
 }
 
 function tooLarge(maxBytes: number): KeelError {
-  return new KeelError("body_too_large", `Request body exceeds the ${maxBytes}-byte limit (server.max_body_bytes).`);
+  // Close the connection after the 413: the rest of an oversized body is not worth reading to keep it alive.
+  return new KeelError("body_too_large", `Request body exceeds the ${maxBytes}-byte limit (server.max_body_bytes).`, { headers: { connection: "close" } });
 }

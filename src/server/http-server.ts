@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Socket } from "node:net";
 import { KeelError } from "../errors/errors.js";
+import { answerClientError, clientErrorFor, type ConnectionLimits } from "./client-error.js";
 import type { Logger } from "../observe/log.js";
 import { sendError } from "./respond.js";
 import type { Router } from "./router.js";
@@ -17,18 +19,36 @@ export interface HttpServer {
  * The HTTP shell: routing, 404/405, in-flight accounting for graceful shutdown. It knows nothing of
  * models or keys; the gateway and admin API register their routes on the router.
  */
-export async function startHttpServer(router: Router, opts: { port: number; host: string; log: Logger }): Promise<HttpServer> {
+const DEFAULT_LIMITS: ConnectionLimits = { headersTimeoutMs: 15_000, bodyTimeoutMs: 120_000, maxHeaderBytes: 16 * 1024 };
+
+export async function startHttpServer(router: Router, opts: { port: number; host: string; log: Logger; limits?: ConnectionLimits }): Promise<HttpServer> {
   let inFlight = 0;
   let closing = false;
   const active = new Set<ServerResponse>();
   let idle: (() => void) | null = null;
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  // Sockets whose request head is in and whose response is not done: a timeout there hit the body.
+  const receiving = new WeakSet<Socket>();
 
-  const server = createServer({ noDelay: true, keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+  const server = createServer({
+    noDelay: true,
+    keepAliveTimeout: 65_000,
+    // Slowloris: a request's head, then the whole request, must arrive within these, however slowly
+    // it trickles. Node checks them every connectionsCheckingInterval (30 s by default), which would
+    // let a 2 s bound run to 32 s; one sweep a second over the connection list costs nothing.
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.bodyTimeoutMs,
+    connectionsCheckingInterval: 1000,
+    maxHeaderSize: limits.maxHeaderBytes,
+  }, (req, res) => {
     inFlight++;
     active.add(res);
+    receiving.add(req.socket);
+    req.once("end", () => receiving.delete(req.socket));
     res.once("close", () => {
       inFlight--;
       active.delete(res);
+      receiving.delete(req.socket);
       if (inFlight === 0 && idle) idle();
     });
     if (closing) {
@@ -39,6 +59,11 @@ export async function startHttpServer(router: Router, opts: { port: number; host
       return;
     }
     dispatch(router, req, res, opts.log);
+  });
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    // A reset or a half-closed socket has nobody to answer.
+    if (err.code === "ECONNRESET" || err.code === "EPIPE") return void socket.destroy();
+    answerClientError(socket, clientErrorFor(err, limits, receiving.has(socket as Socket)));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

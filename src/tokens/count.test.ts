@@ -14,3 +14,11 @@ test("chat prompts add OpenAI's per-message overhead", () => {
   const parts = countPromptTokens({ messages: [{ role: "user", content: [{ type: "text", text: "hello world" }] }] });
   assert.equal(parts, n);
 });
+
+test("a run far longer than any word is encoded in slices: it decodes back to itself, and prose counts are unchanged", async () => {
+  const { decode, encode } = await import("./tokenizer.js");
+  for (const text of ["x".repeat(200_000), "😀".repeat(5000), `${" ".repeat(3000)}word${"[{".repeat(2000)}`]) assert.equal(decode(encode(text)), text);
+  const prose = "The quick brown fox jumps over the lazy dog. ".repeat(100);
+  const lib = (await import("gpt-tokenizer")).encode(prose);
+  assert.equal(countTextTokens(prose), lib.length, "text without long runs is encoded in one call, exactly");
+});

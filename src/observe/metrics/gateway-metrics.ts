@@ -109,7 +109,7 @@ export class GatewayMetrics {
     g5[1] = provider;
     g5[2] = route;
     g5[3] = served;
-    g5[4] = t.status === "error" ? (t.errorCode ?? `http_${t.httpStatus}`) : "";
+    g5[4] = t.status !== "ok" ? (t.errorCode ?? `http_${t.httpStatus}`) : "";
     this.duration.observe(g5, t.latencyMs / 1000);
     if (t.stream && t.ttftMs !== null) {
       this.ttft.observe(g, t.ttftMs / 1000, gk);

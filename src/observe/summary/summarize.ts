@@ -3,7 +3,8 @@ import { percentiles, Samples } from "./percentile.js";
 /** One call as the summary reads it (a projection of a trace row). */
 export interface SummaryRow {
   slice: string | null;
-  status: "ok" | "error";
+  /** `cancelled` (client hung up) counts as neither an error nor a served answer. */
+  status: "ok" | "error" | "cancelled";
   endpoint: string;
   latencyMs: number;
   ttftMs: number | null;

@@ -17,7 +17,7 @@ export interface TraceRow {
   model_requested: string | null;
   model_served: string | null;
   provider: string | null;
-  status: "ok" | "error";
+  status: "ok" | "error" | "cancelled";
   http_status: number;
   error_code: string | null;
   error_message: string | null;
@@ -71,7 +71,7 @@ export function TracesPage(): JSX.Element {
         <Field id="tf-search" label="Search loaded traces"><input id="tf-search" type="search" value={f.search} onInput={set("search")} placeholder="id, model, feature, user…" /></Field>
         <Field id="tf-model" label="Model"><input id="tf-model" value={f.model} onChange={set("model")} /></Field>
         <Field id="tf-status" label="Status">
-          <select id="tf-status" value={f.status} onChange={set("status")}><option value="">any</option><option value="ok">ok</option><option value="error">error</option></select>
+          <select id="tf-status" value={f.status} onChange={set("status")}><option value="">any</option><option value="ok">ok</option><option value="error">error</option><option value="cancelled">cancelled</option></select>
         </Field>
         <Field id="tf-feature" label="Feature"><input id="tf-feature" value={f.feature} onChange={set("feature")} /></Field>
         <Field id="tf-user" label="User"><input id="tf-user" value={f.user} onChange={set("user")} /></Field>
