@@ -50,7 +50,7 @@ export function genAiSpan(t: TraceRecord): OtlpSpan {
     int("gen_ai.usage.input_tokens", t.tokensIn, a);
     if (t.endpoint === "chat") int("gen_ai.usage.output_tokens", t.tokensOut, a);
   }
-  if (t.status === "error") str("error.type", t.errorCode ?? String(t.httpStatus), a);
+  if (t.status !== "ok") str("error.type", t.errorCode ?? String(t.httpStatus), a);
   int("http.response.status_code", t.httpStatus, a);
   str("user.id", t.user, a);
   str("keel.request_id", t.id, a);
@@ -71,7 +71,7 @@ export function genAiSpan(t: TraceRecord): OtlpSpan {
     startTimeUnixNano: ns(t.startedAt),
     endTimeUnixNano: ns(t.startedAt + t.latencyMs),
     attributes: a,
-    status: t.status === "error" ? { code: STATUS_ERROR, message: t.errorMessage ?? undefined } : { code: STATUS_OK },
+    status: t.status !== "ok" ? { code: STATUS_ERROR, message: t.errorMessage ?? undefined } : { code: STATUS_OK },
   };
   if (t.parentSpanId) span.parentSpanId = t.parentSpanId;
   return span;

@@ -83,6 +83,12 @@ test("errors map to status ERROR with error.type; times are exact nanoseconds", 
   assert.equal(attr(s, "gen_ai.usage.input_tokens"), undefined, "no usage known: no token attributes");
 });
 
+test("a call the client cancelled is not exported as OK: ERROR with error.type client_closed", () => {
+  const s = genAiSpan({ ...trace(2), status: "cancelled", httpStatus: 499, errorCode: "client_closed", errorMessage: "The client closed the connection before the response was complete." });
+  assert.equal(s.status.code, 2);
+  assert.equal(attr(s, "error.type"), "client_closed");
+});
+
 test("batches by size, bounds the queue, and survives a failing collector", async () => {
   const col = await collector(503);
   const cfg = otelConfigSchema.parse({ export: { endpoint: col.url, batch_size: 10, max_queue: 100, flush_interval_ms: 60_000 } }).export;
