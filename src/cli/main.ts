@@ -11,7 +11,12 @@ import { configureUsageErrors, normaliseArgs } from "./usage-errors.js";
  * and client commands start fast and never load the gateway.
  */
 export async function main(argv: string[]): Promise<void> {
-  const env = readCliEnv();
+  const program = buildProgram(readCliEnv());
+  await program.parseAsync([...argv.slice(0, 2), ...normaliseArgs(program, argv.slice(2))]);
+}
+
+/** Every command and option, without running anything (the docs test checks synopses against it). */
+export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
   const program = new Command("keel")
     .description("Keel — one self-hosted service for LLM apps: gateway, guardrails, prompts, evals, observability.")
     .version(VERSION);
@@ -168,5 +173,5 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (name: string, o) => (await import("./credentials.js")).deleteCredential(clientOpts(o), name));
 
   configureUsageErrors(program);
-  await program.parseAsync([...argv.slice(0, 2), ...normaliseArgs(program, argv.slice(2))]);
+  return program;
 }
