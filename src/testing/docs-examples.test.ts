@@ -9,7 +9,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -50,6 +50,8 @@ before(async () => {
   keel = await startTestKeel({ alerts: { interval_s: 3600, rules: [ALERT_RULE] } });
   sandbox = mkdtempSync(join(tmpdir(), "keel-docs-"));
   cpSync(join(ROOT, "src/testing/doc-sandbox"), sandbox, { recursive: true });
+  // Docs are read from a clone's root, where the repository's data/ is at hand.
+  symlinkSync(join(ROOT, "data"), join(sandbox, "data"));
 });
 after(async () => {
   await keel.close();
