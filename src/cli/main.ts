@@ -4,18 +4,22 @@ import { VERSION } from "../version.js";
 import { registerAuditCommands } from "./audit-commands.js";
 import { registerEvalCommands } from "./eval-commands.js";
 import { registerPromptCommands } from "./prompt-commands.js";
+import { configureUsageErrors, normaliseArgs } from "./usage-errors.js";
 
 /**
  * `keel`: each command's module is imported only when that command runs, so `keel --help`
  * and client commands start fast and never load the gateway.
  */
 export async function main(argv: string[]): Promise<void> {
-  const env = readCliEnv();
+  const program = buildProgram(readCliEnv());
+  await program.parseAsync([...argv.slice(0, 2), ...normaliseArgs(program, argv.slice(2))]);
+}
+
+/** Every command and option, without running anything (the docs test checks synopses against it). */
+export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
   const program = new Command("keel")
     .description("Keel — one self-hosted service for LLM apps: gateway, guardrails, prompts, evals, observability.")
-    .version(VERSION)
-    .showHelpAfterError()
-    .configureOutput({ outputError: (s, write) => write(s) });
+    .version(VERSION);
   const client = (cmd: Command): Command =>
     cmd
       .addOption(new Option("--url <url>", "Keel base URL (env KEEL_URL)").default(env.url))
@@ -168,5 +172,6 @@ export async function main(argv: string[]): Promise<void> {
   client(creds.command("delete").description("Delete a stored credential").argument("<name>", "credential name"))
     .action(async (name: string, o) => (await import("./credentials.js")).deleteCredential(clientOpts(o), name));
 
-  await program.parseAsync(argv);
+  configureUsageErrors(program);
+  return program;
 }
