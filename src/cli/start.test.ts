@@ -1,12 +1,14 @@
 /** `keel start` as a process: first-run output, config errors, and graceful shutdown under load. */
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { request } from "undici";
-import { type CliProcess, spawnCli } from "../testing/cli-process.js";
+import { type CliProcess, killCliChildren, spawnCli } from "../testing/cli-process.js";
+
+after(killCliChildren);
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -14,7 +16,7 @@ function keel(args: string[], env: Record<string, string>, cwd: string): CliProc
   return spawnCli(args, { cwd, env: { KEEL_PORT: "0", ...env } });
 }
 
-async function waitFor(fn: () => string | undefined, ms = 15_000): Promise<string> {
+async function waitFor(fn: () => string | undefined, ms = 45_000): Promise<string> {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();

@@ -22,8 +22,24 @@ export function spawnCli(args: readonly string[], opts: { cwd?: string; env?: Re
   let err = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (err += d));
-  const exit = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  live.add(child);
+  const exit = new Promise<number | null>((r) => child.on("exit", (code) => {
+    live.delete(child);
+    r(code);
+  }));
   return { child, out: () => out, err: () => err, exit };
+}
+
+/**
+ * Children still running when the test process ends (a failed assertion or timeout before the
+ * test's own kill) are killed with it: a leftover `keel start` would keep the test run waiting.
+ */
+const live = new Set<ChildProcess>();
+process.once("exit", () => killCliChildren());
+
+/** For an `after` hook: a child's open pipes would otherwise keep the test process (and the run) alive. */
+export function killCliChildren(): void {
+  for (const c of live) c.kill("SIGKILL");
 }
 
 /** Runs a CLI command to completion. */
