@@ -4,15 +4,17 @@
  * 250 ms by default) plus a margin before the kill has its trace. The process is `keel start` from
  * source (the same main() as bin/keel.js; see testing/cli-process.ts) with the simulator provider.
  */
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Agent, request } from "undici";
-import { type CliProcess, spawnCli } from "../testing/cli-process.js";
+import { type CliProcess, killCliChildren, spawnCli } from "../testing/cli-process.js";
 import { until } from "../testing/until.js";
+
+after(killCliChildren);
 
 const ADMIN = "keel-admin-crash-test-token-0123456789";
 /** traces.flush_interval_ms's default: the documented bound on what a crash may lose. */
