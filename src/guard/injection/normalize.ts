@@ -7,6 +7,7 @@
  * a compatibility sequence), case is folded before homoglyphs (the map holds lower case only), and
  * leetspeak is folded before typoglycemia (so "1gn0r3" and "ignroe" both reach the same key).
  */
+import { pattern } from "../regex-registry.js";
 import { descramble, type Descrambler } from "./typoglycemia.js";
 
 export interface ObfuscationFlags {
@@ -53,7 +54,7 @@ const HOMOGLYPHS: Readonly<Record<string, string>> = {
   α: "a", β: "b", ϲ: "c", ε: "e", η: "n", ι: "i", κ: "k", ν: "v", ο: "o", ρ: "p", τ: "t", υ: "u", χ: "x", γ: "y",
   ω: "w", ɡ: "g", ɑ: "a", ı: "i", ȷ: "j", ℓ: "l",
 };
-const HOMOGLYPH_RE = new RegExp(`[${Object.keys(HOMOGLYPHS).join("")}]`, "g");
+const HOMOGLYPH_RE = pattern("normalize.homoglyph", `[${Object.keys(HOMOGLYPHS).join("")}]`, "g");
 const LATIN = /[a-z]/;
 const CYR_GREEK = /[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]/;
 

@@ -1,3 +1,4 @@
+import { pattern } from "../regex-registry.js";
 import type { Entity } from "./entity.js";
 
 /**
@@ -27,15 +28,15 @@ const MONTH_NAMES = "January|February|March|April|May|June|July|August|September
 
 const CORES: { re: RegExp; score: number }[] = [
   // 221B Baker Street, 3744 Retreat Avenue, 389 167 king alexander road
-  { re: new RegExp(String.raw`(?<![\w-])${NUM}(?: \d{1,5})? (?:${W} ){0,4}(?:${EN_TYPES})\b\.?`, "giu"), score: 0.8 },
+  { re: pattern("address.core_en", String.raw`(?<![\w-])${NUM}(?: \d{1,5})? (?:${W} ){0,4}(?:${EN_TYPES})\b\.?`, "giu"), score: 0.8 },
   // rue de la Paix 12, Via Franscini 71, Rua do Arenque 1634 (type first, number after)
-  { re: new RegExp(String.raw`(?<![\p{L}\p{M}])(?:${PREFIX_TYPES}) (?:${W} ){0,5}${NUM}(?![\w])`, "giu"), score: 0.85 },
+  { re: pattern("address.core_prefix_type", String.raw`(?<![\p{L}\p{M}])(?:${PREFIX_TYPES}) (?:${W} ){0,5}${NUM}(?![\w])`, "giu"), score: 0.85 },
   // 56 rue La Boétie, 137 Avenue Teboulbi (number first, type first)
-  { re: new RegExp(String.raw`(?<![\w-])${NUM} (?:${PREFIX_TYPES}) (?:${W} ?){1,5}`, "giu"), score: 0.8 },
+  { re: pattern("address.core_number_prefix_type", String.raw`(?<![\w-])${NUM} (?:${PREFIX_TYPES}) (?:${W} ?){1,5}`, "giu"), score: 0.8 },
   // Pohlstrasse 9, Koepenicker Str. 74, Luite tee 87, C. Beerninckstraat 88
-  { re: new RegExp(String.raw`(?<![\p{L}\p{M}])(?:${NUM} )?(?:${W} ){0,3}[\p{L}\p{M}'’-]*(?:${FUSED_TYPES}) ${NUM}(?![\w])`, "giu"), score: 0.85 },
+  { re: pattern("address.core_fused", String.raw`(?<![\p{L}\p{M}])(?:${NUM} )?(?:${W} ){0,3}[\p{L}\p{M}'’-]*(?:${FUSED_TYPES}) ${NUM}(?![\w])`, "giu"), score: 0.85 },
   // 20789 Allika 46, 641 Dašická 688: a building number, a capitalised name, a house number.
-  { re: new RegExp(String.raw`(?<![\w.,-])\d{1,6} (?!(?:${MONTH_NAMES})\b)(?:\p{Lu}[\p{L}\p{M}'’-]{2,30} ){1,3}\d{1,5}[A-Za-z]?(?![\w.,]\d|[\w])`, "gu"), score: 0.7 },
+  { re: pattern("address.core_building_name_number", String.raw`(?<![\w.,-])\d{1,6} (?!(?:${MONTH_NAMES})\b)(?:\p{Lu}[\p{L}\p{M}'’-]{2,30} ){1,3}\d{1,5}[A-Za-z]?(?![\w.,]\d|[\w])`, "gu"), score: 0.7 },
   // PO Box 123, PSC 1437, Box 3833, Unit 1009 Box 0219, APO AE 09012
   { re: /(?<![\w])(?:P\.? ?O\.? Box \d{1,6}|(?:PSC|Unit|CMR) \d{1,5},? Box \d{1,5}|(?:APO|FPO|DPO) (?:AA|AE|AP) \d{5})/gi, score: 0.85 },
 ];
@@ -45,7 +46,7 @@ const CUE = /\b(?:(?:home |billing |shipping |mailing |postal |street |new )?add
 // Continuation of an address after its core: unit, city, region, country, postcode.
 // No `i` flag on TAIL: with it \p{Lu} would match lower-case letters and swallow the prose after an address.
 const PIECE = String.raw`(?:(?:[Aa]pt|[Aa]partment|[Ss]uite|[Ss]te|[Uu]nit|[Ff]lat|[Ff]loor|[Ff]l|[Rr]oom|[Rr]m|[Bb]ox|[Bb]ldg|[Bb]uilding|APT|SUITE|UNIT|#)\.? ?\d{1,6}[A-Za-z]?|\p{Lu}[\p{L}\p{M}'’.()-]{0,30}(?![\p{L}\p{M}]|[ \t]*:)(?: [\p{Lu}(][\p{L}\p{M}'’.()-]{0,30}(?![\p{L}\p{M}]|[ \t]*:)| (?:de|du|la|le|del|da|do|nad|am|an|im|u|e|y|upon|on)(?= \p{Lu})){0,4}|\d{4,6}(?:-\d{3,4})?|\d{3} \d{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|nan)`;
-const TAIL = new RegExp(String.raw`^(?:(?:[ \t]*,?[ \t]*|,?[ \t]*\r?\n[ \t>?*|-]*(?:\r?\n[ \t>?*|-]*)?,?[ \t]*)${PIECE}){1,7}`, "u");
+const TAIL = pattern("address.tail", String.raw`^(?:(?:[ \t]*,?[ \t]*|,?[ \t]*\r?\n[ \t>?*|-]*(?:\r?\n[ \t>?*|-]*)?,?[ \t]*)${PIECE}){1,7}`, "u");
 const TAIL_LINE_MAX = 48;
 
 function extend(text: string, end: number): number {

@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { dniValid, ibanValid, luhnValid, sinValid, ssnPlausible } from "./checksums.js";
+import { pattern } from "../regex-registry.js";
 import { cueBefore, type Entity } from "./entity.js";
 
 /**
@@ -147,7 +148,7 @@ export const detectPhones: Detector = (text) => {
 };
 
 const MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
-const DATE_RE = new RegExp(
+const DATE_RE = pattern("pii.date",
   String.raw`(?<![\w/.-])(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}(?:st|nd|rd|th)?(?: of)? (?:${MONTHS})\.?,? \d{4}|(?:${MONTHS})\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})(?![\w/-])`,
   "gi",
 );

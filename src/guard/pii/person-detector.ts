@@ -1,3 +1,4 @@
+import { pattern } from "../regex-registry.js";
 import type { Entity } from "./entity.js";
 import { COMMON_WORDS, nameLexicon } from "./name-lexicon.js";
 
@@ -22,22 +23,23 @@ const PARTICLE = String.raw`(?:van|von|der|den|de|da|do|dos|das|del|della|di|du|
 const INITIAL = String.raw`\p{Lu}\.?`;
 // A name: 1–4 capitalised tokens, with initials and particles inside ("Janka M. Szász", "Ludwig van Beethoven").
 const NAME = String.raw`${TOKEN}(?:[ \t]+(?:${INITIAL}[ \t]+)?(?:${PARTICLE}[ \t]+)?${TOKEN}){0,3}`;
-const NAME_RE = new RegExp(NAME, "gu");
+const NAME_RE = pattern("person.name", NAME, "gu");
 
 /** Cue words match in any case while name tokens must stay capitalised, so no `i` flag: letters become [xX]. */
 const ci = (src: string): string => src.replace(/\\.|[a-z]/g, (c) => (c.length > 1 ? c : `[${c}${c.toUpperCase()}]`));
 const STRONG_CUE = ci(String.raw`(?:my name is|name is|names? ?:|named|called|call me|i am called|signed|dear|user ?:|customer ?:|patient ?:|client ?:|employee ?:|applicant ?:|(?:last|first|full|sur|given|maiden) ?name(?: is)?\??:?|surname ?:?|(?:mr|mrs|ms|mx|miss|dr|prof|sir|dame|madam|mme|mlle|herr|frau|sr|sra|srta|sig|sig\.ra)\.?|founders?:?|co-?founders?:?|directed by:?|written by:?|authored by:?|produced by:?|composed by:?|performed by:?|(?:regards|sincerely|cheers|thanks|best),?\s*\n)`);
 const WEAK_CUE = ci(String.raw`(?:i am|i'm|this is|it's|hi|hello|hey|says|said|asked|told|thanked|between (?:him|her|them|me) and|my (?:kid|child|son|daughter|wife|husband|partner|friend|boss)|add|contact|ask for|speak (?:to|with)|talk to|meet|met|by|with|from|to|and|for|cc|attn:?|attention:?|manager|ceo|cto|cfo|director|president|assistant|colleague|friend|brother|sister|son|daughter|wife|husband|mother|father|mom|dad|uncle|aunt|cousin|fan of|fan|teacher|doctor|lawyer|officer|agent)`);
-const STRONG_RE = new RegExp(String.raw`(?<![\p{L}])${STRONG_CUE}[ \t]*(?:\r?\n[ \t>]*)?(${NAME}(?:(?:,[ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*)${NAME}){0,6})`, "gdu");
-const WEAK_RE = new RegExp(String.raw`(?<![\p{L}])${WEAK_CUE}[ \t]+(${NAME})`, "gdu");
-const AFTER_RE = new RegExp(
+const STRONG_RE = pattern("person.strong_cue", String.raw`(?<![\p{L}])${STRONG_CUE}[ \t]*(?:\r?\n[ \t>]*)?(${NAME}(?:(?:,[ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*)${NAME}){0,6})`, "gdu");
+const WEAK_RE = pattern("person.weak_cue", String.raw`(?<![\p{L}])${WEAK_CUE}[ \t]+(${NAME})`, "gdu");
+const AFTER_RE = pattern(
+  "person.after",
   String.raw`(${NAME})(?=[ \t]+(?:lives|lived|living|resides|said|says|told|tells|wrote|writes|works|worked|joined|founded|flew|moved|was born|is a \d|is an? (?:\d+|[a-z]+) year|turned|fan\b|had given|gave|has been|called|emailed|texted|phoned|signed|\(\d)|,?[ \t]+(?:age|aged) \d)`,
   "gu",
 );
 
-const SPEAKER_RE = new RegExp(String.raw`(?:^|\n)[ \t>]*(${TOKEN}(?:[ \t]${TOKEN})?)[ \t]*:`, "gdu");
-const LIST_RE = new RegExp(String.raw`${TOKEN}(?:,[ \t]*${TOKEN}){1,12},?[ \t]+(?:and|&)[ \t]+${TOKEN}`, "gu");
-const SINGLE_RE = new RegExp(String.raw`(?<![\p{L}\p{M}'’-])(${TOKEN})(?![\p{L}\p{M}]|[ \t]+\p{Lu})`, "gdu");
+const SPEAKER_RE = pattern("person.speaker", String.raw`(?:^|\n)[ \t>]*(${TOKEN}(?:[ \t]${TOKEN})?)[ \t]*:`, "gdu");
+const LIST_RE = pattern("person.list", String.raw`${TOKEN}(?:,[ \t]*${TOKEN}){1,12},?[ \t]+(?:and|&)[ \t]+${TOKEN}`, "gu");
+const SINGLE_RE = pattern("person.single", String.raw`(?<![\p{L}\p{M}'’-])(${TOKEN})(?![\p{L}\p{M}]|[ \t]+\p{Lu})`, "gdu");
 
 /** A matched run of capitalised tokens split into names on "," / "and" / "&". */
 function splitList(run: string, base: number): { start: number; end: number }[] {

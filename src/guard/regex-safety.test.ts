@@ -1,0 +1,186 @@
+/**
+ * Every regular expression the guard runs over request text matches in linear time.
+ *
+ * Enumeration cannot miss one: regex literals are read from the source of every module under
+ * src/guard (and src/secrets/redact.ts, whose rules the secrets scanner runs) with the TypeScript
+ * parser; patterns built from templates must go through `pattern()` (regex-registry.ts), and any
+ * other `new RegExp` there fails the first test.
+ *
+ * Linearity without a timed assertion: each pattern meets adversarial inputs built from its own
+ * source (long runs of each character and word it loops over, near-miss word pairs repeated) and
+ * from a fixed list of hostile shapes. A screening pass runs every pair once at 32 K characters;
+ * only pairs that take noticeable time get the scaling check, which compares the time at n and 4n
+ * characters (linear ≈ 4, quadratic ≈ 16) and fails above 8. Times are the minimum of several
+ * runs, because noise on a shared machine only ever adds time; a failing ratio is re-measured
+ * twice at larger n before it counts, so a burst of load cannot fail the test but a quadratic
+ * pattern fails every time.
+ */
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { test } from "node:test";
+import { pathToFileURL } from "node:url";
+import ts from "typescript";
+import { registeredPatterns } from "./regex-registry.js";
+import { SCANNERS } from "./scanners/registry.js";
+import { SECRET_PATTERNS } from "../secrets/redact.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const GUARD = join(ROOT, "src", "guard");
+const EXTRA = [join(ROOT, "src", "secrets", "redact.ts")];
+/** Files that may compile a RegExp from a string: the registry, and redact.ts (its passes are exported as SECRET_PATTERNS). */
+const MAY_CONSTRUCT = new Set(["src/guard/regex-registry.ts", "src/secrets/redact.ts"]);
+/** Operator- or client-written patterns (not vetted; docs/guardrails.md says so) are compiled only here. */
+const OPERATOR_FILES = new Set([
+  "src/guard/regex-registry.ts",
+  "src/guard/actions/tool-policy.ts",
+  "src/guard/actions/screen-tool-calls.ts",
+  "src/guard/actions/json-schema.ts",
+  "src/guard/scanners/keyword-scanner.ts",
+]);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return sources(p);
+    return e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") ? [p] : [];
+  });
+}
+
+interface Found {
+  id: string;
+  re: RegExp;
+}
+
+const files = [...sources(GUARD), ...EXTRA];
+const literals: Found[] = [];
+const violations: string[] = [];
+for (const file of files) {
+  const rel = relative(ROOT, file);
+  const sf = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+  const at = (n: ts.Node): string => `${rel}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
+  const visit = (n: ts.Node): void => {
+    if (n.kind === ts.SyntaxKind.RegularExpressionLiteral) {
+      const text = n.getText();
+      const slash = text.lastIndexOf("/");
+      literals.push({ id: at(n), re: new RegExp(text.slice(1, slash), text.slice(slash + 1)) });
+    }
+    if ((ts.isNewExpression(n) || ts.isCallExpression(n)) && ts.isIdentifier(n.expression)) {
+      const callee = n.expression.text;
+      if (callee === "RegExp" && !MAY_CONSTRUCT.has(rel)) violations.push(`${at(n)}: new RegExp outside regex-registry.ts; use pattern(id, source, flags)`);
+      if (callee === "operatorPattern" && !OPERATOR_FILES.has(rel)) violations.push(`${at(n)}: operatorPattern is for operator-written patterns only`);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+}
+
+// Importing every module registers its template patterns; building each scanner kind with its
+// default options registers the ones made at creation (the toxicity lexicon).
+for (const file of files) await import(pathToFileURL(file).href);
+for (const def of SCANNERS.values()) def.create(def.options.parse({}));
+
+const all: Found[] = [
+  ...literals,
+  ...registeredPatterns().map((p) => ({ id: p.id, re: p.re })),
+  ...SECRET_PATTERNS.map((p) => ({ id: p.id, re: p.re })),
+];
+
+test("every RegExp under src/guard is a literal or registered with pattern()", () => {
+  assert.deepEqual(violations, []);
+  // The enumeration reaches the patterns that matter (guards against a silently empty walk).
+  const ids = new Set(all.map((p) => p.id));
+  for (const id of ["signature.override.ignore_previous", "address.core_fused", "person.strong_cue", "pii.date", "secrets.tokens", "toxicity.lexicon"]) {
+    assert.ok(ids.has(id), `${id} not enumerated`);
+  }
+  assert.ok(literals.some((l) => l.id.startsWith("src/guard/injection/decode.ts")), "decode.ts literals not read");
+  assert.ok(all.length > 250, `only ${all.length} patterns found`);
+});
+
+/** Hostile shapes every pattern meets: runs of one character class, separators, and mixes. */
+const GENERIC = [
+  "a", "A", "z", "Z", "1", "0", " ", "\n", "\t", "\r\n", ".", "-", "_", "/", ":", ",", ";", "=", "+", "%", "#", "*", "'", "\"", "@",
+  "<", ">", "[", "]", "(", ")", "|", "!", "?", "\\", "$", "&", "~", "é", "ß", "Ж", "α", "\u200b", "\u{E0041}", "\uFE0F",
+  "ab ", "Ab ", "AB ", "aB1", "a1", "1 ", "12-", "1.", "1 Ab ", "Ab, ", "Ab\n", "a\n", " \n", "\n ", "- ", ". ", ": ", ".-", ". - ",
+  "%41", "%4", "\\x41", "Aa1+/", "0a:", "ab:", "A. ", "a.b", "a-b", "a b ", "12 34 ", "+1 ", "(1", "1)", "a=", "a=\"", "a:'", "<a>",
+  "http://a", "a@b", "a@b.", "BEGIN ", "-----", "=====", "#####", "*****", "Str. 1", "Ab 12 ", "12 Ab 1", "Mr. Ab ", "Ab Ab Ab ",
+];
+
+function unitsFor(re: RegExp): string[] {
+  const words = [...new Set(re.source.replace(/\\[pP]\{[^}]*\}|\\u\{?[0-9a-fA-F]+\}?|\\[a-zA-Z]/g, " ").match(/[A-Za-z\u00C0-\u024F\u0370-\u03FF]{2,}/g) ?? [])];
+  // A spread of the pattern's own words, capped so the test stays quick on 100-word alternations.
+  const step = Math.max(1, Math.ceil(words.length / 10));
+  const picked = words.filter((_, i) => i % step === 0);
+  const units = [...GENERIC];
+  for (const [i, w] of picked.entries()) {
+    const cap = w[0].toUpperCase() + w.slice(1);
+    units.push(`${w} `, `${w}\n`, `${cap} `, `${w}:`, `${w}. `);
+    const next = picked[i + 1];
+    if (next) units.push(`${w} ${next} `, `${cap} ${next} 1 `);
+  }
+  return units;
+}
+
+const repeatTo = (unit: string, n: number): string => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+
+function run(re: RegExp, s: string): void {
+  if (!re.global && !re.sticky) {
+    re.exec(s);
+    return;
+  }
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) if (m[0].length === 0) re.lastIndex++;
+}
+
+function minTime(re: RegExp, s: string, reps: number): number {
+  let best = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    run(re, s);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+/** Time at 4n over time at n; re-measured at larger n before a high ratio is believed. */
+function scaling(re: RegExp, unit: string, n: number): number {
+  let ratio = Infinity;
+  for (let attempt = 0; attempt < 3 && ratio >= 8; attempt++, n *= 2) {
+    const small = repeatTo(unit, n);
+    const large = repeatTo(unit, 4 * n);
+    const a = minTime(re, small, 5);
+    const b = minTime(re, large, 5);
+    // Below the clock's resolution both sides are noise: such a pattern is cheap at this size.
+    ratio = Math.min(ratio, b < 0.2 ? 0 : b / Math.max(a, 1e-3));
+  }
+  return ratio;
+}
+
+const SCREEN_CHARS = 32_768;
+const SCREEN_MS = 5;
+
+test("every guard pattern scales linearly on adversarial input", () => {
+  const failures: string[] = [];
+  const screens = new Map<string, string>();
+  for (const { id, re: original } of all) {
+    const re = new RegExp(original.source, original.flags);
+    // V8 interprets a regex's first runs and compiles it to machine code after: warm it up first.
+    for (let i = 0; i < 3; i++) run(re, "warm up 12 Ab, a@b.c: 1-2 Ab Ab\n");
+    for (const unit of unitsFor(re)) {
+      let s = screens.get(unit);
+      if (!s) screens.set(unit, (s = repeatTo(unit, SCREEN_CHARS)));
+      const t0 = performance.now();
+      run(re, s);
+      if (performance.now() - t0 < SCREEN_MS) continue;
+      const ratio = scaling(re, unit, SCREEN_CHARS / 4);
+      if (ratio >= 8) failures.push(`${id} /${re.source.slice(0, 80)}…/${re.flags} on ${JSON.stringify(unit)} repeated: ×${ratio.toFixed(1)} time for ×4 input`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
+test("the scaling check itself tells quadratic from linear", () => {
+  // A known quadratic shape (a greedy run that must backtrack at every start) and its linear fix.
+  assert.ok(scaling(/[a-z]+\d/, "a", 4096) >= 8);
+  assert.ok(scaling(/(?<![a-z])[a-z]+\d/, "a", 4096) < 8);
+});
