@@ -124,12 +124,17 @@ function emptyByType(): Record<SignatureType, number> {
   return { instruction_override: 0, role_impersonation: 0, fake_delimiter: 0, prompt_extraction: 0, jailbreak_persona: 0, guardrail_evasion: 0 };
 }
 
-/** `folded` is the normalised text; `original` the NFKC text with case kept (case-sensitive signatures). */
-export function matchSignatures(folded: string, original: string): SignatureResult {
+/**
+ * `folded` is the normalised text; `original` the NFKC text with case kept (case-sensitive
+ * signatures). `minWeight` skips weaker signatures (the skim of an over-budget text wants only
+ * the ones that decide on their own).
+ */
+export function matchSignatures(folded: string, original: string, minWeight = 0): SignatureResult {
   const hits: SignatureHit[] = [];
   const byType = emptyByType();
   let miss = 1;
   for (const s of SIGNATURES) {
+    if (s.weight < minWeight) continue;
     const m = s.re.exec(s.caseSensitive ? original : folded);
     if (m === null) continue;
     hits.push({ id: s.id, type: s.type, weight: s.weight, index: m.index });

@@ -34,7 +34,9 @@ const CORES: { re: RegExp; score: number }[] = [
   // 56 rue La Boétie, 137 Avenue Teboulbi (number first, type first)
   { re: pattern("address.core_number_prefix_type", String.raw`(?<![\w-])${NUM} (?:${PREFIX_TYPES}) (?:${W} ?){1,5}`, "giu"), score: 0.8 },
   // Pohlstrasse 9, Koepenicker Str. 74, Luite tee 87, C. Beerninckstraat 88
-  { re: pattern("address.core_fused", String.raw`(?<![\p{L}\p{M}])(?:${NUM} )?(?:${W} ){0,3}[\p{L}\p{M}'’-]*(?:${FUSED_TYPES}) ${NUM}(?![\w])`, "giu"), score: 0.85 },
+  // The fused word ("Pohl" of Pohlstraße) is bounded and starts only where a word starts: unbounded,
+  // every "-" or "'" of a long run restarted a scan to the run's end (quadratic).
+  { re: pattern("address.core_fused", String.raw`(?<![\p{L}\p{M}'’-])(?:${NUM} )?(?:${W} ){0,3}[\p{L}\p{M}'’-]{0,40}(?:${FUSED_TYPES}) ${NUM}(?![\w])`, "giu"), score: 0.85 },
   // 20789 Allika 46, 641 Dašická 688: a building number, a capitalised name, a house number.
   { re: pattern("address.core_building_name_number", String.raw`(?<![\w.,-])\d{1,6} (?!(?:${MONTH_NAMES})\b)(?:\p{Lu}[\p{L}\p{M}'’-]{2,30} ){1,3}\d{1,5}[A-Za-z]?(?![\w.,]\d|[\w])`, "gu"), score: 0.7 },
   // PO Box 123, PSC 1437, Box 3833, Unit 1009 Box 0219, APO AE 09012
@@ -46,7 +48,7 @@ const CUE = /\b(?:(?:home |billing |shipping |mailing |postal |street |new )?add
 // Continuation of an address after its core: unit, city, region, country, postcode.
 // No `i` flag on TAIL: with it \p{Lu} would match lower-case letters and swallow the prose after an address.
 const PIECE = String.raw`(?:(?:[Aa]pt|[Aa]partment|[Ss]uite|[Ss]te|[Uu]nit|[Ff]lat|[Ff]loor|[Ff]l|[Rr]oom|[Rr]m|[Bb]ox|[Bb]ldg|[Bb]uilding|APT|SUITE|UNIT|#)\.? ?\d{1,6}[A-Za-z]?|\p{Lu}[\p{L}\p{M}'’.()-]{0,30}(?![\p{L}\p{M}]|[ \t]*:)(?: [\p{Lu}(][\p{L}\p{M}'’.()-]{0,30}(?![\p{L}\p{M}]|[ \t]*:)| (?:de|du|la|le|del|da|do|nad|am|an|im|u|e|y|upon|on)(?= \p{Lu})){0,4}|\d{4,6}(?:-\d{3,4})?|\d{3} \d{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|nan)`;
-const TAIL = pattern("address.tail", String.raw`^(?:(?:[ \t]*,?[ \t]*|,?[ \t]*\r?\n[ \t>?*|-]*(?:\r?\n[ \t>?*|-]*)?,?[ \t]*)${PIECE}){1,7}`, "u");
+const TAIL = pattern("address.tail", String.raw`^(?:(?:[ \t]*(?:,[ \t]*)?|,?[ \t]*\r?\n[ \t>?*|-]*(?:\r?\n[ \t>?*|-]*)?(?:,[ \t]*)?)${PIECE}){1,7}`, "u");
 const TAIL_LINE_MAX = 48;
 
 function extend(text: string, end: number): number {

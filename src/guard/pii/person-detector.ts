@@ -159,7 +159,7 @@ function trimTrailingCommon(text: string, s: { start: number; end: number }): { 
   let end = s.end;
   for (let i = 0; i < 4; i++) {
     const span = text.slice(s.start, end);
-    const m = /\s+(\S+)$/.exec(span);
+    const m = /(?<!\s)\s+(\S+)$/.exec(span);
     if (!m || !COMMON_WORDS.has(m[1].toLowerCase())) break;
     end -= m[0].length;
   }

@@ -35,6 +35,7 @@ export const keywordScanner: ScannerDefinition<KeywordOptions> = {
     return {
       name: "banned_topics",
       cost: "fast",
+      large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {
         const findings: Finding[] = [];

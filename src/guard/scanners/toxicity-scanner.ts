@@ -42,6 +42,7 @@ export const toxicityScanner: ScannerDefinition<ToxicityOptions> = {
     return {
       name: "toxicity",
       cost: "fast",
+      large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {
         const byCat = new Map<string, number>();
