@@ -26,13 +26,28 @@ const COMMON = new Set(
   "the you and to of a is in that it for your are be this with on not all now from as an or me my do what tell ignore instructions previous prompt system say print reveal password secret".split(" "),
 );
 
+const COMMON_MAX = Math.max(...[...COMMON].map((w) => w.length));
+
 /** Share of tokens that are common words: a cheap "is this language" test. */
 export function languageScore(text: string): number {
-  const words = text.toLowerCase().match(/[a-z']+/g);
-  if (!words || words.length < 2) return 0;
+  // The runs of /[a-z']+/ in the lower-cased text, counted in place: only runs short enough to be
+  // a common word are sliced out (on long texts the array of every word cost more than the test).
+  const t = text.toLowerCase();
+  let words = 0;
   let hits = 0;
-  for (const w of words) if (COMMON.has(w)) hits++;
-  return hits / words.length;
+  let start = -1;
+  for (let i = 0; i <= t.length; i++) {
+    const c = i < t.length ? t.charCodeAt(i) : 0;
+    if ((c >= 97 && c <= 122) || c === 39) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start < 0) continue;
+    words++;
+    if (i - start <= COMMON_MAX && COMMON.has(t.slice(start, i))) hits++;
+    start = -1;
+  }
+  return words < 2 ? 0 : hits / words;
 }
 
 function printableShare(s: string): number {
