@@ -60,7 +60,9 @@ const CYR_GREEK = /[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]/;
 
 const LEET: Readonly<Record<string, string>> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s", "!": "i" };
 // A run of letters, digits and leet symbols; folded only when it mixes letters and leet characters.
-const LEET_TOKEN = /[a-z0-9@$!]+/g;
+// The pattern matches only whole runs that hold a leet character (a digit, @, $ or a "!" between
+// letters), so plain words never reach the callback; the lookbehind starts it at a run's start.
+const LEET_TOKEN = /(?<![a-z0-9@$!])[a-z0-9@$!]*(?:[013457@$]|[a-z]![a-z])[a-z0-9@$!]*/g;
 const HAS_LETTER = /[a-z]/;
 const HAS_LEET = /[013457@$]|[a-z]![a-z]/;
 
