@@ -126,8 +126,9 @@ export function detectPersons(text: string): Entity[] {
     out.push({ type: "PERSON", start, end: start + m[0].length, score: follows ? 0.65 : 0.6 });
   }
   for (const m of text.matchAll(NAME_RE)) {
-    // One token (no separator inside) can never make the two-token name this rule needs.
-    if (m[0].indexOf(" ") < 0 && m[0].indexOf("\t") < 0) continue;
+    // One token (no separator inside) can never make the two-token name this rule needs, and
+    // trimming keeps a subset of the run's tokens: with no known name among them, none can remain.
+    if ((m[0].indexOf(" ") < 0 && m[0].indexOf("\t") < 0) || knownTokens(m[0]) === 0) continue;
     let s = { start: m.index, end: m.index + m[0].length };
     // A sentence's first word is capitalised anyway: it counts only when it is itself a known name.
     if (sentenceStart(text, s.start)) {
