@@ -2,6 +2,7 @@ import type { ChatCompletion, ChatMessage, ChatRequest, ToolCall } from "../api/
 import { KeelError } from "../errors/errors.js";
 import { screenToolCalls, type ToolDenial } from "./actions/screen-tool-calls.js";
 import { type PolicyScanner, runScanners } from "./engine/run-scanners.js";
+import type { ScanBudget } from "./engine/scan-budget.js";
 import { blocking, toRecord, type Verdict, type VerdictRecord } from "./engine/verdict.js";
 import type { CompiledPolicy, GuardService, ResolvedPolicies } from "./policy/guard-service.js";
 import { type Span, PlaceholderVault } from "./redaction/vault.js";
@@ -50,6 +51,10 @@ export class RequestGuard {
     return this.service.config.budget_ms;
   }
 
+  get scanBudget(): ScanBudget {
+    return this.service.config.scan_budget;
+  }
+
   /**
    * Screens the input and returns the body to send upstream: redacted where a policy says so,
    * `keel_source` marks removed, the canary planted. Throws GuardBlockedError on a block.
@@ -84,9 +89,9 @@ export class RequestGuard {
         return { text: u.text, source: u.source, ...(h && h.length ? { history: h } : {}) };
       });
       if (logOnly.length > 0) {
-        this.deferred = () => Promise.all(inputs.map((input, k) => runScanners(logOnly, input, { budgetMs: this.budgetMs, index: k })));
+        this.deferred = () => Promise.all(inputs.map((input, k) => runScanners(logOnly, input, { budgetMs: this.budgetMs, index: k, scanBudget: this.scanBudget })));
       }
-      const results = await Promise.all(inputs.map((input, k) => runScanners(entries, input, { budgetMs: this.budgetMs, index: k })));
+      const results = await Promise.all(inputs.map((input, k) => runScanners(entries, input, { budgetMs: this.budgetMs, index: k, scanBudget: this.scanBudget })));
       for (const vs of results) this.verdicts.push(...vs);
       this.applyRedactions(units, results, messages, policy);
     }
@@ -163,7 +168,7 @@ export class RequestGuard {
     const choices = await Promise.all(c.choices.map(async (ch) => {
       const message = { ...ch.message };
       if (policy && typeof message.content === "string" && message.content.length > 0) {
-        const vs = await runScanners(entries, { text: message.content, source: "output" }, { budgetMs: this.budgetMs, index: ch.index });
+        const vs = await runScanners(entries, { text: message.content, source: "output" }, { budgetMs: this.budgetMs, index: ch.index, scanBudget: this.scanBudget });
         this.verdicts.push(...vs);
         const b = blocking(vs);
         if (b) throw new GuardBlockedError(b.scanner, "output");
@@ -258,6 +263,7 @@ export function aggregate(verdicts: readonly Verdict[]): VerdictRecord[] {
       cur.latencyMs += v.latencyMs;
       cur.findings.push(...v.findings);
       cur.timedOut ||= v.timedOut;
+      if (v.truncated) Object.assign(cur, { truncated: true, scannedChars: (cur.scannedChars ?? 0) + (v.scannedChars ?? 0), skimmedChars: (cur.skimmedChars ?? 0) + (v.skimmedChars ?? 0) });
     }
   }
   return [...by.values()].map(toRecord);

@@ -26,6 +26,10 @@ export interface ScanReport {
     latency_ms: number;
     findings: { type: string; start?: number; end?: number; score: number }[];
     timed_out?: boolean;
+    /** Past the scan budget: the full scan read only `scanned_chars` (head and tail), the skim `skimmed_chars` of the middle. */
+    truncated?: boolean;
+    scanned_chars?: number;
+    skimmed_chars?: number;
   }[];
   /** The text with `redact` findings replaced by placeholders, when any fired. */
   redacted?: string;
@@ -41,7 +45,7 @@ export async function scanText(service: GuardService, req: ScanRequest): Promise
   const name = req.policy ?? ((req.source === "output" ? service.config.defaults.output : service.config.defaults.input) ?? (req.source === "output" ? "default-output" : "default-input"));
   const policy = service.policy(name);
   if (!policy) throw new RangeError(`no policy named "${name}"`);
-  const verdicts = await runScanners(instantiate(policy, NO_FACTS), { text: req.text, source: req.source }, { budgetMs: service.config.budget_ms });
+  const verdicts = await runScanners(instantiate(policy, NO_FACTS), { text: req.text, source: req.source }, { budgetMs: service.config.budget_ms, scanBudget: service.config.scan_budget });
   let action: GuardAction | "allow" = "allow";
   for (const v of verdicts) if (v.triggered && RANK[v.action] > RANK[action]) action = v.action;
   const report: ScanReport = {
@@ -52,6 +56,7 @@ export async function scanText(service: GuardService, req: ScanRequest): Promise
       scanner: v.scanner, score: round(v.score), triggered: v.triggered, action: v.action, latency_ms: round(v.latencyMs),
       findings: v.findings.map((f) => ({ type: f.type, ...(f.start === undefined ? {} : { start: f.start, end: f.end }), score: round(f.score) })),
       ...(v.timedOut ? { timed_out: true } : {}),
+      ...(v.truncated ? { truncated: true, scanned_chars: v.scannedChars ?? 0, skimmed_chars: v.skimmedChars ?? 0 } : {}),
     })),
   };
   const redacted = redactWith(policy, verdicts, req.text);

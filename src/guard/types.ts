@@ -47,4 +47,12 @@ export interface Scanner {
   /** Which sources this scanner is meant for. */
   readonly sources: readonly GuardSource[];
   scan(input: ScanInput): ScanResult | Promise<ScanResult>;
+  /**
+   * A text longer than the scan budget (guard.scan_budget, engine/scan-budget.ts): "whole" —
+   * the scanner is cheap and linear and reads all of it anyway; absent — it reads the head and
+   * tail windows, and the middle only through `skim`.
+   */
+  readonly large?: "whole";
+  /** A cheaper linear pass over the middle of an over-budget text; must cost O(length). */
+  skim?(input: ScanInput): ScanResult;
 }

@@ -223,6 +223,12 @@ function compile(rules: Rule[], flags: string): Pass {
 const TOKENS = compile(TOKEN_RULES, "g");
 const CONTEXT = compile(CONTEXT_RULES, "gi");
 
+/** The two compiled passes, for the guard's regex-safety test (they run over every screened text). */
+export const SECRET_PATTERNS: readonly { id: string; re: RegExp }[] = [
+  { id: "secrets.tokens", re: TOKENS.regex },
+  { id: "secrets.context", re: CONTEXT.regex },
+];
+
 /** One pass over `text`: every span `collect` finds becomes `[REDACTED:type]`, what precedes it stays. */
 function runPass(text: string, pass: Pass): string {
   const spans: SecretSpan[] = [];

@@ -5,6 +5,8 @@
  * anyOf/oneOf/allOf/not and local $ref. Unknown keywords are ignored, as the spec says.
  * Bounded: depth 64 and 100 errors, so a hostile schema or value cannot run away.
  */
+import { operatorPattern } from "../regex-registry.js";
+
 export type JsonSchema = Record<string, unknown>;
 
 export interface SchemaError {
@@ -78,7 +80,7 @@ function check(v: unknown, s: unknown, root: JsonSchema, path: string, depth: nu
     if (typeof sc.maxLength === "number" && len > sc.maxLength) err(`longer than ${sc.maxLength}`);
     if (typeof sc.pattern === "string") {
       try {
-        if (!new RegExp(sc.pattern, "u").test(v)) err("does not match the pattern");
+        if (!operatorPattern(sc.pattern, "u").test(v)) err("does not match the pattern");
       } catch {
         err("invalid pattern in schema");
       }

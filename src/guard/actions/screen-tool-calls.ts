@@ -6,6 +6,7 @@ import type { GuardAction } from "../types.js";
 import { checkIntent, type IntentEvidence } from "./intent.js";
 import { validateJson } from "./json-schema.js";
 import type { ToolPolicy, ToolRules } from "./tool-policy.js";
+import { operatorPattern } from "../regex-registry.js";
 
 export interface ToolDenial {
   index: number;
@@ -24,12 +25,16 @@ export interface ToolScreening {
   verdicts: Verdict[];
 }
 
+// A URL's host or an e-mail's domain. Each run starts only where its characters start (the
+// lookbehinds): unanchored, `[…]+@` rescanned a long token from every position (quadratic).
+const DESTINATION = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/([^/\s:?#]+)|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/gi;
+
 const globCache = new Map<string, RegExp>();
 function globToRegExp(glob: string): RegExp {
   let re = globCache.get(glob);
   if (!re) {
     const src = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*\/?/g, "\u0000").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]").replace(/\u0000/g, ".*");
-    re = new RegExp(`^${src}$`);
+    re = operatorPattern(`^${src}$`);
     globCache.set(glob, re);
   }
   return re;
@@ -55,9 +60,9 @@ function ruleViolation(args: unknown, r: ToolRules): string | null {
       else if (r.min && key in r.min && v < r.min[key]) reason = "below_limit";
     }
     if (typeof v !== "string") return;
-    if (r.deny_patterns?.some((p) => new RegExp(p, "u").test(v))) reason = "denied_pattern";
+    if (r.deny_patterns?.some((p) => operatorPattern(p, "u").test(v))) reason = "denied_pattern";
     else if (r.domains) {
-      for (const m of v.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/([^/\s:?#]+)|[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/gi)) {
+      for (const m of v.matchAll(DESTINATION)) {
         if (!hostAllowed(m[1] ?? m[2], r.domains)) reason = "domain_not_allowed";
       }
     }

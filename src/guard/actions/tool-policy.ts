@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { operatorPattern } from "../regex-registry.js";
 
 const toolRules = z.strictObject({
   /** JSON Schema the parsed arguments must satisfy (on top of the request's own `parameters`). */
@@ -29,7 +30,7 @@ export const toolPolicySchema = z.strictObject({
   for (const [where, r] of rules) {
     for (const [i, re] of (r.deny_patterns ?? []).entries()) {
       try {
-        new RegExp(re, "u");
+        operatorPattern(re, "u");
       } catch {
         ctx.addIssue({ code: "custom", path: [...where.split("."), "deny_patterns", i], message: "not a valid regular expression" });
       }

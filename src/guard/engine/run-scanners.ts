@@ -1,4 +1,5 @@
 import type { GuardAction, ScanInput, ScanResult, Scanner } from "../types.js";
+import { type BudgetNote, type ScanBudget, scanWithBudget } from "./scan-budget.js";
 import type { Verdict } from "./verdict.js";
 
 /** A scanner as a policy runs it: the instance, the action on trigger, and its own threshold if any. */
@@ -16,6 +17,8 @@ export interface RunOptions {
   budgetMs: number;
   /** Index recorded on each verdict (message or choice index). */
   index?: number;
+  /** How much of a long text the full scanners read; absent: all of it. */
+  scanBudget?: ScanBudget;
 }
 
 /**
@@ -33,18 +36,19 @@ export async function runScanners(entries: readonly PolicyScanner[], input: Scan
     if (!e.scanner.sources.includes(input.source)) continue;
     const t0 = performance.now();
     let out: ScanResult | Promise<ScanResult>;
+    let note: BudgetNote;
     try {
-      out = e.scanner.scan(input);
+      ({ out, note } = scanWithBudget(e.scanner, input, opts.scanBudget));
     } catch {
       done.push(failed(e, input, index, t0));
       continue;
     }
     if (!(out instanceof Promise)) {
-      done.push(verdictOf(e, input, index, out, performance.now() - t0));
+      done.push(noted(verdictOf(e, input, index, out, performance.now() - t0), note));
       continue;
     }
     pending.push(withBudget(out, deadline - performance.now()).then(
-      (r) => (r === TIMEOUT ? timedOut(e, input, index, t0) : verdictOf(e, input, index, r, performance.now() - t0)),
+      (r) => noted(r === TIMEOUT ? timedOut(e, input, index, t0) : verdictOf(e, input, index, r, performance.now() - t0), note),
       () => failed(e, input, index, t0),
     ));
   }
@@ -53,6 +57,12 @@ export async function runScanners(entries: readonly PolicyScanner[], input: Scan
 }
 
 const TIMEOUT = Symbol("timeout");
+
+/** Only over-budget scans carry the budget fields, so ordinary verdicts (and traces) stay as they were. */
+function noted(v: Verdict, note: BudgetNote): Verdict {
+  if (note.truncated) Object.assign(v, { truncated: true, scannedChars: note.scannedChars, skimmedChars: note.skimmedChars });
+  return v;
+}
 
 function withBudget<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
   if (ms <= 0) return Promise.resolve(TIMEOUT);

@@ -15,6 +15,12 @@ export interface Verdict {
   findings: Finding[];
   /** The scanner did not answer within the request's latency budget. */
   timedOut?: boolean;
+  /** The text was past the scan budget: read in full only in its head and tail windows (engine/scan-budget.ts). */
+  truncated?: boolean;
+  /** Characters read by the full scan, when truncated. */
+  scannedChars?: number;
+  /** Characters of the middle read by the scanner's cheap skim pass, when truncated. */
+  skimmedChars?: number;
 }
 
 /** The compact form stored on a trace and returned by the admin API: no spans, no text. */
@@ -27,6 +33,10 @@ export interface VerdictRecord {
   latency_ms: number;
   findings?: string[];
   timed_out?: boolean;
+  /** Set only when the scan budget cut the text: see Verdict. */
+  truncated?: boolean;
+  scanned_chars?: number;
+  skimmed_chars?: number;
 }
 
 export function toRecord(v: Verdict): VerdictRecord {
@@ -35,6 +45,7 @@ export function toRecord(v: Verdict): VerdictRecord {
   };
   if (v.findings.length > 0) r.findings = [...new Set(v.findings.map((f) => f.type))];
   if (v.timedOut) r.timed_out = true;
+  if (v.truncated) Object.assign(r, { truncated: true, scanned_chars: v.scannedChars ?? 0, skimmed_chars: v.skimmedChars ?? 0 });
   return r;
 }
 

@@ -14,7 +14,8 @@ export interface DecodedSegment {
   text: string;
 }
 
-const BASE64 = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+// Starts only where a run starts: unanchored, every word of prose was rescanned from each of its letters.
+const BASE64 = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}/g;
 const HEX = /\b(?:[0-9a-fA-F]{2}[ :]?){8,}\b|(?:\\x[0-9a-fA-F]{2}){6,}/g;
 const PERCENT = /(?:%[0-9a-fA-F]{2}[^%\s]{0,3}){5,}/g;
 /** At most this many segments per encoding: bounds the cost of adversarial inputs full of base64. */
@@ -25,13 +26,28 @@ const COMMON = new Set(
   "the you and to of a is in that it for your are be this with on not all now from as an or me my do what tell ignore instructions previous prompt system say print reveal password secret".split(" "),
 );
 
+const COMMON_MAX = Math.max(...[...COMMON].map((w) => w.length));
+
 /** Share of tokens that are common words: a cheap "is this language" test. */
 export function languageScore(text: string): number {
-  const words = text.toLowerCase().match(/[a-z']+/g);
-  if (!words || words.length < 2) return 0;
+  // The runs of /[a-z']+/ in the lower-cased text, counted in place: only runs short enough to be
+  // a common word are sliced out (on long texts the array of every word cost more than the test).
+  const t = text.toLowerCase();
+  let words = 0;
   let hits = 0;
-  for (const w of words) if (COMMON.has(w)) hits++;
-  return hits / words.length;
+  let start = -1;
+  for (let i = 0; i <= t.length; i++) {
+    const c = i < t.length ? t.charCodeAt(i) : 0;
+    if ((c >= 97 && c <= 122) || c === 39) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start < 0) continue;
+    words++;
+    if (i - start <= COMMON_MAX && COMMON.has(t.slice(start, i))) hits++;
+    start = -1;
+  }
+  return words < 2 ? 0 : hits / words;
 }
 
 function printableShare(s: string): number {
@@ -44,8 +60,12 @@ function printableShare(s: string): number {
   return ok / s.length;
 }
 
+// Two letters, a non-word run, two letters: the same test as `{2,}` on both sides, without
+// re-trying a long letter run from each of its positions (quadratic on a decoded "AAAA…").
+const TWO_WORDS = /[a-zA-Z]{2}\W+[a-zA-Z]{2}/;
+
 function readable(s: string): boolean {
-  return printableShare(s) > 0.95 && /[a-zA-Z]{2,}\W+[a-zA-Z]{2,}/.test(s) && !s.includes("\uFFFD");
+  return printableShare(s) > 0.95 && TWO_WORDS.test(s) && !s.includes("\uFFFD");
 }
 
 export function decodeBase64Segments(text: string): string[] {
@@ -107,11 +127,42 @@ export function decodeMorseSegments(text: string): string[] {
   return out;
 }
 
+/** ROT13 of ASCII letters; a code-unit loop (a replace callback per letter cost 10x more on long texts). */
+/** ROT13 of ASCII letters; a code-unit loop (a replace callback per letter cost 10x more on long texts). */
 export function rot13(text: string): string {
-  return text.replace(/[a-zA-Z]/g, (c) => {
-    const base = c <= "Z" ? 65 : 97;
-    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
-  });
+  const out = Buffer.allocUnsafe(2 * text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    put(out, i, c >= 65 && c <= 90 ? ((c - 52) % 26) + 65 : c >= 97 && c <= 122 ? ((c - 84) % 26) + 97 : c);
+  }
+  return out.toString("utf16le");
+}
+
+/** The text reversed by code point (surrogate pairs kept in order), as `[...text].reverse().join("")`. */
+export function reverseText(text: string): string {
+  const n = text.length;
+  const out = Buffer.allocUnsafe(2 * n);
+  let o = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+      const h = text.charCodeAt(i - 1);
+      if (h >= 0xd800 && h <= 0xdbff) {
+        put(out, o++, h);
+        put(out, o++, c);
+        i--;
+        continue;
+      }
+    }
+    put(out, o++, c);
+  }
+  return out.toString("utf16le");
+}
+
+/** One UTF-16 code unit, little-endian whatever the machine (utf16le decoding keeps lone surrogates). */
+function put(b: Buffer, i: number, c: number): void {
+  b[2 * i] = c & 0xff;
+  b[2 * i + 1] = c >>> 8;
 }
 
 /**
@@ -133,7 +184,7 @@ export function decodeSegments(text: string): DecodedSegment[] {
   if (/[a-zA-Z]{3}/.test(text) && languageScore(text) < 0.2) {
     const r = rot13(text);
     if (betterReading(text, r)) out.push({ encoding: "rot13", text: r });
-    const rev = [...text].reverse().join("");
+    const rev = reverseText(text);
     if (betterReading(text, rev)) out.push({ encoding: "reversed", text: rev });
   }
   return out;

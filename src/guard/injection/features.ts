@@ -60,40 +60,96 @@ export function tokenize(folded: string): string[] {
   return folded.match(WORD) ?? [];
 }
 
-function addNormalized(counts: Map<number, number>, out: Map<number, number>): void {
+/**
+ * Per-group count arrays reused across calls (one set per hashBits): a Map per group cost more
+ * than the hashing itself on long texts. Only touched slots are read and reset, in first-touch
+ * order, which is the insertion order the Map version had, so the vector is bit-identical.
+ */
+interface Scratch {
+  words: Float64Array;
+  chars: Float64Array;
+  merged: Float64Array;
+  seen: Uint8Array;
+}
+const scratches = new Map<number, Scratch>();
+
+function scratchFor(bits: number): Scratch {
+  let s = scratches.get(bits);
+  if (!s) {
+    const n = 1 << bits;
+    s = { words: new Float64Array(n), chars: new Float64Array(n), merged: new Float64Array(n), seen: new Uint8Array(n) };
+    scratches.set(bits, s);
+  }
+  return s;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const SPACE = 32;
+
+/** Counts → sqrt (binary-ish counts damp repeated words in long templates) → L2 unit, added into `merged`. */
+function addNormalized(counts: Float64Array, touched: number[], s: Scratch, order: number[]): void {
   let sq = 0;
-  for (const v of counts.values()) sq += v * v;
+  for (const k of touched) {
+    const v = Math.sqrt(counts[k]);
+    counts[k] = v;
+    sq += v * v;
+  }
   if (sq === 0) return;
   const inv = 1 / Math.sqrt(sq);
-  for (const [k, v] of counts) out.set(k, (out.get(k) ?? 0) + v * inv);
+  for (const k of touched) {
+    if (s.seen[k] === 0) {
+      s.seen[k] = 1;
+      order.push(k);
+    }
+    s.merged[k] += counts[k] * inv;
+  }
 }
 
 export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
   const { norm, sig, decodedHits } = a;
   const mask = (1 << cfg.hashBits) - 1;
-  const tokens = tokenize(a.folded);
-  const words = new Map<number, number>();
-  const chars = new Map<number, number>();
-  // Binary-ish counts (sqrt) damp repeated words in long templates.
-  let prev = "";
-  for (const t of tokens) {
-    const u = hash32(t, 1) & mask;
-    words.set(u, (words.get(u) ?? 0) + 1);
-    if (prev !== "") {
-      const b = hash32(`${prev} ${t}`, 2) & mask;
-      words.set(b, (words.get(b) ?? 0) + 1);
+  const s = scratchFor(cfg.hashBits);
+  const text = a.folded;
+  const wordsTouched: number[] = [];
+  const charsTouched: number[] = [];
+  const bump = (arr: Float64Array, touched: number[], k: number): void => {
+    if (arr[k] === 0) touched.push(k);
+    arr[k] += 1;
+  };
+  // Hashes are FNV-1a over the token's characters (hash32), computed from char codes in place:
+  // unigram = hash32(t, 1), bigram = hash32(`${prev} ${t}`, 2), 4-grams of ` ${t} ` with seed 3.
+  let tokens = 0;
+  let meta = 0;
+  let bigramPrefix = -1; // FNV state (seed 2) after `${prev} `, or -1 before the first token
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
+    const start = m.index;
+    const len = m[0].length;
+    tokens++;
+    if (META.has(m[0])) meta++;
+    let uni = (FNV_OFFSET ^ 1) >>> 0;
+    let bi = bigramPrefix;
+    let next = (FNV_OFFSET ^ 2) >>> 0;
+    for (let i = 0; i < len; i++) {
+      const c = text.charCodeAt(start + i);
+      uni = Math.imul(uni ^ c, FNV_PRIME);
+      if (bi !== -1) bi = Math.imul(bi ^ c, FNV_PRIME);
+      next = Math.imul(next ^ c, FNV_PRIME);
     }
-    prev = t;
-    const p = ` ${t} `;
-    for (let i = 0; i + 4 <= p.length; i++) {
-      const c = hash32(p.slice(i, i + 4), 3) & mask;
-      chars.set(c, (chars.get(c) ?? 0) + 1);
+    bump(s.words, wordsTouched, (uni >>> 0) & mask);
+    if (bi !== -1) bump(s.words, wordsTouched, (bi >>> 0) & mask);
+    bigramPrefix = Math.imul(next ^ SPACE, FNV_PRIME) >>> 0;
+    // Character 4-grams of " token ": positions 0 and len + 1 are the padding spaces.
+    for (let i = 0; i + 4 <= len + 2; i++) {
+      let h = (FNV_OFFSET ^ 3) >>> 0;
+      for (let j = i; j < i + 4; j++) h = Math.imul(h ^ (j === 0 || j === len + 1 ? SPACE : text.charCodeAt(start + j - 1)), FNV_PRIME);
+      bump(s.chars, charsTouched, (h >>> 0) & mask);
     }
   }
-  for (const m of [words, chars]) for (const [k, v] of m) m.set(k, Math.sqrt(v));
-  const merged = new Map<number, number>();
-  addNormalized(words, merged);
-  addNormalized(chars, merged);
+  const order: number[] = [];
+  addNormalized(s.words, wordsTouched, s, order);
+  addNormalized(s.chars, charsTouched, s, order);
 
   const base = 1 << cfg.hashBits;
   const f = norm.flags;
@@ -103,18 +159,22 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
     f.invisible > 0 ? 1 : 0,
     f.tags + f.bidi > 0 ? 1 : 0,
     f.mixedScript > 0 ? Math.min(1, f.mixedScript / 3) : 0,
-    tokens.length > 0 ? Math.min(1, (4 * f.leet) / tokens.length) : 0,
-    tokens.length > 0 ? Math.min(1, (4 * (f.spaced + f.scrambled)) / tokens.length) : 0,
+    tokens > 0 ? Math.min(1, (4 * f.leet) / tokens) : 0,
+    tokens > 0 ? Math.min(1, (4 * (f.spaced + f.scrambled)) / tokens) : 0,
     decodedHits > 0 ? 1 : 0,
-    tokens.length > 0 ? Math.min(1, (5 * tokens.filter((t) => META.has(t)).length) / tokens.length) : 0,
+    tokens > 0 ? Math.min(1, (5 * meta) / tokens) : 0,
     1,
   ];
   const idx: number[] = [];
   const val: number[] = [];
-  for (const [k, v] of merged) {
+  for (const k of order) {
     idx.push(k);
-    val.push(v);
+    val.push(s.merged[k]);
+    s.merged[k] = 0;
+    s.seen[k] = 0;
   }
+  for (const k of wordsTouched) s.words[k] = 0;
+  for (const k of charsTouched) s.chars[k] = 0;
   dense.forEach((v, i) => {
     if (v !== 0) {
       idx.push(base + i);

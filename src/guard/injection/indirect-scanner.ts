@@ -11,7 +11,8 @@
 import type { Finding, GuardSource, ScanInput, ScanResult, Scanner } from "../types.js";
 import { analyzeWith, classify, type InjectionModel, shippedModel } from "./classifier.js";
 import { findDirectives } from "./directives.js";
-import { decisiveScore, findingsOf } from "./injection-scanner.js";
+import { DECISIVE_WEIGHT, decisiveScore, findingsOf } from "./injection-scanner.js";
+import { skimFindings, skimSignatures } from "./skim.js";
 
 /** Per-source thresholds: tool results are terser and more often imperative than documents. */
 export const INDIRECT_THRESHOLDS: Readonly<Record<"document" | "tool_result", number>> = { document: 0.5, tool_result: 0.55 };
@@ -72,6 +73,21 @@ export function createIndirectInjectionScanner(opts: IndirectScannerOptions = {}
       const threshold = opts.threshold ?? (input.source === "tool_result" ? INDIRECT_THRESHOLDS.tool_result : INDIRECT_THRESHOLDS.document);
       const v = judgeIndirect(model, input.text);
       return { scanner: name, score: Math.round(v.score * 1000) / 1000, triggered: v.score >= threshold, findings: v.findings };
+    },
+    // The middle of an over-budget document: decisive and structural signatures and tag smuggling,
+    // scored as judgeIndirect scores them (no classifier, no directive detection: see skim.ts).
+    skim(input: ScanInput): ScanResult {
+      model ??= shippedModel();
+      const threshold = opts.threshold ?? (input.source === "tool_result" ? INDIRECT_THRESHOLDS.tool_result : INDIRECT_THRESHOLDS.document);
+      const { hits, tags } = skimSignatures(input.text, model.descrambler, STRUCTURAL_WEIGHT);
+      let miss = 1;
+      let decisive = 0;
+      for (const h of hits) {
+        if (h.weight >= DECISIVE_WEIGHT) decisive = Math.max(decisive, h.weight);
+        if (STRUCTURAL.has(h.type)) miss *= 1 - h.weight;
+      }
+      const score = Math.max(decisive, 1 - miss, tags ? 0.9 : 0);
+      return { scanner: name, score: Math.round(score * 1000) / 1000, triggered: score >= threshold, findings: skimFindings(hits) };
     },
   };
 }

@@ -7,6 +7,7 @@
 import type { Finding, GuardSource, ScanInput, ScanResult, Scanner } from "../types.js";
 import type { Analysis } from "./analyze.js";
 import { analyzeWith, classify, type InjectionModel, shippedModel } from "./classifier.js";
+import { skimFindings, skimSignatures } from "./skim.js";
 
 /** A signature this strong decides on its own (see signatures.ts for the weights). */
 export const DECISIVE_WEIGHT = 0.7;
@@ -67,6 +68,14 @@ export function createInjectionScanner(opts: InjectionScannerOptions = {}): Scan
       const threshold = opts.threshold ?? model.threshold;
       const v = judgeInjection(model, input.text);
       return { scanner: name, score: round(v.score), triggered: v.score >= threshold, findings: v.findings };
+    },
+    // The middle of an over-budget text: only decisive signatures, which score alone in scan() too.
+    skim(input: ScanInput): ScanResult {
+      model ??= shippedModel();
+      const threshold = opts.threshold ?? model.threshold;
+      const { hits } = skimSignatures(input.text, model.descrambler, DECISIVE_WEIGHT);
+      const score = hits.reduce((m, h) => Math.max(m, h.weight), 0);
+      return { scanner: name, score: round(score), triggered: score >= threshold, findings: skimFindings(hits) };
     },
   };
 }

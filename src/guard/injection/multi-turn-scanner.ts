@@ -16,7 +16,9 @@ export const WINDOW_TURNS = 6;
 /** …and at most this many characters (the most recent), bounding the cost of long chats. */
 export const WINDOW_CHARS = 8192;
 
-const ASSIGN = /\b(?:remember|store|save|memori[sz]e|keep in mind|note)\b[^.\n]{0,40}(?:\b[a-z]\w{0,10}\s*(?:=|:=|is|as)\s*["'“`]|:)|(?:^|\n|;)\s*(?:let |var |const |set )?[a-z]\w{0,10}\s*=\s*["'“`]/i;
+// After a line start or `;`, `[^\S\n]*` rather than `\s*`: with \s* every newline of a blank run
+// re-read the whole run (quadratic); the last newline before the assignment anchors it just the same.
+const ASSIGN = /\b(?:remember|store|save|memori[sz]e|keep in mind|note)\b[^.\n]{0,40}(?:\b[a-z]\w{0,10}\s*(?:=|:=|is|as)\s*["'“`]|:)|(?:^|[\n;])[^\S\n]*(?:let |var |const |set )?[a-z]\w{0,10}\s*=\s*["'“`]/i;
 const COMBINE = /\b(?:combine|concatenate|join|merge|put together|append|add|glue|assemble)\b[^.\n]{0,40}\b[a-z]\w{0,10}\b\s*(?:\+|and|with|,)\s*\b[a-z]\w{0,10}\b|\b[a-z]\w{0,10}\s*\+\s*[a-z]\w{0,10}\b|\b(?:now|then) (?:do|execute|follow|answer|run|perform) (?:it|that|the (?:result|combined|combination|whole)|what (?:it|they) says?)\b/i;
 const POSITIVE = /\b(?:story|narrative|celebrat\w*|wholesome|heartwarming|happy|joy\w*|reunion|wedding|graduation|birthday|holiday|friendship|love|hope|positive|uplifting|logically connect|connect (?:these|them|all)|link (?:these|them))\b/i;
 const HARMFUL = /\b(?:bomb|explosive|detonat\w*|weapon|firearm|gun|nerve agent|poison|toxin|meth\w*|cocaine|heroin|fentanyl|drug synthesis|synthesi[sz]e|malware|ransomware|keylogger|virus|exploit|hack\w*|phishing|steal|kill|murder|suicide|self-harm|launder\w*|counterfeit|molotov|napalm|anthrax|ricin)\b/i;

@@ -7,6 +7,7 @@
  * a compatibility sequence), case is folded before homoglyphs (the map holds lower case only), and
  * leetspeak is folded before typoglycemia (so "1gn0r3" and "ignroe" both reach the same key).
  */
+import { pattern } from "../regex-registry.js";
 import { descramble, type Descrambler } from "./typoglycemia.js";
 
 export interface ObfuscationFlags {
@@ -53,13 +54,15 @@ const HOMOGLYPHS: Readonly<Record<string, string>> = {
   α: "a", β: "b", ϲ: "c", ε: "e", η: "n", ι: "i", κ: "k", ν: "v", ο: "o", ρ: "p", τ: "t", υ: "u", χ: "x", γ: "y",
   ω: "w", ɡ: "g", ɑ: "a", ı: "i", ȷ: "j", ℓ: "l",
 };
-const HOMOGLYPH_RE = new RegExp(`[${Object.keys(HOMOGLYPHS).join("")}]`, "g");
+const HOMOGLYPH_RE = pattern("normalize.homoglyph", `[${Object.keys(HOMOGLYPHS).join("")}]`, "g");
 const LATIN = /[a-z]/;
 const CYR_GREEK = /[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]/;
 
 const LEET: Readonly<Record<string, string>> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s", "!": "i" };
 // A run of letters, digits and leet symbols; folded only when it mixes letters and leet characters.
-const LEET_TOKEN = /[a-z0-9@$!]+/g;
+// The pattern matches only whole runs that hold a leet character (a digit, @, $ or a "!" between
+// letters), so plain words never reach the callback; the lookbehind starts it at a run's start.
+const LEET_TOKEN = /(?<![a-z0-9@$!])[a-z0-9@$!]*(?:[013457@$]|[a-z]![a-z])[a-z0-9@$!]*/g;
 const HAS_LETTER = /[a-z]/;
 const HAS_LEET = /[013457@$]|[a-z]![a-z]/;
 

@@ -11,7 +11,14 @@
 export interface Descrambler {
   readonly keys: ReadonlyMap<string, string>;
   readonly words: ReadonlySet<string>;
+  /**
+   * First letter, last letter and length of every key (`edge()`): a word whose edge is not here
+   * cannot be a scramble, so its sorted key is never built — most words of a long text.
+   */
+  readonly edges?: ReadonlySet<number>;
 }
+
+const edge = (w: string): number => (w.charCodeAt(0) << 16) | (w.charCodeAt(w.length - 1) << 8) | Math.min(w.length, 255);
 
 /** Words shorter than this are left alone: "form"/"from" and "salt"/"slat" collide too often. */
 export const MIN_SCRAMBLE_LENGTH = 5;
@@ -29,6 +36,7 @@ export function scrambleKey(word: string): string {
 export function buildDescrambler(vocabulary: Iterable<string>): Descrambler {
   const keys = new Map<string, string>();
   const words = new Set<string>();
+  const edges = new Set<number>();
   for (const raw of vocabulary) {
     const w = raw.toLowerCase();
     if (!/^[a-z]+$/.test(w)) continue;
@@ -36,13 +44,14 @@ export function buildDescrambler(vocabulary: Iterable<string>): Descrambler {
     if (w.length < MIN_SCRAMBLE_LENGTH) continue;
     const k = scrambleKey(w);
     if (!keys.has(k)) keys.set(k, w);
+    edges.add(edge(w));
   }
-  return { keys, words };
+  return { keys, words, edges };
 }
 
 /** The vocabulary word `word` is a scramble of, or null (also null for words already in the vocabulary). */
 export function matchScrambled(word: string, d: Descrambler): string | null {
-  if (word.length < MIN_SCRAMBLE_LENGTH || d.words.has(word)) return null;
+  if (word.length < MIN_SCRAMBLE_LENGTH || d.words.has(word) || (d.edges && !d.edges.has(edge(word)))) return null;
   return d.keys.get(scrambleKey(word)) ?? null;
 }
 

@@ -1,3 +1,4 @@
+import { pattern } from "../regex-registry.js";
 import type { Entity } from "./entity.js";
 
 /**
@@ -25,17 +26,37 @@ const FUSED_TYPES =
 
 const MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
 
-const CORES: { re: RegExp; score: number }[] = [
+/**
+ * A core with an `anchor` is tried only around the anchor's matches (its fixed ending, e.g.
+ * "straße 9"), starting at most `reach` characters before: the full pattern then runs on a
+ * few hundred characters per candidate instead of from every word of the text.
+ */
+interface Core {
+  re: RegExp;
+  score: number;
+  anchor?: RegExp;
+  reach?: number;
+}
+
+const CORES: Core[] = [
   // 221B Baker Street, 3744 Retreat Avenue, 389 167 king alexander road
-  { re: new RegExp(String.raw`(?<![\w-])${NUM}(?: \d{1,5})? (?:${W} ){0,4}(?:${EN_TYPES})\b\.?`, "giu"), score: 0.8 },
+  { re: pattern("address.core_en", String.raw`(?<![\w-])${NUM}(?: \d{1,5})? (?:${W} ){0,4}(?:${EN_TYPES})\b\.?`, "giu"), score: 0.8 },
   // rue de la Paix 12, Via Franscini 71, Rua do Arenque 1634 (type first, number after)
-  { re: new RegExp(String.raw`(?<![\p{L}\p{M}])(?:${PREFIX_TYPES}) (?:${W} ){0,5}${NUM}(?![\w])`, "giu"), score: 0.85 },
+  { re: pattern("address.core_prefix_type", String.raw`(?<![\p{L}\p{M}])(?:${PREFIX_TYPES}) (?:${W} ){0,5}${NUM}(?![\w])`, "giu"), score: 0.85 },
   // 56 rue La Boétie, 137 Avenue Teboulbi (number first, type first)
-  { re: new RegExp(String.raw`(?<![\w-])${NUM} (?:${PREFIX_TYPES}) (?:${W} ?){1,5}`, "giu"), score: 0.8 },
+  { re: pattern("address.core_number_prefix_type", String.raw`(?<![\w-])${NUM} (?:${PREFIX_TYPES}) (?:${W} ?){1,5}`, "giu"), score: 0.8 },
   // Pohlstrasse 9, Koepenicker Str. 74, Luite tee 87, C. Beerninckstraat 88
-  { re: new RegExp(String.raw`(?<![\p{L}\p{M}])(?:${NUM} )?(?:${W} ){0,3}[\p{L}\p{M}'’-]*(?:${FUSED_TYPES}) ${NUM}(?![\w])`, "giu"), score: 0.85 },
+  // The fused word ("Pohl" of Pohlstraße) is bounded and starts only where a word starts: unbounded,
+  // every "-" or "'" of a long run restarted a scan to the run's end (quadratic).
+  {
+    re: pattern("address.core_fused", String.raw`(?<![\p{L}\p{M}'’-])(?:${NUM} )?(?:${W} ){0,3}[\p{L}\p{M}'’-]{0,40}(?:${FUSED_TYPES}) ${NUM}(?![\w])`, "giu"),
+    score: 0.85,
+    anchor: pattern("address.core_fused_anchor", String.raw`(?:${FUSED_TYPES}) ${NUM}(?![\w])`, "giu"),
+    // NUM and a space, three words with their spaces, the fused prefix: 8 + 3 × 32 + 40.
+    reach: 150,
+  },
   // 20789 Allika 46, 641 Dašická 688: a building number, a capitalised name, a house number.
-  { re: new RegExp(String.raw`(?<![\w.,-])\d{1,6} (?!(?:${MONTH_NAMES})\b)(?:\p{Lu}[\p{L}\p{M}'’-]{2,30} ){1,3}\d{1,5}[A-Za-z]?(?![\w.,]\d|[\w])`, "gu"), score: 0.7 },
+  { re: pattern("address.core_building_name_number", String.raw`(?<![\w.,-])\d{1,6} (?!(?:${MONTH_NAMES})\b)(?:\p{Lu}[\p{L}\p{M}'’-]{2,30} ){1,3}\d{1,5}[A-Za-z]?(?![\w.,]\d|[\w])`, "gu"), score: 0.7 },
   // PO Box 123, PSC 1437, Box 3833, Unit 1009 Box 0219, APO AE 09012
   { re: /(?<![\w])(?:P\.? ?O\.? Box \d{1,6}|(?:PSC|Unit|CMR) \d{1,5},? Box \d{1,5}|(?:APO|FPO|DPO) (?:AA|AE|AP) \d{5})/gi, score: 0.85 },
 ];
@@ -45,7 +66,7 @@ const CUE = /\b(?:(?:home |billing |shipping |mailing |postal |street |new )?add
 // Continuation of an address after its core: unit, city, region, country, postcode.
 // No `i` flag on TAIL: with it \p{Lu} would match lower-case letters and swallow the prose after an address.
 const PIECE = String.raw`(?:(?:[Aa]pt|[Aa]partment|[Ss]uite|[Ss]te|[Uu]nit|[Ff]lat|[Ff]loor|[Ff]l|[Rr]oom|[Rr]m|[Bb]ox|[Bb]ldg|[Bb]uilding|APT|SUITE|UNIT|#)\.? ?\d{1,6}[A-Za-z]?|\p{Lu}[\p{L}\p{M}'’.()-]{0,30}(?![\p{L}\p{M}]|[ \t]*:)(?: [\p{Lu}(][\p{L}\p{M}'’.()-]{0,30}(?![\p{L}\p{M}]|[ \t]*:)| (?:de|du|la|le|del|da|do|nad|am|an|im|u|e|y|upon|on)(?= \p{Lu})){0,4}|\d{4,6}(?:-\d{3,4})?|\d{3} \d{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|nan)`;
-const TAIL = new RegExp(String.raw`^(?:(?:[ \t]*,?[ \t]*|,?[ \t]*\r?\n[ \t>?*|-]*(?:\r?\n[ \t>?*|-]*)?,?[ \t]*)${PIECE}){1,7}`, "u");
+const TAIL = pattern("address.tail", String.raw`^(?:(?:[ \t]*(?:,[ \t]*)?|,?[ \t]*\r?\n[ \t>?*|-]*(?:\r?\n[ \t>?*|-]*)?(?:,[ \t]*)?)${PIECE}){1,7}`, "u");
 const TAIL_LINE_MAX = 48;
 
 function extend(text: string, end: number): number {
@@ -62,11 +83,10 @@ function extend(text: string, end: number): number {
 
 export function detectAddresses(text: string): Entity[] {
   const spans: Entity[] = [];
-  for (const { re, score } of CORES) {
-    for (const m of text.matchAll(re)) {
-      const start = m.index;
-      const coreEnd = start + m[0].replace(/[ ,.]+$/, "").length;
-      spans.push({ type: "STREET_ADDRESS", start, end: extend(text, coreEnd), score });
+  for (const core of CORES) {
+    for (const { start, match } of coreMatches(text, core)) {
+      const coreEnd = start + match.replace(/[ ,.]+$/, "").length;
+      spans.push({ type: "STREET_ADDRESS", start, end: extend(text, coreEnd), score: core.score });
     }
   }
   for (const m of text.matchAll(CUE)) {
@@ -79,6 +99,27 @@ export function detectAddresses(text: string): Entity[] {
     spans.push({ type: "STREET_ADDRESS", start: from, end: from + cand.length, score: 0.8 });
   }
   return mergeSpans(spans);
+}
+
+function coreMatches(text: string, core: Core): { start: number; match: string }[] {
+  const out: { start: number; match: string }[] = [];
+  if (!core.anchor) {
+    for (const m of text.matchAll(core.re)) out.push({ start: m.index, match: m[0] });
+    return out;
+  }
+  let lastEnd = 0;
+  for (const a of text.matchAll(core.anchor)) {
+    const from = Math.max(lastEnd, a.index - (core.reach ?? 0));
+    // One character of context before the window, so the pattern's lookbehind sees what the text has there.
+    const base = Math.max(0, from - 1);
+    const window = text.slice(base, a.index + a[0].length);
+    core.re.lastIndex = from - base;
+    const m = core.re.exec(window);
+    if (!m) continue;
+    out.push({ start: base + m.index, match: m[0] });
+    lastEnd = base + m.index + m[0].length;
+  }
+  return out;
 }
 
 /** Overlapping or touching address pieces become one address with the best score. */

@@ -8,6 +8,8 @@ export interface DetectPiiOptions {
   types?: ReadonlySet<PiiType>;
   /** Entities scoring below this are dropped (0..1). */
   minScore?: number;
+  /** Only the structured pattern detectors (checksums, e-mails, phones…): the linear skim of an over-budget text. */
+  structuredOnly?: boolean;
 }
 
 /**
@@ -19,8 +21,10 @@ export function detectPii(text: string, opts: DetectPiiOptions = {}): Entity[] {
   const min = opts.minScore ?? 0.6;
   const found: Entity[] = [];
   for (const detect of PATTERN_DETECTORS) found.push(...detect(text));
-  found.push(...detectAddresses(text));
-  found.push(...detectPersons(text));
+  if (!opts.structuredOnly) {
+    found.push(...detectAddresses(text));
+    found.push(...detectPersons(text));
+  }
   const kept = found.filter((e) => e.score >= min && e.end > e.start && (!opts.types || opts.types.has(e.type)));
   return resolveOverlaps(kept);
 }

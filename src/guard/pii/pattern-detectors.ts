@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { dniValid, ibanValid, luhnValid, sinValid, ssnPlausible } from "./checksums.js";
+import { pattern } from "../regex-registry.js";
 import { cueBefore, type Entity } from "./entity.js";
 
 /**
@@ -119,7 +120,7 @@ export const detectIps: Detector = (text) => {
 };
 
 const PHONE_CUE = /\b(?:phone|tel|telephone|mobile|cell|fax|call|text|sms|whats ?app|desk|office|landline|contact|reach|dial|number|ring|messages? to|registered|answering)\b[^\d\n]{0,20}\n?[^\d\n]{0,4}$/i;
-const PHONE_CUE_AFTER = /^[ \t]*[-(,]?[ \t]*(?:office|mobile|cell|fax|home|work|desk|phone|tel)\b/i;
+const PHONE_CUE_AFTER = /^[ \t]*(?:[-(,][ \t]*)?(?:office|mobile|cell|fax|home|work|desk|phone|tel)\b/i;
 // A leading +CC or (area), then digit groups split by space, dot, dash or "(0)"; 7–15 digits in all.
 const PHONE_RE = /(?<![\w+.-])(?:\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|\(\d{2,5}\)[ .-]?|0{1,2}\d?[ .-]?)?\d{1,14}(?:[ .-]\d{1,8}){0,5}(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,5})?(?![\w-]|\.\d)/g;
 
@@ -147,7 +148,7 @@ export const detectPhones: Detector = (text) => {
 };
 
 const MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
-const DATE_RE = new RegExp(
+const DATE_RE = pattern("pii.date",
   String.raw`(?<![\w/.-])(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}(?:st|nd|rd|th)?(?: of)? (?:${MONTHS})\.?,? \d{4}|(?:${MONTHS})\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})(?![\w/-])`,
   "gi",
 );

@@ -1,3 +1,4 @@
+import { pattern } from "../regex-registry.js";
 import type { Entity } from "./entity.js";
 import { COMMON_WORDS, nameLexicon } from "./name-lexicon.js";
 
@@ -22,22 +23,25 @@ const PARTICLE = String.raw`(?:van|von|der|den|de|da|do|dos|das|del|della|di|du|
 const INITIAL = String.raw`\p{Lu}\.?`;
 // A name: 1–4 capitalised tokens, with initials and particles inside ("Janka M. Szász", "Ludwig van Beethoven").
 const NAME = String.raw`${TOKEN}(?:[ \t]+(?:${INITIAL}[ \t]+)?(?:${PARTICLE}[ \t]+)?${TOKEN}){0,3}`;
-const NAME_RE = new RegExp(NAME, "gu");
+const NAME_RE = pattern("person.name", NAME, "gu");
 
 /** Cue words match in any case while name tokens must stay capitalised, so no `i` flag: letters become [xX]. */
 const ci = (src: string): string => src.replace(/\\.|[a-z]/g, (c) => (c.length > 1 ? c : `[${c}${c.toUpperCase()}]`));
 const STRONG_CUE = ci(String.raw`(?:my name is|name is|names? ?:|named|called|call me|i am called|signed|dear|user ?:|customer ?:|patient ?:|client ?:|employee ?:|applicant ?:|(?:last|first|full|sur|given|maiden) ?name(?: is)?\??:?|surname ?:?|(?:mr|mrs|ms|mx|miss|dr|prof|sir|dame|madam|mme|mlle|herr|frau|sr|sra|srta|sig|sig\.ra)\.?|founders?:?|co-?founders?:?|directed by:?|written by:?|authored by:?|produced by:?|composed by:?|performed by:?|(?:regards|sincerely|cheers|thanks|best),?\s*\n)`);
 const WEAK_CUE = ci(String.raw`(?:i am|i'm|this is|it's|hi|hello|hey|says|said|asked|told|thanked|between (?:him|her|them|me) and|my (?:kid|child|son|daughter|wife|husband|partner|friend|boss)|add|contact|ask for|speak (?:to|with)|talk to|meet|met|by|with|from|to|and|for|cc|attn:?|attention:?|manager|ceo|cto|cfo|director|president|assistant|colleague|friend|brother|sister|son|daughter|wife|husband|mother|father|mom|dad|uncle|aunt|cousin|fan of|fan|teacher|doctor|lawyer|officer|agent)`);
-const STRONG_RE = new RegExp(String.raw`(?<![\p{L}])${STRONG_CUE}[ \t]*(?:\r?\n[ \t>]*)?(${NAME}(?:(?:,[ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*)${NAME}){0,6})`, "gdu");
-const WEAK_RE = new RegExp(String.raw`(?<![\p{L}])${WEAK_CUE}[ \t]+(${NAME})`, "gdu");
-const AFTER_RE = new RegExp(
+const STRONG_RE = pattern("person.strong_cue", String.raw`(?<![\p{L}])${STRONG_CUE}[ \t]*(?:\r?\n[ \t>]*)?(${NAME}(?:(?:,[ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*)${NAME}){0,6})`, "gu");
+const WEAK_RE = pattern("person.weak_cue", String.raw`(?<![\p{L}])${WEAK_CUE}[ \t]+(${NAME})`, "gu");
+const AFTER_RE = pattern(
+  "person.after",
   String.raw`(${NAME})(?=[ \t]+(?:lives|lived|living|resides|said|says|told|tells|wrote|writes|works|worked|joined|founded|flew|moved|was born|is a \d|is an? (?:\d+|[a-z]+) year|turned|fan\b|had given|gave|has been|called|emailed|texted|phoned|signed|\(\d)|,?[ \t]+(?:age|aged) \d)`,
   "gu",
 );
 
-const SPEAKER_RE = new RegExp(String.raw`(?:^|\n)[ \t>]*(${TOKEN}(?:[ \t]${TOKEN})?)[ \t]*:`, "gdu");
-const LIST_RE = new RegExp(String.raw`${TOKEN}(?:,[ \t]*${TOKEN}){1,12},?[ \t]+(?:and|&)[ \t]+${TOKEN}`, "gu");
-const SINGLE_RE = new RegExp(String.raw`(?<![\p{L}\p{M}'’-])(${TOKEN})(?![\p{L}\p{M}]|[ \t]+\p{Lu})`, "gdu");
+const SPEAKER_RE = pattern("person.speaker", String.raw`(?:^|\n)[ \t>]*(${TOKEN}(?:[ \t]${TOKEN})?)[ \t]*:`, "gdu");
+const LIST_RE = pattern("person.list", String.raw`${TOKEN}(?:,[ \t]*${TOKEN}){1,12},?[ \t]+(?:and|&)[ \t]+${TOKEN}`, "gu");
+// No capture group and no `d` flag where the name is the whole match or its end: match indices
+// cost more than the matching on text with thousands of capitalised words.
+const SINGLE_RE = pattern("person.single", String.raw`(?<![\p{L}\p{M}'’-])${TOKEN}(?![\p{L}\p{M}]|[ \t]+\p{Lu})`, "gu");
 
 /** A matched run of capitalised tokens split into names on "," / "and" / "&". */
 function splitList(run: string, base: number): { start: number; end: number }[] {
@@ -77,7 +81,7 @@ export function detectPersons(text: string): Entity[] {
   if (!/\p{Lu}/u.test(text)) return [];
   const out: Entity[] = [];
   for (const m of text.matchAll(STRONG_RE)) {
-    const base = m.indices![1][0];
+    const base = m.index + m[0].length - m[1].length;
     for (const s of splitList(m[1], base)) {
       const name = text.slice(s.start, s.end);
       if (commonTokens(name) === tokensOf(name).length && knownTokens(name) === 0) continue;
@@ -85,7 +89,7 @@ export function detectPersons(text: string): Entity[] {
     }
   }
   for (const m of text.matchAll(WEAK_RE)) {
-    const base = m.indices![1][0];
+    const base = m.index + m[0].length - m[1].length;
     const s = trimTrailingCommon(text, { start: base, end: base + m[1].length });
     const name = text.slice(s.start, s.end);
     if (knownTokens(name) > 0 && commonTokens(name) < tokensOf(name).length) out.push({ type: "PERSON", ...s, score: 0.75 });
@@ -112,16 +116,19 @@ export function detectPersons(text: string): Entity[] {
   // A single known name: a weak signal, reported when not a sentence's first word or when
   // followed by what follows a person ("Anna is", "Aloisia, can", "Asya's").
   for (const m of text.matchAll(SINGLE_RE)) {
-    const w = m[1].toLowerCase();
+    const w = m[0].toLowerCase();
     if (COMMON_WORDS.has(w) || !nameLexicon().has(w)) continue;
-    const start = m.indices![1][0];
-    const follows = /^(?:,\s+\p{Ll}|'s\b|’s\b|\s+(?:is|was|has|had|just|spent|shouted|says|said|wrote|lives|works|and \p{Lu}))/u.test(text.slice(start + m[1].length, start + m[1].length + 12));
+    const start = m.index;
+    const follows = /^(?:,\s+\p{Ll}|'s\b|’s\b|\s+(?:is|was|has|had|just|spent|shouted|says|said|wrote|lives|works|and \p{Lu}))/u.test(text.slice(start + m[0].length, start + m[0].length + 12));
     if (sentenceStart(text, start) && !follows) continue;
     // "in Porto", "at Jordan": after a preposition of place a lone name is more often a place.
     if (!follows && /\b(?:in|at|near|from|to|of|visit|visiting|via|across)\s+$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
-    out.push({ type: "PERSON", start, end: start + m[1].length, score: follows ? 0.65 : 0.6 });
+    out.push({ type: "PERSON", start, end: start + m[0].length, score: follows ? 0.65 : 0.6 });
   }
   for (const m of text.matchAll(NAME_RE)) {
+    // One token (no separator inside) can never make the two-token name this rule needs, and
+    // trimming keeps a subset of the run's tokens: with no known name among them, none can remain.
+    if ((m[0].indexOf(" ") < 0 && m[0].indexOf("\t") < 0) || knownTokens(m[0]) === 0) continue;
     let s = { start: m.index, end: m.index + m[0].length };
     // A sentence's first word is capitalised anyway: it counts only when it is itself a known name.
     if (sentenceStart(text, s.start)) {
@@ -157,7 +164,7 @@ function trimTrailingCommon(text: string, s: { start: number; end: number }): { 
   let end = s.end;
   for (let i = 0; i < 4; i++) {
     const span = text.slice(s.start, end);
-    const m = /\s+(\S+)$/.exec(span);
+    const m = /(?<!\s)\s+(\S+)$/.exec(span);
     if (!m || !COMMON_WORDS.has(m[1].toLowerCase())) break;
     end -= m[0].length;
   }

@@ -60,6 +60,20 @@ export const guardConfigSchema = z
     canary: z.boolean().default(true),
     /** Sliding window screened on each stream chunk, in characters (the new text plus what came just before it). */
     stream_window_chars: z.int().min(64).max(1_000_000).default(512),
+    /**
+     * How much of one screened text the full scanners read (engine/scan-budget.ts, docs/guardrails.md):
+     * longer texts are read in full in their head and tail windows; the middle gets the linear skim
+     * passes (injection signatures, structured PII) and the whole-text scanners (secrets, invisible text, size).
+     */
+    scan_budget: z
+      .strictObject({
+        /** Texts up to this many characters (UTF-16 code units; bytes, for ASCII) are read whole. */
+        max_chars: z.int().min(1024).max(100_000_000).default(65_536),
+        head_chars: z.int().min(0).max(100_000_000).default(32_768),
+        tail_chars: z.int().min(0).max(100_000_000).default(32_768),
+      })
+      .refine((b) => b.head_chars + b.tail_chars <= b.max_chars, { message: "head_chars + tail_chars must not exceed max_chars" })
+      .prefault({}),
     policies: z.record(name, policySchema).default({}),
     tool_policies: z.record(name, toolPolicySchema).default({}),
     assign: z.array(assignment).max(10_000).default([]),

@@ -29,6 +29,7 @@ export const invisibleTextScanner: ScannerDefinition<InvisibleOptions> = {
     return {
       name: "invisible_text",
       cost: "fast",
+      large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {
         const findings: Finding[] = [];

@@ -19,6 +19,7 @@ export const jsonSchemaScanner: ScannerDefinition<z.output<typeof jsonSchemaOpti
     return {
       name: "json_schema",
       cost: "fast",
+      large: "whole",
       sources: ["output"],
       scan(input: ScanInput) {
         const findings: Finding[] = [];

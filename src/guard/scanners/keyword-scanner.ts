@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Finding, ScanInput } from "../types.js";
 import { result, type ScannerDefinition } from "./definition.js";
+import { operatorPattern } from "../regex-registry.js";
 
 const term = z.string().min(1).max(200);
 export const keywordOptions = z.strictObject({
@@ -30,10 +31,11 @@ export const keywordScanner: ScannerDefinition<KeywordOptions> = {
     for (const [topic, terms] of Object.entries(o.topics)) for (const t of terms) topicOf.set(o.case_sensitive ? t : t.toLowerCase(), topic);
     const terms = [...topicOf.keys()].sort((a, b) => b.length - a.length).map(escape);
     const edge = o.whole_words ? ["(?<![\\p{L}\\p{N}_])", "(?![\\p{L}\\p{N}_])"] : ["", ""];
-    const re = terms.length ? new RegExp(`${edge[0]}(?:${terms.join("|")})${edge[1]}`, o.case_sensitive ? "gu" : "giu") : null;
+    const re = terms.length ? operatorPattern(`${edge[0]}(?:${terms.join("|")})${edge[1]}`, o.case_sensitive ? "gu" : "giu") : null;
     return {
       name: "banned_topics",
       cost: "fast",
+      large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {
         const findings: Finding[] = [];

@@ -33,6 +33,7 @@ export const promptLeakScanner: ScannerDefinition<PromptLeakOptions> = {
     return {
       name: "system_prompt_leak",
       cost: "fast",
+      large: "whole",
       sources: ["output"],
       scan(input: ScanInput) {
         const findings: Finding[] = [];

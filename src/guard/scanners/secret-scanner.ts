@@ -46,6 +46,7 @@ export const secretScanner: ScannerDefinition<SecretOptions> = {
     return {
       name: "secrets",
       cost: "fast",
+      large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {
         const findings: Finding[] = findSecrets(input.text).map((s) => ({ type: s.type, start: s.start, end: s.end, score: 0.95 }));

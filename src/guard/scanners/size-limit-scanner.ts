@@ -18,6 +18,7 @@ export const sizeLimitScanner: ScannerDefinition<SizeLimitOptions> = {
     return {
       name: "size_limit",
       cost: "fast",
+      large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {
         const findings: Finding[] = [];

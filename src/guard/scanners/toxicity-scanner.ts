@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Finding, ScanInput } from "../types.js";
 import { result, type ScannerDefinition } from "./definition.js";
 import { LEXICON, type ToxicCategory } from "./toxicity-lexicon.js";
+import { pattern } from "../regex-registry.js";
 
 export const toxicityOptions = z.strictObject({
   threshold: z.number().min(0).max(1).default(0.6),
@@ -36,10 +37,12 @@ export const toxicityScanner: ScannerDefinition<ToxicityOptions> = {
     }
     for (const t of o.extra_terms) weightOf.set(t.toLowerCase(), { w: 0.8, cat: "custom" });
     const alts = [...weightOf.keys()].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s+"));
-    const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alts.join("|")})(?![\\p{L}\\p{N}])`, "gu");
+    // Literal alternatives (escaped) with \s+ between words: one pass, no nested quantifier.
+    const re = pattern("toxicity.lexicon", `(?<![\\p{L}\\p{N}])(?:${alts.join("|")})(?![\\p{L}\\p{N}])`, "gu");
     return {
       name: "toxicity",
       cost: "fast",
+      large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {
         const byCat = new Map<string, number>();

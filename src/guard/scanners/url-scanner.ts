@@ -32,6 +32,7 @@ export const urlScanner: ScannerDefinition<UrlOptions> = {
     return {
       name: "url_allowlist",
       cost: "fast",
+      large: "whole",
       sources: ["output", "document", "tool_result", "user"],
       scan(input: ScanInput) {
         const findings: Finding[] = [];
