@@ -1,6 +1,7 @@
 import type { SqliteDb } from "../store/sqlite.js";
 import type { TraceFilter, TracePage, TraceRecord, TraceStore } from "./types.js";
 import { decodeCursor, encodeCursor } from "../store/cursor.js";
+import { SqliteRollupStore } from "./rollup/sqlite-rollup-store.js";
 
 const COLUMNS = [
   "id", "started_at", "ended_at", "endpoint", "key_id", "user_id", "feature", "model_requested", "model_served", "provider",
@@ -18,8 +19,12 @@ export class SqliteTraceStore implements TraceStore {
 
   constructor(private readonly db: SqliteDb) {
     const insert = db.prepare(`INSERT OR IGNORE INTO traces (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
+    const rollups = new SqliteRollupStore(db);
+    // Rollups count exactly the rows this transaction inserted (a duplicate id is ignored by both).
     this.insertMany = db.transaction((records: readonly TraceRecord[]) => {
-      for (const r of records) insert.run(toRow(r));
+      const inserted: TraceRecord[] = [];
+      for (const r of records) if (insert.run(toRow(r)).changes === 1) inserted.push(r);
+      rollups.apply(inserted);
     });
     this.getStmt = db.prepare("SELECT * FROM traces WHERE id = ?");
     this.deleteStmt = db.prepare("DELETE FROM traces WHERE started_at < ?");
