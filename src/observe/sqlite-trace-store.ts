@@ -16,10 +16,13 @@ export class SqliteTraceStore implements TraceStore {
   private readonly insertMany;
   private readonly getStmt;
   private readonly deleteStmt;
+  private readonly deleteBatchStmt;
+  private readonly backfillStmts;
+  private readonly rollups;
 
   constructor(private readonly db: SqliteDb) {
     const insert = db.prepare(`INSERT OR IGNORE INTO traces (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
-    const rollups = new SqliteRollupStore(db);
+    const rollups = (this.rollups = new SqliteRollupStore(db));
     // Rollups count exactly the rows this transaction inserted (a duplicate id is ignored by both).
     this.insertMany = db.transaction((records: readonly TraceRecord[]) => {
       const inserted: TraceRecord[] = [];
@@ -28,6 +31,11 @@ export class SqliteTraceStore implements TraceStore {
     });
     this.getStmt = db.prepare("SELECT * FROM traces WHERE id = ?");
     this.deleteStmt = db.prepare("DELETE FROM traces WHERE started_at < ?");
+    this.deleteBatchStmt = db.prepare("DELETE FROM traces WHERE rowid IN (SELECT rowid FROM traces WHERE started_at < ? ORDER BY started_at LIMIT ?)");
+    this.backfillStmts = {
+      edge: db.prepare("SELECT started_at FROM traces WHERE started_at < ? ORDER BY started_at DESC LIMIT 1 OFFSET ?").pluck(),
+      rows: db.prepare("SELECT * FROM traces WHERE started_at >= ? AND started_at < ?"),
+    };
   }
 
   insertBatch(records: readonly TraceRecord[]): void {
@@ -64,6 +72,30 @@ export class SqliteTraceStore implements TraceStore {
 
   deleteBefore(ts: number): number {
     return this.deleteStmt.run(ts).changes;
+  }
+
+  /** Retention in bounded steps: deletes at most `limit` of the oldest rows before `ts`. */
+  deleteBatchBefore(ts: number, limit: number): number {
+    return this.deleteBatchStmt.run(ts, limit).changes;
+  }
+
+  /**
+   * Rolls up about `limit` rows older than the rollups' coverage (rows stored before migration 13),
+   * newest first, whole milliseconds at a time so no call is counted twice or skipped; moves the
+   * coverage back over them in the same transaction. Returns false once nothing is left.
+   */
+  backfillStep(limit: number): boolean {
+    return this.db.transaction(() => {
+      const covered = this.rollups.coveredFrom();
+      if (covered <= 0) return false;
+      const edge = this.backfillStmts.edge.get(covered, limit - 1) as number | undefined;
+      const from = edge ?? Number.MIN_SAFE_INTEGER;
+      const rows = this.backfillStmts.rows.all(from, covered) as Row[];
+      this.rollups.apply(rows.map(fromRow));
+      // Past the oldest row everything is covered: 0 lets any range use the rollups.
+      this.rollups.setCoveredFrom(edge === undefined ? 0 : edge);
+      return edge !== undefined;
+    })();
   }
 }
 
