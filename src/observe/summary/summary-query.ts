@@ -28,6 +28,8 @@ export interface SummaryQuery {
   where: Partial<Record<SliceDim, string>>;
   /** Most calls read; a larger range is summarised from its most recent `maxRows` calls. */
   maxRows: number;
+  /** Read the rows even when rollups could answer (exact percentiles; benchmarks compare the two). */
+  exact?: boolean;
 }
 
 export interface SummaryAnswer {
@@ -52,7 +54,7 @@ const GUARD_TRIGGERED = "EXISTS (SELECT 1 FROM json_each(t.guard) j WHERE json_e
 export function querySummary(db: SqliteDb, q: SummaryQuery): SummaryAnswer {
   const target = rollupTarget(q.by, q.where);
   const plan = planRange(q.since, q.until);
-  if (target && usesRollups(plan) && q.since >= rollupsOf(db).coveredFrom()) {
+  if (!q.exact && target && usesRollups(plan) && q.since >= rollupsOf(db).coveredFrom()) {
     const sliceSql = q.by ? SLICE_SQL[q.by] : "'all'";
     const sliceOf = q.by ? (v: string | null): string => v ?? NONE : (): string => "all";
     const accs = gatherRange(db, plan, target, sliceOf, (from, to) => edgeCalls(db, sliceSql, from, to, q.where));
@@ -157,7 +159,7 @@ function exactSeries(db: SqliteDb, q: TimeseriesQuery, step: number): SeriesPart
 /** Each interval planned on its own (whole hours, whole minutes, edges); null when rollups cannot answer. */
 function rolledSeries(db: SqliteDb, q: TimeseriesQuery, step: number): SeriesParts | null {
   const target = rollupTarget(undefined, q.where);
-  if (!target || q.since < rollupsOf(db).coveredFrom()) return null;
+  if (q.exact || !target || q.since < rollupsOf(db).coveredFrom()) return null;
   const plans = Array.from({ length: q.buckets }, (_, i) => planRange(q.since + i * step, Math.min(q.until, q.since + (i + 1) * step)));
   if (!plans.some(usesRollups)) return null;
   const sliceSql = `CAST((t.started_at - ${q.since}) / ${step} AS TEXT)`;
