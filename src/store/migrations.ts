@@ -533,4 +533,13 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO trace_rollup_state (id, covered_from) SELECT 1, coalesce(max(started_at) + 1, 0) FROM traces;
     `,
   },
+  {
+    version: 14,
+    name: "smaller trace rows: a guard-triggered flag (the JSON may now be packed), two indexes no query used",
+    sql: `
+      ALTER TABLE traces ADD COLUMN guard_triggered INTEGER;
+      DROP INDEX traces_status;
+      DROP INDEX traces_prompt;
+    `,
+  },
 ];

@@ -41,7 +41,9 @@ export interface SummaryAnswer {
   data: SliceSummary[];
 }
 
-const GUARD_TRIGGERED = "EXISTS (SELECT 1 FROM json_each(t.guard) j WHERE json_extract(j.value, '$.triggered') IN (1, 'true') AND json_extract(j.value, '$.action') != 'log')";
+/** Rows since migration 14 carry the flag; older ones have it only inside their guard JSON. */
+const GUARD_TRIGGERED = `CASE WHEN t.guard_triggered IS NOT NULL THEN t.guard_triggered WHEN t.guard IS NULL THEN 0
+  ELSE EXISTS (SELECT 1 FROM json_each(t.guard) j WHERE json_extract(j.value, '$.triggered') IN (1, 'true') AND json_extract(j.value, '$.action') != 'log') END`;
 
 /**
  * The I/O half of summaries. When one rollup dimension answers the query (rollup-summary.ts) and
@@ -76,7 +78,7 @@ function whereOf(since: number, until: number, filters: Partial<Record<SliceDim,
 
 const CALL_COLUMNS = `t.status AS status, t.endpoint AS endpoint, t.latency_ms AS latencyMs, t.ttft_ms AS ttftMs,
            t.tokens_in AS tokensIn, t.tokens_out AS tokensOut, t.tokens_cached AS tokensCached, t.cost_usd AS costUsd,
-           CASE WHEN t.guard IS NULL THEN 0 ELSE ${GUARD_TRIGGERED} END AS guardTriggered`;
+           ${GUARD_TRIGGERED} AS guardTriggered`;
 
 /** The rows of one sub-minute edge of a rollup-answered range. */
 function edgeCalls(db: SqliteDb, sliceSql: string, from: number, to: number, filters: Partial<Record<SliceDim, string>>): EdgeCall[] {
