@@ -1,6 +1,6 @@
 /**
- * A mergeable quantile sketch with relative accuracy (DDSketch's log-bucket mapping, without its
- * bucket collapsing: latencies span few enough decades that every bucket fits).
+ * A mergeable quantile sketch with relative accuracy (DDSketch's log-bucket mapping and dense
+ * store, without its bucket collapsing: latencies span few enough decades that every bucket fits).
  *
  * A positive value v lands in bucket i = ceil(log_γ v), γ = (1 + α) / (1 − α), and is read back as
  * 2γ^i / (γ + 1): within relative error α of every value in the bucket. Quantiles interpolate
@@ -27,37 +27,68 @@ export function valueOf(i: number): number {
 }
 
 export class LogSketch {
-  /** Bucket index → count; sparse because one minute's calls fill only a few dozen buckets. */
-  readonly counts = new Map<number, number>();
+  /**
+   * Counts per bucket in a dense window that grows as needed (DDSketch's dense store): merging is
+   * adding arrays, and the dashboard's reads merge thousands of minute sketches.
+   */
+  private bins = new Float64Array(0);
+  private lo = 0;
   zeros = 0;
   count = 0;
 
   add(v: number, n = 1): void {
     this.count += n;
     if (!(v > MIN_VALUE)) { this.zeros += n; return; }
-    const i = bucketOf(v);
-    this.counts.set(i, (this.counts.get(i) ?? 0) + n);
+    this.addBucket(bucketOf(v), n);
+  }
+
+  private addBucket(i: number, n: number): void {
+    if (i < this.lo || i >= this.lo + this.bins.length) this.grow(i);
+    this.bins[i - this.lo] += n;
+  }
+
+  private grow(i: number): void {
+    if (this.bins.length === 0) {
+      this.lo = i - 32;
+      this.bins = new Float64Array(128);
+      return;
+    }
+    const lo = Math.min(this.lo, i - 32);
+    const hi = Math.max(this.lo + this.bins.length, i + 33);
+    const next = new Float64Array(Math.max(hi - lo, this.bins.length * 2));
+    next.set(this.bins, this.lo - lo);
+    this.bins = next;
+    this.lo = lo;
+  }
+
+  /** Non-empty buckets as [index, count], ascending. */
+  buckets(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let k = 0; k < this.bins.length; k++) if (this.bins[k] > 0) out.push([this.lo + k, this.bins[k]]);
+    return out;
   }
 
   merge(other: LogSketch): void {
     this.count += other.count;
     this.zeros += other.zeros;
-    for (const [i, n] of other.counts) this.counts.set(i, (this.counts.get(i) ?? 0) + n);
+    for (let k = 0; k < other.bins.length; k++) if (other.bins[k] > 0) this.addBucket(other.lo + k, other.bins[k]);
   }
 
   /** Percentiles for each q in [0, 1], or null when empty; see the file comment for the bound. */
   quantiles(qs: readonly number[]): (number | null)[] {
     if (this.count === 0) return qs.map(() => null);
-    const keys = [...this.counts.keys()].sort((a, b) => a - b);
     // The value of the k-th smallest sample (0-based), as the sketch knows it.
-    const at = (k: number): number => {
-      if (k < this.zeros) return 0;
+    const at = (rank: number): number => {
+      if (rank < this.zeros) return 0;
       let seen = this.zeros;
-      for (const i of keys) {
-        seen += this.counts.get(i)!;
-        if (k < seen) return valueOf(i);
+      let last = 0;
+      for (let k = 0; k < this.bins.length; k++) {
+        if (this.bins[k] === 0) continue;
+        seen += this.bins[k];
+        last = this.lo + k;
+        if (rank < seen) return valueOf(last);
       }
-      return valueOf(keys[keys.length - 1]);
+      return valueOf(last);
     };
     return qs.map((q) => {
       const pos = (this.count - 1) * Math.min(1, Math.max(0, q));
@@ -75,18 +106,19 @@ export class LogSketch {
    */
   encode(): Buffer {
     const out: number[] = [];
-    const keys = [...this.counts.keys()].sort((a, b) => a - b);
+    const buckets = this.buckets();
     varint(out, this.zeros);
-    varint(out, keys.length);
+    varint(out, buckets.length);
     let prev = 0;
-    keys.forEach((i, n) => {
+    buckets.forEach(([i, c], n) => {
       varint(out, n === 0 ? zigzag(i) : i - prev);
-      varint(out, this.counts.get(i)!);
+      varint(out, c);
       prev = i;
     });
     return Buffer.from(out);
   }
 
+  /** Adds an encoded sketch into `into` (a new one by default): reads merge as they decode. */
   static decode(buf: Uint8Array | null | undefined, into = new LogSketch()): LogSketch {
     if (!buf || buf.length === 0) return into;
     let pos = 0;
@@ -109,7 +141,7 @@ export class LogSketch {
     for (let k = 0; k < n; k++) {
       i = k === 0 ? unzigzag(read()) : i + read();
       const c = read();
-      into.counts.set(i, (into.counts.get(i) ?? 0) + c);
+      into.addBucket(i, c);
       into.count += c;
     }
     return into;

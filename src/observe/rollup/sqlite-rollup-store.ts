@@ -1,7 +1,7 @@
 import type { SqliteDb } from "../../store/sqlite.js";
 import type { TraceRecord } from "../types.js";
 import { LogSketch } from "./log-sketch.js";
-import { emptyAcc, type Grain, GRAIN_MS, groupBatch, mergeAcc, type RollupAcc, type RollupDim, ROLLUP_DIMS } from "./rollup-groups.js";
+import { emptyAcc, type Grain, GRAIN_MS, groupBatch, type RollupAcc, type RollupDim, ROLLUP_DIMS } from "./rollup-groups.js";
 
 const TABLE: Record<Grain, string> = { minute: "trace_rollup_minute", hour: "trace_rollup_hour" };
 
@@ -60,7 +60,7 @@ export class SqliteRollupStore {
       const s = this.stmts[g.grain];
       const existing = s.get.get(g.dim, g.bucket, g.value) as RollupRow | undefined;
       const acc = g.acc;
-      if (existing) mergeAcc(acc, fromRow(existing));
+      if (existing) fromRow(existing, acc);
       s.put.run(g.dim, g.bucket, g.value, acc.requests, acc.errors, acc.tokensIn, acc.tokensOut, acc.costUsd, acc.cacheHits,
         acc.guardTriggers, acc.latency.encode(), acc.ttft.encode(), acc.tps.encode());
     }
@@ -68,10 +68,21 @@ export class SqliteRollupStore {
 
   /** Rows of one dimension with `from ≤ bucket < to` (bucket numbers of the grain), one value or all. */
   read(grain: Grain, dim: RollupDim, from: number, to: number, value?: string): RollupSlice[] {
-    if (!(to > from)) return [];
+    const out: RollupSlice[] = [];
+    this.readInto(grain, dim, from, to, value, (r) => out.push({ bucket: r.bucket, value: r.value, acc: fromRow(r) }));
+    return out;
+  }
+
+  /** Adds each row into the accumulator `accOf(value)` returns, decoding straight into it. */
+  addTo(grain: Grain, dim: RollupDim, from: number, to: number, value: string | undefined, accOf: (value: string) => RollupAcc): void {
+    this.readInto(grain, dim, from, to, value, (r) => fromRow(r, accOf(r.value)));
+  }
+
+  private readInto(grain: Grain, dim: RollupDim, from: number, to: number, value: string | undefined, each: (r: RollupRow) => void): void {
+    if (!(to > from)) return;
     const s = this.stmts[grain];
-    const rows = (value === undefined ? s.range.all(dim, from, to) : s.rangeValue.all(dim, from, to, value)) as RollupRow[];
-    return rows.map((r) => ({ bucket: r.bucket, value: r.value, acc: fromRow(r) }));
+    const rows = (value === undefined ? s.range.iterate(dim, from, to) : s.rangeValue.iterate(dim, from, to, value)) as IterableIterator<RollupRow>;
+    for (const r of rows) each(r);
   }
 
   /** Rollups are complete for calls that started at or after this (older ones await the backfill). */
@@ -95,15 +106,14 @@ export class SqliteRollupStore {
   }
 }
 
-function fromRow(r: RollupRow): RollupAcc {
-  const a = emptyAcc();
-  a.requests = r.requests;
-  a.errors = r.errors;
-  a.tokensIn = r.tokens_in;
-  a.tokensOut = r.tokens_out;
-  a.costUsd = r.cost_usd;
-  a.cacheHits = r.cache_hits;
-  a.guardTriggers = r.guard_triggers;
+function fromRow(r: RollupRow, a = emptyAcc()): RollupAcc {
+  a.requests += r.requests;
+  a.errors += r.errors;
+  a.tokensIn += r.tokens_in;
+  a.tokensOut += r.tokens_out;
+  a.costUsd += r.cost_usd;
+  a.cacheHits += r.cache_hits;
+  a.guardTriggers += r.guard_triggers;
   LogSketch.decode(r.latency, a.latency);
   LogSketch.decode(r.ttft, a.ttft);
   LogSketch.decode(r.tps, a.tps);

@@ -1,6 +1,6 @@
 import type { SqliteDb } from "../../store/sqlite.js";
 import type { RangePlan } from "../rollup/range-plan.js";
-import { addCall, emptyAcc, mergeAcc, NULL_VALUE, type RollupAcc, type RollupDim, ROLLUP_DIMS } from "../rollup/rollup-groups.js";
+import { addCall, emptyAcc, NULL_VALUE, type RollupAcc, type RollupDim, ROLLUP_DIMS } from "../rollup/rollup-groups.js";
 import { SqliteRollupStore } from "../rollup/sqlite-rollup-store.js";
 import { type ScoreRow, type SliceSummary, sliceSummary, withScores } from "./summarize.js";
 
@@ -68,9 +68,7 @@ export function gatherRange(
   };
   for (const grain of ["hour", "minute"] as const) {
     for (const [from, to] of plan[grain]) {
-      for (const r of rollups.read(grain, target.dim, from, to, target.value)) {
-        mergeAcc(accOf(sliceOf(r.value === NULL_VALUE ? null : r.value)), r.acc);
-      }
+      rollups.addTo(grain, target.dim, from, to, target.value, (value) => accOf(sliceOf(value === NULL_VALUE ? null : value)));
     }
   }
   for (const [from, to] of plan.raw) {

@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import { z } from "zod";
 import type { SqliteDb } from "../../store/sqlite.js";
 import { planRange, usesRollups } from "../rollup/range-plan.js";
@@ -83,7 +84,22 @@ const CALL_COLUMNS = `t.status AS status, t.endpoint AS endpoint, t.latency_ms A
 /** The rows of one sub-minute edge of a rollup-answered range. */
 function edgeCalls(db: SqliteDb, sliceSql: string, from: number, to: number, filters: Partial<Record<SliceDim, string>>): EdgeCall[] {
   const { where, args } = whereOf(from, to, filters);
-  return db.prepare(`SELECT ${sliceSql} AS slice, ${CALL_COLUMNS} FROM traces t WHERE ${where.join(" AND ")}`).all(...args) as EdgeCall[];
+  return prepared(db, `SELECT ${sliceSql} AS slice, ${CALL_COLUMNS} FROM traces t WHERE ${where.join(" AND ")}`).all(...(args as unknown[])) as EdgeCall[];
+}
+
+type Statement = Database.Statement<unknown[]>;
+const statements = new WeakMap<SqliteDb, Map<string, Statement>>();
+
+/** A time series reads two edges per interval with the same SQL: prepare it once per connection. */
+function prepared(db: SqliteDb, sql: string): Statement {
+  let byDb = statements.get(db);
+  if (!byDb) statements.set(db, (byDb = new Map()));
+  let s = byDb.get(sql);
+  if (!s) {
+    if (byDb.size > 200) byDb.clear();
+    byDb.set(sql, (s = db.prepare<unknown[]>(sql)));
+  }
+  return s;
 }
 
 /**
