@@ -48,6 +48,7 @@ import { OtlpExporter } from "./observe/otel/otlp-exporter.js";
 import { PriceTable } from "./observe/prices.js";
 import { SqliteTraceStore } from "./observe/sqlite-trace-store.js";
 import { TraceWriter } from "./observe/trace-writer.js";
+import { TraceReadWorker, TraceWriteWorker } from "./observe/workers/trace-workers.js";
 import { PromptService } from "./prompts/prompt-service.js";
 import { SqlitePromptStore } from "./prompts/sqlite-prompt-store.js";
 import { ProviderRegistry } from "./providers/registry.js";
@@ -76,11 +77,21 @@ export interface KeelApp {
 
 const HOUR = 3_600_000;
 
+export interface StartOptions {
+  log?: Logger;
+  /** Tests only: the read worker waits while this buffer's first Int32 is 0 (a deliberately slow read). */
+  readGate?: SharedArrayBuffer;
+}
+
 /** The composition root: opens the store, builds every domain service once, and serves. */
-export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } = {}): Promise<KeelApp> {
+export async function startKeel(config: ResolvedConfig, opts: StartOptions = {}): Promise<KeelApp> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db = openSqlite(config.dataDir);
   let limits: LimitsLayer | null = null;
+  // Trace writes, retention and analytics run on their own threads and connections (decision 0010).
+  const workerError = (what: string) => (err: Error): void => log.error(`${what} worker failed`, { error: String(err) });
+  const traceWrites = new TraceWriteWorker({ dataDir: config.dataDir, file: "keel.db", pruneBatchRows: config.traces.prune_batch_rows }, workerError("trace writer"));
+  const traceReads = new TraceReadWorker({ dataDir: config.dataDir, file: "keel.db", gate: opts.readGate }, workerError("trace reader"));
   try {
     const settings = new SqliteSettingsStore(db);
     const { auth, created: adminToken } = AdminAuth.init(settings, config.adminToken);
@@ -103,23 +114,31 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     const verdicts = new SqliteVerdictStore(db);
     const traceStore = withGuardVerdicts(new SqliteTraceStore(db), verdicts);
     const guardReviews = new SqliteGuardReviewStore(db);
-    const traces = new TraceWriter(traceStore, {
+    const traces = new TraceWriter(traceWrites, {
       batchSize: config.traces.batch_size,
       flushIntervalMs: config.traces.flush_interval_ms,
       maxQueue: config.traces.max_queue,
       onError: (err) => log.error("trace write failed", { error: String(err) }),
     });
     const spans = new SqliteSpanStore(db);
+    let pruning: Promise<void> | null = null;
+    let closing = false;
     const prune = (): void => {
-      spans.deleteBefore(Date.now() - config.traces.retention_days * 24 * HOUR);
-      const n = traceStore.deleteBefore(Date.now() - config.traces.retention_days * 24 * HOUR);
+      const before = Date.now() - config.traces.retention_days * 24 * HOUR;
       // A false-positive review item keeps its counts, but not text its trace no longer holds.
-      guardReviews.expireExcerptsBefore(Date.now() - config.traces.retention_days * 24 * HOUR);
-      if (n > 0) log.info("pruned old traces", { deleted: n });
+      guardReviews.expireExcerptsBefore(before);
+      // Bounded steps in the writer worker; one pass at a time.
+      pruning ??= traceWrites.prune({ before, rollupsBefore: Date.now() - config.traces.rollup_retention_days * 24 * HOUR })
+        .then((deleted) => { if (deleted.traces > 0) log.info("pruned old traces", deleted); })
+        .catch((err) => { if (!closing) log.error("trace retention failed", { error: String(err) }); })
+        .finally(() => (pruning = null));
     };
     prune();
     const pruneTimer = setInterval(prune, HOUR);
     pruneTimer.unref();
+    // Rows stored before rollups existed (migration 13) are rolled up in the background, newest first.
+    // Shutdown does not wait for it: each step is its own transaction, and the next start resumes.
+    void traceWrites.backfill().catch((err) => { if (!closing) log.error("rollup backfill failed", { error: String(err) }); });
 
     const providers = new ProviderRegistry(config.providers, (name) => credentials.reveal(name), (msg) => log.warn(msg));
     const prices = new PriceTable(config.prices);
@@ -148,13 +167,13 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     const otelEndpoint = config.otel.export.endpoint;
     const otel = otelEndpoint ? new OtlpExporter({ ...config.otel.export, endpoint: otelEndpoint }, log) : undefined;
     registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, metrics, otel, log, startedAt: Date.now() });
-    registerAdminRoutes(router, { auth, keys, traceStore, traceWriter: traces, audit });
+    registerAdminRoutes(router, { auth, keys, traceStore, traceWriter: traces, traceReads, audit });
     registerCredentialRoutes(router, auth, credentials, providers, audit);
     registerPromptRoutes(router, roles, prompts);
     registerMeRoute(router, roles);
     registerAuditRoutes(router, auth, audit);
     registerTargetRoutes(router, auth, routing);
-    registerSummaryRoutes(router, auth, db, () => traces.flush());
+    registerSummaryRoutes(router, auth, traceReads, () => traces.flush());
     const alertStore = new SqliteAlertStore(db);
     const notifier = new WebhookNotifier(log, (name) => credentials.reveal(name), alertStore, config.alerts.delivery);
     const driftStore = new SqliteDriftStore(db);
@@ -162,9 +181,9 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     const incidents = new IncidentService(db, audit, (q) => querySummary(db, { since: q.since, until: q.until, by: q.by, where: q.slice, maxRows: 200_000 }).data, (since, until) => drift.changes(since, until));
     const alerts = new AlertService(
       config.alerts, alertStore,
-      (slice, since, until) => {
-        traces.flush();
-        return querySummary(db, { since, until, where: slice, maxRows: 200_000 }).data[0];
+      async (slice, since, until) => {
+        await traces.flush();
+        return (await traceReads.summary({ since, until, where: slice, maxRows: 200_000 })).data[0];
       },
       notifier, log, incidents,
     );
@@ -209,7 +228,10 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
           await notifier.close();
           prompts.close();
           await evals.close();
-          traces.close();
+          await traces.close();
+          closing = true;
+          await traceWrites.close();
+          await traceReads.close();
           await otel?.close();
           await limits?.close();
           await providers.close();
@@ -220,6 +242,8 @@ export async function startKeel(config: ResolvedConfig, opts: { log?: Logger } =
     };
   } catch (err) {
     await limits?.close();
+    await traceWrites.close();
+    await traceReads.close();
     db.close();
     throw err;
   }

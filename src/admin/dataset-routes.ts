@@ -59,7 +59,7 @@ export function registerDatasetRoutes(router: Router, d: DatasetRouteDeps): void
   });
   r("POST", "/api/v1/datasets/:name/traces", async (req, res, p) => {
     const body = validateBody(addTracesInput, await readJsonBody(req, 4 * 1024 * 1024));
-    d.traceWriter.flush();
+    await d.traceWriter.flush();
     let traces: TraceRecord[];
     const missing: string[] = [];
     if (body.trace_ids) {

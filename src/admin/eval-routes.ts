@@ -151,14 +151,14 @@ export function registerEvalRoutes(router: Router, d: EvalRouteDeps): void {
   r("POST", "/api/v1/evals/online/run", async (_req, res) => sendJson(res, 200, await d.online.tick()));
 
   // Scores on traces
-  r("GET", "/api/v1/scores", (_req, res, _p, query) => {
+  r("GET", "/api/v1/scores", async (_req, res, _p, query) => {
     const q = parseQuery(z.strictObject({ trace_id: z.string().min(1).max(256) }), query);
-    d.traceWriter.flush();
+    await d.traceWriter.flush();
     sendJson(res, 200, { data: d.scores.scores(q.trace_id) });
   });
   r("POST", "/api/v1/scores", async (req, res) => {
     const s = await body(req, apiScoreInput);
-    d.traceWriter.flush();
+    await d.traceWriter.flush();
     if (!d.traceStore.get(s.trace_id)) throw new KeelError("not_found", `No trace with id "${s.trace_id.slice(0, 128)}".`, { param: "trace_id" });
     const passed = s.passed ?? s.score >= 0.5;
     d.scores.addScores([{ trace_id: s.trace_id, name: s.name, source: "api", rule_id: "", status: "scored", score: s.score, passed, label: s.label ?? (passed ? "pass" : "fail"), explanation: s.explanation ?? "", cost_usd: 0, created_at: new Date().toISOString() }]);

@@ -40,7 +40,7 @@ export function registerFeedbackRoutes(router: Router, d: FeedbackRouteDeps): vo
         keyId = d.keys.authenticate(req.headers.authorization).keyId;
       }
       const body = validateBody(feedbackInput, await readJsonBody(req, 256 * 1024));
-      d.traceWriter.flush();
+      await d.traceWriter.flush();
       const trace = d.traceStore.get(body.trace_id);
       if (!trace || (keyId !== null && trace.keyId !== keyId)) throw new KeelError("not_found", `No trace with id "${body.trace_id.slice(0, 128)}".`, { param: "trace_id" });
       sendJson(res, 201, recordFeedback(d.scores, body, keyId, Date.now()));

@@ -52,7 +52,7 @@ export function registerGuardReviewRoutes(router: Router, d: GuardReviewRouteDep
     const actor = actorOf(req, "admin");
     const body = validateBody(markBody, await readJsonBody(req, 64 * 1024));
     // A call just made may still sit in the write queue.
-    d.traceWriter.flush();
+    await d.traceWriter.flush();
     const trace = d.traceStore.get(body.trace_id);
     if (!trace) throw new KeelError("not_found", `No trace with id "${body.trace_id}".`, { param: "trace_id" });
     const item = d.reviews.mark({ ...reviewFromTrace(trace, body.scanner, body.source), note: body.note?.trim() || null, markedBy: actor.name });

@@ -49,8 +49,8 @@ export function registerGuardRoutes(router: Router, d: GuardRouteDeps): void {
     if (policy && !d.guard.policy(policy)) throw new KeelError("invalid_request", `No guard policy named "${policy.slice(0, 64)}".`, { param: "policy" });
     sendJson(res, 200, await scanText(d.guard, { text: body.text, source: body.source, policy }));
   }));
-  router.add("GET", "/api/v1/guard/stats", adminRoute(d.auth, (_req, res, _p, query) => {
-    d.traceWriter.flush();
+  router.add("GET", "/api/v1/guard/stats", adminRoute(d.auth, async (_req, res, _p, query) => {
+    await d.traceWriter.flush();
     const parsed = statsQuery.safeParse(Object.fromEntries(query));
     if (!parsed.success) {
       const param = String(parsed.error.issues[0].path[0] ?? "query");

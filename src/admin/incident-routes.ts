@@ -11,16 +11,16 @@ const time = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10
 const changesQuery = z.strictObject({ since: time.default("24h"), until: time.optional() });
 
 /** /api/v1/incidents (firing alert episodes with ranked candidate causes) and /api/v1/changes (the change timeline). */
-export function registerIncidentRoutes(router: Router, auth: AdminAuth, incidents: IncidentService, flushTraces: () => void): void {
+export function registerIncidentRoutes(router: Router, auth: AdminAuth, incidents: IncidentService, flushTraces: () => Promise<void>): void {
   router.add("GET", "/api/v1/incidents", adminRoute(auth, (_req, res) => sendJson(res, 200, { data: incidents.list() })));
-  router.add("GET", "/api/v1/incidents/:id", adminRoute(auth, (_req, res, p) => {
-    flushTraces();
+  router.add("GET", "/api/v1/incidents/:id", adminRoute(auth, async (_req, res, p) => {
+    await flushTraces();
     sendJson(res, 200, incidents.show(p.id));
   }));
-  router.add("GET", "/api/v1/changes", adminRoute(auth, (_req, res, _p, query) => {
+  router.add("GET", "/api/v1/changes", adminRoute(auth, async (_req, res, _p, query) => {
     const q = parseQuery(changesQuery, query);
     const now = Date.now();
-    flushTraces();
+    await flushTraces();
     sendJson(res, 200, { data: incidents.changes(resolveTime(q.since, now), q.until ? resolveTime(q.until, now) : now + 1) });
   }));
 }

@@ -8,7 +8,7 @@ import type { NotificationRecord, SqliteAlertStore } from "./sqlite-alert-store.
 import { type AlertState, initialState, isSilenced, step } from "./state-machine.js";
 
 /** Reads one window's summary for a rule's slice (the trace store, behind querySummary). */
-export type WindowReader = (slice: AlertRule["slice"], since: number, until: number) => SliceSummary | undefined;
+export type WindowReader = (slice: AlertRule["slice"], since: number, until: number) => SliceSummary | undefined | Promise<SliceSummary | undefined>;
 
 /** Opens an incident when an alert fires and closes it on resolution; returns the incident id. */
 export interface IncidentHooks {
@@ -158,11 +158,11 @@ export class AlertService {
 
   private async evaluateRule(rule: AlertRule, prev: AlertState, now: number): Promise<void> {
     const windowMs = rule.window_s * 1000;
-    const current = readMetric(rule, this.read(rule.slice, now - windowMs, now));
+    const current = readMetric(rule, await this.read(rule.slice, now - windowMs, now));
     let baseline;
     if (rule.change) {
       const until = now - windowMs - rule.change.offset_s * 1000;
-      baseline = readMetric(rule, this.read(rule.slice, until - (rule.change.baseline_window_s ?? rule.window_s) * 1000, until));
+      baseline = readMetric(rule, await this.read(rule.slice, until - (rule.change.baseline_window_s ?? rule.window_s) * 1000, until));
     }
     const { next, transition } = step(prev, judge(rule, current, baseline), now, rule.for_s * 1000);
     this.store.putState(rule.name, next);

@@ -73,6 +73,10 @@ export const configSchema = z.strictObject({
       /** Traces beyond this many queued are dropped (and counted) rather than grow memory without bound. */
       max_queue: z.int().min(100).max(1_000_000).default(50_000),
       retention_days: z.int().min(1).max(3650).default(30),
+      /** Hourly rollups (summaries, charts) outlive the rows: kept this long; minute rollups go with the rows. */
+      rollup_retention_days: z.int().min(1).max(3650).default(400),
+      /** Rows deleted per retention step; the writer worker yields to trace batches between steps. */
+      prune_batch_rows: z.int().min(100).max(100_000).default(5000),
     })
     .prefault({}),
   /** Rate limits per key, user, team, feature, model (docs/limits.md). */

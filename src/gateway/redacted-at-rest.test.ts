@@ -49,7 +49,7 @@ before(async () => {
     },
     limits: { rules: [{ name: "tight", scope: ["feature"], match: { feature: "limited" }, rpm: 1 }] },
     otel: { export: { endpoint: `http://127.0.0.1:${port}/v1/traces`, flush_interval_ms: 10 } },
-  }, {}, createLogger("debug", (line) => void logLines.push(line)));
+  }, {}, { log: createLogger("debug", (line) => void logLines.push(line)) });
 });
 after(async () => {
   if (!closed) await keel.close();

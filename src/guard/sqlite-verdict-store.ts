@@ -93,6 +93,8 @@ export class SqliteVerdictStore {
     this.deleteStmts = [
       db.prepare("DELETE FROM guard_verdicts WHERE started_at < ?"),
       db.prepare("DELETE FROM guard_stats_minute WHERE minute < ?"),
+      db.prepare("DELETE FROM guard_verdicts WHERE rowid IN (SELECT rowid FROM guard_verdicts WHERE started_at < ? LIMIT ?)"),
+      db.prepare("DELETE FROM guard_stats_minute WHERE (minute, route, scanner) IN (SELECT minute, route, scanner FROM guard_stats_minute WHERE minute < ? LIMIT ?)"),
     ] as const;
   }
 
@@ -105,6 +107,12 @@ export class SqliteVerdictStore {
     const rows = this.deleteStmts[0].run(ts).changes;
     this.deleteStmts[1].run(Math.floor(ts / MINUTE));
     return rows;
+  }
+
+  /** Retention in bounded steps: at most `limit` triggered rows, then at most `limit` minute rows. */
+  deleteBatchBefore(ts: number, limit: number): number {
+    const rows = this.deleteStmts[2].run(ts, limit).changes;
+    return rows + this.deleteStmts[3].run(Math.floor(ts / MINUTE), limit - rows).changes;
   }
 
   stats(q: GuardStatsQuery): GuardStatsRow[] {

@@ -1,12 +1,15 @@
 import type { SqliteDb } from "../store/sqlite.js";
 import type { TraceFilter, TracePage, TraceRecord, TraceStore } from "./types.js";
 import { decodeCursor, encodeCursor } from "../store/cursor.js";
+import { packJson, unpackJson } from "./packed-json.js";
+import { guardTriggered } from "./rollup/rollup-groups.js";
+import { SqliteRollupStore } from "./rollup/sqlite-rollup-store.js";
 
 const COLUMNS = [
   "id", "started_at", "ended_at", "endpoint", "key_id", "user_id", "feature", "model_requested", "model_served", "provider",
   "status", "http_status", "error_code", "error_message", "latency_ms", "ttft_ms", "tokens_in", "tokens_out", "tokens_cached",
   "usage_source", "cost_usd", "stream", "trace_id", "parent_span_id", "metadata", "request_body", "response_body",
-  "target", "attempts", "prompt_name", "prompt_version", "prompt_label", "guard", "system_fingerprint",
+  "target", "attempts", "prompt_name", "prompt_version", "prompt_label", "guard", "system_fingerprint", "guard_triggered",
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], unknown>;
@@ -15,14 +18,26 @@ export class SqliteTraceStore implements TraceStore {
   private readonly insertMany;
   private readonly getStmt;
   private readonly deleteStmt;
+  private readonly deleteBatchStmt;
+  private readonly backfillStmts;
+  private readonly rollups;
 
   constructor(private readonly db: SqliteDb) {
     const insert = db.prepare(`INSERT OR IGNORE INTO traces (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
+    const rollups = (this.rollups = new SqliteRollupStore(db));
+    // Rollups count exactly the rows this transaction inserted (a duplicate id is ignored by both).
     this.insertMany = db.transaction((records: readonly TraceRecord[]) => {
-      for (const r of records) insert.run(toRow(r));
+      const inserted: TraceRecord[] = [];
+      for (const r of records) if (insert.run(toRow(r)).changes === 1) inserted.push(r);
+      rollups.apply(inserted);
     });
     this.getStmt = db.prepare("SELECT * FROM traces WHERE id = ?");
     this.deleteStmt = db.prepare("DELETE FROM traces WHERE started_at < ?");
+    this.deleteBatchStmt = db.prepare("DELETE FROM traces WHERE rowid IN (SELECT rowid FROM traces WHERE started_at < ? ORDER BY started_at LIMIT ?)");
+    this.backfillStmts = {
+      edge: db.prepare("SELECT started_at FROM traces WHERE started_at < ? ORDER BY started_at DESC LIMIT 1 OFFSET ?").pluck(),
+      rows: db.prepare("SELECT * FROM traces WHERE started_at >= ? AND started_at < ?"),
+    };
   }
 
   insertBatch(records: readonly TraceRecord[]): void {
@@ -60,15 +75,39 @@ export class SqliteTraceStore implements TraceStore {
   deleteBefore(ts: number): number {
     return this.deleteStmt.run(ts).changes;
   }
+
+  /** Retention in bounded steps: deletes at most `limit` of the oldest rows before `ts`. */
+  deleteBatchBefore(ts: number, limit: number): number {
+    return this.deleteBatchStmt.run(ts, limit).changes;
+  }
+
+  /**
+   * Rolls up about `limit` rows older than the rollups' coverage (rows stored before migration 13),
+   * newest first, whole milliseconds at a time so no call is counted twice or skipped; moves the
+   * coverage back over them in the same transaction. Returns false once nothing is left.
+   */
+  backfillStep(limit: number): boolean {
+    return this.db.transaction(() => {
+      const covered = this.rollups.coveredFrom();
+      if (covered <= 0) return false;
+      const edge = this.backfillStmts.edge.get(covered, limit - 1) as number | undefined;
+      const from = edge ?? Number.MIN_SAFE_INTEGER;
+      const rows = this.backfillStmts.rows.all(from, covered) as Row[];
+      this.rollups.apply(rows.map(fromRow));
+      // Past the oldest row everything is covered: 0 lets any range use the rollups.
+      this.rollups.setCoveredFrom(edge === undefined ? 0 : edge);
+      return edge !== undefined;
+    })();
+  }
 }
 
 function toRow(r: TraceRecord): unknown[] {
   return [
     r.id, r.startedAt, r.endedAt, r.endpoint, r.keyId, r.user, r.feature, r.modelRequested, r.modelServed, r.provider,
     r.status, r.httpStatus, r.errorCode, r.errorMessage, r.latencyMs, r.ttftMs, r.tokensIn, r.tokensOut, r.tokensCached,
-    r.usageSource, r.costUsd, r.stream ? 1 : 0, r.traceId, r.parentSpanId, JSON.stringify(r.metadata), r.requestBody, r.responseBody,
-    r.target, JSON.stringify(r.attempts), r.promptName ?? null, r.promptVersion ?? null, r.promptLabel ?? null,
-    r.guard && r.guard.length > 0 ? JSON.stringify(r.guard) : null, r.systemFingerprint ?? null,
+    r.usageSource, r.costUsd, r.stream ? 1 : 0, r.traceId, r.parentSpanId, JSON.stringify(r.metadata), packJson(r.requestBody), packJson(r.responseBody),
+    r.target, packJson(JSON.stringify(r.attempts)), r.promptName ?? null, r.promptVersion ?? null, r.promptLabel ?? null,
+    r.guard && r.guard.length > 0 ? packJson(JSON.stringify(r.guard)) : null, r.systemFingerprint ?? null, guardTriggered(r) ? 1 : 0,
   ];
 }
 
@@ -83,10 +122,10 @@ function fromRow(r: Row): TraceRecord {
     tokensCached: r.tokens_cached as number, usageSource: r.usage_source as TraceRecord["usageSource"], costUsd: r.cost_usd as number,
     stream: r.stream === 1, traceId: r.trace_id as string | null, parentSpanId: r.parent_span_id as string | null,
     metadata: JSON.parse(r.metadata as string) as Record<string, string>,
-    requestBody: r.request_body as string | null, responseBody: r.response_body as string | null,
-    target: r.target as string | null, attempts: JSON.parse(r.attempts as string) as TraceRecord["attempts"],
+    requestBody: unpackJson(r.request_body), responseBody: unpackJson(r.response_body),
+    target: r.target as string | null, attempts: JSON.parse(unpackJson(r.attempts)!) as TraceRecord["attempts"],
     promptName: r.prompt_name as string | null, promptVersion: r.prompt_version as number | null, promptLabel: r.prompt_label as string | null,
-    guard: typeof r.guard === "string" ? (JSON.parse(r.guard) as TraceRecord["guard"]) : null,
+    guard: r.guard === null || r.guard === undefined ? null : (JSON.parse(unpackJson(r.guard)!) as TraceRecord["guard"]),
     systemFingerprint: (r.system_fingerprint as string | null | undefined) ?? null,
   };
 }

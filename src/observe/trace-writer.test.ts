@@ -3,17 +3,8 @@ import assert from "node:assert/strict";
 import { openMemorySqlite } from "../store/sqlite.js";
 import { SqliteTraceStore } from "./sqlite-trace-store.js";
 import { TraceWriter } from "./trace-writer.js";
-import type { TraceRecord } from "./types.js";
+import { sampleTrace } from "../testing/sample-trace.js";
 
-export function sampleTrace(i: number, over: Partial<TraceRecord> = {}): TraceRecord {
-  return {
-    id: `req_${String(i).padStart(6, "0")}`, startedAt: 1_700_000_000_000 + i, endedAt: 1_700_000_000_010 + i, endpoint: "chat",
-    keyId: i % 2 ? "key_a" : "key_b", user: null, feature: i % 3 === 0 ? "search" : null, modelRequested: "sim", modelServed: "sim",
-    provider: "sim", status: i % 5 === 0 ? "error" : "ok", httpStatus: i % 5 === 0 ? 502 : 200, errorCode: null, errorMessage: null,
-    latencyMs: 1.5, ttftMs: 1, tokensIn: 10, tokensOut: 5, tokensCached: 0, usageSource: "provider", costUsd: 0.00002, stream: false,
-    traceId: null, parentSpanId: null, metadata: {}, requestBody: null, responseBody: null, target: null, attempts: [], ...over,
-  };
-}
 
 test("records are batched off the call path and flushed by size, timer and close", async () => {
   const store = new SqliteTraceStore(openMemorySqlite());

@@ -66,7 +66,7 @@ test("B routed to a failing model: halted and rolled back automatically, with th
   assert.match(halted.reason, /automatic halt: version 2 is worse than 1 — error_rate: A 0/);
   assert.deepEqual([halted.before.status, halted.after.status], ["running", "halted"]);
   // Every call was traced with the version that served it.
-  keel.app.traces.flush();
+  await keel.app.traces.flush();
   const traces = (await keel.admin("GET", "/api/v1/traces?limit=50")).json.data;
   assert.ok(traces.every((t: { prompt: { name: string; version: number } | null }) => t.prompt?.name === "answer"));
 });

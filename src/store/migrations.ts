@@ -490,4 +490,56 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM guard_verdicts WHERE triggered = 0;
     `,
   },
+  {
+    version: 13,
+    name: "trace rollups per minute and hour, one dimension at a time, with percentile sketches; how far back they cover",
+    sql: `
+      CREATE TABLE trace_rollup_minute (
+        dim TEXT NOT NULL,
+        bucket INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        tokens_in INTEGER NOT NULL,
+        tokens_out INTEGER NOT NULL,
+        cost_usd REAL NOT NULL,
+        cache_hits INTEGER NOT NULL,
+        guard_triggers INTEGER NOT NULL,
+        latency BLOB NOT NULL,
+        ttft BLOB NOT NULL,
+        tps BLOB NOT NULL,
+        PRIMARY KEY (dim, bucket, value)
+      ) WITHOUT ROWID;
+      CREATE TABLE trace_rollup_hour (
+        dim TEXT NOT NULL,
+        bucket INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        tokens_in INTEGER NOT NULL,
+        tokens_out INTEGER NOT NULL,
+        cost_usd REAL NOT NULL,
+        cache_hits INTEGER NOT NULL,
+        guard_triggers INTEGER NOT NULL,
+        latency BLOB NOT NULL,
+        ttft BLOB NOT NULL,
+        tps BLOB NOT NULL,
+        PRIMARY KEY (dim, bucket, value)
+      ) WITHOUT ROWID;
+      CREATE TABLE trace_rollup_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        covered_from INTEGER NOT NULL
+      );
+      INSERT INTO trace_rollup_state (id, covered_from) SELECT 1, coalesce(max(started_at) + 1, 0) FROM traces;
+    `,
+  },
+  {
+    version: 14,
+    name: "smaller trace rows: a guard-triggered flag (the JSON may now be packed), two indexes no query used",
+    sql: `
+      ALTER TABLE traces ADD COLUMN guard_triggered INTEGER;
+      DROP INDEX traces_status;
+      DROP INDEX traces_prompt;
+    `,
+  },
 ];

@@ -17,7 +17,7 @@ export interface OnlineEvaluatorDeps {
   readonly embedder: () => Embedder;
   readonly log: Logger;
   /** Flush queued traces before reading (the trace writer). */
-  readonly flush?: () => void;
+  readonly flush?: () => void | Promise<void>;
   readonly now?: () => number;
 }
 
@@ -64,7 +64,7 @@ export class OnlineEvaluator {
   private async pass(): Promise<TickStats> {
     const stats: TickStats = { examined: 0, matched: 0, scored: 0, skipped: 0 };
     const rules = this.d.rules.list().filter((r) => r.enabled).map((r) => ({ ...(onlineRuleInput.parse(r.body)), id: r.id, version: r.updated_at }));
-    this.d.flush?.();
+    await this.d.flush?.();
     const traces = this.d.feed.next(this.o.batch);
     if (rules.length === 0) return stats;
     for (const t of traces) {

@@ -6,6 +6,7 @@ export class SqliteSpanStore {
   private readonly insertMany;
   private readonly byTraceStmt;
   private readonly deleteStmt;
+  private readonly deleteBatchStmt;
 
   constructor(db: SqliteDb) {
     const insert = db.prepare("INSERT OR REPLACE INTO otel_spans (trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status_code, service, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -14,6 +15,7 @@ export class SqliteSpanStore {
     });
     this.byTraceStmt = db.prepare("SELECT * FROM otel_spans WHERE trace_id = ? ORDER BY start_ms LIMIT 10000");
     this.deleteStmt = db.prepare("DELETE FROM otel_spans WHERE start_ms < ?");
+    this.deleteBatchStmt = db.prepare("DELETE FROM otel_spans WHERE rowid IN (SELECT rowid FROM otel_spans WHERE start_ms < ? LIMIT ?)");
   }
 
   insertBatch(spans: readonly IngestedSpan[]): void {
@@ -30,5 +32,10 @@ export class SqliteSpanStore {
 
   deleteBefore(ts: number): number {
     return this.deleteStmt.run(ts).changes;
+  }
+
+  /** Retention in bounded steps: at most `limit` spans older than `ts`. */
+  deleteBatchBefore(ts: number, limit: number): number {
+    return this.deleteBatchStmt.run(ts, limit).changes;
   }
 }

@@ -66,7 +66,7 @@ interface Acc {
   guard: number;
 }
 
-const NONE = "none";
+export const NONE = "none";
 
 /** Pure: rows in, one summary per slice out, busiest slice first. One pass plus one sort per percentile set. */
 export function summarize(rows: Iterable<SummaryRow>, scores: readonly ScoreRow[] = []): SliceSummary[] {
@@ -94,15 +94,37 @@ export function summarize(rows: Iterable<SummaryRow>, scores: readonly ScoreRow[
     const [l50, l95] = percentiles(a.latency.view(), [0.5, 0.95]);
     const [t50, t95] = percentiles(a.ttft.view(), [0.5, 0.95]);
     const [tps] = percentiles(a.tps.view(), [0.5]);
-    out.push({
-      slice, requests: a.requests, errors: a.errors, error_rate: a.errors / a.requests,
-      latency_ms: { p50: r3(l50), p95: r3(l95) }, ttft_ms: { p50: r3(t50), p95: r3(t95) }, tokens_per_s_p50: r3(tps),
-      tokens_in_per_request: r3(a.tokensIn / a.requests)!, tokens_out_per_request: r3(a.tokensOut / a.requests)!,
-      tokens_in: a.tokensIn, tokens_out: a.tokensOut, cost_usd: a.cost, cost_usd_per_request: a.cost / a.requests,
-      cache_hit_rate: a.cacheHits / a.requests, guard_trigger_rate: a.guard / a.requests,
-      cache_hits: a.cacheHits, guard_triggers: a.guard, scores: {}, feedback: null,
-    });
+    out.push(sliceSummary(slice, a, [l50, l95, t50, t95, tps]));
   }
+  return withScores(out, scores);
+}
+
+/** Counts and sums of one slice, whichever way they were gathered (rows or rollups). */
+export interface SliceTotals {
+  requests: number;
+  errors: number;
+  tokensIn: number;
+  tokensOut: number;
+  cost: number;
+  cacheHits: number;
+  guard: number;
+}
+
+/** One slice's answer from its totals and [latency p50, p95, TTFT p50, p95, tokens/s p50]. */
+export function sliceSummary(slice: string, a: SliceTotals, p: readonly (number | null)[]): SliceSummary {
+  const [l50, l95, t50, t95, tps] = p;
+  return {
+    slice, requests: a.requests, errors: a.errors, error_rate: a.errors / a.requests,
+    latency_ms: { p50: r3(l50), p95: r3(l95) }, ttft_ms: { p50: r3(t50), p95: r3(t95) }, tokens_per_s_p50: r3(tps),
+    tokens_in_per_request: r3(a.tokensIn / a.requests)!, tokens_out_per_request: r3(a.tokensOut / a.requests)!,
+    tokens_in: a.tokensIn, tokens_out: a.tokensOut, cost_usd: a.cost, cost_usd_per_request: a.cost / a.requests,
+    cache_hit_rate: a.cacheHits / a.requests, guard_trigger_rate: a.guard / a.requests,
+    cache_hits: a.cacheHits, guard_triggers: a.guard, scores: {}, feedback: null,
+  };
+}
+
+/** Joins score means onto their slices and orders the slices busiest first. */
+export function withScores(out: SliceSummary[], scores: readonly ScoreRow[]): SliceSummary[] {
   const index = new Map(out.map((s) => [s.slice, s]));
   for (const s of scores) {
     const target = index.get(s.slice ?? NONE);

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openMemorySqlite } from "../store/sqlite.js";
+import { sampleTrace } from "../testing/sample-trace.js";
+import { packJson, unpackJson } from "./packed-json.js";
+import { SqliteTraceStore } from "./sqlite-trace-store.js";
+
+const GUARD = JSON.stringify(["secrets", "pii", "toxicity", "size_limit"].map((scanner) => ({ scanner, source: "user", score: 0, triggered: false, action: "block", latency_ms: 0.123 })));
+
+test("packed JSON round-trips, shrinks what repeats the dictionary, and leaves text that would not shrink", () => {
+  for (const text of [GUARD, '{"model":"sim","messages":[{"role":"user","content":"héllo ✓"}]}', "[]", ""]) {
+    assert.equal(unpackJson(packJson(text)), text);
+  }
+  const packed = packJson(GUARD);
+  assert.ok(Buffer.isBuffer(packed) && packed.length * 3 < GUARD.length, `guard JSON ${GUARD.length} → ${packed?.length} bytes`);
+  assert.equal(packJson("[]"), "[]", "two bytes stay text");
+  assert.equal(packJson(null), null);
+  assert.equal(unpackJson('{"legacy":true}'), '{"legacy":true}', "rows written before packing are TEXT");
+  assert.throws(() => unpackJson(Buffer.from([9, 1, 2])), RangeError);
+});
+
+test("the store reads rows written before packing (TEXT JSON, no guard flag) and new packed ones alike", () => {
+  const db = openMemorySqlite();
+  const store = new SqliteTraceStore(db);
+  const guard = [{ scanner: "pii", source: "user", score: 1, triggered: true, action: "block", latency_ms: 2 }];
+  store.insertBatch([sampleTrace(1, { guard, requestBody: '{"model":"sim","messages":[]}', attempts: [] })]);
+  db.prepare("UPDATE traces SET guard = ?, request_body = ?, attempts = '[]', guard_triggered = NULL").run(JSON.stringify(guard), '{"old":1}');
+  store.insertBatch([sampleTrace(2, { guard, requestBody: '{"model":"sim","messages":[]}' })]);
+  assert.deepEqual(store.get(sampleTrace(1).id)?.guard, guard);
+  assert.equal(store.get(sampleTrace(1).id)?.requestBody, '{"old":1}');
+  assert.deepEqual(store.get(sampleTrace(2).id)?.guard, guard);
+  assert.equal(store.get(sampleTrace(2).id)?.requestBody, '{"model":"sim","messages":[]}');
+  assert.equal(typeof db.prepare("SELECT guard FROM traces WHERE id = ?").pluck().get(sampleTrace(2).id), "object", "packed: a BLOB");
+});

@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { openSqlite } from "../../store/sqlite.js";
+import { startTestKeel } from "../../testing/keel-fixture.js";
+import { SqliteTraceStore } from "../sqlite-trace-store.js";
+import { querySummary } from "../summary/summary-query.js";
+import { sampleTrace } from "../../testing/sample-trace.js";
+import { TraceWriter } from "../trace-writer.js";
+import { TraceWriteWorker } from "./trace-workers.js";
+
+test("a chat call completes while a summary and a trace listing are stuck in the read worker", async () => {
+  const gate = new SharedArrayBuffer(4);
+  const keel = await startTestKeel({}, {}, { readGate: gate });
+  try {
+    const order: string[] = [];
+    const summary = keel.admin("GET", "/api/v1/metrics/summary?since=1h").then((r) => { order.push("summary"); return r; });
+    const listing = keel.admin("GET", "/api/v1/traces?limit=5").then((r) => { order.push("listing"); return r; });
+    const chat = await fetch(`${keel.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "sim", messages: [{ role: "user", content: "still answering?" }] }),
+    });
+    assert.equal(chat.status, 200);
+    await chat.json();
+    order.push("chat");
+    assert.deepEqual(order, ["chat"], "the reads are still held in the worker, the gateway answered anyway");
+    Atomics.store(new Int32Array(gate), 0, 1);
+    Atomics.notify(new Int32Array(gate), 0);
+    const [s, l] = await Promise.all([summary, listing]);
+    assert.equal(s.status, 200);
+    assert.equal(l.status, 200);
+    assert.deepEqual(order.slice(0, 1), ["chat"]);
+    assert.equal(order.length, 3);
+  } finally {
+    Atomics.store(new Int32Array(gate), 0, 1);
+    Atomics.notify(new Int32Array(gate), 0);
+    await keel.close();
+  }
+});
+
+test("shutdown writes every queued trace through the worker before it stops", async () => {
+  const keel = await startTestKeel({ traces: { flush_interval_ms: 60_000, batch_size: 10_000 } });
+  const dataDir = keel.dataDir;
+  for (let i = 0; i < 5; i++) {
+    const res = await fetch(`${keel.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "sim", messages: [{ role: "user", content: `call ${i}` }] }),
+    });
+    await res.text();
+  }
+  assert.equal(keel.app.traces.pending, 5, "nothing written yet: the timer is a minute away");
+  await keel.app.shutdown();
+  const db = openSqlite(dataDir);
+  try {
+    assert.equal(db.prepare("SELECT count(*) FROM traces").pluck().get(), 5);
+    assert.equal(db.prepare("SELECT sum(requests) FROM trace_rollup_minute WHERE dim = 'all'").pluck().get(), 5);
+  } finally {
+    db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("the writer worker: batches, bounded retention of rows and rollups, and the rollup backfill", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "keel-writer-"));
+  const db = openSqlite(dir);
+  const worker = new TraceWriteWorker({ dataDir: dir, file: "keel.db", pruneBatchRows: 100 });
+  try {
+    const writer = new TraceWriter(worker, { batchSize: 64, flushIntervalMs: 10, maxQueue: 10_000 });
+    const DAY = 86_400_000;
+    const t0 = Date.UTC(2031, 5, 1);
+    for (let i = 0; i < 450; i++) writer.record(sampleTrace(i, { id: `req_${i}`, startedAt: t0 + (i % 3) * DAY + i }));
+    await writer.flush();
+    assert.equal(writer.written, 450);
+    assert.equal(db.prepare("SELECT count(*) FROM traces").pluck().get(), 450);
+
+    const deleted = await worker.prune({ before: t0 + DAY, rollupsBefore: t0 });
+    assert.equal(deleted.traces, 150, "day one's rows, in steps of 100");
+    assert.equal(db.prepare("SELECT count(*) FROM traces").pluck().get(), 300);
+    assert.ok(deleted.rollup_minutes > 0, "minute rollups go with the rows");
+    assert.equal(deleted.rollup_hours, 0, "hour rollups outlive the rows");
+    assert.equal(db.prepare("SELECT sum(requests) FROM trace_rollup_hour WHERE dim = 'all'").pluck().get(), 450);
+
+    // A store upgraded to rollups with rows in it: nothing rolled up, coverage after the rows.
+    db.exec("DELETE FROM trace_rollup_minute; DELETE FROM trace_rollup_hour;");
+    db.prepare("UPDATE trace_rollup_state SET covered_from = ?").run(t0 + 3 * DAY);
+    const q = { since: t0, until: t0 + 3 * DAY, by: "key" as const, where: {}, maxRows: 1e6 };
+    const exact = querySummary(db, q);
+    await worker.backfill();
+    assert.equal(db.prepare("SELECT covered_from FROM trace_rollup_state").pluck().get(), 0);
+    assert.equal(db.prepare("SELECT sum(requests) FROM trace_rollup_minute WHERE dim = 'all'").pluck().get(), 300, "each row once");
+    const rolled = querySummary(db, q);
+    assert.deepEqual(rolled.data.map((s) => [s.slice, s.requests, s.errors, s.tokens_out]), exact.data.map((s) => [s.slice, s.requests, s.errors, s.tokens_out]));
+    await writer.close();
+  } finally {
+    await worker.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a batch the worker cannot write is dropped and counted, and the writer keeps going", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "keel-writer-"));
+  const db = openSqlite(dir);
+  const worker = new TraceWriteWorker({ dataDir: dir, file: "keel.db", pruneBatchRows: 100 });
+  const errors: unknown[] = [];
+  try {
+    const writer = new TraceWriter(worker, { batchSize: 10, flushIntervalMs: 10, maxQueue: 100, onError: (e) => errors.push(e) });
+    writer.record({ ...sampleTrace(1), costUsd: { not: "a number" } as never }); // SQLite cannot bind it: the insert throws
+    await writer.flush();
+    writer.record(sampleTrace(2));
+    await writer.flush();
+    assert.equal(writer.dropped, 1);
+    assert.equal(writer.written, 1);
+    assert.equal(errors.length, 1);
+    assert.equal(new SqliteTraceStore(db).get(sampleTrace(2).id)?.id, sampleTrace(2).id);
+  } finally {
+    await worker.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

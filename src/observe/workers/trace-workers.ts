@@ -1,0 +1,84 @@
+import { siblingUrl, startWorker, WorkerChannel } from "../../store/worker-channel.js";
+import type { SummaryAnswer, SummaryQuery, TimeseriesAnswer, TimeseriesQuery } from "../summary/summary-query.js";
+import type { TraceFilter, TracePage, TraceRecord } from "../types.js";
+
+export interface WriteWorkerData {
+  dataDir: string;
+  file: string;
+  pruneBatchRows: number;
+}
+
+export interface ReadWorkerData {
+  dataDir: string;
+  file: string;
+  /** Tests only: while gate[0] is 0 every read waits (a read made deliberately slow). */
+  gate?: SharedArrayBuffer;
+}
+
+export interface PruneRequest {
+  /** Rows (traces, verdicts, spans) and minute rollups before this go. */
+  before: number;
+  /** Hour rollups before this go. */
+  rollupsBefore: number;
+}
+
+/**
+ * The main thread's side of the trace writer worker: what `TraceWriter` writes batches to. Records
+ * cross by structured clone; the SQLite work (encoding, inserts, rollups, indexes) happens there.
+ */
+export class TraceWriteWorker {
+  private readonly channel: WorkerChannel;
+
+  constructor(data: WriteWorkerData, onError?: (err: Error) => void) {
+    this.channel = new WorkerChannel(startWorker(siblingUrl(import.meta.url, "trace-write-worker"), data), onError);
+  }
+
+  async insertBatch(records: readonly TraceRecord[]): Promise<void> {
+    await this.channel.call<number>("insert", records);
+  }
+
+  /** Bounded-step retention; resolves with the rows deleted per table. */
+  prune(r: PruneRequest): Promise<Record<string, number>> {
+    return this.channel.call("prune", r);
+  }
+
+  /** Rolls up rows stored before rollups existed, in bounded steps, newest first. */
+  backfill(): Promise<void> {
+    return this.channel.call("backfill", null);
+  }
+
+  close(): Promise<void> {
+    return this.channel.close();
+  }
+}
+
+/** The admin API's reads that may take long, answered by the read worker. */
+export interface TraceReads {
+  summary(q: SummaryQuery): Promise<SummaryAnswer>;
+  timeseries(q: TimeseriesQuery): Promise<TimeseriesAnswer>;
+  list(f: TraceFilter): Promise<TracePage>;
+}
+
+export class TraceReadWorker implements TraceReads {
+  private readonly channel: WorkerChannel;
+
+  constructor(data: ReadWorkerData, onError?: (err: Error) => void) {
+    this.channel = new WorkerChannel(startWorker(siblingUrl(import.meta.url, "trace-read-worker"), data), onError);
+  }
+
+  summary(q: SummaryQuery): Promise<SummaryAnswer> {
+    return this.channel.call("summary", q);
+  }
+
+  timeseries(q: TimeseriesQuery): Promise<TimeseriesAnswer> {
+    return this.channel.call("timeseries", q);
+  }
+
+  list(f: TraceFilter): Promise<TracePage> {
+    return this.channel.call("list", f);
+  }
+
+  close(): Promise<void> {
+    return this.channel.close();
+  }
+}

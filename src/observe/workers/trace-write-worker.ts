@@ -1,0 +1,43 @@
+import { setImmediate as yieldToQueue } from "node:timers/promises";
+import { workerData } from "node:worker_threads";
+import { SqliteVerdictStore, withGuardVerdicts } from "../../guard/sqlite-verdict-store.js";
+import { openSqlite } from "../../store/sqlite.js";
+import { serveRequests } from "../../store/worker-channel.js";
+import { SqliteSpanStore } from "../otel/sqlite-span-store.js";
+import { pruneInSteps } from "../retention.js";
+import { SqliteRollupStore } from "../rollup/sqlite-rollup-store.js";
+import { SqliteTraceStore } from "../sqlite-trace-store.js";
+import type { TraceRecord } from "../types.js";
+import type { PruneRequest, WriteWorkerData } from "./trace-workers.js";
+
+/**
+ * The trace writer's thread: it owns the connection that writes `traces`, their rollups and guard
+ * verdicts, and runs retention and the rollup backfill, so none of that SQLite time is the
+ * gateway's. Batches and bounded retention steps interleave: a step never holds the lock long.
+ */
+const data = workerData as WriteWorkerData;
+const db = openSqlite(data.dataDir, data.file);
+const rows = new SqliteTraceStore(db);
+const verdicts = new SqliteVerdictStore(db);
+const traces = withGuardVerdicts(rows, verdicts);
+const spans = new SqliteSpanStore(db);
+const rollups = new SqliteRollupStore(db);
+
+async function backfill(): Promise<void> {
+  while (rows.backfillStep(data.pruneBatchRows)) await yieldToQueue();
+}
+
+serveRequests({
+  insert: (records: TraceRecord[]) => {
+    traces.insertBatch(records);
+    return records.length;
+  },
+  prune: (r: PruneRequest) => pruneInSteps([
+    { name: "traces", run: (n) => rows.deleteBatchBefore(r.before, n) },
+    { name: "guard_verdicts", run: (n) => verdicts.deleteBatchBefore(r.before, n) },
+    { name: "otel_spans", run: (n) => spans.deleteBatchBefore(r.before, n) },
+    { name: "rollup_minutes", run: (n) => rollups.pruneBefore("minute", r.before, n) },
+    { name: "rollup_hours", run: (n) => rollups.pruneBefore("hour", r.rollupsBefore, n) },
+  ], data.pruneBatchRows, () => yieldToQueue()),
+  backfill,
+});
