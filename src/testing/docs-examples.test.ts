@@ -30,6 +30,7 @@ const NOT_RUN: Readonly<Record<string, string>> = {
   "npm run bench": "a load benchmark; prints figures, asserts nothing",
   "npm run bench:guard": "a benchmark; prints figures, asserts nothing",
   "npm run bench:guard-stream": "a benchmark; prints figures, asserts nothing",
+  "npm run bench:guard-size -- --baseline REV": "a benchmark against a baseline revision (minutes); prints figures, asserts nothing",
   "OPENAI_API_KEY=sk-… npm start": "needs a real OpenAI key and the network",
   "ANTHROPIC_API_KEY=sk-ant-… npm start": "needs a real Anthropic key and the network",
   "keel incidents show inc_3f9a6c1e2b7d4a50": "needs a fired alert episode; the incident routes and ranking have their own tests (src/incidents)",
