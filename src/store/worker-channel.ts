@@ -1,4 +1,4 @@
-import { parentPort, Worker } from "node:worker_threads";
+import { parentPort, type ResourceLimits, Worker } from "node:worker_threads";
 
 /**
  * Request/response over a worker thread: the store's synchronous SQLite work runs on the worker's
@@ -71,11 +71,11 @@ export class WorkerChannel {
  * Starts a worker from a module beside the caller. Under tsx (tests, benches) the module is
  * TypeScript, and a worker does not inherit tsx's loader, so a one-line bootstrap registers it first.
  */
-export function startWorker(moduleUrl: URL, workerData: unknown): Worker {
-  if (!moduleUrl.pathname.endsWith(".ts")) return new Worker(moduleUrl, { workerData });
+export function startWorker(moduleUrl: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+  if (!moduleUrl.pathname.endsWith(".ts")) return new Worker(moduleUrl, { workerData, resourceLimits });
   const tsx = import.meta.resolve("tsx/esm/api");
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, resourceLimits });
 }
 
 /** The module URL of a sibling worker file, `.ts` under tsx and `.js` once built. */
