@@ -1,5 +1,8 @@
 import type { TraceRecord } from "../types.js";
+import { type CallFacts, type Tally, tallyCall } from "../summary/summarize.js";
 import { LogSketch } from "./log-sketch.js";
+
+export type { CallFacts };
 
 /**
  * The slices rollups keep, one dimension at a time (grouping sets, not a cross product: a cross
@@ -17,52 +20,14 @@ export const GRAIN_MS: Record<Grain, number> = { minute: 60_000, hour: 3_600_000
 export const NULL_VALUE = "\u0000";
 
 /** What summaries need of a set of calls: counts, sums and the three percentile sketches. */
-export interface RollupAcc {
-  requests: number;
-  errors: number;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
-  cacheHits: number;
-  guardTriggers: number;
-  latency: LogSketch;
-  ttft: LogSketch;
-  tps: LogSketch;
-}
+export type RollupAcc = Tally<LogSketch>;
 
 export function emptyAcc(): RollupAcc {
   return { requests: 0, errors: 0, tokensIn: 0, tokensOut: 0, costUsd: 0, cacheHits: 0, guardTriggers: 0, latency: new LogSketch(), ttft: new LogSketch(), tps: new LogSketch() };
 }
 
-/** The projection of one call that summaries read: the same facts from a record or a trace row. */
-export interface CallFacts {
-  status: string;
-  endpoint: string;
-  latencyMs: number;
-  ttftMs: number | null;
-  tokensIn: number;
-  tokensOut: number;
-  tokensCached: number;
-  costUsd: number;
-  guardTriggered: boolean;
-}
-
-/** Adds one call; the per-call rules are summarize.ts's, so rollups and exact reads agree. */
-export function addCall(a: RollupAcc, c: CallFacts): void {
-  a.requests++;
-  if (c.status === "error") a.errors++;
-  a.latency.add(c.latencyMs);
-  if (c.ttftMs !== null) a.ttft.add(c.ttftMs);
-  if (c.status === "ok" && c.endpoint === "chat" && c.tokensOut > 0) {
-    const genMs = c.latencyMs - (c.ttftMs ?? 0);
-    if (genMs > 0) a.tps.add(c.tokensOut / (genMs / 1000));
-  }
-  a.tokensIn += c.tokensIn;
-  a.tokensOut += c.tokensOut;
-  a.costUsd += c.costUsd;
-  if (c.tokensCached > 0) a.cacheHits++;
-  if (c.guardTriggered) a.guardTriggers++;
-}
+/** Adds one call: summarize.ts's rule, so rollups and exact reads agree. */
+export const addCall: (a: RollupAcc, c: CallFacts) => void = tallyCall;
 
 export function mergeAcc(into: RollupAcc, a: RollupAcc): void {
   into.requests += a.requests;

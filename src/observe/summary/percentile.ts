@@ -27,6 +27,11 @@ export class Samples {
     this.buf[this.length++] = v;
   }
 
+  /** `push` under the name a summary's value sink has (summarize.ts `Tally`). */
+  add(v: number): void {
+    this.push(v);
+  }
+
   view(): Float64Array {
     return this.buf.subarray(0, this.length);
   }

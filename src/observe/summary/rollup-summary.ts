@@ -85,7 +85,7 @@ export function summarizeAccs(accs: Map<string, RollupAcc>, scores: readonly Sco
     const [l50, l95] = a.latency.quantiles([0.5, 0.95]);
     const [t50, t95] = a.ttft.quantiles([0.5, 0.95]);
     const [tps] = a.tps.quantiles([0.5]);
-    out.push(sliceSummary(slice, { ...a, cost: a.costUsd, guard: a.guardTriggers }, [l50, l95, t50, t95, tps]));
+    out.push(sliceSummary(slice, a, [l50, l95, t50, t95, tps]));
   }
   return withScores(out, scores);
 }

@@ -53,41 +53,53 @@ export interface SliceSummary {
   feedback: { mean: number; n: number } | null;
 }
 
-interface Acc {
-  requests: number;
-  errors: number;
-  latency: Samples;
-  ttft: Samples;
-  tps: Samples;
+/** The projection of one call that summaries read: the same facts from a record or a trace row. */
+export interface CallFacts {
+  status: string;
+  endpoint: string;
+  latencyMs: number;
+  ttftMs: number | null;
   tokensIn: number;
   tokensOut: number;
-  cost: number;
-  cacheHits: number;
-  guard: number;
+  tokensCached: number;
+  costUsd: number;
+  guardTriggered: boolean;
+}
+
+/** A slice's running totals; `S` holds values for percentiles (exact samples, or a rollup's sketch). */
+export interface Tally<S extends { add(v: number): void }> extends SliceTotals {
+  latency: S;
+  ttft: S;
+  tps: S;
+}
+
+/** Adds one call: the one per-call rule, shared by exact reads and rollups so both agree. */
+export function tallyCall<S extends { add(v: number): void }>(a: Tally<S>, c: CallFacts): void {
+  a.requests++;
+  if (c.status === "error") a.errors++;
+  a.latency.add(c.latencyMs);
+  if (c.ttftMs !== null) a.ttft.add(c.ttftMs);
+  if (c.status === "ok" && c.endpoint === "chat" && c.tokensOut > 0) {
+    const genMs = c.latencyMs - (c.ttftMs ?? 0);
+    if (genMs > 0) a.tps.add(c.tokensOut / (genMs / 1000));
+  }
+  a.tokensIn += c.tokensIn;
+  a.tokensOut += c.tokensOut;
+  a.costUsd += c.costUsd;
+  if (c.tokensCached > 0) a.cacheHits++;
+  if (c.guardTriggered) a.guardTriggers++;
 }
 
 export const NONE = "none";
 
 /** Pure: rows in, one summary per slice out, busiest slice first. One pass plus one sort per percentile set. */
 export function summarize(rows: Iterable<SummaryRow>, scores: readonly ScoreRow[] = []): SliceSummary[] {
-  const by = new Map<string, Acc>();
+  const by = new Map<string, Tally<Samples>>();
   for (const r of rows) {
     const k = r.slice ?? NONE;
     let a = by.get(k);
-    if (!a) by.set(k, (a = { requests: 0, errors: 0, latency: new Samples(), ttft: new Samples(), tps: new Samples(), tokensIn: 0, tokensOut: 0, cost: 0, cacheHits: 0, guard: 0 }));
-    a.requests++;
-    if (r.status === "error") a.errors++;
-    a.latency.push(r.latencyMs);
-    if (r.ttftMs !== null) a.ttft.push(r.ttftMs);
-    if (r.status === "ok" && r.endpoint === "chat" && r.tokensOut > 0) {
-      const genMs = r.latencyMs - (r.ttftMs ?? 0);
-      if (genMs > 0) a.tps.push(r.tokensOut / (genMs / 1000));
-    }
-    a.tokensIn += r.tokensIn;
-    a.tokensOut += r.tokensOut;
-    a.cost += r.costUsd;
-    if (r.tokensCached > 0) a.cacheHits++;
-    if (r.guardTriggered) a.guard++;
+    if (!a) by.set(k, (a = { requests: 0, errors: 0, latency: new Samples(), ttft: new Samples(), tps: new Samples(), tokensIn: 0, tokensOut: 0, costUsd: 0, cacheHits: 0, guardTriggers: 0 }));
+    tallyCall(a, r);
   }
   const out: SliceSummary[] = [];
   for (const [slice, a] of by) {
@@ -105,9 +117,9 @@ export interface SliceTotals {
   errors: number;
   tokensIn: number;
   tokensOut: number;
-  cost: number;
+  costUsd: number;
   cacheHits: number;
-  guard: number;
+  guardTriggers: number;
 }
 
 /** One slice's answer from its totals and [latency p50, p95, TTFT p50, p95, tokens/s p50]. */
@@ -117,9 +129,9 @@ export function sliceSummary(slice: string, a: SliceTotals, p: readonly (number 
     slice, requests: a.requests, errors: a.errors, error_rate: a.errors / a.requests,
     latency_ms: { p50: r3(l50), p95: r3(l95) }, ttft_ms: { p50: r3(t50), p95: r3(t95) }, tokens_per_s_p50: r3(tps),
     tokens_in_per_request: r3(a.tokensIn / a.requests)!, tokens_out_per_request: r3(a.tokensOut / a.requests)!,
-    tokens_in: a.tokensIn, tokens_out: a.tokensOut, cost_usd: a.cost, cost_usd_per_request: a.cost / a.requests,
-    cache_hit_rate: a.cacheHits / a.requests, guard_trigger_rate: a.guard / a.requests,
-    cache_hits: a.cacheHits, guard_triggers: a.guard, scores: {}, feedback: null,
+    tokens_in: a.tokensIn, tokens_out: a.tokensOut, cost_usd: a.costUsd, cost_usd_per_request: a.costUsd / a.requests,
+    cache_hit_rate: a.cacheHits / a.requests, guard_trigger_rate: a.guardTriggers / a.requests,
+    cache_hits: a.cacheHits, guard_triggers: a.guardTriggers, scores: {}, feedback: null,
   };
 }
 
