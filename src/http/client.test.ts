@@ -14,7 +14,7 @@ before(async () => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c));
     req.on("end", () => {
-      if (req.url === "/echo") res.writeHead(200, { "content-type": "application/json", "x-seen": req.headers["x-probe"] ?? "" }).end(JSON.stringify({ method: req.method, body }));
+      if (req.url === "/echo") res.writeHead(200, { "content-type": "application/json", "x-seen": req.headers["x-probe"] ?? "" }).end(JSON.stringify({ method: req.method, body, probes: req.rawHeaders.filter((h) => h.toLowerCase() === "x-probe").length }));
       else if (req.url === "/big") res.writeHead(200).end("x".repeat(10_000));
       else if (req.url === "/slow") setTimeout(() => res.writeHead(200).end("late"), 2000).unref();
       else if (req.url === "/hang") { /* never answers */ }
@@ -33,10 +33,10 @@ after(() => {
 test("a request and its answer: status, lower-case headers, the body as text; any status is an answer", async () => {
   const c = createHttpClient();
   try {
-    const r = await c.request({ url: `${base}/echo`, method: "POST", headers: { "X-Probe": "p1" }, body: "hello" });
+    const r = await c.request({ url: `${base}/echo`, method: "POST", headers: { "X-Probe": "p0", "x-probe": "p1" }, body: "hello" });
     assert.equal(r.status, 200);
-    assert.equal(r.header("X-Seen"), "p1");
-    assert.deepEqual(JSON.parse(r.text), { method: "POST", body: "hello" });
+    assert.equal(r.header("X-Seen"), "p1", "names are case-insensitive; the later value wins");
+    assert.deepEqual(JSON.parse(r.text), { method: "POST", body: "hello", probes: 1 });
     const busy = await c.request({ url: `${base}/other`, read: "discard" });
     assert.equal(busy.status, 503);
     assert.equal(busy.header("retry-after"), "3");

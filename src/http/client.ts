@@ -101,7 +101,7 @@ export class HttpClient {
       const res = await this.dispatcher.request({
         ...splitUrl(req.url),
         method: req.method ?? "GET",
-        headers: req.headers as Record<string, string> | undefined,
+        headers: req.headers && lowerCased(req.headers),
         body: req.body,
         signal,
         headersTimeout: timeoutMs,
@@ -174,6 +174,13 @@ async function readText(body: Dispatcher.ResponseData["body"], limit: number): P
     parts.push(buf);
   }
   return parts.length === 1 ? parts[0].toString("utf8") : Buffer.concat(parts, size).toString("utf8");
+}
+
+/** Names compared case-insensitively, the later value winning (as fetch's Headers does): no header is sent twice. */
+function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
 }
 
 function first(v: string | string[] | undefined): string | undefined {
