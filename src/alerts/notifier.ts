@@ -81,8 +81,9 @@ const MAX_ERROR_CHARS = 500;
  * Delivers to the target's webhook and to the log. Each notification is POSTed, signed afresh per
  * attempt, until a 2xx, a refusal (another 4xx), or `attempts` run out; 408/409/425/429, 5xx,
  * network errors and timeouts are retried by the outbound retry loop (http/retry.ts) after a
- * full-jitter exponential backoff, or the `Retry-After` the receiver asked for if longer, capped. Deliveries run in the background so a slow receiver never holds up
- * alert evaluation; `close()` waits `shutdown_wait_ms` for them, then gives up and logs the rest.
+ * full-jitter exponential backoff, or the `Retry-After` the receiver asked for if longer, capped.
+ * Deliveries run in the background so a slow receiver never holds up alert evaluation; `close()`
+ * waits `shutdown_wait_ms` for them, then gives up and logs the rest.
  */
 export class WebhookNotifier implements Notifier {
   private readonly inflight = new Map<string, InFlight>();
