@@ -14,7 +14,7 @@
  * `timeoutMs` bounds the whole exchange, body included. keepAliveTimeout stays at undici's
  * default (4 s, shortened by a server's `Keep-Alive: timeout=` hint): a POST on a socket the
  * server already closed is not retried, so outliving the server's idle timeout costs failed calls.
- * Idle sockets do not keep the process alive.
+ * An idle socket keeps the process alive until it is closed (at most those 4 s), as fetch's did.
  */
 import { Agent, type Dispatcher, Pool } from "undici";
 import type { HeaderValues } from "./retry-after.js";
@@ -136,7 +136,8 @@ let shared: HttpClient | undefined;
 
 /**
  * The process's client for background calls: one set of keep-alive pools however many
- * notifiers, runs and exporters there are. Never closed; its idle sockets do not hold the process.
+ * notifiers, runs and exporters there are. Never closed: its idle sockets close themselves after
+ * the keep-alive timeout, so a finished CLI run exits at most that much later (as with fetch).
  */
 export function sharedHttpClient(): HttpClient {
   return (shared ??= createHttpClient());
@@ -156,8 +157,9 @@ function describe(err: unknown): string {
 }
 
 async function discard(body: Dispatcher.ResponseData["body"]): Promise<string> {
-  // dump() reads a little and destroys the rest: the socket goes back to the pool or is closed
-  await body.dump();
+  // dump() reads a little and destroys the rest: the socket goes back to the pool or is closed.
+  // The status has arrived; a body that breaks off afterwards changes nothing the caller reads.
+  await body.dump().catch(() => undefined);
   return "";
 }
 
