@@ -83,7 +83,13 @@ export class OutboundError extends Error {
   }
 }
 
-const UNDICI_TIMEOUTS = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+const UNDICI_TIMEOUTS: ReadonlySet<string> = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+/** An undici error that is one of its connect, headers or body timeouts (providers map it to upstream_timeout). */
+export function isUndiciTimeout(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && UNDICI_TIMEOUTS.has(code);
+}
 
 export class HttpClient {
   private readonly timeoutMs: number;
@@ -112,8 +118,7 @@ export class HttpClient {
       return { status: res.statusCode, headers, text, header: (name) => first(headers[name.toLowerCase()]) };
     } catch (err) {
       if (req.signal?.aborted) throw req.signal.reason;
-      const code = (err as { code?: unknown } | null)?.code;
-      if (timeout.aborted || (typeof code === "string" && UNDICI_TIMEOUTS.has(code))) {
+      if (timeout.aborted || isUndiciTimeout(err)) {
         throw new OutboundError("timeout", `timed out after ${timeoutMs} ms`, { cause: err });
       }
       throw new OutboundError("network", describe(err), { cause: err });

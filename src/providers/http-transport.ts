@@ -10,7 +10,7 @@
  */
 import type { Dispatcher, Pool } from "undici";
 import { KeelError, upstreamCodeFor } from "../errors/errors.js";
-import { createPool } from "../http/client.js";
+import { createPool, isUndiciTimeout } from "../http/client.js";
 import { retryAfterFromHeaders } from "../http/retry-after.js";
 
 export interface TransportOptions {
@@ -60,7 +60,6 @@ const ERROR_BODY_READ_BYTES = 16 * 1024;
 const ERROR_BODY_KEEP_CHARS = 4096;
 /** A successful non-streaming body larger than this is an upstream fault, not a reason to exhaust memory. */
 const MAX_JSON_BODY_BYTES = 256 * 1024 * 1024;
-const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
 /** The transport of one configured HTTP provider; its API key is registered as a secret to redact from errors. */
 export function transportFor(opts: { name: string; base_url: string; connections: number; timeout_ms: number }, apiKey: string | undefined): HttpTransport {
@@ -152,7 +151,7 @@ export class HttpTransport {
     const code = (err as { code?: unknown } | null)?.code;
     const codeText = typeof code === "string" ? code : err instanceof Error ? err.name : "unknown error";
     const upstream = { provider: this.provider };
-    if (typeof code === "string" && TIMEOUT_CODES.has(code)) {
+    if (isUndiciTimeout(err)) {
       return new KeelError("upstream_timeout", `${this.provider} timed out (${codeText})`, { upstream, cause: err });
     }
     if (midStream) {
