@@ -1,7 +1,10 @@
 /**
- * Webhook delivery policy as pure functions: which outcomes are retried, how long to wait before
- * the next attempt (exponential backoff with jitter, or the receiver's `Retry-After`), both capped.
+ * Webhook delivery policy: which outcomes are retried and how long to wait, as the outbound HTTP
+ * policy decides them for every caller (src/http/: retryable statuses, full-jitter backoff, the
+ * receiver's `Retry-After`), with the waits capped at `max_delay_ms`.
  */
+import { statusVerdict } from "../http/retryable.js";
+import type { RetryPolicy } from "../http/retry.js";
 
 /** What the notification history shows per notification (docs/alerts.md#delivery). */
 export type DeliveryStatus = "pending" | "delivered" | "retrying" | "failed" | "refused" | "not_sent";
@@ -22,34 +25,18 @@ export interface DeliveryPolicy {
 export interface AttemptOutcome {
   status: number | null;
   error: string | null;
-  retryAfter: string | null;
+  /** The receiver's `Retry-After`, in ms (http/retry-after.ts). */
+  retryAfterMs?: number;
 }
 
-/** 2xx delivered; 429 and 5xx (and no answer at all) are worth another attempt; any other status is the receiver saying no. */
+/** 2xx delivered; 408/409/425/429 and 5xx (and no answer at all) are worth another attempt; any other status is the receiver saying no. */
 export function classify(o: AttemptOutcome): "delivered" | "retry" | "refused" {
   if (o.status === null) return "retry";
-  if (o.status >= 200 && o.status < 300) return "delivered";
-  if (o.status === 429 || o.status >= 500) return "retry";
-  return "refused";
+  const v = statusVerdict(o.status);
+  return v === "ok" ? "delivered" : v === "retry" ? "retry" : "refused";
 }
 
-/** Delay before attempt `next` (2, 3, …): base·2^(next−2), capped, then ±20 % jitter so many receivers' retries do not align. */
-export function backoffMs(next: number, p: Pick<DeliveryPolicy, "base_delay_ms" | "max_delay_ms">, random: () => number): number {
-  const d = Math.min(p.max_delay_ms, p.base_delay_ms * 2 ** Math.max(0, next - 2));
-  return Math.min(p.max_delay_ms, Math.round(d * (0.8 + 0.4 * random())));
-}
-
-/** `Retry-After` as ms from now: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(header: string | null, now: number): number | null {
-  if (!header) return null;
-  const v = header.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-/** The wait before attempt `next`: the receiver's `Retry-After` when it gave one, else backoff; never above `max_delay_ms`. */
-export function retryDelayMs(next: number, o: AttemptOutcome, p: Pick<DeliveryPolicy, "base_delay_ms" | "max_delay_ms">, now: number, random: () => number): number {
-  const asked = parseRetryAfter(o.retryAfter, now);
-  return asked === null ? backoffMs(next, p, random) : Math.min(p.max_delay_ms, asked);
+/** `alerts.delivery` as the outbound retry loop's policy: the first retry's window is base_delay_ms; waits, Retry-After included, stop at max_delay_ms. */
+export function retryPolicyOf(p: Pick<DeliveryPolicy, "attempts" | "base_delay_ms" | "max_delay_ms">): RetryPolicy {
+  return { attempts: p.attempts, baseMs: p.base_delay_ms, maxMs: p.max_delay_ms, maxRetryAfterMs: p.max_delay_ms };
 }

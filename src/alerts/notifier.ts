@@ -1,7 +1,10 @@
 import { createHmac } from "node:crypto";
 import { sleep } from "../async/sleep.js";
+import { type HttpClient, OutboundError, sharedHttpClient } from "../http/client.js";
+import { retry, type RetryPolicy } from "../http/retry.js";
+import { retryAfterFromHeaders } from "../http/retry-after.js";
 import type { Logger } from "../observe/log.js";
-import { type AttemptOutcome, classify, type DeliveryPolicy, type DeliveryStatus, retryDelayMs } from "./delivery.js";
+import { type AttemptOutcome, classify, type DeliveryPolicy, type DeliveryStatus, retryPolicyOf } from "./delivery.js";
 import type { AlertRule } from "./rule-schema.js";
 import type { AlertState } from "./state-machine.js";
 
@@ -55,9 +58,10 @@ export interface DeliveryRecorder {
   updateDelivery(id: string, u: DeliveryUpdate): void;
 }
 
-/** Seams for tests: no real waiting, a fixed clock and jitter, a stub transport. */
+/** Seams for tests: no real waiting, a fixed clock and jitter, another HTTP client. */
 export interface NotifierDeps {
-  fetch?: typeof fetch;
+  /** The process's shared outbound client by default (http/client.ts). */
+  client?: HttpClient;
   /** Resolves after `ms`, rejects when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   now?: () => number;
@@ -75,16 +79,18 @@ const MAX_ERROR_CHARS = 500;
 
 /**
  * Delivers to the target's webhook and to the log. Each notification is POSTed, signed afresh per
- * attempt, until a 2xx, a refusal (another 4xx), or `attempts` run out; 429, 5xx, network errors
- * and timeouts are retried after a capped exponential backoff with jitter, or the `Retry-After`
- * the receiver asked for. Deliveries run in the background so a slow receiver never holds up
- * alert evaluation; `close()` waits `shutdown_wait_ms` for them, then gives up and logs the rest.
+ * attempt, until a 2xx, a refusal (another 4xx), or `attempts` run out; 408/409/425/429, 5xx,
+ * network errors and timeouts are retried by the outbound retry loop (http/retry.ts) after a
+ * full-jitter exponential backoff, or the `Retry-After` the receiver asked for if longer, capped.
+ * Deliveries run in the background so a slow receiver never holds up alert evaluation; `close()`
+ * waits `shutdown_wait_ms` for them, then gives up and logs the rest.
  */
 export class WebhookNotifier implements Notifier {
   private readonly inflight = new Map<string, InFlight>();
   private readonly abort = new AbortController();
   private closing = false;
-  private readonly fetch: typeof fetch;
+  private readonly client: HttpClient;
+  private readonly retryPolicy: RetryPolicy;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -96,7 +102,8 @@ export class WebhookNotifier implements Notifier {
     private readonly policy: DeliveryPolicy,
     deps: NotifierDeps = {},
   ) {
-    this.fetch = deps.fetch ?? fetch;
+    this.client = deps.client ?? sharedHttpClient();
+    this.retryPolicy = retryPolicyOf(policy);
     this.sleep = deps.sleep ?? ((ms, signal) => sleep(ms, signal, { unref: true }));
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
@@ -151,55 +158,60 @@ export class WebhookNotifier implements Notifier {
   private async deliver(entry: InFlight, url: string, secret: string, payload: AlertPayload, id: string): Promise<DeliveryStatus> {
     const body = JSON.stringify(payload);
     const fields = { rule: entry.rule, type: payload.type, delivery: id };
-    let last: AttemptOutcome = { status: null, error: null, retryAfter: null };
-    for (let attempt = 1; ; attempt++) {
-      if (attempt > 1) {
-        try {
-          await this.sleep(retryDelayMs(attempt, last, this.policy, this.now(), this.random), this.abort.signal);
-        } catch {
-          this.log.error("alert webhook failed: Keel shut down before the next attempt", { ...fields, attempts: entry.attempts, status: last.status, error: last.error });
-          return this.record(id, "failed", entry.attempts, last.status, `${last.error ?? "not delivered"}; Keel shut down before attempt ${attempt}`);
-        }
-      }
-      last = await this.attempt(url, secret, body, payload.type, id, attempt);
-      entry.attempts = attempt;
-      const verdict = classify(last);
-      if (verdict === "delivered") {
-        if (attempt > 1) this.log.info("alert webhook delivered after retries", { ...fields, attempts: attempt });
-        return this.record(id, "delivered", attempt, last.status, null);
-      }
-      if (verdict === "refused") {
-        this.log.error("alert webhook refused", { ...fields, status: last.status, attempts: attempt });
-        return this.record(id, "refused", attempt, last.status, last.error);
-      }
-      if (attempt >= this.policy.attempts || this.abort.signal.aborted) {
-        this.log.error("alert webhook failed", { ...fields, status: last.status, error: last.error, attempts: attempt });
-        return this.record(id, "failed", attempt, last.status, last.error);
-      }
-      this.log.warn("alert webhook attempt failed; retrying", { ...fields, status: last.status, error: last.error, attempt });
-      this.record(id, "retrying", attempt, last.status, last.error);
+    const r = await retry<number, AttemptOutcome>(
+      async ({ attempt, now }) => {
+        const o = await this.attempt(url, secret, body, payload.type, id, attempt, now);
+        entry.attempts = attempt;
+        const verdict = classify(o);
+        return verdict === "delivered" ? { ok: true, value: o.status ?? 0 } : { ok: false, failure: o, retryable: verdict === "retry", retryAfterMs: o.retryAfterMs };
+      },
+      this.retryPolicy,
+      {
+        signal: this.abort.signal, sleep: (ms, signal) => this.sleep(ms, signal ?? this.abort.signal), now: this.now, random: this.random,
+        onRetry: (last, attempt) => {
+          this.log.warn("alert webhook attempt failed; retrying", { ...fields, status: last.status, error: last.error, attempt });
+          this.record(id, "retrying", attempt, last.status, last.error);
+        },
+      },
+    );
+    if (r.ok) {
+      if (r.attempts > 1) this.log.info("alert webhook delivered after retries", { ...fields, attempts: r.attempts });
+      return this.record(id, "delivered", r.attempts, r.value, null);
     }
+    const last = r.failure ?? { status: null, error: null };
+    if (r.reason === "final") {
+      this.log.error("alert webhook refused", { ...fields, status: last.status, attempts: r.attempts });
+      return this.record(id, "refused", r.attempts, last.status, last.error);
+    }
+    if (r.reason === "aborted") {
+      this.log.error("alert webhook failed: Keel shut down before the next attempt", { ...fields, attempts: entry.attempts, status: last.status, error: last.error });
+      return this.record(id, "failed", entry.attempts, last.status, `${last.error ?? "not delivered"}; Keel shut down before attempt ${r.attempts + 1}`);
+    }
+    this.log.error("alert webhook failed", { ...fields, status: last.status, error: last.error, attempts: r.attempts });
+    return this.record(id, "failed", r.attempts, last.status, last.error);
   }
 
   /** One signed POST; never throws. The timestamp (and so the signature) is fresh per attempt. */
-  private async attempt(url: string, secret: string, body: string, type: string, id: string, attempt: number): Promise<AttemptOutcome> {
-    const ts = Math.floor(this.now() / 1000);
+  private async attempt(url: string, secret: string, body: string, type: string, id: string, attempt: number, now: () => number): Promise<AttemptOutcome> {
+    const ts = Math.floor(now() / 1000);
     try {
-      const res = await this.fetch(url, {
+      const res = await this.client.request({
+        url,
         method: "POST",
         headers: {
           "content-type": "application/json", "x-keel-event": type, "x-keel-timestamp": String(ts), "x-keel-signature": signPayload(secret, ts, body),
           "x-keel-delivery": id, "x-keel-attempt": String(attempt),
         },
         body,
-        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.policy.timeout_ms)]),
+        signal: this.abort.signal,
+        timeoutMs: this.policy.timeout_ms,
+        read: "discard",
       });
-      await res.arrayBuffer().catch(() => undefined);
-      return { status: res.status, error: res.ok ? null : `HTTP ${res.status}`, retryAfter: res.headers.get("retry-after") };
+      const ok = res.status >= 200 && res.status <= 299;
+      return { status: res.status, error: ok ? null : `HTTP ${res.status}`, retryAfterMs: retryAfterFromHeaders(res.headers, now()) };
     } catch (err) {
-      const e = err as Error;
-      const msg = e.name === "TimeoutError" ? `timed out after ${this.policy.timeout_ms} ms` : String(e.cause ?? e.message ?? e);
-      return { status: null, error: msg.slice(0, MAX_ERROR_CHARS), retryAfter: null };
+      const msg = err instanceof OutboundError ? err.message : String((err as Error)?.message ?? err);
+      return { status: null, error: msg.slice(0, MAX_ERROR_CHARS) };
     }
   }
 

@@ -71,7 +71,7 @@ export const deliveryConfigSchema = z
   .strictObject({
     /** Attempts in all, the first included; 1 turns retries off. */
     attempts: z.int().min(1).max(10).default(5),
-    /** First retry waits about this long; each further one doubles it (±20 % jitter). */
+    /** The first retry's backoff window; each further one doubles it (full jitter: a uniform wait within the window). */
     base_delay_ms: z.int().min(100).max(60_000).default(1000),
     /** Cap on one wait, including a `Retry-After` the receiver asks for. */
     max_delay_ms: z.int().min(1000).max(600_000).default(60_000),

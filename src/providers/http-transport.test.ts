@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { KeelError } from "../errors/errors.js";
-import { HttpTransport, callHeaders, headerList, retryAfterSeconds, upstreamMessage } from "./http-transport.js";
+import { HttpTransport, callHeaders, headerList, upstreamMessage } from "./http-transport.js";
 
 const SECRET = "sk-test-0123456789abcdef";
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -91,6 +91,10 @@ test("non-2xx: code from the status, provider message, parsed body, Retry-After"
   routes.set("/v1/e429", (_q, _b, res) =>
     res.writeHead(429, { "retry-after": "7" }).end(JSON.stringify({ error: { message: `Rate limit for key ${SECRET}`, type: "requests" } })),
   );
+  // retry-after-ms (OpenAI/Anthropic SDKs) is the more precise ask and wins over retry-after
+  routes.set("/v1/e503ms", (_q, _b, res) => res.writeHead(503, { "retry-after-ms": "1500", "retry-after": "9" }).end());
+  routes.set("/v1/e503date", (_q, _b, res) => res.writeHead(503, { "retry-after": new Date(Date.now() + 10_000).toUTCString() }).end());
+  routes.set("/v1/e503bad", (_q, _b, res) => res.writeHead(503, { "retry-after": "-5" }).end());
   routes.set("/v1/e529", (_q, _b, res) =>
     res.writeHead(529).end(JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } })),
   );
@@ -106,6 +110,12 @@ test("non-2xx: code from the status, provider message, parsed body, Retry-After"
     assert.equal(e.upstream?.status, 429);
     assert.match(e.message, /Rate limit for key \[redacted\]/);
   }));
+  await assert.rejects(t.json(post("/e503ms")), expectKeel("upstream_unavailable", (e) => assert.equal(e.retryAfter, 1.5)));
+  await assert.rejects(t.json(post("/e503date")), expectKeel("upstream_unavailable", (e) => {
+    // an HTTP-date is read against the wall clock: whole seconds, minus the time the call took
+    assert.ok(e.retryAfter !== undefined && e.retryAfter > 8 && e.retryAfter <= 10, String(e.retryAfter));
+  }));
+  await assert.rejects(t.json(post("/e503bad")), expectKeel("upstream_unavailable", (e) => assert.equal(e.retryAfter, undefined, "a negative Retry-After is ignored")));
   await assert.rejects(t.json(post("/e529")), expectKeel("upstream_unavailable", (e) => assert.match(e.message, /overloaded_error: Overloaded/)));
   await assert.rejects(t.json(post("/e400")), expectKeel("upstream_error", (e) => {
     assert.equal(typeof e.upstream?.body, "string");
@@ -190,18 +200,11 @@ test("close() destroys the pool: later calls fail as upstream_unavailable", asyn
   await assert.rejects(t.json(post("/echo")), expectKeel("upstream_unavailable"));
 });
 
-test("header, Retry-After and error-message helpers", () => {
+test("header and error-message helpers", () => {
   assert.deepEqual(headerList({ "Content-Type": "a", X: "1" }, { "content-type": "b" }), ["content-type", "b", "x", "1"]);
   const fixed = ["a", "1"];
   assert.deepEqual(callHeaders(fixed, "r", "00-abc-def-01"), ["a", "1", "x-request-id", "r", "traceparent", "00-abc-def-01"]);
   assert.equal(callHeaders(fixed, "", undefined), fixed);
-  assert.equal(retryAfterSeconds({ "retry-after": "12" }), 12);
-  assert.equal(retryAfterSeconds({ "retry-after-ms": "1500", "retry-after": "9" }), 1.5);
-  const inTen = new Date(Date.now() + 10_000).toUTCString();
-  const s = retryAfterSeconds({ "retry-after": inTen }) ?? -1;
-  assert.ok(s > 8 && s <= 10, String(s));
-  assert.equal(retryAfterSeconds({ "retry-after": "soon" }), undefined);
-  assert.equal(retryAfterSeconds({}), undefined);
   assert.equal(upstreamMessage({ error: "model not found" }), "model not found");
   assert.equal(upstreamMessage({ detail: "Not Found" }), "Not Found");
   assert.equal(upstreamMessage({ error: { code: "DeploymentNotFound", message: "no such deployment" } }), "no such deployment");

@@ -1,15 +1,17 @@
 /**
  * Upstream HTTP for every HTTP provider adapter: one keep-alive undici `Pool` per provider origin
- * (undici's `request` on a warm pool measured 2–4× faster than `fetch` here), JSON in, JSON or a
- * stream of body chunks out, and every failure turned into a KeelError once, in this file.
+ * from the outbound client factory (http/client.ts; undici's `request` on a warm pool measured
+ * 2–4× faster than `fetch` here), JSON in, JSON or a stream of body chunks out, and every failure
+ * turned into a KeelError once, in this file. Retry-After is read by http/retry-after.ts.
  *
  * Secrets: callers pass their API key in `secrets`. It only ever travels in request headers, and
  * headers never reach an error, a message or a log; upstream error bodies that echo the key are
  * scrubbed before they are kept.
  */
-import { Pool } from "undici";
-import type { Dispatcher } from "undici";
+import type { Dispatcher, Pool } from "undici";
 import { KeelError, upstreamCodeFor } from "../errors/errors.js";
+import { createPool, isUndiciTimeout } from "../http/client.js";
+import { retryAfterFromHeaders } from "../http/retry-after.js";
 
 export interface TransportOptions {
   /** Provider name, as errors report it. */
@@ -58,7 +60,6 @@ const ERROR_BODY_READ_BYTES = 16 * 1024;
 const ERROR_BODY_KEEP_CHARS = 4096;
 /** A successful non-streaming body larger than this is an upstream fault, not a reason to exhaust memory. */
 const MAX_JSON_BODY_BYTES = 256 * 1024 * 1024;
-const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
 /** The transport of one configured HTTP provider; its API key is registered as a secret to redact from errors. */
 export function transportFor(opts: { name: string; base_url: string; connections: number; timeout_ms: number }, apiKey: string | undefined): HttpTransport {
@@ -77,15 +78,8 @@ export class HttpTransport {
     this.prefix = url.pathname.replace(/\/+$/, "");
     // Short keys are not scrubbed: replacing a 3-character "secret" would mangle ordinary text.
     this.secrets = (opts.secrets ?? []).filter((s) => s.length >= 8);
-    this.pool = new Pool(url.origin, {
-      connections: opts.connections,
-      // keepAliveTimeout stays at undici's conservative default (4 s, shortened further by a
-      // server's `Keep-Alive: timeout=` hint): a POST on a socket the server already closed is
-      // not retried, so outliving the server's idle timeout costs failed calls.
-      connect: { timeout: Math.min(opts.timeoutMs, 10_000) },
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-    });
+    // one pool per provider, reused by every call (the factory's keep-alive and timeout policy)
+    this.pool = createPool(url.origin, { connections: opts.connections, timeoutMs: opts.timeoutMs });
   }
 
   /** Sends a request and parses the whole 2xx body as JSON. */
@@ -157,7 +151,7 @@ export class HttpTransport {
     const code = (err as { code?: unknown } | null)?.code;
     const codeText = typeof code === "string" ? code : err instanceof Error ? err.name : "unknown error";
     const upstream = { provider: this.provider };
-    if (typeof code === "string" && TIMEOUT_CODES.has(code)) {
+    if (isUndiciTimeout(err)) {
       return new KeelError("upstream_timeout", `${this.provider} timed out (${codeText})`, { upstream, cause: err });
     }
     if (midStream) {
@@ -228,16 +222,10 @@ export function callHeaders(fixed: readonly string[], requestId: string, tracepa
   return requestId ? [...fixed, "x-request-id", requestId] : (fixed as string[]);
 }
 
-/** Seconds to wait, from `retry-after-ms` (OpenAI) or `retry-after` (delta-seconds or HTTP-date). */
-export function retryAfterSeconds(headers: ResponseHeaders): number | undefined {
-  const ms = Number(first(headers["retry-after-ms"]) ?? NaN);
-  if (Number.isFinite(ms) && ms >= 0) return ms / 1000;
-  const value = first(headers["retry-after"]);
-  if (value === undefined || value === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, (at - Date.now()) / 1000);
+/** KeelError.retryAfter is in seconds (it becomes the client's Retry-After); the parsing is http/retry-after.ts's. */
+function retryAfterSeconds(headers: ResponseHeaders): number | undefined {
+  const ms = retryAfterFromHeaders(headers, Date.now());
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 /** The human part of the error shapes providers use: OpenAI/Anthropic `{error:{type,message}}`, `{error:"…"}`, `{message}`, FastAPI `{detail}`. */
@@ -254,10 +242,6 @@ export function upstreamMessage(body: unknown): string | undefined {
   if (typeof b.message === "string") return b.message;
   if (typeof b.detail === "string") return b.detail;
   return undefined;
-}
-
-function first(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }
 
 /** Reads a body as UTF-8 up to `limit` bytes; past it either truncates (error bodies) or gives up with undefined. */

@@ -5,7 +5,7 @@ import type { Provider } from "../providers/types.js";
 import { Attempt, type AttemptCall } from "./attempt.js";
 import { pickTarget } from "./pick.js";
 import type { PromptBlocks } from "./prompt-blocks.js";
-import { backoffMs, classifyFailure, retryAfterMs } from "./retry-policy.js";
+import { classifyFailure, retryAfterMs, retryWait } from "./retry-policy.js";
 import type { Route, RouteTarget } from "./route-table.js";
 import { RoutedStream } from "./routed-stream.js";
 
@@ -106,7 +106,7 @@ export class RouteExecutor {
       if (!pick) break;
       // Retry-After is waited out only when re-trying a target: another request's cool-down makes a
       // target a last choice, never a reason to hold a fresh request back
-      const wait = pick.retry ? Math.max(pick.coolingMs, backoffMs(retries++, cfg, this.random)) : 0;
+      const wait = pick.retry ? retryWait(retries++, pick.coolingMs, cfg, this.random) : 0;
       if (wait > 0) {
         if (deadlineAt !== undefined && now + wait >= deadlineAt) break;
         await sleep(wait, call.signal);

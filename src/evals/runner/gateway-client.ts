@@ -49,7 +49,7 @@ export class GatewayChatClient implements ChatClient {
     // (A request naming a registered prompt may carry no model: the prompt brings it.)
     const price = (completion.model ? await this.priceOf(completion.model) : null) ?? (req.model ? await this.priceOf(req.model) : null);
     const cost = u ? costUsd(price, u.prompt_tokens ?? 0, u.completion_tokens ?? 0, u.prompt_tokens_details?.cached_tokens ?? 0) : 0;
-    return { completion, costUsd: cost, latencyMs: r.latencyMs, requestId: r.headers.get("x-request-id") };
+    return { completion, costUsd: cost, latencyMs: r.latencyMs, requestId: r.header("x-request-id") ?? null };
   }
 
   private priceOf(model: string): Promise<PriceConfig | null> {

@@ -1,10 +1,14 @@
+import { type HttpClient, OutboundError, type OutboundResponse, sharedHttpClient } from "../../http/client.js";
+import { retry } from "../../http/retry.js";
+import { retryAfterFromHeaders } from "../../http/retry-after.js";
+import { isRetryableStatus } from "../../http/retryable.js";
 import type { RateGate } from "./rate-gate.js";
-import { sleep as abortableSleep } from "../../async/sleep.js";
 
 export interface HttpResult {
   readonly status: number;
   readonly json: unknown;
-  readonly headers: Headers;
+  /** One response header's value (`x-request-id`). */
+  header(name: string): string | undefined;
   /** Of the successful attempt, not counting earlier attempts or waits. */
   readonly latencyMs: number;
   readonly attempts: number;
@@ -19,6 +23,8 @@ export interface HttpCallOptions {
   /** Cap on one wait, Retry-After included (a server asking for an hour is not waited on). */
   readonly maxWaitMs?: number;
   readonly random?: () => number;
+  /** The process's shared outbound client by default (http/client.ts). */
+  readonly client?: HttpClient;
 }
 
 export class HttpCallError extends Error {
@@ -28,83 +34,60 @@ export class HttpCallError extends Error {
   }
 }
 
-const RETRYABLE = new Set([408, 409, 425, 429, 500, 502, 503, 504, 529]);
-
-/** Retry-After in ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or bad. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
+/** The first retry's backoff window; each further one doubles, up to maxWaitMs. */
+const BACKOFF_BASE_MS = 250;
 
 /**
- * POSTs JSON through the run's rate gate, retrying transport failures and retryable statuses.
- * The wait honours Retry-After when the server sends one (a 429 also halves the gate's limit),
- * else exponential backoff with full jitter: random(0, min(cap, 250 ms · 2^attempt)).
+ * POSTs JSON through the run's rate gate with the outbound retry loop (http/retry.ts): transport
+ * failures and retryable statuses (http/retryable.ts) are retried after a full-jitter backoff
+ * random(0, min(cap, 250 ms · 2^retry)), or the server's Retry-After if longer, capped at
+ * maxWaitMs. A 429 also halves the gate's limit and pauses the run for its Retry-After.
  */
 export async function postJson(url: string, body: unknown, headers: Record<string, string>, o: HttpCallOptions): Promise<HttpResult> {
-  const random = o.random ?? Math.random;
+  const client = o.client ?? sharedHttpClient();
   const maxWait = o.maxWaitMs ?? 60_000;
-  let lastError: HttpCallError | null = null;
-  for (let attempt = 0; attempt <= o.retries; attempt++) {
-    o.signal?.throwIfAborted();
-    const release = await o.gate.acquire(o.signal);
-    let wait: number | undefined;
-    let retryable = false;
-    try {
-      const ac = AbortSignal.timeout(o.timeoutMs);
-      const signal = o.signal ? AbortSignal.any([o.signal, ac]) : ac;
-      const t0 = performance.now();
-      let res: Response;
+  const payload = JSON.stringify(body);
+  const r = await retry<HttpResult, HttpCallError>(
+    async ({ attempt, now }) => {
+      const release = await o.gate.acquire(o.signal);
       try {
-        res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal });
-      } catch (err) {
-        if (o.signal?.aborted) throw o.signal.reason;
-        lastError = new HttpCallError(`${url}: ${ac.aborted ? `timed out after ${o.timeoutMs} ms` : causeOf(err)}`, null, null);
-        retryable = true;
-        continue;
+        const t0 = performance.now();
+        let res: OutboundResponse;
+        try {
+          res = await client.request({ url, method: "POST", headers: { "content-type": "application/json", ...headers }, body: payload, signal: o.signal, timeoutMs: o.timeoutMs });
+        } catch (err) {
+          if (o.signal?.aborted) throw o.signal.reason;
+          return { ok: false, failure: new HttpCallError(`${url}: ${err instanceof OutboundError ? err.message : String(err)}`, null, null), retryable: true };
+        }
+        const latencyMs = performance.now() - t0;
+        let json: unknown = res.text;
+        try {
+          json = res.text ? JSON.parse(res.text) : null;
+        } catch {
+          // keep the text: an error page is still worth showing
+        }
+        if (res.status >= 200 && res.status <= 299) {
+          o.gate.onSuccess();
+          return { ok: true, value: { status: res.status, json, header: res.header, latencyMs, attempts: attempt } };
+        }
+        const failure = new HttpCallError(`${url}: HTTP ${res.status}: ${errorMessage(json)}`, res.status, json);
+        const retryAfterMs = retryAfterFromHeaders(res.headers, now());
+        if (res.status === 429) o.gate.onRateLimited(retryAfterMs ?? 1000);
+        return { ok: false, failure, retryable: isRetryableStatus(res.status), retryAfterMs };
+      } finally {
+        release();
       }
-      const text = await res.text();
-      const latencyMs = performance.now() - t0;
-      let json: unknown = text;
-      try {
-        json = text ? JSON.parse(text) : null;
-      } catch {
-        // keep the text: an error page is still worth showing
-      }
-      if (res.ok) {
-        o.gate.onSuccess();
-        return { status: res.status, json, headers: res.headers, latencyMs, attempts: attempt + 1 };
-      }
-      lastError = new HttpCallError(`${url}: HTTP ${res.status}: ${errorMessage(json)}`, res.status, json);
-      if (!RETRYABLE.has(res.status)) throw lastError;
-      retryable = true;
-      wait = retryAfterMs(res.headers.get("retry-after"));
-      if (res.status === 429) o.gate.onRateLimited(wait ?? 1000);
-    } finally {
-      release();
-      if (retryable && attempt < o.retries && !o.signal?.aborted) {
-        const backoff = wait ?? random() * Math.min(maxWait, 250 * 2 ** attempt);
-        await delay(Math.min(maxWait, backoff), o.signal);
-      }
-    }
-  }
-  throw lastError ?? new HttpCallError(`${url}: no attempt made`, null, null);
-}
-
-function causeOf(err: unknown): string {
-  const e = err as { cause?: { message?: string; code?: string }; message?: string };
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+    },
+    { attempts: o.retries + 1, baseMs: BACKOFF_BASE_MS, maxMs: maxWait, maxRetryAfterMs: maxWait },
+    { signal: o.signal, random: o.random },
+  );
+  if (r.ok) return r.value;
+  if (r.reason === "aborted" && o.signal?.aborted) throw o.signal.reason;
+  throw r.failure ?? new HttpCallError(`${url}: no attempt made`, null, null);
 }
 
 function errorMessage(json: unknown): string {
   const m = (json as { error?: { message?: unknown } } | null)?.error?.message;
   if (typeof m === "string") return m;
   return typeof json === "string" ? json.slice(0, 200) : JSON.stringify(json)?.slice(0, 200) ?? "";
-}
-
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : abortableSleep(ms, signal);
 }

@@ -6,7 +6,8 @@ import type { DatasetItem } from "../datasets/item-schema.js";
 import { buildEvaluators, evaluatorConfigSchema } from "../evaluators/registry.js";
 import { simJudge } from "../testing/sim-clients.js";
 import { MemoryOutputCache } from "./cache.js";
-import { HttpCallError, postJson, retryAfterMs } from "./http-call.js";
+import { createHttpClient, type HttpClient } from "../../http/client.js";
+import { HttpCallError, postJson } from "./http-call.js";
 import { etaMs, formatProgress, progressBar } from "./progress.js";
 import { RateGate } from "./rate-gate.js";
 import { runEval } from "./run-eval.js";
@@ -47,13 +48,6 @@ thresholds: { exact: { mean: 0.8 } }
   assert.throws(() => parseSuite(yaml.replace("name: mentions", "name: exact"), "s.yaml", { TOKEN: "x" }), /evaluators\.1: duplicate metric name "exact"/);
 });
 
-test("Retry-After: delta seconds or an HTTP date", () => {
-  assert.equal(retryAfterMs("2"), 2000);
-  assert.equal(retryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT", Date.parse("Wed, 21 Oct 2015 07:27:58 GMT")), 2000);
-  assert.equal(retryAfterMs(null), undefined);
-  assert.equal(retryAfterMs("soon"), undefined);
-});
-
 test("rate gate: a 429 halves the limit and pauses everyone; successes grow it back", async () => {
   let now = 0;
   const gate = new RateGate(8, () => now);
@@ -88,20 +82,22 @@ test("HTTP: a 429 with Retry-After: 0 is retried and then succeeds; a 400 is not
     const gate = new RateGate(4);
     const body = { model: "sim-1", messages: [{ role: "user", content: "hi" }] };
     let calls = 0;
-    const original = globalThis.fetch;
+    const real = createHttpClient();
     // First attempt rate-limited by the simulator's fault header, the retry without it.
-    globalThis.fetch = ((url: string, init: RequestInit) => {
-      calls++;
-      const headers = { ...(init.headers as Record<string, string>), ...(calls === 1 ? { "x-keel-sim": "fail=429; retry_after=0" } : {}) };
-      return original(url, { ...init, headers });
-    }) as typeof fetch;
+    const client = {
+      request: (req) => {
+        calls++;
+        return real.request({ ...req, headers: { ...req.headers, ...(calls === 1 ? { "x-keel-sim": "fail=429; retry_after=0" } : {}) } });
+      },
+    } as Pick<HttpClient, "request"> as HttpClient;
     try {
-      const r = await postJson(`${sim.url}/v1/chat/completions`, body, {}, { gate, retries: 2, timeoutMs: 10_000 });
+      const r = await postJson(`${sim.url}/v1/chat/completions`, body, {}, { gate, retries: 2, timeoutMs: 10_000, client });
       assert.equal(r.status, 200);
       assert.equal(r.attempts, 2);
+      assert.equal(calls, 2);
       assert.equal(gate.limit, 2, "the 429 halved the gate (one success is not yet enough to grow it)");
     } finally {
-      globalThis.fetch = original;
+      await real.close();
     }
     await assert.rejects(postJson(`${sim.url}/v1/chat/completions`, { model: "x" }, {}, { gate, retries: 3, timeoutMs: 10_000 }), (e: unknown) => e instanceof HttpCallError && e.status === 400);
     await assert.rejects(postJson(`${sim.url}/v1/chat/completions`, body, { "x-keel-sim": "fail=503" }, { gate, retries: 1, timeoutMs: 10_000, random: () => 0 }), /HTTP 503/);

@@ -73,7 +73,7 @@ export function httpTarget(cfg: HttpTargetConfig, gate: RateGate, o: { retries: 
         return {
           text: choice.message?.content ?? "",
           tool_calls: (choice.message?.tool_calls ?? []).map((tc) => ({ name: tc.function.name, arguments: parseArgs(tc.function.arguments) })),
-          latency_ms: r.latencyMs, cost_usd: 0, request_id: r.headers.get("x-request-id"), model: (r.json as { model?: string }).model ?? null,
+          latency_ms: r.latencyMs, cost_usd: 0, request_id: r.header("x-request-id") ?? null, model: (r.json as { model?: string }).model ?? null,
         };
       }
       const text = at(cfg.output.text);
@@ -86,7 +86,7 @@ export function httpTarget(cfg: HttpTargetConfig, gate: RateGate, o: { retries: 
         tool_calls: Array.isArray(calls) ? calls.filter(isToolCall) : [],
         latency_ms: r.latencyMs,
         cost_usd: typeof cost === "number" && cost >= 0 ? cost : 0,
-        request_id: r.headers.get("x-request-id"),
+        request_id: r.header("x-request-id") ?? null,
         model: null,
         ...(Array.isArray(context) ? { context: context.map((c) => (typeof c === "string" ? c : JSON.stringify(c))) } : {}),
         ...(Array.isArray(steps) ? { steps: steps as TargetOutput["steps"] } : {}),

@@ -1,3 +1,4 @@
+import { type HttpClient, sharedHttpClient } from "../../http/client.js";
 import type { Logger } from "../log.js";
 import type { TraceRecord } from "../types.js";
 import { VERSION } from "../../version.js";
@@ -9,6 +10,8 @@ import type { OtelExportConfig } from "./otel-schema.js";
  * records become spans only when a batch is sent, on a timer or when a batch fills, never on
  * the request path. A slow or absent collector costs a bounded queue: beyond `max_queue` records
  * are dropped and counted. One request in flight at a time keeps ordering and memory simple.
+ * HTTP goes through the outbound client (http/client.ts): pooled keep-alive, `timeout_ms` bounding
+ * each export. A failed batch is dropped and counted, not retried.
  */
 export class OtlpExporter {
   private queue: TraceRecord[] = [];
@@ -19,7 +22,11 @@ export class OtlpExporter {
   exported = 0;
   failed = 0;
 
-  constructor(private readonly cfg: OtelExportConfig & { endpoint: string }, private readonly log: Logger) {}
+  private readonly client: HttpClient;
+
+  constructor(private readonly cfg: OtelExportConfig & { endpoint: string }, private readonly log: Logger, client?: HttpClient) {
+    this.client = client ?? sharedHttpClient();
+  }
 
   record(r: TraceRecord): void {
     if (this.closed || this.queue.length >= this.cfg.max_queue) {
@@ -63,14 +70,15 @@ export class OtlpExporter {
       }],
     });
     try {
-      const res = await fetch(this.cfg.endpoint, {
+      const res = await this.client.request({
+        url: this.cfg.endpoint,
         method: "POST",
         headers: { ...this.cfg.headers, "content-type": "application/json" },
         body,
-        signal: AbortSignal.timeout(this.cfg.timeout_ms),
+        timeoutMs: this.cfg.timeout_ms,
+        read: "discard",
       });
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`collector answered ${res.status}`);
+      if (res.status < 200 || res.status > 299) throw new Error(`collector answered ${res.status}`);
       this.exported += batch.length;
     } catch (err) {
       this.failed += batch.length;
