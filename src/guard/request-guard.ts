@@ -28,7 +28,7 @@ export class GuardBlockedError extends KeelError {
 }
 
 const UNAVAILABLE: Record<UnavailableReason, string> = {
-  timeout: "it did not answer within the guard budget",
+  timeout: "it did not answer in time",
   error: "its model call failed",
   malformed: "its model answered something that is not a verdict",
   budget: "too little of the guard budget was left to call it",

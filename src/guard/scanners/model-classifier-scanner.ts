@@ -118,7 +118,7 @@ export function createModelClassifierScanner(o: ModelClassifierOptions, client: 
       if (!client) return unavailable("error", "classifier_unconfigured");
       const remaining = ctx?.remainingMs ?? Infinity;
       if (remaining < o.latency_budget_ms) return unavailable("budget", "classifier_skipped");
-      const timer = AbortSignal.timeout(Math.max(1, Math.min(o.timeout_ms, remaining)));
+      const timer = AbortSignal.timeout(Math.max(1, Math.floor(Math.min(o.timeout_ms, remaining))));
       const signal = ctx ? AbortSignal.any([timer, ctx.signal]) : timer;
       let v: ModelVerdict | null;
       try {
