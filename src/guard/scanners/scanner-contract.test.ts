@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { GuardSource, ScanResult, Scanner } from "../types.js";
+import type { ChatRequest } from "../../api/chat-types.js";
 import { simOptionsSchema } from "../../providers/sim/options.js";
 import { createSimProvider } from "../../providers/sim/provider.js";
 import type { GuardModelClient } from "../model-client.js";
@@ -44,7 +45,7 @@ const guardSim = createSimProvider(simOptionsSchema.parse({ kind: "sim", classif
 const deps: ScannerDeps = {
   models: {
     check: (model) => assert.equal(model, "guard-sim"),
-    chat: (model, req, call) => guardSim.chat({ ...req, model }, { requestId: "contract", signal: call.signal }),
+    chat: (model, req, call) => guardSim.chat({ ...req, model } as ChatRequest, { requestId: "contract", signal: call.signal }),
     classify: async (model, path, body, call) => guardSim.postJson!(path, body(model), { requestId: "contract", signal: call.signal }),
   } satisfies GuardModelClient,
 };
