@@ -226,3 +226,10 @@ test("guard model calls are traced as guard calls and are never screened themsel
   assert.equal(t.guard, null, "the guard's own call is not screened");
   assert.equal(t.request, null, "the screened text is not stored a second time");
 });
+
+test("a policy naming a model that is not configured is a start-up error", async () => {
+  await assert.rejects(
+    startTestKeel({ guard: { policies: { p: model({ mode: "chat", model: "no-such-guard" }) } } }),
+    /Guard scanner: no chat model "no-such-guard" is configured/,
+  );
+});
