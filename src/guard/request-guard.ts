@@ -44,8 +44,13 @@ export class GuardUnavailableError extends KeelError {
   }
 }
 
-/** The error for a blocking verdict: a block, or a fail-closed scanner that could not judge. */
-export function refusal(v: Verdict, stage: "input" | "output"): KeelError {
+/**
+ * The error for the verdicts' refusal, if any: a block on the content wins over a fail-closed
+ * scanner that could not judge (which is a 503 the client may retry).
+ */
+export function refusal(verdicts: readonly Verdict[], stage: "input" | "output"): KeelError | null {
+  const v = verdicts.find((x) => x.triggered && x.action === "block" && !x.unavailable) ?? blocking(verdicts);
+  if (!v) return null;
   return v.unavailable ? new GuardUnavailableError(v.scanner, stage, v.unavailable) : new GuardBlockedError(v.scanner, stage);
 }
 
@@ -121,8 +126,8 @@ export class RequestGuard {
     // What the trace keeps: the screened body without Keel's canary marker (a dataset made from
     // the trace replays the prompt as the application wrote it). A refused call keeps it too.
     this.bodyOfRecord = { ...body, messages: messages.slice() };
-    const blocked = blocking(this.verdicts);
-    if (blocked) throw refusal(blocked, "input");
+    const refused = refusal(this.verdicts, "input");
+    if (refused) throw refused;
     this.plantCanary(messages);
     return { ...body, messages };
   }
@@ -193,8 +198,8 @@ export class RequestGuard {
       if (policy && typeof message.content === "string" && message.content.length > 0) {
         const vs = await runScanners(entries, { text: message.content, source: "output" }, { budgetMs: this.budgetMs, index: ch.index, scanBudget: this.scanBudget, requestId: this.requestId });
         this.verdicts.push(...vs);
-        const b = blocking(vs);
-        if (b) throw refusal(b, "output");
+        const refused = refusal(vs, "output");
+        if (refused) throw refused;
         message.content = this.restore(this.redact(message.content, vs, policy));
       }
       let finish = ch.finish_reason;
