@@ -19,6 +19,7 @@ import { registerGuardRoutes } from "./admin/guard-routes.js";
 import { registerGuardReviewRoutes } from "./admin/guard-review-routes.js";
 import { SqliteGuardReviewStore } from "./guard/review/review-store.js";
 import { GuardService } from "./guard/policy/guard-service.js";
+import { routedGuardClient } from "./guard/model-client.js";
 import { SqliteVerdictStore, withGuardVerdicts } from "./guard/sqlite-verdict-store.js";
 import { registerLimitsRoutes } from "./admin/limits-routes.js";
 import { registerMeRoute } from "./admin/me-route.js";
@@ -155,7 +156,8 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const router = new Router();
     router.add("GET", "/healthz", (_req, res) => sendJson(res, 200, { status: "ok" }));
     router.add("GET", "/readyz", (_req, res) => sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not_ready" }));
-    const guard = new GuardService(config.guard);
+    // Model-based guard scanners call models through routing, never through the gateway (no recursion).
+    const guard = new GuardService(config.guard, { models: routedGuardClient({ models, routing, providers, record: (r) => traces.record(r) }) });
     const metrics = config.metrics.enabled
       ? new GatewayMetrics(config.metrics, {
         ...sqliteScrapeSources(db, config.metrics.eval_window_s),

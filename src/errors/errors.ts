@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   upstream_timeout: { status: 504, type: "timeout_error" },
   upstream_stream_error: { status: 502, type: "api_error" },
   limits_unavailable: { status: 503, type: "api_error" },
+  /** A model-based guardrail that fails closed could not screen the call (timeout, error, unreadable answer, no budget). */
+  guard_unavailable: { status: 503, type: "api_error" },
   shutting_down: { status: 503, type: "api_error" },
   internal_error: { status: 500, type: "api_error" },
 } as const satisfies Record<string, { status: number; type: OpenAIErrorType }>;

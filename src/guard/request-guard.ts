@@ -7,7 +7,7 @@ import { blocking, toRecord, type Verdict, type VerdictRecord } from "./engine/v
 import type { CompiledPolicy, GuardService, ResolvedPolicies } from "./policy/guard-service.js";
 import { type Span, PlaceholderVault } from "./redaction/vault.js";
 import { NO_FACTS, type RequestFacts } from "./scanners/definition.js";
-import type { GuardSource, Scanner } from "./types.js";
+import type { GuardSource, Scanner, UnavailableReason } from "./types.js";
 
 /** Where content came from, when the client marks it: `{"role": "user", "keel_source": "document", …}`. */
 export const SOURCE_FIELD = "keel_source";
@@ -25,6 +25,33 @@ export class GuardBlockedError extends KeelError {
   constructor(readonly scanner: string, readonly stage: "input" | "output" | "tool_call") {
     super("guard_blocked", `Blocked by guardrail "${scanner}" at the ${stage.replace("_", " ")} stage.`);
   }
+}
+
+const UNAVAILABLE: Record<UnavailableReason, string> = {
+  timeout: "it did not answer in time",
+  error: "its model call failed",
+  malformed: "its model answered something that is not a verdict",
+  budget: "too little of the guard budget was left to call it",
+};
+
+/**
+ * A fail-closed model-based scanner could not judge the call: not a verdict on the content, so
+ * a 503 the client may retry rather than the 400 of a block.
+ */
+export class GuardUnavailableError extends KeelError {
+  constructor(readonly scanner: string, readonly stage: "input" | "output", readonly reason: UnavailableReason) {
+    super("guard_unavailable", `Guardrail "${scanner}" could not screen the ${stage} (${UNAVAILABLE[reason]}) and its policy fails closed.`);
+  }
+}
+
+/**
+ * The error for the verdicts' refusal, if any: a block on the content wins over a fail-closed
+ * scanner that could not judge (which is a 503 the client may retry).
+ */
+export function refusal(verdicts: readonly Verdict[], stage: "input" | "output"): KeelError | null {
+  const v = verdicts.find((x) => x.triggered && x.action === "block" && !x.unavailable) ?? blocking(verdicts);
+  if (!v) return null;
+  return v.unavailable ? new GuardUnavailableError(v.scanner, stage, v.unavailable) : new GuardBlockedError(v.scanner, stage);
 }
 
 /**
@@ -45,7 +72,8 @@ export class RequestGuard {
   /** The screened body as the trace keeps it (redacted, marks removed, no canary); set by screenInput. */
   bodyOfRecord: ChatRequest | null = null;
 
-  constructor(readonly service: GuardService, readonly policies: ResolvedPolicies) {}
+  /** `requestId`: the gateway call screened, handed to model-based scanners for their own traces. */
+  constructor(readonly service: GuardService, readonly policies: ResolvedPolicies, readonly requestId?: string) {}
 
   get budgetMs(): number {
     return this.service.config.budget_ms;
@@ -89,17 +117,17 @@ export class RequestGuard {
         return { text: u.text, source: u.source, ...(h && h.length ? { history: h } : {}) };
       });
       if (logOnly.length > 0) {
-        this.deferred = () => Promise.all(inputs.map((input, k) => runScanners(logOnly, input, { budgetMs: this.budgetMs, index: k, scanBudget: this.scanBudget })));
+        this.deferred = () => Promise.all(inputs.map((input, k) => runScanners(logOnly, input, { budgetMs: this.budgetMs, index: k, scanBudget: this.scanBudget, requestId: this.requestId })));
       }
-      const results = await Promise.all(inputs.map((input, k) => runScanners(entries, input, { budgetMs: this.budgetMs, index: k, scanBudget: this.scanBudget })));
+      const results = await Promise.all(inputs.map((input, k) => runScanners(entries, input, { budgetMs: this.budgetMs, index: k, scanBudget: this.scanBudget, requestId: this.requestId })));
       for (const vs of results) this.verdicts.push(...vs);
       this.applyRedactions(units, results, messages, policy);
     }
     // What the trace keeps: the screened body without Keel's canary marker (a dataset made from
     // the trace replays the prompt as the application wrote it). A refused call keeps it too.
     this.bodyOfRecord = { ...body, messages: messages.slice() };
-    const blocked = blocking(this.verdicts);
-    if (blocked) throw new GuardBlockedError(blocked.scanner, "input");
+    const refused = refusal(this.verdicts, "input");
+    if (refused) throw refused;
     this.plantCanary(messages);
     return { ...body, messages };
   }
@@ -168,10 +196,10 @@ export class RequestGuard {
     const choices = await Promise.all(c.choices.map(async (ch) => {
       const message = { ...ch.message };
       if (policy && typeof message.content === "string" && message.content.length > 0) {
-        const vs = await runScanners(entries, { text: message.content, source: "output" }, { budgetMs: this.budgetMs, index: ch.index, scanBudget: this.scanBudget });
+        const vs = await runScanners(entries, { text: message.content, source: "output" }, { budgetMs: this.budgetMs, index: ch.index, scanBudget: this.scanBudget, requestId: this.requestId });
         this.verdicts.push(...vs);
-        const b = blocking(vs);
-        if (b) throw new GuardBlockedError(b.scanner, "output");
+        const refused = refusal(vs, "output");
+        if (refused) throw refused;
         message.content = this.restore(this.redact(message.content, vs, policy));
       }
       let finish = ch.finish_reason;
@@ -263,6 +291,7 @@ export function aggregate(verdicts: readonly Verdict[]): VerdictRecord[] {
       cur.latencyMs += v.latencyMs;
       cur.findings.push(...v.findings);
       cur.timedOut ||= v.timedOut;
+      cur.unavailable ??= v.unavailable;
       if (v.truncated) Object.assign(cur, { truncated: true, scannedChars: (cur.scannedChars ?? 0) + (v.scannedChars ?? 0), skimmedChars: (cur.skimmedChars ?? 0) + (v.skimmedChars ?? 0) });
     }
   }

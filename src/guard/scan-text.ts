@@ -26,6 +26,8 @@ export interface ScanReport {
     latency_ms: number;
     findings: { type: string; start?: number; end?: number; score: number }[];
     timed_out?: boolean;
+    /** A model-based scanner could not judge the text (timeout, error, malformed, budget). */
+    unavailable?: string;
     /** Past the scan budget: the full scan read only `scanned_chars` (head and tail), the skim `skimmed_chars` of the middle. */
     truncated?: boolean;
     scanned_chars?: number;
@@ -56,6 +58,7 @@ export async function scanText(service: GuardService, req: ScanRequest): Promise
       scanner: v.scanner, score: round(v.score), triggered: v.triggered, action: v.action, latency_ms: round(v.latencyMs),
       findings: v.findings.map((f) => ({ type: f.type, ...(f.start === undefined ? {} : { start: f.start, end: f.end }), score: round(f.score) })),
       ...(v.timedOut ? { timed_out: true } : {}),
+      ...(v.unavailable ? { unavailable: v.unavailable } : {}),
       ...(v.truncated ? { truncated: true, scanned_chars: v.scannedChars ?? 0, skimmed_chars: v.skimmedChars ?? 0 } : {}),
     })),
   };

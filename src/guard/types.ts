@@ -38,15 +38,43 @@ export interface ScanResult {
   findings: Finding[];
   /** For scanners that can redact: the text with findings replaced by typed placeholders. */
   redacted?: string;
+  /**
+   * The scanner could not judge the text (a model-based detector timed out, failed, answered
+   * something unreadable, or was skipped for lack of budget). The engine, not the scanner, then
+   * decides the outcome from `Scanner.failure`.
+   */
+  unavailable?: UnavailableReason;
+}
+
+/** Why a scanner could not judge a text. */
+export type UnavailableReason = "timeout" | "error" | "malformed" | "budget";
+
+/** What the engine tells a scanner about the request it screens (async scanners use it). */
+export interface ScanContext {
+  /** Milliseconds left of the request's guard budget (`guard.budget_ms`) when the scan starts. */
+  remainingMs: number;
+  /** Aborted when the engine stops waiting for this scan (budget spent). */
+  signal: AbortSignal;
+  /** The screened request's id, when there is one (gateway calls; not `keel guard scan`). */
+  requestId?: string;
 }
 
 export interface Scanner {
   readonly name: string;
-  /** fast scanners run on all traffic; heavy ones only where a policy asks for them. */
+  /**
+   * fast scanners run on all traffic; heavy ones (model-based detectors) only where a policy names
+   * them, after the fast ones, and only when no fast scanner already blocked the text.
+   */
   readonly cost: "fast" | "heavy";
+  /**
+   * What a timeout, error or `unavailable` result of this scanner means: "open" (default) —
+   * recorded, not triggered; "closed" — it triggers, so a `block` action refuses the call
+   * (error `guard_unavailable`).
+   */
+  readonly failure?: "open" | "closed";
   /** Which sources this scanner is meant for. */
   readonly sources: readonly GuardSource[];
-  scan(input: ScanInput): ScanResult | Promise<ScanResult>;
+  scan(input: ScanInput, ctx?: ScanContext): ScanResult | Promise<ScanResult>;
   /**
    * A text longer than the scan budget (guard.scan_budget, engine/scan-budget.ts): "whole" —
    * the scanner is cheap and linear and reads all of it anyway; absent — it reads the head and

@@ -57,6 +57,8 @@ export interface GuardVerdictRecord {
   latency_ms: number;
   findings?: string[];
   timed_out?: boolean;
+  /** A model-based scanner could not judge the text: timeout, error, malformed, budget. */
+  unavailable?: string;
 }
 
 /** One attempt of a call at one target (written by routing's executor). */

@@ -38,6 +38,12 @@ export interface Provider {
   chatStream(req: ChatRequest, ctx: CallContext): AsyncIterable<ChatChunk>;
   /** Present only on providers that serve embeddings. */
   embeddings?(req: EmbeddingsRequest, ctx: CallContext): Promise<EmbeddingsResponse>;
+  /**
+   * A JSON POST to another endpoint of the same server, with the provider's credentials and pool:
+   * how model-based guard scanners reach classification endpoints (vLLM `/classify`, TEI
+   * `/predict`). `path` is appended to the base URL. Returns the parsed body; non-2xx throws.
+   */
+  postJson?(path: string, body: unknown, ctx: CallContext): Promise<unknown>;
   /** Release sockets, timers, models. */
   close?(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type { TraceRecord } from "../../observe/types.js";
 import { evaluatorConfigSchema } from "../evaluators/registry.js";
 import { EVAL_FEATURE } from "../runner/gateway-client.js";
+import { GUARD_FEATURE } from "../../guard/model-client.js";
 
 export const onlineRuleInput = z.strictObject({
   name: z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
@@ -33,7 +34,8 @@ export type OnlineRule = z.output<typeof onlineRuleInput> & { id: string };
 
 export function matchesRule(rule: OnlineRule, t: TraceRecord): boolean {
   // Judge and eval-target calls are never evaluated online: that would evaluate the evaluator, forever.
-  if (t.feature === EVAL_FEATURE || t.endpoint !== "chat") return false;
+  // Nor are the guard's own model calls (they keep no bodies to judge).
+  if (t.feature === EVAL_FEATURE || t.feature === GUARD_FEATURE || t.endpoint !== "chat") return false;
   const f = rule.filter;
   if (f.status !== "any" && t.status !== f.status) return false;
   if (f.model && t.modelRequested !== f.model && t.modelServed !== f.model) return false;

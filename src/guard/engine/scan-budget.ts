@@ -1,4 +1,4 @@
-import type { Finding, ScanInput, ScanResult, Scanner } from "../types.js";
+import type { Finding, ScanContext, ScanInput, ScanResult, Scanner } from "../types.js";
 
 /**
  * How much of one screened text the full scanners read (`guard.scan_budget`). A text up to
@@ -51,12 +51,12 @@ const isLowSurrogate = (s: string, i: number): boolean => {
  * within budget, else the merge of its results on the windows and of its skim of the middle
  * (strongest score, any trigger, spans moved back to offsets in the whole text).
  */
-export function scanWithBudget(scanner: Scanner, input: ScanInput, budget: ScanBudget | undefined): { out: ScanResult | Promise<ScanResult>; note: BudgetNote } {
+export function scanWithBudget(scanner: Scanner, input: ScanInput, budget: ScanBudget | undefined, ctx?: ScanContext): { out: ScanResult | Promise<ScanResult>; note: BudgetNote } {
   const parts = budget && scanner.large !== "whole" ? splitForBudget(input.text, budget) : null;
-  if (!parts) return { out: scanner.scan(input), note: { truncated: false, scannedChars: input.text.length, skimmedChars: 0 } };
+  if (!parts) return { out: scanner.scan(input, ctx), note: { truncated: false, scannedChars: input.text.length, skimmedChars: 0 } };
   const runs: { start: number; r: ScanResult | Promise<ScanResult> }[] = [
-    { start: parts.head.start, r: scanner.scan({ ...input, text: parts.head.text }) },
-    { start: parts.tail.start, r: scanner.scan({ ...input, text: parts.tail.text }) },
+    { start: parts.head.start, r: scanner.scan({ ...input, text: parts.head.text }, ctx) },
+    { start: parts.tail.start, r: scanner.scan({ ...input, text: parts.tail.text }, ctx) },
   ];
   if (scanner.skim && parts.middle.text.length > 0) runs.push({ start: parts.middle.start, r: scanner.skim({ ...input, text: parts.middle.text }) });
   const note: BudgetNote = {

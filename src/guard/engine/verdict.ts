@@ -1,4 +1,4 @@
-import type { Finding, GuardAction, GuardSource } from "../types.js";
+import type { Finding, GuardAction, GuardSource, UnavailableReason } from "../types.js";
 
 /** What one scanner said about one text, and what the policy made of it: recorded on the trace. */
 export interface Verdict {
@@ -15,6 +15,8 @@ export interface Verdict {
   findings: Finding[];
   /** The scanner did not answer within the request's latency budget. */
   timedOut?: boolean;
+  /** A heavy (model-based) scanner could not judge the text; `triggered` then says whether it fails closed. */
+  unavailable?: UnavailableReason;
   /** The text was past the scan budget: read in full only in its head and tail windows (engine/scan-budget.ts). */
   truncated?: boolean;
   /** Characters read by the full scan, when truncated. */
@@ -33,6 +35,8 @@ export interface VerdictRecord {
   latency_ms: number;
   findings?: string[];
   timed_out?: boolean;
+  /** Set only when a model-based scanner could not judge the text: see Verdict. */
+  unavailable?: UnavailableReason;
   /** Set only when the scan budget cut the text: see Verdict. */
   truncated?: boolean;
   scanned_chars?: number;
@@ -45,6 +49,7 @@ export function toRecord(v: Verdict): VerdictRecord {
   };
   if (v.findings.length > 0) r.findings = [...new Set(v.findings.map((f) => f.type))];
   if (v.timedOut) r.timed_out = true;
+  if (v.unavailable) r.unavailable = v.unavailable;
   if (v.truncated) Object.assign(r, { truncated: true, scanned_chars: v.scannedChars ?? 0, skimmed_chars: v.skimmedChars ?? 0 });
   return r;
 }

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { ToolPolicy } from "../actions/tool-policy.js";
 import type { PolicyScanner } from "../engine/run-scanners.js";
-import type { RedactionRule, RequestFacts, ScannerDefinition } from "../scanners/definition.js";
+import type { RedactionRule, RequestFacts, ScannerDefinition, ScannerDeps } from "../scanners/definition.js";
 import { SCANNERS } from "../scanners/registry.js";
 import type { Finding, Scanner } from "../types.js";
 import type { GuardConfig, PolicyConfig } from "./config-schema.js";
@@ -43,19 +43,19 @@ export interface ResolvedPolicies {
   tools: (ToolPolicy & { name: string }) | null;
 }
 
-function compileEntry(scanner: string, e: PolicyConfig["scanners"][string]): CompiledEntry {
+function compileEntry(scanner: string, e: PolicyConfig["scanners"][string], deps: ScannerDeps): CompiledEntry {
   const def = SCANNERS.get(scanner) as ScannerDefinition<unknown>;
   const options = def.options.parse(e.options);
-  const shared = def.perRequest ? null : def.create(options);
+  const shared = def.perRequest ? null : def.create(options, undefined, deps);
   return {
     name: scanner, action: e.action, threshold: e.threshold, restore: e.restore, shared,
-    make: (facts) => shared ?? def.create(options, facts),
+    make: (facts) => shared ?? def.create(options, facts, deps),
     redaction: def.redaction,
   };
 }
 
-export function compilePolicy(name: string, p: PolicyConfig): CompiledPolicy {
-  const entries = Object.entries(p.scanners).map(([s, e]) => compileEntry(s, e));
+export function compilePolicy(name: string, p: PolicyConfig, deps: ScannerDeps = {}): CompiledPolicy {
+  const entries = Object.entries(p.scanners).map(([s, e]) => compileEntry(s, e, deps));
   return { name, stage: p.stage, entries, restores: entries.some((e) => e.restore && e.action === "redact") };
 }
 
@@ -69,10 +69,11 @@ export class GuardService {
   private readonly policies = new Map<string, CompiledPolicy>();
   private readonly canaryKey = randomBytes(16);
 
-  constructor(config: GuardConfig) {
+  /** `deps.models`: how model-based scanners reach a model; without it they report themselves unavailable. */
+  constructor(config: GuardConfig, deps: ScannerDeps = {}) {
     this.config = config;
     for (const [name, p] of Object.entries(BUILT_IN_POLICIES)) this.policies.set(name, compilePolicy(name, p));
-    for (const [name, p] of Object.entries(config.policies)) this.policies.set(name, compilePolicy(name, p));
+    for (const [name, p] of Object.entries(config.policies)) this.policies.set(name, compilePolicy(name, p, deps));
   }
 
   policy(name: string): CompiledPolicy | undefined {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { GuardModelClient } from "../model-client.js";
 import type { Finding, Scanner } from "../types.js";
 
 /** How a redacting policy replaces a finding: its placeholder label ("" deletes) and whether it may come back. */
@@ -17,9 +18,15 @@ export interface ScannerDefinition<O = unknown> {
   readonly options: z.ZodType<O>;
   /** Facts the scanner needs from the request; when set, an instance is built per request. */
   readonly perRequest?: boolean;
-  create(options: O, request?: RequestFacts): Scanner;
+  create(options: O, request?: RequestFacts, deps?: ScannerDeps): Scanner;
   /** For scanners whose findings carry spans that `redact` may replace. */
   redaction?(finding: Finding): RedactionRule;
+}
+
+/** Services a scanner may use, passed in once by the GuardService (model-based scanners call models). */
+export interface ScannerDeps {
+  /** Keel's models, routing and providers, for model-based detectors; absent offline (`keel guard scan`). */
+  models?: GuardModelClient;
 }
 
 /** What request-bound scanners may know about the request. */

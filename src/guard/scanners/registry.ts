@@ -3,6 +3,7 @@ import { indirectInjectionScanner, multiTurnScanner, promptInjectionScanner } fr
 import { invisibleTextScanner } from "./invisible-text-scanner.js";
 import { jsonSchemaScanner } from "./json-schema-scanner.js";
 import { keywordScanner } from "./keyword-scanner.js";
+import { modelClassifierScanner } from "./model-classifier-scanner.js";
 import { piiScanner } from "./pii-scanner.js";
 import { promptLeakScanner } from "./prompt-leak-scanner.js";
 import { secretScanner } from "./secret-scanner.js";
@@ -25,6 +26,7 @@ export const SCANNERS: ReadonlyMap<string, ScannerDefinition<any>> = new Map(
     promptLeakScanner,
     jsonSchemaScanner,
     urlScanner,
+    modelClassifierScanner,
   ].map((d) => [d.name, d as ScannerDefinition<any>]),
 );
 

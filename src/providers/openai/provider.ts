@@ -65,6 +65,11 @@ export function createOpenAIProvider(opts: OpenAIOptions, apiKey: string | undef
       return body;
     },
 
+    async postJson(p: string, body: unknown, ctx: CallContext): Promise<unknown> {
+      const res = await transport.json({ method: "POST", path: p, headers: callHeaders(fixedHeaders, ctx.requestId, ctx.traceparent), body: JSON.stringify(body), signal: ctx.signal });
+      return res.body;
+    },
+
     close: () => transport.close(),
   };
 }

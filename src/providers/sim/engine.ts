@@ -11,6 +11,7 @@ import { compileRules, matchRule, type CompiledRule } from "./rules.js";
 import { hashString } from "./seeded-random.js";
 import { readSimHeader } from "./sim-header.js";
 import { chooseTool } from "./tools.js";
+import { SimClassifier } from "./classifier.js";
 
 /**
  * The simulator's core: turns a request into a plan — the answers, usage, timing and faults of
@@ -63,8 +64,11 @@ export class SimEngine {
   private readonly sizes: AnswerSizes;
   private readonly idPrefix = randomBytes(6).toString("base64url");
   private seq = 0;
+  /** Set when the options configure the simulator as a safety classifier. */
+  readonly classifier: SimClassifier | null;
 
   constructor(readonly opts: SimOptions) {
+    this.classifier = opts.classifier ? new SimClassifier(opts.classifier) : null;
     this.prefixCache = new PrefixCache(opts.prefix_cache_blocks);
     this.profiles = new PromptProfiles(opts.prefix_block_tokens);
     this.rules = compileRules(opts.rules);
@@ -84,7 +88,9 @@ export class SimEngine {
     const profile = this.profiles.get(req);
     const tool = chooseTool(req, profile.lastUser); // before the literal/rule shortcut, so a bad tool_choice is always reported
     const rule = directives.answer === undefined ? this.ruleFor(profile) : null;
-    const src: AnswerSource = { literal: directives.answer, rule, tool, maxTokens, stops: stopList(req.stop) };
+    // A classifier answers what no header or rule has answered: its verdict on the last user message.
+    const literal = directives.answer ?? (rule === null && this.classifier ? this.classifier.chatAnswer(profile.lastUser) : undefined);
+    const src: AnswerSource = { literal, rule, tool, maxTokens, stops: stopList(req.stop) };
     const seedHash = typeof req.seed === "number" ? hashString(String(req.seed)) : 0;
     const choices = new Array<ChoiceAnswer>(n);
     let completionTokens = 0;

@@ -43,6 +43,22 @@ const ruleSchema = z
     message: "a rule answers with exactly one of text, tool_call, json",
   });
 
+/** The simulator as a safety classifier for model-based guard scanners (classifier.ts, docs/simulator.md). */
+const classifierSchema = z.strictObject({
+  /** A text containing one of these (case-insensitive) is unsafe: an attack. */
+  markers: z.array(z.string().min(1).max(200)).min(1).max(100),
+  /** Chat answers: Llama Guard 3 (`safe` / `unsafe\nS1`), a one-word verdict (`injection` / `benign`), or JSON `{"verdict", "score"}`. */
+  chat_format: z.enum(["llama_guard", "verdict", "json"]).default("llama_guard"),
+  /** Llama Guard categories listed for an unsafe text. */
+  categories: z.array(z.string().regex(/^S\d{1,2}$/, "S1 … S14")).min(1).max(14).default(["S1"]),
+  /** Labels of the classification endpoints in the model's order; the first is the benign one. */
+  labels: z.array(z.string().min(1).max(64)).min(2).max(16).default(["BENIGN", "INJECTION"]),
+  /** Probability of the attack class for a marked text (1 - score for an unmarked one). */
+  score: z.number().min(0.5).max(1).default(0.98),
+  /** A text containing one of these gets an answer that is not a verdict (tests of failure handling). */
+  malformed_markers: z.array(z.string().min(1).max(200)).max(100).default([]),
+});
+
 export const simOptionsSchema = z.strictObject({
   name: z.string().min(1).max(64).default("sim"),
   kind: z.literal("sim"),
@@ -64,6 +80,8 @@ export const simOptionsSchema = z.strictObject({
   // zod 4 returns a `.default()` value as is, so an omitted `faults` would lack its inner defaults; `.prefault` parses it.
   faults: faultSchema.prefault({}),
   rules: z.array(ruleSchema).max(1000).default([]),
+  /** Answer as a safety classifier: chat verdicts and the `/classify` (vLLM) and `/predict` (TEI) endpoints. */
+  classifier: classifierSchema.optional(),
 });
 export type SimOptions = z.infer<typeof simOptionsSchema>;
 /** What callers write (defaults optional), e.g. in tests and the CLI. */

@@ -1,5 +1,7 @@
 import type { ChatChunk, ChatCompletion, ChatRequest } from "../../api/chat-types.js";
+import { KeelError } from "../../errors/errors.js";
 import type { CallContext, Provider } from "../types.js";
+import { sleep } from "./timing.js";
 import { completeChat } from "./completion.js";
 import { SimEngine } from "./engine.js";
 import type { SimOptions } from "./options.js";
@@ -32,6 +34,13 @@ export function createSimProvider(opts: SimOptions): SimProvider {
         const plan = engine.plan(req, ctx.headers, true);
         return plan.kind === "answer" ? { ...plan, includeUsage: true } : plan;
       }, ctx.signal, ctx.onUpstreamResponse);
+    },
+    /** The classification endpoints, when the sim is configured as a classifier; `ttft_ms` is their latency. */
+    async postJson(path: string, body: unknown, ctx: CallContext): Promise<unknown> {
+      const c = engine.classifier;
+      if (!c) throw new KeelError("upstream_error", `sim "${opts.name}" serves no ${path.slice(0, 100)}: configure its \`classifier\``, { upstream: { provider: opts.name, status: 404 } });
+      if (opts.ttft_ms > 0) await sleep(opts.ttft_ms, ctx.signal);
+      return c.endpoint(path, body, "sim-classifier", `classify-${ctx.requestId}`);
     },
     async close(): Promise<void> {
       engine.reset();

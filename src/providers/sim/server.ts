@@ -13,6 +13,7 @@ import { chatRequestSchema } from "../../api/chat-schema.js";
 import type { ChatRequest } from "../../api/chat-types.js";
 import type { SimOptions } from "./options.js";
 import { streamCompletion } from "./stream.js";
+import { sleep } from "./timing.js";
 
 /**
  * The simulator as a standalone OpenAI-compatible server (`keel sim --port P`), for clients and
@@ -37,6 +38,10 @@ const ROUTES = new Map([
   ["/v1/chat/completions", "POST"],
   ["/v1/models", "GET"],
   ["/healthz", "GET"],
+  // Classification endpoints (vLLM, TEI); they answer only when the sim is configured as a classifier.
+  ["/classify", "POST"],
+  ["/v1/classify", "POST"],
+  ["/predict", "POST"],
 ]);
 
 export async function startSimServer(opts: { port: number; host: string; sim: SimOptions }): Promise<SimServer> {
@@ -54,7 +59,7 @@ export async function startSimServer(opts: { port: number; host: string; sim: Si
     if (req.method !== method) return sendError(res, new KeelError("method_not_allowed", `${path} accepts ${method} only.`, { headers: { allow: method } }));
     if (path === "/healthz") return sendRaw(res, 200, HEALTHZ);
     if (path === "/v1/models") return sendRaw(res, 200, models);
-    chat(engine, req, res).catch((err: unknown) => {
+    (path.endsWith("/chat/completions") ? chat(engine, req, res) : classify(engine, path, req, res)).catch((err: unknown) => {
       // a KeelError is an answer; anything else is a bug in the simulator, worth a stack trace
       if (!isKeelError(err)) console.error("keel sim: unexpected error", err);
       if (!res.headersSent) sendError(res, err);
@@ -93,6 +98,19 @@ async function chat(engine: SimEngine, req: IncomingMessage, res: ServerResponse
     sendJson(res, 200, await completeChat(engine, plan, signal));
   } catch (err) {
     sendFailure(res, plan, err);
+  }
+}
+
+async function classify(engine: SimEngine, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readJsonBody(req, MAX_BODY_BYTES);
+  if (!engine.classifier) throw new KeelError("not_found", `No route for ${path}: this simulator is not configured as a classifier.`);
+  if (engine.opts.ttft_ms > 0) await sleep(engine.opts.ttft_ms, abortOnClose(res));
+  try {
+    sendJson(res, 200, engine.classifier.endpoint(path, body, engine.opts.models[0] ?? "sim-1", `classify-${Date.now().toString(36)}`));
+  } catch (err) {
+    // the classifier's refusals carry the status a real server would answer with
+    if (isKeelError(err) && err.upstream?.status) return sendJson(res, err.upstream.status, { error: { message: err.message, type: "invalid_request_error" } });
+    throw err;
   }
 }
 
