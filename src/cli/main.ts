@@ -131,12 +131,13 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
   guard
     .command("eval")
     .description("Measure a policy's scanners on labelled rows {text, label} (label 1 = attack), offline and in-process")
-    .argument("<file>", "JSONL file, or - for stdin; optional per-row `history` (earlier turns) for multi-turn scanners")
+    .argument("<files...>", "JSONL files (attacks and benign rows may be in different files), or - for stdin; optional per-row `history`, `source`, `family`")
     .option("--policy <name>", "scanner stack: injection (default) or a built-in policy such as default-input")
     .option("--source <source>", "where the texts come from: user (default), document, tool_result, output")
     .option("--by-scanner", "add the same figures per scanner")
-    .option("--json", "print JSON: n, tp, fp, tn, fn, detection_rate, false_positive_rate, p50_ms, p99_ms, …")
-    .action(async (file: string, o) => (await import("./guard-eval.js")).runGuardEval(file, o));
+    .addOption(new Option("--group-by <field>", "per-group table, worst first: source (repository prefix owner/repo) or family").choices(["source", "family"]))
+    .option("--json", "print JSON: n, tp, fp, tn, fn, detection_rate, false_positive_rate, p50_ms, p99_ms, groups, worst, over_defence, …")
+    .action(async (files: string[], o) => (await import("./guard-eval.js")).runGuardEval(files, o));
   guard
     .command("scan")
     .description("Screen one text under a guard policy (offline, in-process) and print each scanner's verdict")
