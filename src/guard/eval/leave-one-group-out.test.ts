@@ -69,6 +69,22 @@ test("the chosen threshold comes from the training groups only: nothing trains o
   assert.equal(r.macro.chosen!.groups_with_benign, 1);
 });
 
+test("with group folds, groups are held out a fold at a time and each is still scored by a model that never saw it", async () => {
+  const calls: { trained: Set<string>; scored: Set<string> }[] = [];
+  const spy = (train: readonly Row[]): Scorer<Row> => {
+    const call = { trained: new Set(train.map((r) => r.family)), scored: new Set<string>() };
+    calls.push(call);
+    const s = wordTrainer(train);
+    return (r) => (call.scored.add(r.family), s(r));
+  };
+  const r = await leaveOneGroupOut(rows, spy, { groupOf: (x) => x.family, groupFolds: 2, innerFolds: 0, fixedThreshold: 0.5 });
+  assert.deepEqual(r.groups.map((g) => g.group), ["alpha", "beta", "chat", "plain"]);
+  assert.equal(calls.length, 2);
+  for (const c of calls) for (const g of c.scored) assert.ok(!c.trained.has(g), `${g} scored by a model trained on it`);
+  assert.equal(r.scored.length, rows.length);
+  await assert.rejects(leaveOneGroupOut(rows, wordTrainer, { groupOf: (x) => x.family, groupFolds: 1 }), /group folds must be an integer ≥ 2/);
+});
+
 test("bad inputs are named", async () => {
   await assert.rejects(leaveOneGroupOut(rows.slice(0, 3), wordTrainer, { groupOf: (x) => x.family }), /at least two groups, got 1/);
   await assert.rejects(leaveOneGroupOut(rows, wordTrainer, { groupOf: (x) => x.family, only: ["gamma"] }), /no group "gamma"/);
