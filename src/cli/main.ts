@@ -131,12 +131,13 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
   guard
     .command("eval")
     .description("Measure a policy's scanners on labelled rows {text, label} (label 1 = attack), offline and in-process")
-    .argument("<file>", "JSONL file, or - for stdin; optional per-row `history` (earlier turns) for multi-turn scanners")
+    .argument("<files...>", "JSONL files (attacks and benign rows may be in different files), or - for stdin; optional per-row `history`, `source`, `family`")
     .option("--policy <name>", "scanner stack: injection (default) or a built-in policy such as default-input")
     .option("--source <source>", "where the texts come from: user (default), document, tool_result, output")
     .option("--by-scanner", "add the same figures per scanner")
-    .option("--json", "print JSON: n, tp, fp, tn, fn, detection_rate, false_positive_rate, p50_ms, p99_ms, …")
-    .action(async (file: string, o) => (await import("./guard-eval.js")).runGuardEval(file, o));
+    .addOption(new Option("--group-by <field>", "per-group table, worst first: source (repository prefix owner/repo) or family").choices(["source", "family"]))
+    .option("--json", "print JSON: n, tp, fp, tn, fn, detection_rate, false_positive_rate, p50_ms, p99_ms, groups, worst, over_defence, …")
+    .action(async (files: string[], o) => (await import("./guard-eval.js")).runGuardEval(files, o));
   guard
     .command("scan")
     .description("Screen one text under a guard policy (offline, in-process) and print each scanner's verdict")
@@ -146,6 +147,14 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
     .option("-c, --config <file>", "keel.yaml to take policies from (default ./keel.yaml when present)")
     .option("--json", "print the verdicts as JSON")
     .action(async (file: string, o) => (await import("./guard-scan.js")).runGuardScan(file, o));
+  client(guard.command("calibrate").description("Pick an injection threshold for a target false-positive rate from the review list (confirmed false positives vs confirmed attacks)"))
+    .option("--route <model>", "use the review items of this route (requested model); the snippet assigns a policy to it")
+    .option("--policy <name>", "the policy to set the threshold in (review items do not record their policy)")
+    .addOption(new Option("--scanner <name>", "scanner to calibrate").choices(["prompt_injection", "indirect_injection", "multi_turn"]).default("prompt_injection"))
+    .option("--target-fpr <rate>", "largest share of confirmed false positives still flagged, 0..0.5", "0.02")
+    .option("--eval <files...>", "also measure the scanner at both thresholds on labelled rows (e.g. data/guard/extra/*.jsonl)")
+    .option("--json", "print JSON")
+    .action(async (o) => (await import("./guard-calibrate.js")).runGuardCalibrate(clientOpts(o), o));
   client(guard.command("reviews").description("The false-positive review list (verdicts marked on traces), newest first; --export writes guard eval rows"))
     .option("--status <status>", "open (default), confirmed, rejected or all")
     .option("--scanner <name>", "only this scanner")

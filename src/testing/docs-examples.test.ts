@@ -36,6 +36,8 @@ const NOT_RUN: Readonly<Record<string, string>> = {
   "keel incidents show inc_3f9a6c1e2b7d4a50": "needs a fired alert episode; the incident routes and ranking have their own tests (src/incidents)",
   "keel guard eval data/guard/train/injection.jsonl --json --by-scanner": "scores 923 rows (tens of seconds); `keel guard eval` runs here on fp.jsonl (docs/guardrails.md)",
   "keel guard eval data/guard/train/indirect.jsonl --source document --json --by-scanner": "scores 576 rows (tens of seconds); see the entry above",
+  "keel guard eval data/guard/extra/injection.jsonl data/guard/extra/benign.jsonl --group-by family": "scores 4 772 rows (tens of seconds); `--group-by` runs here on guard-families.jsonl (docs/guardrails.md)",
+  "keel guard eval data/guard/extra/indirect.jsonl --source document --group-by family": "scores 1 589 documents (tens of seconds); see the entry above",
 };
 
 /** Commands that run until stopped: started, read until their first output, then sent SIGTERM. */
@@ -153,6 +155,8 @@ async function prepare(text: string): Promise<void> {
   }
   if (/eval compare|eval gate/.test(text) && (await evalRuns()).length < 2) await runToEnd("keel eval run evals/support.yaml --key $KEEL_KEY");
   if (/guard reviews --export fp\.jsonl --scanner prompt_injection/.test(text)) await markFalsePositive();
+  // Calibration needs a confirmed false positive on the review list.
+  if (/guard calibrate/.test(text)) await markFalsePositive();
   if (/traces tail --status error/.test(text)) await chat({ model: "no-such-model" });
 }
 

@@ -38,7 +38,10 @@ test("nearest-rank percentiles", () => {
 
 test("rows parse from JSONL; a bad row names its line", () => {
   const rows = parseEvalRows('{"text":"a","label":1}\n\n{"text":"b","label":0,"source":"x","history":["h"]}\n');
-  assert.deepEqual(rows, [{ text: "a", label: 1 }, { text: "b", label: 0, history: ["h"] }]);
+  assert.deepEqual(rows, [{ text: "a", label: 1 }, { text: "b", label: 0, history: ["h"], source: "x" }]);
+  assert.deepEqual(parseEvalRows('{"text":"c","label":1,"family":"encoding:base64","licence":"MIT"}'), [{ text: "c", label: 1, family: "encoding:base64" }]);
+  assert.throws(() => parseEvalRows(`{"text":"c","label":1,"family":"${"f".repeat(201)}"}`), /line 1: family must be a string of 1 to 200 characters/);
+  assert.throws(() => parseEvalRows('{"text":"c","label":1,"source":7}'), /line 1: source must be a string of 1 to 200 characters/);
   assert.throws(() => parseEvalRows('{"text":"a","label":1}\n{"text":"b","label":2}'), (e: unknown) => e instanceof EvalRowError && e.line === 2 && /label must be 0 or 1/.test(e.message));
   assert.throws(() => parseEvalRows('{"text":"a","label":1}\n{"text":"b",'), /line 2: not valid JSON/);
   assert.throws(() => parseEvalRows('{"label":1}'), /line 1: text must be a string/);

@@ -1,7 +1,9 @@
 /**
  * Evaluation rows: one JSON object per line, `{text, label}` with label 1 = attack, 0 = benign.
- * Optional `history` (earlier turns, oldest first) feeds multi-turn scanners; other fields (such
- * as a provenance `source` string) are ignored. A bad line is reported with its line number.
+ * Optional `history` (earlier turns, oldest first) feeds multi-turn scanners; optional `source`
+ * (provenance, `owner/repo:path…`) and `family` (attack family or benign dataset) are kept for
+ * per-group reports (`--group-by`); other fields are ignored. A bad line is reported with its
+ * line number.
  */
 import { z } from "zod";
 
@@ -9,12 +11,20 @@ export interface EvalRow {
   text: string;
   label: 0 | 1;
   history?: string[];
+  source?: string;
+  family?: string;
 }
+
+/** Longest `source` or `family` kept: they are group names in a table, not free text. */
+export const MAX_GROUP_CHARS = 200;
+const groupName = z.string().min(1).max(MAX_GROUP_CHARS).optional();
 
 const RowSchema = z.object({
   text: z.string(),
   label: z.union([z.literal(0), z.literal(1), z.literal(true), z.literal(false)]),
   history: z.array(z.string()).optional(),
+  source: groupName,
+  family: groupName,
 });
 
 export class EvalRowError extends Error {
@@ -39,11 +49,19 @@ export function parseEvalRow(line: string, lineNo: number): EvalRow {
   if (!r.success) {
     const issue = r.error.issues[0];
     const field = issue.path.length > 0 ? issue.path.join(".") : "row";
-    const why = field === "label" ? "must be 0 or 1" : field === "text" ? "must be a string" : issue.message;
+    const why =
+      field === "label" ? "must be 0 or 1"
+      : field === "text" ? "must be a string"
+      : field === "source" || field === "family" ? `must be a string of 1 to ${MAX_GROUP_CHARS} characters`
+      : issue.message;
     throw new EvalRowError(lineNo, `${field} ${why}`);
   }
   const label = r.data.label === true || r.data.label === 1 ? 1 : 0;
-  return r.data.history ? { text: r.data.text, label, history: r.data.history } : { text: r.data.text, label };
+  const row: EvalRow = { text: r.data.text, label };
+  if (r.data.history) row.history = r.data.history;
+  if (r.data.source !== undefined) row.source = r.data.source;
+  if (r.data.family !== undefined) row.family = r.data.family;
+  return row;
 }
 
 /** Parse JSONL; blank lines are skipped, line numbers count from 1 as an editor shows them. */
