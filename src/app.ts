@@ -54,6 +54,7 @@ import { SqlitePromptStore } from "./prompts/sqlite-prompt-store.js";
 import { ProviderRegistry } from "./providers/registry.js";
 import { RoutingService } from "./routing/routing-service.js";
 import { loadMasterKey } from "./secrets/master-key.js";
+import { derivePiiHashKey, piiHasher } from "./secrets/pii-hash.js";
 import { startHttpServer } from "./server/http-server.js";
 import { sendJson } from "./server/respond.js";
 import { Router } from "./server/router.js";
@@ -86,16 +87,21 @@ export interface StartOptions {
 /** The composition root: opens the store, builds every domain service once, and serves. */
 export async function startKeel(config: ResolvedConfig, opts: StartOptions = {}): Promise<KeelApp> {
   const log = opts.log ?? createLogger(config.logLevel);
+  // Before anything is opened: a bad key stops start-up with nothing to clean up.
+  const masterKey = loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir });
   const db = openSqlite(config.dataDir);
   let limits: LimitsLayer | null = null;
   // Trace writes, retention and analytics run on their own threads and connections (decision 0010).
   const workerError = (what: string) => (err: Error): void => log.error(`${what} worker failed`, { error: String(err) });
-  const traceWrites = new TraceWriteWorker({ dataDir: config.dataDir, file: "keel.db", pruneBatchRows: config.traces.prune_batch_rows }, workerError("trace writer"));
+  const traceWrites = new TraceWriteWorker({
+    dataDir: config.dataDir, file: "keel.db", pruneBatchRows: config.traces.prune_batch_rows,
+    maxBodyChars: config.traces.max_body_chars, piiHashKey: derivePiiHashKey(masterKey).toString("hex"),
+  }, workerError("trace writer"));
   const traceReads = new TraceReadWorker({ dataDir: config.dataDir, file: "keel.db", gate: opts.readGate }, workerError("trace reader"));
   try {
     const settings = new SqliteSettingsStore(db);
     const { auth, created: adminToken } = AdminAuth.init(settings, config.adminToken);
-    const credentials = new CredentialService(new SqliteCredentialStore(db), loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir }));
+    const credentials = new CredentialService(new SqliteCredentialStore(db), masterKey);
     const keys = new KeyService(new SqliteKeyStore(db));
     // Viewer keys read the admin API (GET/HEAD) and the dashboard; the admin token does the rest.
     auth.acceptViewers((authorization) => keys.viewerFor(authorization));
@@ -191,7 +197,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerDriftRoutes(router, auth, drift, driftStore);
     registerAlertRoutes(router, auth, alerts);
     registerIncidentRoutes(router, auth, incidents, () => traces.flush());
-    registerOtlpRoutes(router, { auth, keys, spans, db, maxBodyBytes: config.server.max_body_bytes, flushTraces: () => traces.flush() });
+    registerOtlpRoutes(router, { auth, keys, spans, db, maxBodyBytes: config.server.max_body_bytes, flushTraces: () => traces.flush(), capture: config.capture, piiHasher: piiHasher(derivePiiHashKey(masterKey)) });
     registerLimitsRoutes(router, auth, keys, limits);
     registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces, reviews: guardReviews });
     registerGuardReviewRoutes(router, { auth, reviews: guardReviews, traceStore, traceWriter: traces, audit });

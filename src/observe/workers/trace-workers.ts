@@ -6,6 +6,10 @@ export interface WriteWorkerData {
   dataDir: string;
   file: string;
   pruneBatchRows: number;
+  /** `traces.max_body_chars`: bodies are cut to it after personal data is masked. */
+  maxBodyChars?: number;
+  /** Hex of the key behind `capture.pii: hash` placeholders (secrets/pii-hash.ts); without it `hash` masks. */
+  piiHashKey?: string;
 }
 
 export interface ReadWorkerData {

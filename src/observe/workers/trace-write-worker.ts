@@ -8,6 +8,8 @@ import { pruneInSteps } from "../retention.js";
 import { SqliteRollupStore } from "../rollup/sqlite-rollup-store.js";
 import { SqliteTraceStore } from "../sqlite-trace-store.js";
 import type { TraceRecord } from "../types.js";
+import { applyPiiPolicies } from "../pii-record.js";
+import { piiHasher } from "../../secrets/pii-hash.js";
 import type { PruneRequest, WriteWorkerData } from "./trace-workers.js";
 
 /**
@@ -22,6 +24,7 @@ const verdicts = new SqliteVerdictStore(db);
 const traces = withGuardVerdicts(rows, verdicts);
 const spans = new SqliteSpanStore(db);
 const rollups = new SqliteRollupStore(db);
+const hasher = data.piiHashKey ? piiHasher(Buffer.from(data.piiHashKey, "hex")) : undefined;
 
 async function backfill(): Promise<void> {
   while (rows.backfillStep(data.pruneBatchRows)) await yieldToQueue();
@@ -29,6 +32,8 @@ async function backfill(): Promise<void> {
 
 serveRequests({
   insert: (records: TraceRecord[]) => {
+    // Personal data is masked here, on this thread, before the insert: never in the WAL.
+    applyPiiPolicies(records, hasher, data.maxBodyChars ?? 64_000);
     traces.insertBatch(records);
     return records.length;
   },
