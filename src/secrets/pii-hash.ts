@@ -31,3 +31,12 @@ function canonical(type: PiiType, value: string): string {
       return value.trim().replace(/\s+/g, " ").toLowerCase();
   }
 }
+
+/**
+ * How the audit log names the data subject of a purge: a keyed digest, not the id itself (often an
+ * e-mail address). An operator who knows the id can still find its purge: `keel traces purge
+ * --user <id> --dry-run` prints the same digest.
+ */
+export function subjectDigest(key: Buffer, user: string): string {
+  return `user:${createHmac("sha256", key).update(`USER\0${user}`).digest("hex").slice(0, 16)}`;
+}
