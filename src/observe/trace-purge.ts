@@ -35,6 +35,21 @@ export class TracePurge {
 
   run(filter: PurgeFilter, dryRun: boolean): PurgeResult {
     const { where, args } = whereOf(filter);
+    if (dryRun) return this.inTransaction(where, args, true);
+    // Deleted cells are overwritten, not left in free pages, and the WAL is checkpointed and
+    // truncated after: the erased bytes do not linger in the file (best effort: a reader holding an
+    // old snapshot delays the truncation to the next checkpoint).
+    const was = this.db.pragma("secure_delete", { simple: true }) as number;
+    this.db.pragma("secure_delete = ON");
+    try {
+      return this.inTransaction(where, args, false);
+    } finally {
+      this.db.pragma(`secure_delete = ${was ? "ON" : "OFF"}`);
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+    }
+  }
+
+  private inTransaction(where: string, args: unknown[], dryRun: boolean): PurgeResult {
     return this.db.transaction((): PurgeResult => {
       this.db.exec("DROP TABLE IF EXISTS temp.purge_ids; CREATE TEMP TABLE purge_ids (id TEXT PRIMARY KEY, trace_id TEXT)");
       try {
