@@ -28,6 +28,7 @@ import { registerPromptRoutes } from "./admin/prompt-routes.js";
 import { registerAdminRoutes } from "./admin/routes.js";
 import { registerTracePurgeRoute } from "./admin/trace-purge-routes.js";
 import { TracePurge } from "./observe/trace-purge.js";
+import { callTextMasker } from "./observe/pii-record.js";
 import { registerTargetRoutes } from "./admin/target-routes.js";
 import { AuditLog } from "./audit/audit-log.js";
 import { recordConfigChange } from "./audit/config-change.js";
@@ -206,7 +207,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces, reviews: guardReviews });
     registerGuardReviewRoutes(router, { auth, reviews: guardReviews, traceStore, traceWriter: traces, audit });
     const evals = createEvals({ db, traceStore, traces, credentials, settings, config, log, models });
-    registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces });
+    registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces, maskText: callTextMasker(config.capture, piiHasher(piiKey)) });
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.
     if (!registerUi(router)) log.debug("dashboard not built; /ui is not served");
 

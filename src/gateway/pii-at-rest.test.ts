@@ -3,7 +3,8 @@
  * any class the PII scanner knows is anywhere Keel keeps or sends data — not in the SQLite file,
  * its WAL, the rows decoded (bodies are stored DEFLATE-packed, so a byte search alone would prove
  * nothing), the logs, the OTLP export or the span store — for chat (JSON and streamed), tool-call
- * arguments, embeddings and metadata. With `keep` they are stored, and the trace says so.
+ * arguments, embeddings, metadata, feedback and OTLP intake. With `keep` they are stored, and the
+ * trace says so.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -198,6 +199,9 @@ describe("capture.pii: mask (the default), with a route on hash", () => {
     const review = await w.keel.admin("POST", "/api/v1/guard/false-positives", { trace_id: ids[0], scanner: "pii", source: "user", note: "check" });
     assert.equal(review.status, 201, JSON.stringify(review.json));
     assert.match(String(review.json.excerpt), /\[PII:credit_card\]/);
+    const fb = await w.keel.admin("POST", "/api/v1/feedback", { trace_id: ids[0], thumbs: "down", comment: `wrong card, it is ${PII.card}`, correction: ANSWER });
+    assert.equal(fb.status, 201, JSON.stringify(fb.json));
+    assert.equal(fb.json.comment, "wrong card, it is [PII:credit_card]", "feedback is masked under the call's policy");
     const spans = await w.keel.admin("GET", "/api/v1/otel/traces/0af7651916cd43dd8448eb211c80319c");
     assert.equal(spans.status, 200);
     assert.match(JSON.stringify(spans.json), /PII:credit_card/, "the ingested span's attributes were masked");

@@ -1,6 +1,8 @@
 import type { PiiType } from "../guard/pii/entity.js";
 import { maskCapturedBody, maskedTypes, maskPiiText, type PiiHasher, type PiiMasker } from "./pii-mask.js";
 import type { TraceRecord } from "./types.js";
+import type { CaptureConfig } from "./pii-capture-schema.js";
+import { type PiiCaller, resolvePiiPolicy } from "./pii-policy.js";
 
 /**
  * Applies each record's capture PII policy (`record.pii`, set by the gateway) to everything of it
@@ -33,4 +35,14 @@ export function maskSpanAttributes<S extends { attributes: Record<string, string
   for (const s of spans) {
     for (const [k, v] of Object.entries(s.attributes)) if (typeof v === "string") s.attributes[k] = maskPiiText(v, m);
   }
+}
+
+/** Masks one piece of text a caller sends about a call (feedback comments, corrections) under that call's policy. */
+export type CallTextMasker = (who: PiiCaller, text: string) => string;
+
+export function callTextMasker(cfg: CaptureConfig, hasher: PiiHasher | undefined): CallTextMasker {
+  return (who, text) => {
+    const p = resolvePiiPolicy(cfg, who);
+    return p.mode === "keep" ? text : maskPiiText(text, { types: maskedTypes(p.keep), hasher: p.mode === "hash" ? hasher : undefined });
+  };
 }
