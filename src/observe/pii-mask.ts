@@ -27,27 +27,71 @@ const ESCAPE_RE = /\\(?:u[0-9a-fA-F]{4}|["\\/bfnrt])/g;
  * `[PII:credit_card:1f0c…]`. Pure; the same text and key give the same output.
  */
 export function maskPiiText(text: string, m: PiiMasker): string {
-  if (text.length < 3) return text;
-  const view = text.includes("\\") ? text.replace(ESCAPE_RE, (e) => " ".repeat(e.length)) : text;
+  return text.length < 3 ? text : maskSegments([text], m)[0];
+}
+
+// Between the strings of one body when they are scanned as one text: no detector's pattern
+// spans a NUL, and a newline ends any cue or name.
+const SEP = "\n\u0000\n";
+
+/**
+ * Several strings scanned in one detector pass (a body's strings: one pass per body instead of one
+ * per field, which is what a detector call mostly costs on short strings). An entity that still
+ * spans two strings is masked in both.
+ */
+function maskSegments(texts: readonly string[], m: PiiMasker): string[] {
+  const joined = texts.length === 1 ? texts[0] : texts.join(SEP);
+  const view = joined.includes("\\") ? joined.replace(ESCAPE_RE, (e) => " ".repeat(e.length)) : joined;
   const found = detectPii(view, { types: m.types });
-  if (found.length === 0) return text;
-  let out = "";
-  let at = 0;
-  for (const e of found) {
-    const label = piiLabel(e.type);
-    out += text.slice(at, e.start) + (m.hasher ? `[PII:${label}:${m.hasher(e.type, text.slice(e.start, e.end))}]` : `[PII:${label}]`);
-    at = e.end;
+  if (found.length === 0) return texts as string[];
+  const out: string[] = [];
+  let k = 0;
+  let offset = 0;
+  for (const text of texts) {
+    const end = offset + text.length;
+    let masked = "";
+    let at = offset;
+    while (k < found.length && found[k].start < end) {
+      const e = found[k];
+      const from = Math.max(e.start, offset);
+      const to = Math.min(e.end, end);
+      if (to > from) {
+        const label = piiLabel(e.type);
+        const value = joined.slice(e.start, e.end).split(SEP).join("");
+        masked += joined.slice(at, from) + (m.hasher ? `[PII:${label}:${m.hasher(e.type, value)}]` : `[PII:${label}]`);
+        at = to;
+      }
+      if (e.end > end) break; // continues into the next string
+      k++;
+    }
+    out.push(masked + joined.slice(at, end));
+    offset = end + SEP.length;
   }
-  return out + text.slice(at);
+  return out;
 }
 
 /** Every string inside a JSON value masked (object keys are field names, left alone). Copy-on-write. */
 export function maskPiiDeep(value: unknown, m: PiiMasker): unknown {
-  if (typeof value === "string") return maskPiiText(value, m);
+  const leaves: string[] = [];
+  collect(value, leaves);
+  if (leaves.length === 0) return value;
+  const masked = maskSegments(leaves, m);
+  let i = 0;
+  return rebuild(value, () => masked[i++]);
+}
+
+function collect(value: unknown, into: string[]): void {
+  if (typeof value === "string") into.push(value);
+  else if (Array.isArray(value)) for (const v of value) collect(v, into);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) collect(v, into);
+}
+
+function rebuild(value: unknown, next: () => string): unknown {
+  if (typeof value === "string") return next();
   if (Array.isArray(value)) {
     let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {
-      const v = maskPiiDeep(value[i], m);
+      const v = rebuild(value[i], next);
       if (v !== value[i]) (out ??= value.slice())[i] = v;
     }
     return out ?? value;
@@ -55,7 +99,7 @@ export function maskPiiDeep(value: unknown, m: PiiMasker): unknown {
   if (value && typeof value === "object") {
     let out: Record<string, unknown> | null = null;
     for (const [k, x] of Object.entries(value)) {
-      const v = maskPiiDeep(x, m);
+      const v = rebuild(x, next);
       if (v !== x) (out ??= { ...(value as Record<string, unknown>) })[k] = v;
     }
     return out ?? value;
