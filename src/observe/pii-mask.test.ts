@@ -61,3 +61,13 @@ test("a captured body cut at max_body_chars: a value at the cut is masked, then 
   assert.equal(cut, `${long.slice(0, 50)}…[truncated ${1014 - 50} chars]`);
   assert.equal(maskCapturedBody(null, mask, 10), null);
 });
+
+test("a body's strings scanned together find what each string alone would", () => {
+  const values = ["card 4111 1111 1111 1111", "IBAN GB82 WEST 1234 5698 7654 32", "SSN 123-45-6789", "NI number AB 12 34 56 C", "SIN: 046 454 286",
+    "DNI 12345678Z", "mail ada@example.org", "call (415) 555-0132", "my name is Siiri Lahtinen", "ship to 221B Baker Street, London NW1 6XE", "Siiri", "ok"];
+  for (const a of values) {
+    for (const b of values) {
+      assert.deepEqual(maskPiiDeep({ a, nested: [b] }, mask), { a: maskPiiText(a, mask), nested: [maskPiiText(b, mask)] }, `${a} | ${b}`);
+    }
+  }
+});
