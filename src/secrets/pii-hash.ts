@@ -1,5 +1,4 @@
 import { createHmac, hkdfSync } from "node:crypto";
-import type { PiiType } from "../guard/pii/entity.js";
 
 /**
  * The key behind `capture.pii: hash` placeholders, derived from the install's master key
@@ -17,11 +16,12 @@ export function derivePiiHashKey(masterKey: Buffer): Buffer {
  * their spaces and dashes, upper case; e-mail addresses lower case; other text with runs of
  * whitespace as one space, lower case — "4111 1111 1111 1111" and "4111-1111-1111-1111" correlate.
  */
-export function piiHasher(key: Buffer): (type: PiiType, value: string) => string {
+export function piiHasher(key: Buffer): (type: string, value: string) => string {
   return (type, value) => createHmac("sha256", key).update(`${type}\0${canonical(type, value)}`).digest("hex").slice(0, 16);
 }
 
-function canonical(type: PiiType, value: string): string {
+/** `type` is a PII class name (guard/pii/entity.ts), taken as a string so secrets/ imports nothing of guard/. */
+function canonical(type: string, value: string): string {
   switch (type) {
     case "CREDIT_CARD": case "IBAN": case "US_SSN": case "UK_NINO": case "CA_SIN": case "ES_DNI": case "PHONE":
       return value.replace(/[\s().-]/g, "").toUpperCase();
