@@ -27,7 +27,6 @@ import { registerSummaryRoutes } from "./admin/summary-routes.js";
 import { registerPromptRoutes } from "./admin/prompt-routes.js";
 import { registerAdminRoutes } from "./admin/routes.js";
 import { registerTracePurgeRoute } from "./admin/trace-purge-routes.js";
-import { TracePurge } from "./observe/trace-purge.js";
 import { callTextMasker } from "./observe/pii-record.js";
 import { registerTargetRoutes } from "./admin/target-routes.js";
 import { AuditLog } from "./audit/audit-log.js";
@@ -178,7 +177,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const otel = otelEndpoint ? new OtlpExporter({ ...config.otel.export, endpoint: otelEndpoint }, log) : undefined;
     registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, metrics, otel, log, startedAt: Date.now() });
     registerAdminRoutes(router, { auth, keys, traceStore, traceWriter: traces, traceReads, audit });
-    registerTracePurgeRoute(router, { auth, purge: new TracePurge(db), flushTraces: () => traces.flush(), audit, subject: (user) => subjectDigest(piiKey, user) });
+    registerTracePurgeRoute(router, { auth, purge: (filter, dryRun) => traceWrites.purge(filter, dryRun), flushTraces: () => traces.flush(), audit, subject: (user) => subjectDigest(piiKey, user) });
     registerCredentialRoutes(router, auth, credentials, providers, audit);
     registerPromptRoutes(router, roles, prompts);
     registerMeRoute(router, roles);

@@ -3,7 +3,7 @@ import { validateBody } from "../api/validate.js";
 import type { AuditSink } from "../audit/types.js";
 import { KeelError } from "../errors/errors.js";
 import type { AdminAuth } from "../keys/admin-token.js";
-import type { TracePurge, PurgeFilter } from "../observe/trace-purge.js";
+import type { PurgeFilter, PurgeResult } from "../observe/trace-purge.js";
 import { readJsonBody } from "../server/body.js";
 import { sendJson } from "../server/respond.js";
 import type { Router } from "../server/router.js";
@@ -25,7 +25,8 @@ const purgeBody = z.strictObject({
 
 export interface PurgeDeps {
   auth: AdminAuth;
-  purge: TracePurge;
+  /** Runs in the writer worker (its connection, off the event loop). */
+  purge: (filter: PurgeFilter, dryRun: boolean) => Promise<PurgeResult>;
   /** Queued traces are written first, so a call just made is purged too. */
   flushTraces: () => Promise<void>;
   audit: AuditSink;
@@ -46,7 +47,7 @@ export function registerTracePurgeRoute(router: Router, d: PurgeDeps): void {
     }
     await d.flushTraces();
     const filter: PurgeFilter = { user: b.user, keyId: b.key, feature: b.feature, since: b.since, until: b.until };
-    const r = d.purge.run(filter, b.dry_run);
+    const r = await d.purge(filter, b.dry_run);
     const described = {
       ...(b.user !== undefined ? { user: d.subject(b.user) } : {}),
       ...(b.key !== undefined ? { key: b.key } : {}),

@@ -29,6 +29,8 @@ export type PurgeTable = "traces" | "guard_verdicts" | "guard_reviews" | "trace_
  * verdicts and false-positive reviews, online scores, feedback, and the application's OTLP spans
  * of W3C traces no remaining call belongs to — in one transaction. Rollups, spend and guard
  * statistics are sums over many calls and cannot be un-merged; they hold no bodies (docs/privacy.md).
+ * Runs in the writer worker, on its connection: a large purge holds up neither the event loop nor,
+ * by lock contention, the trace batches (they queue behind it on the same thread).
  */
 export class TracePurge {
   constructor(private readonly db: SqliteDb) {}
