@@ -27,6 +27,8 @@ import { registerMetricsRoute } from "./admin/metrics-routes.js";
 import { registerSummaryRoutes } from "./admin/summary-routes.js";
 import { registerPromptRoutes } from "./admin/prompt-routes.js";
 import { registerAdminRoutes } from "./admin/routes.js";
+import { registerTracePurgeRoute } from "./admin/trace-purge-routes.js";
+import { callTextMasker } from "./observe/pii-record.js";
 import { registerTargetRoutes } from "./admin/target-routes.js";
 import { AuditLog } from "./audit/audit-log.js";
 import { recordConfigChange } from "./audit/config-change.js";
@@ -55,6 +57,7 @@ import { SqlitePromptStore } from "./prompts/sqlite-prompt-store.js";
 import { ProviderRegistry } from "./providers/registry.js";
 import { RoutingService } from "./routing/routing-service.js";
 import { loadMasterKey } from "./secrets/master-key.js";
+import { derivePiiHashKey, piiHasher, subjectDigest } from "./secrets/pii-hash.js";
 import { startHttpServer } from "./server/http-server.js";
 import { sendJson } from "./server/respond.js";
 import { Router } from "./server/router.js";
@@ -87,16 +90,22 @@ export interface StartOptions {
 /** The composition root: opens the store, builds every domain service once, and serves. */
 export async function startKeel(config: ResolvedConfig, opts: StartOptions = {}): Promise<KeelApp> {
   const log = opts.log ?? createLogger(config.logLevel);
+  // Before anything is opened: a bad key stops start-up with nothing to clean up.
+  const masterKey = loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir });
+  const piiKey = derivePiiHashKey(masterKey);
   const db = openSqlite(config.dataDir);
   let limits: LimitsLayer | null = null;
   // Trace writes, retention and analytics run on their own threads and connections (decision 0010).
   const workerError = (what: string) => (err: Error): void => log.error(`${what} worker failed`, { error: String(err) });
-  const traceWrites = new TraceWriteWorker({ dataDir: config.dataDir, file: "keel.db", pruneBatchRows: config.traces.prune_batch_rows }, workerError("trace writer"));
+  const traceWrites = new TraceWriteWorker({
+    dataDir: config.dataDir, file: "keel.db", pruneBatchRows: config.traces.prune_batch_rows,
+    maxBodyChars: config.traces.max_body_chars, piiHashKey: piiKey.toString("hex"),
+  }, workerError("trace writer"));
   const traceReads = new TraceReadWorker({ dataDir: config.dataDir, file: "keel.db", gate: opts.readGate }, workerError("trace reader"));
   try {
     const settings = new SqliteSettingsStore(db);
     const { auth, created: adminToken } = AdminAuth.init(settings, config.adminToken);
-    const credentials = new CredentialService(new SqliteCredentialStore(db), loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir }));
+    const credentials = new CredentialService(new SqliteCredentialStore(db), masterKey);
     const keys = new KeyService(new SqliteKeyStore(db));
     // Viewer keys read the admin API (GET/HEAD) and the dashboard; the admin token does the rest.
     auth.acceptViewers((authorization) => keys.viewerFor(authorization));
@@ -170,6 +179,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const otel = otelEndpoint ? new OtlpExporter({ ...config.otel.export, endpoint: otelEndpoint }, log) : undefined;
     registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, metrics, otel, log, startedAt: Date.now() });
     registerAdminRoutes(router, { auth, keys, traceStore, traceWriter: traces, traceReads, audit });
+    registerTracePurgeRoute(router, { auth, purge: (filter, dryRun) => traceWrites.purge(filter, dryRun), flushTraces: () => traces.flush(), audit, subject: (user) => subjectDigest(piiKey, user) });
     registerCredentialRoutes(router, auth, credentials, providers, audit);
     registerPromptRoutes(router, roles, prompts);
     registerMeRoute(router, roles);
@@ -193,12 +203,12 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerDriftRoutes(router, auth, drift, driftStore);
     registerAlertRoutes(router, auth, alerts);
     registerIncidentRoutes(router, auth, incidents, () => traces.flush());
-    registerOtlpRoutes(router, { auth, keys, spans, db, maxBodyBytes: config.server.max_body_bytes, flushTraces: () => traces.flush() });
+    registerOtlpRoutes(router, { auth, keys, spans, db, maxBodyBytes: config.server.max_body_bytes, flushTraces: () => traces.flush(), capture: config.capture, piiHasher: piiHasher(piiKey) });
     registerLimitsRoutes(router, auth, keys, limits);
     registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces, reviews: guardReviews });
     registerGuardReviewRoutes(router, { auth, reviews: guardReviews, traceStore, traceWriter: traces, audit });
     const evals = createEvals({ db, traceStore, traces, credentials, settings, config, log, models });
-    registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces });
+    registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces, maskText: callTextMasker(config.capture, piiHasher(piiKey)) });
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.
     if (!registerUi(router)) log.debug("dashboard not built; /ui is not served");
 

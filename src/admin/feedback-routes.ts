@@ -8,6 +8,7 @@ import type { AdminAuth } from "../keys/admin-token.js";
 import { KEY_PREFIX, type KeyService } from "../keys/key-service.js";
 import type { TraceWriter } from "../observe/trace-writer.js";
 import type { TraceStore } from "../observe/types.js";
+import type { CallTextMasker } from "../observe/pii-record.js";
 import { readJsonBody } from "../server/body.js";
 import type { Router } from "../server/router.js";
 import { sendError, sendJson } from "../server/respond.js";
@@ -20,6 +21,8 @@ export interface FeedbackRouteDeps {
   scores: ScoreStore;
   traceStore: TraceStore;
   traceWriter: TraceWriter;
+  /** Comments and corrections are masked under the call's capture.pii policy, as its bodies were. */
+  maskText?: CallTextMasker;
 }
 
 /**
@@ -43,6 +46,11 @@ export function registerFeedbackRoutes(router: Router, d: FeedbackRouteDeps): vo
       await d.traceWriter.flush();
       const trace = d.traceStore.get(body.trace_id);
       if (!trace || (keyId !== null && trace.keyId !== keyId)) throw new KeelError("not_found", `No trace with id "${body.trace_id.slice(0, 128)}".`, { param: "trace_id" });
+      if (d.maskText) {
+        const who = { keyId: trace.keyId, keyName: trace.keyId ? d.keys.get(trace.keyId)?.name ?? null : null, model: trace.modelRequested };
+        if (body.comment) body.comment = d.maskText(who, body.comment);
+        if (body.correction) body.correction = d.maskText(who, body.correction);
+      }
       sendJson(res, 201, recordFeedback(d.scores, body, keyId, Date.now()));
     } catch (err) {
       req.resume();

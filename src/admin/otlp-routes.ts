@@ -5,6 +5,10 @@ import { parseOtlpJson } from "../observe/otel/otlp-ingest.js";
 import { decodeOtlpProtobuf, encodeOtlpResponse } from "../observe/otel/otlp-protobuf.js";
 import type { SqliteSpanStore } from "../observe/otel/sqlite-span-store.js";
 import type { SqliteDb } from "../store/sqlite.js";
+import type { CaptureConfig } from "../observe/pii-capture-schema.js";
+import { maskedTypes, type PiiHasher } from "../observe/pii-mask.js";
+import { resolvePiiPolicy } from "../observe/pii-policy.js";
+import { maskSpanAttributes } from "../observe/pii-record.js";
 import { readJsonBody, readRawBody } from "../server/body.js";
 import type { Router } from "../server/router.js";
 import { sendError, sendJson } from "../server/respond.js";
@@ -17,10 +21,10 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
  * `GET /api/v1/otel/traces/:traceId`: its spans with the gateway calls made inside them, joined
  * on the W3C trace id (a call's `parent_span_id` is the application span that made it).
  */
-export function registerOtlpRoutes(router: Router, d: { auth: AdminAuth; keys: KeyService; spans: SqliteSpanStore; db: SqliteDb; maxBodyBytes: number; flushTraces: () => Promise<void> }): void {
+export function registerOtlpRoutes(router: Router, d: { auth: AdminAuth; keys: KeyService; spans: SqliteSpanStore; db: SqliteDb; maxBodyBytes: number; flushTraces: () => Promise<void>; capture?: CaptureConfig; piiHasher?: PiiHasher }): void {
   router.add("POST", "/v1/traces", async (req, res) => {
     try {
-      d.keys.authenticate(req.headers.authorization);
+      const principal = d.keys.authenticate(req.headers.authorization);
       const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
       if (type !== "application/json" && type !== "application/x-protobuf") {
         req.resume();
@@ -30,6 +34,10 @@ export function registerOtlpRoutes(router: Router, d: { auth: AdminAuth; keys: K
       // Both encodings become the OTLP/JSON object shape: one ingestion path, one set of limits.
       const body = proto ? decodeOtlpProtobuf(await readRawBody(req, d.maxBodyBytes)) : await readJsonBody(req, d.maxBodyBytes);
       const { spans, rejected } = parseOtlpJson(body);
+      if (d.capture) {
+        const pii = resolvePiiPolicy(d.capture, { keyId: principal.keyId, keyName: principal.keyName, model: "" });
+        if (pii.mode !== "keep") maskSpanAttributes(spans, { types: maskedTypes(pii.keep), hasher: pii.mode === "hash" ? d.piiHasher : undefined });
+      }
       d.spans.insertBatch(spans);
       const why = "spans with malformed trace or span ids were skipped";
       if (proto) {

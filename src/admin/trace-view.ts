@@ -31,6 +31,7 @@ export function traceView(t: TraceRecord, withBodies: boolean): Record<string, u
     target: t.target,
     attempts: t.attempts.map(attemptView),
     guard: t.guard ?? null,
+    pii_kept: t.piiKept === true,
     prompt: t.promptName ? { name: t.promptName, version: t.promptVersion ?? null, label: t.promptLabel ?? null } : null,
   };
   if (withBodies) {

@@ -85,6 +85,16 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
     .action(async (o) => (await import("./traces.js")).tailTraces(clientOpts(o), o));
   client(traces.command("show").description("Show one trace with its captured bodies").argument("<id>", "trace (request) id"))
     .action(async (id: string, o) => (await import("./traces.js")).showTrace(clientOpts(o), id));
+  client(traces.command("purge").description("Delete a data subject's traces and the rows made from them (docs/privacy.md); audited"))
+    .option("--user <id>", "the user's traces")
+    .option("--key <id>", "the key's traces (key_…)")
+    .option("--feature <feature>", "the feature's traces")
+    .option("--since <time>", "from this time (ISO, epoch s or ms), inclusive")
+    .option("--until <time>", "until this time, exclusive")
+    .option("--dry-run", "print what would be deleted; delete nothing")
+    .option("--reason <text>", "why, for the audit log")
+    .option("--json", "print JSON")
+    .action(async (o) => (await import("./trace-purge.js")).purgeTraces(clientOpts(o), o));
 
   client(program.command("spend").description("Actual spend by day, key, user, team, feature or model (UTC days)"))
     .option("--by <dims>", "group by, comma-separated: day, key, user, team, feature, model (none: one total)", "day")

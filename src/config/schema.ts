@@ -13,6 +13,7 @@ import { budgetsSchema, limitsSchema } from "../limits/limits-schema.js";
 import { guardConfigSchema } from "../guard/policy/config-schema.js";
 import { redisConfigSchema } from "../store/redis.js";
 import { promptsConfigSchema } from "../prompts/config.js";
+import { captureConfigSchema } from "../observe/pii-capture-schema.js";
 
 /** Each provider kind owns its options schema; the config only names the union. */
 export const providerSchema = z.discriminatedUnion("kind", [
@@ -79,6 +80,8 @@ export const configSchema = z.strictObject({
       prune_batch_rows: z.int().min(100).max(100_000).default(5000),
     })
     .prefault({}),
+  /** Personal data in captured bodies: mask, hash or keep, per route and key (docs/privacy.md). */
+  capture: captureConfigSchema,
   /** Rate limits per key, user, team, feature, model (docs/limits.md). */
   limits: limitsSchema,
   /** USD budgets per day and month (docs/limits.md). */

@@ -1,5 +1,7 @@
 import type { ChatCompletion, ChatRequest } from "../api/chat-types.js";
 import { captureBody } from "../observe/capture.js";
+import { maskedTypes, maskPiiText, PII_CUT_SLACK } from "../observe/pii-mask.js";
+import { resolvePiiPolicy } from "../observe/pii-policy.js";
 import { costUsd } from "../observe/prices.js";
 import type { TraceRecord } from "../observe/types.js";
 import { countPromptTokens, countTextTokens, messageText } from "../tokens/count.js";
@@ -35,6 +37,10 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
   const endedAt = Date.now();
   const ok = ctx.httpStatus < 400 && ctx.errorCode === null;
   const meta = ctx.body?.metadata;
+  // Personal data is masked by the writer worker, off this thread, before anything is stored; it
+  // gets bodies cut a little long so a value at the cut is still whole when it is detected.
+  const pii = resolvePiiPolicy(deps.config.capture, { keyId: ctx.principal?.keyId ?? null, keyName: ctx.principal?.keyName ?? null, model: ctx.modelRequested });
+  const bodyChars = pii.mode === "keep" ? cfg.max_body_chars : cfg.max_body_chars + PII_CUT_SLACK;
   const record: TraceRecord = {
     id: ctx.requestId,
     startedAt: ctx.startedAt,
@@ -49,7 +55,8 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     status: ok ? "ok" : ctx.errorCode === "client_closed" ? "cancelled" : "error",
     httpStatus: ctx.httpStatus,
     errorCode: ctx.errorCode,
-    errorMessage: ctx.errorMessage,
+    // Short, and read by the OTLP export from this record: masked here (no hash: an error needs no correlation).
+    errorMessage: ctx.errorMessage !== null && pii.mode !== "keep" ? maskPiiText(ctx.errorMessage, { types: maskedTypes(pii.keep) }) : ctx.errorMessage,
     latencyMs: round(performance.now() - ctx.t0),
     ttftMs: ctx.ttftMs === null ? null : round(ctx.ttftMs),
     tokensIn,
@@ -65,8 +72,8 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     metadata: meta && typeof meta === "object" ? (meta as Record<string, string>) : {},
     // One body of record (what went upstream), never the client's raw body; values the guard
     // redacted stay hidden in the response too, even where the answer restored them for the client.
-    requestBody: captureBody(ctx.bodyOfRecord, cfg.capture, cfg.max_body_chars, conceal),
-    responseBody: captureBody(ctx.response, cfg.capture, cfg.max_body_chars, conceal),
+    requestBody: captureBody(ctx.bodyOfRecord, cfg.capture, bodyChars, conceal),
+    responseBody: captureBody(ctx.response, cfg.capture, bodyChars, conceal),
     promptName: ctx.prompt?.compiled.name ?? null,
     promptVersion: ctx.prompt?.compiled.version ?? null,
     promptLabel: ctx.prompt?.label ?? null,
@@ -74,6 +81,8 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     attempts: ctx.attempts,
     guard: ctx.guard ? ctx.guard.records() : null,
   };
+  if (pii.mode !== "keep") record.pii = pii;
+  else if (record.requestBody !== null || record.responseBody !== null) record.piiKept = true;
   deps.traces.record(record);
   deps.metrics?.observe(record);
   deps.otel?.record(record);

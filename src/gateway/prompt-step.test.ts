@@ -5,7 +5,8 @@ import { startTestKeel, type TestKeel } from "../testing/keel-fixture.js";
 
 let keel: TestKeel;
 before(async () => {
-  keel = await startTestKeel({ traces: { capture: "full" } });
+  // Bodies stored as they went upstream: no secret masking and no personal-data masking ("Ada").
+  keel = await startTestKeel({ traces: { capture: "full" }, capture: { pii: "keep" } });
   const push = await keel.admin("POST", "/api/v1/prompts", {
     prompts: [
       {

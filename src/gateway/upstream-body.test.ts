@@ -84,6 +84,9 @@ function config(guard: boolean, limits: boolean): Record<string, unknown> {
     models: [{ name: "up", provider: "local-openai", model: "up-model" }],
     // Canary off so the system message is comparable byte for byte (the canary is checked below).
     guard: guard ? { canary: false } : { enabled: false },
+    // And personal-data masking off ("Greet Ada." would be stored as "Greet [PII:person]."): the
+    // stored body must equal the upstream one; masking at rest is pii-at-rest.test.ts's subject.
+    capture: { pii: "keep" },
     ...(limits ? { limits: { rules: [{ scope: ["key"], rpm: 10_000, tpm: 10_000_000, concurrency: 50 }] } } : {}),
   };
 }
@@ -126,7 +129,7 @@ for (const guard of [false, true]) {
             // Keel's headers and the caller's key stay with Keel too.
             assert.deepEqual(Object.keys(got.headers).filter((h) => h.startsWith("x-keel")), []);
             assert.equal(got.headers.authorization, "Bearer sk-upstream-secret-000000000000");
-            // The trace stores the same body of record (the default capture masks secrets only).
+            // The trace stores the same body of record (secrets masked, personal data kept: see config()).
             const t = (await keel.admin("GET", `/api/v1/traces/${r.id}`)).json;
             const { model: _m, ...rest } = expected(withPrompt, stream);
             const { model: _tm, ...stored } = t.request;

@@ -1,3 +1,5 @@
+import type { PiiPolicy } from "./pii-policy.js";
+
 export type TraceStatus = "ok" | "error" | "cancelled";
 
 /** One record per gateway call (chat or embeddings), written off the request path. */
@@ -32,6 +34,13 @@ export interface TraceRecord {
   systemFingerprint?: string | null;
   /** Keel's own span id for the call (sent upstream in traceparent); used by OTLP export, not stored. */
   spanId?: string | null;
+  /**
+   * The capture PII policy the bodies are still to be masked under (docs/privacy.md): set by the
+   * gateway, applied by the writer before anything is stored, never stored itself.
+   */
+  pii?: PiiPolicy;
+  /** Bodies stored under `capture.pii: keep`, personal data unmasked: the dashboard marks such traces. */
+  piiKept?: boolean;
   metadata: Record<string, string>;
   requestBody: string | null;
   responseBody: string | null;

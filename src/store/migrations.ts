@@ -542,4 +542,11 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX traces_prompt;
     `,
   },
+  {
+    version: 15,
+    name: "personal data at rest: traces stored under capture.pii keep are marked",
+    sql: `
+      ALTER TABLE traces ADD COLUMN pii_kept INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

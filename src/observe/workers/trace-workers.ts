@@ -1,11 +1,16 @@
 import { siblingUrl, startWorker, WorkerChannel } from "../../store/worker-channel.js";
 import type { SummaryAnswer, SummaryQuery, TimeseriesAnswer, TimeseriesQuery } from "../summary/summary-query.js";
 import type { TraceFilter, TracePage, TraceRecord } from "../types.js";
+import type { PurgeFilter, PurgeResult } from "../trace-purge.js";
 
 export interface WriteWorkerData {
   dataDir: string;
   file: string;
   pruneBatchRows: number;
+  /** `traces.max_body_chars`: bodies are cut to it after personal data is masked. */
+  maxBodyChars?: number;
+  /** Hex of the key behind `capture.pii: hash` placeholders (secrets/pii-hash.ts); without it `hash` masks. */
+  piiHashKey?: string;
 }
 
 export interface ReadWorkerData {
@@ -48,6 +53,11 @@ export class TraceWriteWorker {
   /** Bounded-step retention; resolves with the rows deleted per table. */
   prune(r: PruneRequest): Promise<Record<string, number>> {
     return this.channel.call("prune", r);
+  }
+
+  /** Erasure (trace-purge.ts) on the writer's connection: no lock contention with batches, no work on the event loop. */
+  purge(filter: PurgeFilter, dryRun: boolean): Promise<PurgeResult> {
+    return this.channel.call("purge", { filter, dryRun });
   }
 
   /** Rolls up rows stored before rollups existed, in bounded steps, newest first. */

@@ -8,6 +8,9 @@ import { pruneInSteps } from "../retention.js";
 import { SqliteRollupStore } from "../rollup/sqlite-rollup-store.js";
 import { SqliteTraceStore } from "../sqlite-trace-store.js";
 import type { TraceRecord } from "../types.js";
+import { applyPiiPolicies } from "../pii-record.js";
+import { type PurgeFilter, TracePurge } from "../trace-purge.js";
+import { piiHasher } from "../../secrets/pii-hash.js";
 import type { PruneRequest, WriteWorkerData } from "./trace-workers.js";
 
 /**
@@ -22,6 +25,8 @@ const verdicts = new SqliteVerdictStore(db);
 const traces = withGuardVerdicts(rows, verdicts);
 const spans = new SqliteSpanStore(db);
 const rollups = new SqliteRollupStore(db);
+const purge = new TracePurge(db);
+const hasher = data.piiHashKey ? piiHasher(Buffer.from(data.piiHashKey, "hex")) : undefined;
 
 async function backfill(): Promise<void> {
   while (rows.backfillStep(data.pruneBatchRows)) await yieldToQueue();
@@ -29,6 +34,8 @@ async function backfill(): Promise<void> {
 
 serveRequests({
   insert: (records: TraceRecord[]) => {
+    // Personal data is masked here, on this thread, before the insert: never in the WAL.
+    applyPiiPolicies(records, hasher, data.maxBodyChars ?? 64_000);
     traces.insertBatch(records);
     return records.length;
   },
@@ -40,4 +47,5 @@ serveRequests({
     { name: "rollup_hours", run: (n) => rollups.pruneBefore("hour", r.rollupsBefore, n) },
   ], data.pruneBatchRows, () => yieldToQueue()),
   backfill,
+  purge: (r: { filter: PurgeFilter; dryRun: boolean }) => purge.run(r.filter, r.dryRun),
 });

@@ -28,6 +28,8 @@ export interface TraceRow {
   tokens_cached: number | null;
   cost_usd: number | null;
   stream: boolean;
+  /** Bodies stored under `capture.pii: keep`: personal data unmasked (docs/privacy.md). */
+  pii_kept?: boolean;
   attempts: { target: string; provider: string; model: string; duration_ms: number; outcome: string; error_code: string | null; upstream_status: number | null; error: string | null; wait_ms: number; start_ms: number; ttft_ms: number | null }[];
   guard: { scanner: string; source: string; score: number; triggered: boolean; action: string; latency_ms: number; findings?: string[] }[] | null;
   prompt: { name: string; version: number | null; label: string | null } | null;
@@ -84,7 +86,7 @@ export function TracesPage(): JSX.Element {
       <p class="muted" aria-live="polite">{loading ? "Loading…" : `${shown.length} of ${rows.length} loaded trace${rows.length === 1 ? "" : "s"}`}</p>
       <Table caption="Traces, newest first" rows={shown} rowKey={(r) => r.id} empty={loading ? "" : "No traces match."} columns={[
         { label: "Time", cell: (r) => <Link to={`/traces/${encodeURIComponent(r.id)}`}>{when(r.started_at)}</Link> },
-        { label: "Status", cell: (r) => (r.status === "ok" ? <Badge tone="ok">{r.http_status}</Badge> : <Badge tone="bad">{r.http_status} {r.error_code ?? ""}</Badge>) },
+        { label: "Status", cell: (r) => <>{r.status === "ok" ? <Badge tone="ok">{r.http_status}</Badge> : <Badge tone="bad">{r.http_status} {r.error_code ?? ""}</Badge>}{r.pii_kept ? <Badge tone="warn">PII kept</Badge> : null}</> },
         { label: "Model", cell: (r) => text(r.model_served ?? r.model_requested) },
         { label: "Prompt", cell: (r) => (r.prompt ? `${r.prompt.name}@v${r.prompt.version ?? "?"}` : "—") },
         { label: "Feature", cell: (r) => text(r.feature) },
@@ -109,8 +111,9 @@ function GuardCell(props: { guard: TraceRow["guard"] }): JSX.Element {
   return <Badge tone={top === "block" ? "bad" : "warn"}>{top === "block" ? "blocked" : top === "redact" ? "redacted" : top}</Badge>;
 }
 
-// Masks written by secret redaction ([REDACTED:kind]), guard redaction ([EMAIL_1]) and capture truncation.
-const MARK = /(\[REDACTED:[\w.-]+\]|\[[A-Z][A-Z0-9_]*\]|…\[truncated \d+ chars\])/g;
+// Masks written by secret redaction ([REDACTED:kind]), guard redaction ([EMAIL_1]), capture.pii
+// ([PII:email], [PII:email:1f0c…]) and capture truncation.
+const MARK = /(\[REDACTED:[\w.-]+\]|\[[A-Z][A-Z0-9_]*\]|\[PII:[a-z_]+(?::[0-9a-f]{16})?\]|…\[truncated \d+ chars\])/g;
 
 function Captured(props: { value: unknown; label: string }): JSX.Element {
   if (props.value === null || props.value === undefined) return <p class="muted">Not captured (the capture policy may be <code>none</code>).</p>;
@@ -139,6 +142,9 @@ export function TraceDetailPage(props: { id: string }): JSX.Element {
             <dt>Started</dt><dd>{when(t.started_at)}</dd>
             <dt>Status</dt><dd>{t.status === "ok" ? <Badge tone="ok">ok {t.http_status}</Badge> : <Badge tone="bad">{t.http_status} {t.error_code}</Badge>}{t.error_message ? ` — ${t.error_message}` : ""}</dd>
             <dt>Endpoint</dt><dd>{t.endpoint}{t.stream ? " (stream)" : ""}</dd>
+            <dt>Personal data</dt><dd>{t.pii_kept
+              ? <Badge tone="warn">PII kept</Badge>
+              : "masked at rest"}{t.pii_kept ? " — stored unmasked under capture.pii: keep" : ""}</dd>
             <dt>Model</dt><dd>{text(t.model_requested)} → {text(t.model_served)} via {text(t.provider)}</dd>
             <dt>Prompt</dt><dd>{t.prompt ? <Link to={`/prompts/${encodeURIComponent(t.prompt.name)}`}>{t.prompt.name}@v{t.prompt.version}{t.prompt.label ? ` (${t.prompt.label})` : ""}</Link> : "—"}</dd>
             <dt>Latency / TTFT</dt><dd>{ms(t.latency_ms)} / {ms(t.ttft_ms)}</dd>
