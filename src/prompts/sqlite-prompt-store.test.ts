@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { openSqlite } from "../store/sqlite.js";
+import { openSqlite } from "../storage/sqlite.js";
 import { contentHash } from "./prompt-content.js";
 import { SqlitePromptStore } from "./sqlite-prompt-store.js";
 import type { PromptContent } from "./types.js";

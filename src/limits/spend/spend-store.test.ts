@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openMemorySqlite } from "../../store/sqlite.js";
+import { openMemorySqlite } from "../../storage/sqlite.js";
 import { budgetsSchema, limitsSchema } from "../limits-schema.js";
 import { compileRules } from "../rules.js";
 import { budgetSeeds } from "../seed.js";
