@@ -6,6 +6,7 @@ import { openMemorySqlite } from "../storage/sqlite.js";
 import { migrate } from "../store/migrate.js";
 import { MIGRATIONS } from "../storage/migrations.js";
 import { SqliteVerdictStore } from "./sqlite-verdict-store.js";
+import { verdictStoreContract } from "./verdict-store.contract.js";
 
 const T0 = Date.UTC(2026, 10, 29, 10, 0, 0);
 const v = (scanner: string, source: string, triggered: boolean, action: string, latency_ms = 0.1): GuardVerdictRecord => ({ scanner, source, score: triggered ? 0.9 : 0.1, triggered, action, latency_ms });
@@ -64,3 +65,5 @@ test("the migration rolls existing verdict rows up and keeps only the triggered 
   assert.equal(pii.avg_latency_ms, 0.35);
   assert.equal((db.prepare("SELECT COUNT(*) AS n FROM guard_verdicts").get() as { n: number }).n, 2);
 });
+
+verdictStoreContract("sqlite", () => new SqliteVerdictStore(openMemorySqlite()));
