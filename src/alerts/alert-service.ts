@@ -7,7 +7,7 @@ import { type AlertRule, alertRuleSchema, type AlertsConfig } from "./rule-schem
 import type { AlertStore, NotificationRecord } from "./alert-store.js";
 import { type AlertState, initialState, isSilenced, step } from "./state-machine.js";
 
-/** Reads one window's summary for a rule's slice (the trace store, behind querySummary). */
+/** Reads one window's summary for a rule's slice (the read worker's `TraceReads.summary`). */
 export type WindowReader = (slice: AlertRule["slice"], since: number, until: number) => SliceSummary | undefined | Promise<SliceSummary | undefined>;
 
 /** Opens an incident when an alert fires and closes it on resolution; returns the incident id. */
