@@ -20,10 +20,10 @@ import { startKeel } from "../src/app.js";
 import { loadConfig } from "../src/config/load.js";
 import { silentLogger } from "../src/observe/log.js";
 import { SqliteTraceStore } from "../src/observe/sqlite-trace-store.js";
-import { querySummary } from "../src/observe/summary/summary-query.js";
+import { SqliteSummaryStore } from "../src/observe/summary/sqlite-summary-store.js";
 import type { GuardVerdictRecord, TraceRecord } from "../src/observe/types.js";
 import { seededRandom } from "../src/random/seeded-random.js";
-import { openSqlite } from "../src/store/sqlite.js";
+import { openSqlite } from "../src/storage/sqlite.js";
 import { chatBody } from "./load.js";
 import { percentile } from "./stats.js";
 
@@ -93,6 +93,7 @@ try {
   // 1. Seed with direct batch inserts (the writer worker's own code path: rows + rollups in one transaction).
   const now = Date.now();
   const db = openSqlite(dir);
+  const summaries = new SqliteSummaryStore(db);
   const store = new SqliteTraceStore(db);
   let t = performance.now();
   const BATCH = 2000;
@@ -142,7 +143,7 @@ try {
         const olds: number[] = [];
         for (let i = 0; i < OLD_READS; i++) {
           const s = performance.now();
-          querySummary(db, { since: Date.now() - span, until: Date.now() + 1, by: (oldQ as { by?: "model" }).by, where: {}, maxRows: 200_000, exact: true });
+          summaries.summary({ since: Date.now() - span, until: Date.now() + 1, by: (oldQ as { by?: "model" }).by, where: {}, maxRows: 200_000, exact: true });
           olds.push(performance.now() - s);
         }
         old = olds.reduce((a, b) => a + b, 0) / olds.length;
@@ -189,7 +190,7 @@ try {
   let oldLoops = 0;
   const oldLoop = (async () => {
     while (!stop) {
-      querySummary(db, { since: Date.now() - DAY, until: Date.now() + 1, where: {}, maxRows: 200_000, exact: true });
+      summaries.summary({ since: Date.now() - DAY, until: Date.now() + 1, where: {}, maxRows: 200_000, exact: true });
       oldLoops++;
       await tick();
     }

@@ -12,7 +12,7 @@ import { parseOtlpJson } from "../src/observe/otel/otlp-ingest.js";
 import { SqliteSpanStore } from "../src/observe/otel/sqlite-span-store.js";
 import { SqliteTraceStore } from "../src/observe/sqlite-trace-store.js";
 import type { TraceRecord } from "../src/observe/types.js";
-import { openSqlite } from "../src/store/sqlite.js";
+import { openSqlite } from "../src/storage/sqlite.js";
 
 const SPANS = 100_000;
 const RECORDS = 50_000;

@@ -4,7 +4,7 @@
  * (SQLite's dbstat) and the average stored size of each column. `node --import tsx bench/trace-row-size.ts`
  */
 import { rmSync } from "node:fs";
-import { openSqlite } from "../src/store/sqlite.js";
+import { openSqlite } from "../src/storage/sqlite.js";
 import { startTestKeel } from "../src/testing/keel-fixture.js";
 import { chatBody } from "./load.js";
 

@@ -13,7 +13,7 @@ import { SqliteTraceStore } from "../src/observe/sqlite-trace-store.js";
 import { TraceWriter } from "../src/observe/trace-writer.js";
 import type { TraceRecord } from "../src/observe/types.js";
 import { TraceWriteWorker } from "../src/observe/workers/trace-workers.js";
-import { openSqlite } from "../src/store/sqlite.js";
+import { openSqlite } from "../src/storage/sqlite.js";
 import { sampleTrace } from "../src/testing/sample-trace.js";
 import { chatBody } from "./load.js";
 

@@ -4,23 +4,17 @@ import { registerIncidentRoutes } from "./admin/incident-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
 import { providerCanaryCaller } from "./incidents/drift/canary-caller.js";
 import { DriftCanary } from "./incidents/drift/drift-canary.js";
-import { SqliteDriftStore } from "./incidents/drift/sqlite-drift-store.js";
 import { getDefaultEmbedder } from "./providers/embeddings/local-embedder.js";
 import { registerOtlpRoutes } from "./admin/otlp-routes.js";
-import { SqliteSpanStore } from "./observe/otel/sqlite-span-store.js";
 import { IncidentService } from "./incidents/incident-service.js";
 import { AlertService } from "./alerts/alert-service.js";
 import { WebhookNotifier } from "./alerts/notifier.js";
-import { SqliteAlertStore } from "./alerts/sqlite-alert-store.js";
-import { querySummary } from "./observe/summary/summary-query.js";
 import { registerEvalApi } from "./admin/eval-api.js";
 import { registerCredentialRoutes } from "./admin/credential-routes.js";
 import { registerGuardRoutes } from "./admin/guard-routes.js";
 import { registerGuardReviewRoutes } from "./admin/guard-review-routes.js";
-import { SqliteGuardReviewStore } from "./guard/review/review-store.js";
 import { GuardService } from "./guard/policy/guard-service.js";
 import { routedGuardClient } from "./guard/model-client.js";
-import { SqliteVerdictStore, withGuardVerdicts } from "./guard/sqlite-verdict-store.js";
 import { registerLimitsRoutes } from "./admin/limits-routes.js";
 import { registerMeRoute } from "./admin/me-route.js";
 import { registerMetricsRoute } from "./admin/metrics-routes.js";
@@ -32,28 +26,22 @@ import { callTextMasker } from "./observe/pii-record.js";
 import { registerTargetRoutes } from "./admin/target-routes.js";
 import { AuditLog } from "./audit/audit-log.js";
 import { recordConfigChange } from "./audit/config-change.js";
-import { SqliteAuditStore } from "./audit/sqlite-audit-store.js";
 import type { ResolvedConfig } from "./config/load.js";
 import { CredentialService } from "./credentials/credential-service.js";
-import { SqliteCredentialStore } from "./credentials/credential-store.js";
 import { createEvals } from "./evals/eval-app.js";
 import { ModelRegistry } from "./gateway/model-registry.js";
 import { registerGatewayRoutes } from "./gateway/routes.js";
 import { AdminAuth } from "./keys/admin-token.js";
 import { KeyService } from "./keys/key-service.js";
 import { AdminRoles } from "./keys/roles.js";
-import { SqliteKeyStore } from "./keys/sqlite-key-store.js";
 import { createLimits, type LimitsLayer } from "./limits/create-limits.js";
 import { createLogger, type Logger } from "./observe/log.js";
 import { GatewayMetrics } from "./observe/metrics/gateway-metrics.js";
-import { sqliteScrapeSources } from "./observe/metrics/sqlite-sources.js";
+import { storedScrapeSources } from "./observe/metrics/stored-sources.js";
 import { OtlpExporter } from "./observe/otel/otlp-exporter.js";
 import { PriceTable } from "./observe/prices.js";
-import { SqliteTraceStore } from "./observe/sqlite-trace-store.js";
 import { TraceWriter } from "./observe/trace-writer.js";
-import { TraceReadWorker, TraceWriteWorker } from "./observe/workers/trace-workers.js";
 import { PromptService } from "./prompts/prompt-service.js";
-import { SqlitePromptStore } from "./prompts/sqlite-prompt-store.js";
 import { ProviderRegistry } from "./providers/registry.js";
 import { RoutingService } from "./routing/routing-service.js";
 import { loadMasterKey } from "./secrets/master-key.js";
@@ -62,8 +50,7 @@ import { startHttpServer } from "./server/http-server.js";
 import { sendJson } from "./server/respond.js";
 import { Router } from "./server/router.js";
 import { registerUi } from "./server/ui-static.js";
-import { SqliteSettingsStore } from "./store/settings-store.js";
-import { openSqlite } from "./store/sqlite.js";
+import { openSqliteStores } from "./storage/sqlite-stores.js";
 
 export interface KeelApp {
   readonly url: string;
@@ -93,25 +80,25 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
   // Before anything is opened: a bad key stops start-up with nothing to clean up.
   const masterKey = loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir });
   const piiKey = derivePiiHashKey(masterKey);
-  const db = openSqlite(config.dataDir);
   let limits: LimitsLayer | null = null;
+  // The one place a backend is chosen: everything below sees store interfaces only (decision 0018).
   // Trace writes, retention and analytics run on their own threads and connections (decision 0010).
-  const workerError = (what: string) => (err: Error): void => log.error(`${what} worker failed`, { error: String(err) });
-  const traceWrites = new TraceWriteWorker({
-    dataDir: config.dataDir, file: "keel.db", pruneBatchRows: config.traces.prune_batch_rows,
+  const stores = openSqliteStores({
+    dataDir: config.dataDir, pruneBatchRows: config.traces.prune_batch_rows, readGate: opts.readGate,
     maxBodyChars: config.traces.max_body_chars, piiHashKey: piiKey.toString("hex"),
-  }, workerError("trace writer"));
-  const traceReads = new TraceReadWorker({ dataDir: config.dataDir, file: "keel.db", gate: opts.readGate }, workerError("trace reader"));
+    onWorkerError: (what, err) => log.error(`${what} worker failed`, { error: String(err) }),
+  });
+  const { traceWrites, traceReads } = stores;
   try {
-    const settings = new SqliteSettingsStore(db);
+    const settings = stores.settings;
     const { auth, created: adminToken } = AdminAuth.init(settings, config.adminToken);
-    const credentials = new CredentialService(new SqliteCredentialStore(db), masterKey);
-    const keys = new KeyService(new SqliteKeyStore(db));
+    const credentials = new CredentialService(stores.credentials, masterKey);
+    const keys = new KeyService(stores.keys);
     // Viewer keys read the admin API (GET/HEAD) and the dashboard; the admin token does the rest.
     auth.acceptViewers((authorization) => keys.viewerFor(authorization));
     const roles = new AdminRoles(auth, config.editorToken);
     // Every change to prompts, labels, rollouts, keys, credentials and config lands here, hash-chained.
-    const audit = new AuditLog(new SqliteAuditStore(db));
+    const audit = new AuditLog(stores.audit);
     recordConfigChange(audit, settings, config);
     let firstKey: string | undefined;
     if (!settings.get("initialized_at")) {
@@ -121,16 +108,13 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       settings.set("initialized_at", new Date().toISOString());
     }
 
-    const verdicts = new SqliteVerdictStore(db);
-    const traceStore = withGuardVerdicts(new SqliteTraceStore(db), verdicts);
-    const guardReviews = new SqliteGuardReviewStore(db);
+    const { verdicts, guardReviews, traces: traceStore } = stores;
     const traces = new TraceWriter(traceWrites, {
       batchSize: config.traces.batch_size,
       flushIntervalMs: config.traces.flush_interval_ms,
       maxQueue: config.traces.max_queue,
       onError: (err) => log.error("trace write failed", { error: String(err) }),
     });
-    const spans = new SqliteSpanStore(db);
     let pruning: Promise<void> | null = null;
     let closing = false;
     const prune = (): void => {
@@ -155,10 +139,10 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const models = new ModelRegistry(config.models, prices, config.routes);
     const routing = new RoutingService(config.routes, (name) => models.resolve(name), prices, providers);
     limits = await createLimits({
-      limits: config.limits, budgets: config.budgets, redis: config.redis, db, log,
+      limits: config.limits, budgets: config.budgets, redis: config.redis, spendStore: stores.spend, budgetEvents: stores.budgetEvents, log,
       keyLimits: (id) => keys.get(id)?.limits ?? null, requestTimeoutMs: config.server.request_timeout_ms,
     });
-    const prompts = new PromptService(new SqlitePromptStore(db), audit, config.prompts, { log });
+    const prompts = new PromptService(stores.prompts, audit, config.prompts, { log });
     prompts.rollouts.startTimer();
     let ready = false;
 
@@ -169,7 +153,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const guard = new GuardService(config.guard, { models: routedGuardClient({ models, routing, providers, record: (r) => traces.record(r) }) });
     const metrics = config.metrics.enabled
       ? new GatewayMetrics(config.metrics, {
-        ...sqliteScrapeSources(db, config.metrics.eval_window_s),
+        ...storedScrapeSources({ scores: stores.evals.scores, budgetEvents: stores.budgetEvents }, config.metrics.eval_window_s),
         targets: () => routing.snapshot(),
         traceWriter: () => ({ written: traces.written, dropped: traces.dropped, pending: traces.pending }),
       })
@@ -186,11 +170,11 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerAuditRoutes(router, auth, audit);
     registerTargetRoutes(router, auth, routing);
     registerSummaryRoutes(router, auth, traceReads, () => traces.flush());
-    const alertStore = new SqliteAlertStore(db);
+    const alertStore = stores.alerts;
     const notifier = new WebhookNotifier(log, (name) => credentials.reveal(name), alertStore, config.alerts.delivery);
-    const driftStore = new SqliteDriftStore(db);
+    const driftStore = stores.drift;
     const drift = new DriftCanary(config.drift, driftStore, providerCanaryCaller(models, providers), getDefaultEmbedder(), { store: alertStore, notifier }, log);
-    const incidents = new IncidentService(db, audit, (q) => querySummary(db, { since: q.since, until: q.until, by: q.by, where: q.slice, maxRows: 200_000 }).data, (since, until) => drift.changes(since, until));
+    const incidents = new IncidentService(stores.incidents, traceStore, audit, (q) => stores.summaries.summary({ since: q.since, until: q.until, by: q.by, where: q.slice, maxRows: 200_000 }).data, (since, until) => drift.changes(since, until));
     const alerts = new AlertService(
       config.alerts, alertStore,
       async (slice, since, until) => {
@@ -203,11 +187,11 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerDriftRoutes(router, auth, drift, driftStore);
     registerAlertRoutes(router, auth, alerts);
     registerIncidentRoutes(router, auth, incidents, () => traces.flush());
-    registerOtlpRoutes(router, { auth, keys, spans, db, maxBodyBytes: config.server.max_body_bytes, flushTraces: () => traces.flush(), capture: config.capture, piiHasher: piiHasher(piiKey) });
+    registerOtlpRoutes(router, { auth, keys, spans: stores.spans, traces: traceStore, maxBodyBytes: config.server.max_body_bytes, flushTraces: () => traces.flush(), capture: config.capture, piiHasher: piiHasher(piiKey) });
     registerLimitsRoutes(router, auth, keys, limits);
     registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces, reviews: guardReviews });
     registerGuardReviewRoutes(router, { auth, reviews: guardReviews, traceStore, traceWriter: traces, audit });
-    const evals = createEvals({ db, traceStore, traces, credentials, settings, config, log, models });
+    const evals = createEvals({ stores: stores.evals, traceStore, traces, credentials, settings, config, log, models });
     registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces, maskText: callTextMasker(config.capture, piiHasher(piiKey)) });
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.
     if (!registerUi(router)) log.debug("dashboard not built; /ui is not served");
@@ -247,16 +231,14 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
           await otel?.close();
           await limits?.close();
           await providers.close();
-          db.close();
+          await stores.close();
         })();
         return stopping;
       },
     };
   } catch (err) {
     await limits?.close();
-    await traceWrites.close();
-    await traceReads.close();
-    db.close();
+    await stores.close();
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { DriftCanary } from "../incidents/drift/drift-canary.js";
-import type { SqliteDriftStore } from "../incidents/drift/sqlite-drift-store.js";
+import type { DriftStore } from "../incidents/drift/drift-store.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import { resolveTime } from "../observe/summary/summary-query.js";
 import type { Router } from "../server/router.js";
@@ -12,7 +12,7 @@ const time = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10
 const runsQuery = z.strictObject({ since: time.default("7d"), drifted: z.enum(["true", "false"]).default("false") });
 
 /** `GET /api/v1/drift` (canary run history) and `POST /api/v1/drift/run` (one run now). */
-export function registerDriftRoutes(router: Router, auth: AdminAuth, canary: DriftCanary, store: SqliteDriftStore): void {
+export function registerDriftRoutes(router: Router, auth: AdminAuth, canary: DriftCanary, store: DriftStore): void {
   router.add("GET", "/api/v1/drift", adminRoute(auth, (_req, res, _p, query) => {
     const q = parseQuery(runsQuery, query);
     const now = Date.now();

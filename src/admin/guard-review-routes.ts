@@ -3,7 +3,7 @@ import { validateBody } from "../api/validate.js";
 import type { AuditSink } from "../audit/types.js";
 import { KeelError } from "../errors/errors.js";
 import { reviewFromTrace } from "../guard/review/from-trace.js";
-import { REVIEW_ID, type ReviewItem, type SqliteGuardReviewStore } from "../guard/review/review-store.js";
+import { REVIEW_ID, type ReviewItem, type GuardReviewStore } from "../guard/review/review-store.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import type { TraceWriter } from "../observe/trace-writer.js";
 import type { TraceStore } from "../observe/types.js";
@@ -35,7 +35,7 @@ const listQuery = z.strictObject({
 
 export interface GuardReviewRouteDeps {
   auth: AdminAuth;
-  reviews: SqliteGuardReviewStore;
+  reviews: GuardReviewStore;
   traceStore: TraceStore;
   traceWriter: TraceWriter;
   audit?: AuditSink;

@@ -3,8 +3,8 @@ import { validateBody } from "../api/validate.js";
 import { KeelError } from "../errors/errors.js";
 import type { GuardService } from "../guard/policy/guard-service.js";
 import { scanText } from "../guard/scan-text.js";
-import type { SqliteVerdictStore } from "../guard/sqlite-verdict-store.js";
-import { fpKey, type SqliteGuardReviewStore } from "../guard/review/review-store.js";
+import type { VerdictStore } from "../guard/verdict-store.js";
+import { fpKey, type GuardReviewStore } from "../guard/review/review-store.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import type { KeyService } from "../keys/key-service.js";
 import type { TraceWriter } from "../observe/trace-writer.js";
@@ -27,10 +27,10 @@ export interface GuardRouteDeps {
   auth: AdminAuth;
   keys: KeyService;
   guard: GuardService;
-  verdicts: SqliteVerdictStore;
+  verdicts: VerdictStore;
   traceWriter: TraceWriter;
   /** The false-positive review list: `stats` rows then carry `false_positives`. */
-  reviews?: SqliteGuardReviewStore;
+  reviews?: GuardReviewStore;
 }
 
 /**

@@ -3,8 +3,8 @@ import type { KeyService } from "../keys/key-service.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import { parseOtlpJson } from "../observe/otel/otlp-ingest.js";
 import { decodeOtlpProtobuf, encodeOtlpResponse } from "../observe/otel/otlp-protobuf.js";
-import type { SqliteSpanStore } from "../observe/otel/sqlite-span-store.js";
-import type { SqliteDb } from "../store/sqlite.js";
+import type { SpanStore } from "../observe/otel/span-store.js";
+import type { TraceStore } from "../observe/types.js";
 import type { CaptureConfig } from "../observe/pii-capture-schema.js";
 import { maskedTypes, type PiiHasher } from "../observe/pii-mask.js";
 import { resolvePiiPolicy } from "../observe/pii-policy.js";
@@ -21,7 +21,7 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
  * `GET /api/v1/otel/traces/:traceId`: its spans with the gateway calls made inside them, joined
  * on the W3C trace id (a call's `parent_span_id` is the application span that made it).
  */
-export function registerOtlpRoutes(router: Router, d: { auth: AdminAuth; keys: KeyService; spans: SqliteSpanStore; db: SqliteDb; maxBodyBytes: number; flushTraces: () => Promise<void>; capture?: CaptureConfig; piiHasher?: PiiHasher }): void {
+export function registerOtlpRoutes(router: Router, d: { auth: AdminAuth; keys: KeyService; spans: SpanStore; traces: Pick<TraceStore, "callsInTrace">; maxBodyBytes: number; flushTraces: () => Promise<void>; capture?: CaptureConfig; piiHasher?: PiiHasher }): void {
   router.add("POST", "/v1/traces", async (req, res) => {
     try {
       const principal = d.keys.authenticate(req.headers.authorization);
@@ -51,13 +51,12 @@ export function registerOtlpRoutes(router: Router, d: { auth: AdminAuth; keys: K
       sendError(res, err);
     }
   });
-  const calls = d.db.prepare("SELECT id, started_at, endpoint, model_requested, model_served, status, latency_ms, parent_span_id FROM traces WHERE trace_id = ? ORDER BY started_at LIMIT 1000");
   router.add("GET", "/api/v1/otel/traces/:traceId", adminRoute(d.auth, async (_req, res, p) => {
     const id = p.traceId.toLowerCase();
     if (!TRACE_ID.test(id)) throw new KeelError("invalid_request", "A trace id is 32 lowercase hex digits.", { param: "traceId" });
     await d.flushTraces();
     const spans = d.spans.byTrace(id);
-    const gateway = calls.all(id) as { parent_span_id: string | null }[];
+    const gateway = d.traces.callsInTrace(id);
     if (spans.length === 0 && gateway.length === 0) throw new KeelError("not_found", `No spans or gateway calls in trace ${id}.`, { param: "traceId" });
     sendJson(res, 200, { trace_id: id, spans, gateway_calls: gateway });
   }));

@@ -4,10 +4,10 @@ import type { SliceSummary } from "../observe/summary/summarize.js";
 import { judge, readMetric } from "./evaluate.js";
 import type { Notifier } from "./notifier.js";
 import { type AlertRule, alertRuleSchema, type AlertsConfig } from "./rule-schema.js";
-import type { NotificationRecord, SqliteAlertStore } from "./sqlite-alert-store.js";
+import type { AlertStore, NotificationRecord } from "./alert-store.js";
 import { type AlertState, initialState, isSilenced, step } from "./state-machine.js";
 
-/** Reads one window's summary for a rule's slice (the trace store, behind querySummary). */
+/** Reads one window's summary for a rule's slice (the read worker's `TraceReads.summary`). */
 export type WindowReader = (slice: AlertRule["slice"], since: number, until: number) => SliceSummary | undefined | Promise<SliceSummary | undefined>;
 
 /** Opens an incident when an alert fires and closes it on resolution; returns the incident id. */
@@ -46,7 +46,7 @@ export class AlertService {
 
   constructor(
     cfg: AlertsConfig,
-    private readonly store: SqliteAlertStore,
+    private readonly store: AlertStore,
     private readonly read: WindowReader,
     private readonly notifier: Notifier,
     private readonly log: Logger,

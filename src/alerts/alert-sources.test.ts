@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { KeelError } from "../errors/errors.js";
 import { silentLogger } from "../observe/log.js";
-import { openMemorySqlite } from "../store/sqlite.js";
+import { openMemorySqlite } from "../storage/sqlite.js";
 import { AlertService, type AlertSource } from "./alert-service.js";
 import type { Notifier } from "./notifier.js";
 import { alertsConfigSchema } from "./rule-schema.js";

@@ -9,7 +9,7 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { createLogger } from "../observe/log.js";
-import { openMemorySqlite } from "../store/sqlite.js";
+import { openMemorySqlite } from "../storage/sqlite.js";
 import { retryWaitMs } from "../http/backoff.js";
 import { classify, type DeliveryPolicy, retryPolicyOf } from "./delivery.js";
 import { type AlertPayload, type DeliveryUpdate, type NotifyTarget, WebhookNotifier } from "./notifier.js";

@@ -53,7 +53,7 @@ export interface DeliveryUpdate {
   at: number;
 }
 
-/** Where outcomes are written (SqliteAlertStore.updateDelivery). */
+/** Where outcomes are written (AlertStore.updateDelivery). */
 export interface DeliveryRecorder {
   updateDelivery(id: string, u: DeliveryUpdate): void;
 }

@@ -1,34 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { SqliteDb } from "../store/sqlite.js";
-import type { DeliveryStatus } from "./delivery.js";
-import type { DeliveryRecorder, DeliveryUpdate } from "./notifier.js";
+import type { AlertStore, NewNotification, NotificationRecord } from "./alert-store.js";
+import type { DeliveryUpdate } from "./notifier.js";
 import type { AlertRule } from "./rule-schema.js";
 import type { AlertState } from "./state-machine.js";
-
-export interface NotificationRecord {
-  rule: string;
-  episode: number;
-  type: "alert.firing" | "alert.resolved";
-  at: number;
-  silenced: boolean;
-  owner: string;
-  /** Sent as `x-keel-delivery` on every attempt, so receivers can dedupe (null: recorded before migration 11). */
-  delivery_id: string | null;
-  /** null: recorded before migration 11. */
-  delivery_status: DeliveryStatus | null;
-  attempts: number;
-  last_http_status: number | null;
-  last_error: string | null;
-  delivery_updated_at: number | null;
-}
-
-/** What a caller records; the store assigns the delivery id and the initial status. */
-export type NewNotification = Pick<NotificationRecord, "rule" | "episode" | "type" | "at" | "silenced" | "owner">;
 
 const NOTE_COLUMNS = "rule, episode, type, at, silenced, owner, delivery_id, delivery_status, attempts, last_http_status, last_error, delivery_updated_at";
 
 /** Rules created through the API, every rule's state, and the notification history (migration 7) with delivery outcomes (migration 11). */
-export class SqliteAlertStore implements DeliveryRecorder {
+export class SqliteAlertStore implements AlertStore {
   private readonly s;
 
   constructor(db: SqliteDb) {

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openMemorySqlite, type SqliteDb } from "../store/sqlite.js";
-import { SqliteSettingsStore } from "../store/settings-store.js";
+import { openMemorySqlite } from "../storage/sqlite.js";
+import { type SqliteDb } from "../store/sqlite.js";
+import { SqliteSettingsStore } from "../store/sqlite-settings-store.js";
 import { AuditLog } from "./audit-log.js";
 import { canonicalJson } from "./canonical-json.js";
 import { recordConfigChange } from "./config-change.js";

@@ -6,22 +6,29 @@ import type { TraceWriter } from "../observe/trace-writer.js";
 import type { TraceStore } from "../observe/types.js";
 import { getDefaultEmbedder } from "../providers/embeddings/local-embedder.js";
 import type { SettingsStore } from "../store/settings-store.js";
-import type { SqliteDb } from "../store/sqlite.js";
 import { CalibrationService } from "./calibration/calibration-service.js";
-import { SqliteCalibrationStore } from "./calibration/calibration-store.js";
+import type { CalibrationStore } from "./calibration/calibration-store.js";
 import { DatasetService } from "./datasets/dataset-service.js";
-import { SqliteDatasetStore } from "./datasets/sqlite-dataset-store.js";
+import type { DatasetStore } from "./datasets/types.js";
 import { OnlineEvaluator } from "./online/online-evaluator.js";
-import { SqliteOnlineRuleStore, SqliteScoreStore } from "./online/sqlite-score-store.js";
-import { SqliteTraceFeed } from "./online/trace-feed.js";
+import { StoredTraceFeed } from "./online/trace-feed.js";
 import type { OnlineRuleStore, ScoreStore } from "./online/types.js";
 import { GatewayChatClient } from "./runner/gateway-client.js";
 import { RateGate } from "./runner/rate-gate.js";
 import { RunService } from "./runner/run-service.js";
-import { SqliteRunStore } from "./runner/sqlite-run-store.js";
+import type { RunStore } from "./runner/run-types.js";
+
+/** Evaluation's stores, built with the others (`storage/sqlite-stores.ts`). */
+export interface EvalStores {
+  readonly datasets: DatasetStore;
+  readonly runs: RunStore;
+  readonly calibrations: CalibrationStore;
+  readonly scores: ScoreStore;
+  readonly rules: OnlineRuleStore;
+}
 
 export interface EvalAppDeps {
-  readonly db: SqliteDb;
+  readonly stores: EvalStores;
   readonly traceStore: TraceStore;
   readonly traces: TraceWriter;
   readonly credentials: CredentialService;
@@ -56,16 +63,14 @@ const ONLINE_BATCH = 200;
 
 /** Everything evaluation adds to a running Keel: its stores, services and the online evaluator. */
 export function createEvals(d: EvalAppDeps): EvalApp {
-  const datasets = new DatasetService(new SqliteDatasetStore(d.db));
-  const runStore = new SqliteRunStore(d.db);
-  const calibrations = new CalibrationService(new SqliteCalibrationStore(d.db), runStore);
-  const runs = new RunService(runStore, calibrations);
-  const scores = new SqliteScoreStore(d.db);
-  const rules = new SqliteOnlineRuleStore(d.db);
+  const datasets = new DatasetService(d.stores.datasets);
+  const calibrations = new CalibrationService(d.stores.calibrations, d.stores.runs);
+  const runs = new RunService(d.stores.runs, calibrations);
+  const { scores, rules } = d.stores;
   const judgeGate = new RateGate(4);
   let url: string | null = null;
   const online = new OnlineEvaluator({
-    feed: new SqliteTraceFeed(d.db, d.traceStore, d.settings, { maxCallMs: d.config.server.request_timeout_ms }),
+    feed: new StoredTraceFeed(d.traceStore, d.settings, { maxCallMs: d.config.server.request_timeout_ms }),
     rules, scores, log: d.log,
     judgeFor: (credential) => {
       const key = d.credentials.reveal(credential);

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import type { GuardVerdictRecord, TraceRecord } from "../observe/types.js";
-import { migrate, openMemorySqlite } from "../store/sqlite.js";
-import { MIGRATIONS } from "../store/migrations.js";
+import { openMemorySqlite } from "../storage/sqlite.js";
+import { migrate } from "../store/migrate.js";
+import { MIGRATIONS } from "../storage/migrations.js";
 import { SqliteVerdictStore } from "./sqlite-verdict-store.js";
+import { verdictStoreContract } from "./verdict-store.contract.js";
 
 const T0 = Date.UTC(2026, 10, 29, 10, 0, 0);
 const v = (scanner: string, source: string, triggered: boolean, action: string, latency_ms = 0.1): GuardVerdictRecord => ({ scanner, source, score: triggered ? 0.9 : 0.1, triggered, action, latency_ms });
@@ -56,10 +58,12 @@ test("the migration rolls existing verdict rows up and keeps only the triggered 
   insert.run("a", T0 + 1_000, "pii", "output", "redact", 1, 0.4);
   insert.run("b", T0 + 2_000, "pii", "user", "log", 1, 0.6);
   insert.run("c", T0 + 61_000, "pii", "user", "log", 0, 0.2);
-  migrate(db);
+  migrate(db, MIGRATIONS);
   const store = new SqliteVerdictStore(db);
   const [pii] = store.stats({});
   assert.deepEqual([pii.screened, pii.triggered, pii.actions.redact, pii.actions.log, pii.max_latency_ms], [3, 2, 1, 1, 0.6]);
   assert.equal(pii.avg_latency_ms, 0.35);
   assert.equal((db.prepare("SELECT COUNT(*) AS n FROM guard_verdicts").get() as { n: number }).n, 2);
 });
+
+verdictStoreContract("sqlite", () => new SqliteVerdictStore(openMemorySqlite()));

@@ -1,23 +1,6 @@
 import type { TraceRecord, TraceStore } from "../observe/types.js";
 import type { SqliteDb } from "../store/sqlite.js";
-
-export interface GuardStatsQuery {
-  since?: number;
-  until?: number;
-  route?: string;
-  scanner?: string;
-}
-
-export interface GuardStatsRow {
-  scanner: string;
-  route: string;
-  screened: number;
-  triggered: number;
-  trigger_rate: number;
-  actions: Record<string, number>;
-  avg_latency_ms: number;
-  max_latency_ms: number;
-}
+import type { GuardStatsQuery, GuardStatsRow, VerdictStore } from "./verdict-store.js";
 
 /** One minute's counts for one scanner on one route: what the trigger-rate statistics read. */
 interface Rollup {
@@ -45,7 +28,7 @@ const MINUTE = 60_000;
  * for drill-downs. Statistics are therefore exact to the minute: a range starts and ends on the
  * minutes that contain its bounds.
  */
-export class SqliteVerdictStore {
+export class SqliteVerdictStore implements VerdictStore {
   private readonly writeBatch;
   private readonly deleteStmts;
 
@@ -145,7 +128,7 @@ export class SqliteVerdictStore {
  * A TraceStore that also writes each batch's guard verdicts and prunes them with the traces.
  * Delegates by prototype, so methods a TraceStore gains later pass through untouched.
  */
-export function withGuardVerdicts(store: TraceStore, verdicts: SqliteVerdictStore): TraceStore {
+export function withGuardVerdicts(store: TraceStore, verdicts: VerdictStore): TraceStore {
   const wrapped = Object.create(store) as TraceStore;
   wrapped.insertBatch = (records) => {
     store.insertBatch(records);

@@ -6,22 +6,12 @@ import type { AuditEntry, AuditFilter } from "../audit/types.js";
 import { KeelError } from "../errors/errors.js";
 import type { SliceSummary } from "../observe/summary/summarize.js";
 import type { SliceDim } from "../observe/summary/summary-query.js";
-import type { SqliteDb } from "../store/sqlite.js";
+import type { TraceStore } from "../observe/types.js";
+import type { Incident, IncidentStore } from "./incident-store.js";
 import { type ChangeEvent, changeFromAudit, changeFromModel, type ModelVersionChange, type SliceRef } from "./change-events.js";
 import { normalizeWeights, type RankedCause, rankCauses, type SliceRegression, sliceRegressions } from "./rank-causes.js";
 
 export type SummaryReader = (q: { slice: AlertRule["slice"]; since: number; until: number; by?: SliceDim }) => SliceSummary[];
-
-export interface Incident {
-  id: string;
-  rule: AlertRule;
-  episode: number;
-  fired_at: number;
-  resolved_at: number | null;
-  value: number | null;
-  baseline: number | null;
-  samples: number;
-}
 
 export interface IncidentReport extends Incident {
   /** Which slices regressed in the incident window, worst first, per dimension. */
@@ -34,49 +24,35 @@ const DIMS: readonly SliceRef["dim"][] = ["prompt_version", "model", "route", "k
 const LOOKBACK_MS = 24 * 3_600_000;
 
 /**
- * Incidents are firing alert episodes, kept in SQLite (migration 7). Their candidate causes are
+ * Incidents are firing alert episodes, kept in an `IncidentStore`. Their candidate causes are
  * worked out when read: the change timeline (audit log + upstream model changes seen in traces)
  * ranked by time proximity and by whether the change touches the slice that regressed.
  */
 export class IncidentService {
-  private readonly s;
-
   constructor(
-    db: SqliteDb,
+    private readonly store: IncidentStore,
+    /** Upstream model changes are read from the served models of successful calls. */
+    private readonly traces: Pick<TraceStore, "servedModels">,
     private readonly audit: { list(f: AuditFilter): AuditEntry[] },
     private readonly summaries: SummaryReader,
     /** Other change sources on the timeline (the drift canary's detections). */
     private readonly extraChanges: ((since: number, until: number) => ChangeEvent[]) | null = null,
-  ) {
-    this.s = {
-      open: db.prepare("INSERT OR IGNORE INTO incidents (id, rule, episode, fired_at, body) VALUES (?, ?, ?, ?, ?)"),
-      byEpisode: db.prepare("SELECT id FROM incidents WHERE rule = ? AND episode = ?"),
-      resolve: db.prepare("UPDATE incidents SET resolved_at = ? WHERE rule = ? AND episode = ? AND resolved_at IS NULL"),
-      get: db.prepare("SELECT * FROM incidents WHERE id = ?"),
-      list: db.prepare("SELECT * FROM incidents ORDER BY fired_at DESC LIMIT ?"),
-      models: db.prepare(`
-        SELECT model_requested AS route, provider, model_served AS model, system_fingerprint AS fingerprint, min(started_at) AS first
-        FROM traces WHERE started_at >= ? AND started_at < ? AND status = 'ok' AND model_served IS NOT NULL
-        GROUP BY model_requested, provider, model_served, system_fingerprint ORDER BY first LIMIT 10000`),
-    };
-  }
+  ) {}
 
   /** Called on the firing transition; idempotent per (rule, episode). */
   opened(rule: AlertRule, st: AlertState, now: number): string {
     const episode = st.episode ?? now;
     const id = `inc_${randomBytes(8).toString("hex")}`;
-    this.s.open.run(id, rule.name, episode, now, JSON.stringify({ rule, value: st.value, baseline: st.baseline, samples: st.samples }));
-    return (this.s.byEpisode.get(rule.name, episode) as { id: string }).id;
+    return this.store.open({ id, rule, episode, fired_at: now, value: st.value, baseline: st.baseline, samples: st.samples });
   }
 
   resolved(rule: AlertRule, st: AlertState, now: number): string | null {
     if (st.episode === null) return null;
-    this.s.resolve.run(now, rule.name, st.episode);
-    return (this.s.byEpisode.get(rule.name, st.episode) as { id: string } | undefined)?.id ?? null;
+    return this.store.resolve(rule.name, st.episode, now);
   }
 
   list(limit = 100): Incident[] {
-    return (this.s.list.all(limit) as Row[]).map(fromRow);
+    return this.store.list(limit);
   }
 
   /** Every change in [since, until), oldest first. */
@@ -92,9 +68,8 @@ export class IncidentService {
   }
 
   show(id: string): IncidentReport {
-    const row = this.s.get.get(id) as Row | undefined;
-    if (!row) throw new KeelError("not_found", `No incident with id "${id.slice(0, 64)}".`, { param: "id" });
-    const inc = fromRow(row);
+    const inc = this.store.get(id);
+    if (!inc) throw new KeelError("not_found", `No incident with id "${id.slice(0, 64)}".`, { param: "id" });
     const rule = inc.rule;
     const windowMs = rule.window_s * 1000;
     const firedAt = inc.fired_at;
@@ -122,7 +97,7 @@ export class IncidentService {
    * after another one was, or a new `system_fingerprint` for the same served model.
    */
   private modelChanges(since: number, until: number): ModelVersionChange[] {
-    const rows = this.s.models.all(since - 7 * 86_400_000, until) as { route: string; provider: string | null; model: string; fingerprint: string | null; first: number }[];
+    const rows = this.traces.servedModels(since - 7 * 86_400_000, until);
     const lastModel = new Map<string, string>();
     const lastPrint = new Map<string, string>();
     const out: ModelVersionChange[] = [];
@@ -139,18 +114,4 @@ export class IncidentService {
     }
     return out;
   }
-}
-
-interface Row {
-  id: string;
-  rule: string;
-  episode: number;
-  fired_at: number;
-  resolved_at: number | null;
-  body: string;
-}
-
-function fromRow(r: Row): Incident {
-  const b = JSON.parse(r.body) as { rule: AlertRule; value: number | null; baseline: number | null; samples: number };
-  return { id: r.id, rule: b.rule, episode: r.episode, fired_at: r.fired_at, resolved_at: r.resolved_at, value: b.value, baseline: b.baseline, samples: b.samples };
 }

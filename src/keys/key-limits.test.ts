@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openMemorySqlite } from "../store/sqlite.js";
+import { openMemorySqlite } from "../storage/sqlite.js";
 import { KeyService } from "./key-service.js";
 import { SqliteKeyStore } from "./sqlite-key-store.js";
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { KeelError } from "../errors/errors.js";
-import { openMemorySqlite } from "../store/sqlite.js";
+import { openMemorySqlite } from "../storage/sqlite.js";
 import { KeyService } from "./key-service.js";
 import { SqliteKeyStore } from "./sqlite-key-store.js";
 

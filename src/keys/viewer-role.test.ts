@@ -3,13 +3,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import Database from "better-sqlite3";
 import { KeelError } from "../errors/errors.js";
-import { MIGRATIONS } from "../store/migrations.js";
-import { migrate, openMemorySqlite } from "../store/sqlite.js";
+import { MIGRATIONS } from "../storage/migrations.js";
+import { openMemorySqlite } from "../storage/sqlite.js";
+import { migrate } from "../store/migrate.js";
 import { AdminAuth } from "./admin-token.js";
 import { KeyService } from "./key-service.js";
 import { AdminRoles } from "./roles.js";
 import { SqliteKeyStore } from "./sqlite-key-store.js";
-import { SqliteSettingsStore } from "../store/settings-store.js";
+import { SqliteSettingsStore } from "../store/sqlite-settings-store.js";
 
 const err = (fn: () => unknown): KeelError => {
   try {
@@ -65,7 +66,7 @@ test("the role survives a restart; keys made before migration 9 read as gateway 
   const db = new Database(":memory:");
   migrate(db, MIGRATIONS.filter((m) => m.version < 9));
   db.prepare(`INSERT INTO virtual_keys (id, name, hash, hint, created_at, metadata) VALUES ('key_old', 'old', 'h', 'abcd', 1, '{}')`).run();
-  migrate(db);
+  migrate(db, MIGRATIONS);
   const svc = new KeyService(new SqliteKeyStore(db));
   assert.equal(svc.get("key_old")?.role, "gateway");
   const v = svc.create({ name: "dash", role: "viewer" });

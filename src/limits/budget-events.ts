@@ -1,5 +1,4 @@
 import type { Logger } from "../observe/log.js";
-import type { SqliteDb } from "../store/sqlite.js";
 import type { BudgetPeriod } from "./budget-period.js";
 
 /**
@@ -27,39 +26,12 @@ export interface BudgetEventSink {
   record(e: BudgetEvent): void;
 }
 
+/** Recorded budget events. The contract is `budget-event-store.contract.ts`. */
 export interface BudgetEventStore extends BudgetEventSink {
+  /** Events at or after `since`, newest first (time, then insertion order), at most `limit`. */
   list(q: { since?: number; limit: number }): BudgetEvent[];
-}
-
-interface Row {
-  at: number; kind: BudgetEvent["kind"]; budget: string; scope: string; period: BudgetPeriod; period_id: string; limit_usd: number; spent_usd: number;
-}
-
-export class SqliteBudgetEventStore implements BudgetEventStore {
-  private readonly insert;
-  private readonly listStmt;
-
-  constructor(db: SqliteDb) {
-    this.insert = db.prepare(
-      `INSERT INTO budget_events (at, kind, budget, scope, period, period_id, limit_usd, spent_usd)
-       VALUES (@at, @kind, @budget, @scope, @period, @period_id, @limit_usd, @spent_usd)`,
-    );
-    this.listStmt = db.prepare("SELECT * FROM budget_events WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?");
-  }
-
-  record(e: BudgetEvent): void {
-    this.insert.run({
-      at: e.at, kind: e.kind, budget: e.budget, scope: JSON.stringify(e.scope), period: e.period, period_id: e.periodId,
-      limit_usd: e.limitUsd, spent_usd: e.spentUsd,
-    });
-  }
-
-  list(q: { since?: number; limit: number }): BudgetEvent[] {
-    return (this.listStmt.all(q.since ?? 0, q.limit) as Row[]).map((r) => ({
-      at: r.at, kind: r.kind, budget: r.budget, scope: JSON.parse(r.scope) as Record<string, string>, period: r.period,
-      periodId: r.period_id, limitUsd: r.limit_usd, spentUsd: r.spent_usd,
-    }));
-  }
+  /** How many events each budget has had, per kind (what `/metrics` exports), at most 1000 rows. */
+  countsByBudget(): { budget: string; kind: BudgetEvent["kind"]; count: number }[];
 }
 
 /** Logs each event at warn: until alerting exists, the log line is what an operator greps for. */

@@ -1,8 +1,7 @@
 import type { Logger } from "../observe/log.js";
 import { connectRedis, type RedisConfig } from "../store/redis.js";
-import type { SqliteDb } from "../store/sqlite.js";
 import type { LimitBackend } from "./backend.js";
-import { type BudgetEventStore, deferredSinks, logBudgetEvents, SqliteBudgetEventStore } from "./budget-events.js";
+import { type BudgetEventStore, deferredSinks, logBudgetEvents } from "./budget-events.js";
 import { periodWindow } from "./budget-period.js";
 import type { KeyLimits } from "./key-limits.js";
 import { Limiter } from "./limiter.js";
@@ -13,14 +12,14 @@ import { compileRules } from "./rules.js";
 import { budgetSeeds } from "./seed.js";
 import { countTextTokens } from "../tokens/count.js";
 import { SpendRecorder } from "./spend/spend-recorder.js";
-import { SqliteSpendStore } from "./spend/sqlite-spend-store.js";
 import type { SpendStore } from "./spend/spend-types.js";
 
 export interface LimitsDeps {
   readonly limits: LimitsConfig;
   readonly budgets: BudgetsConfig;
   readonly redis: RedisConfig;
-  readonly db: SqliteDb;
+  readonly spendStore: SpendStore;
+  readonly budgetEvents: BudgetEventStore;
   readonly log: Logger;
   /** A virtual key's own limits (null when it has none or does not exist). */
   readonly keyLimits: (keyId: string) => KeyLimits | null;
@@ -53,8 +52,8 @@ export async function createLimits(d: LimitsDeps): Promise<LimitsLayer> {
       ? new RedisBackend(await connectRedis(d.redis, "limits.backend: redis"), d.redis.key_prefix)
       : new MemoryBackend();
   try {
-    const spendStore = new SqliteSpendStore(d.db);
-    const events = new SqliteBudgetEventStore(d.db);
+    const spendStore = d.spendStore;
+    const events = d.budgetEvents;
     const spend = new SpendRecorder(spendStore, {
       flushIntervalMs: SPEND_FLUSH_MS,
       onError: (err) => d.log.error("spend write failed; retrying", { error: String(err) }),

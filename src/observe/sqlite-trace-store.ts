@@ -1,5 +1,5 @@
 import type { SqliteDb } from "../store/sqlite.js";
-import type { TraceFilter, TracePage, TraceRecord, TraceStore } from "./types.js";
+import type { ServedModel, TraceCall, TraceFilter, TracePage, TraceRecord, TraceStore } from "./types.js";
 import { decodeCursor, encodeCursor } from "../store/cursor.js";
 import { packJson, unpackJson } from "./packed-json.js";
 import { guardTriggered } from "./rollup/rollup-groups.js";
@@ -21,6 +21,7 @@ export class SqliteTraceStore implements TraceStore {
   private readonly deleteStmt;
   private readonly deleteBatchStmt;
   private readonly backfillStmts;
+  private readonly readStmts;
   private readonly rollups;
 
   constructor(private readonly db: SqliteDb) {
@@ -35,6 +36,14 @@ export class SqliteTraceStore implements TraceStore {
     this.getStmt = db.prepare("SELECT * FROM traces WHERE id = ?");
     this.deleteStmt = db.prepare("DELETE FROM traces WHERE started_at < ?");
     this.deleteBatchStmt = db.prepare("DELETE FROM traces WHERE rowid IN (SELECT rowid FROM traces WHERE started_at < ? ORDER BY started_at LIMIT ?)");
+    this.readStmts = {
+      endedSince: db.prepare("SELECT id, ended_at FROM traces WHERE started_at >= ? AND ended_at >= ? ORDER BY ended_at, id LIMIT ?"),
+      servedModels: db.prepare(`
+        SELECT model_requested AS route, provider, model_served AS model, system_fingerprint AS fingerprint, min(started_at) AS first
+        FROM traces WHERE started_at >= ? AND started_at < ? AND status = 'ok' AND model_served IS NOT NULL
+        GROUP BY model_requested, provider, model_served, system_fingerprint ORDER BY first LIMIT 10000`),
+      callsInTrace: db.prepare("SELECT id, started_at, endpoint, model_requested, model_served, status, latency_ms, parent_span_id FROM traces WHERE trace_id = ? ORDER BY started_at LIMIT 1000"),
+    };
     this.backfillStmts = {
       edge: db.prepare("SELECT started_at FROM traces WHERE started_at < ? ORDER BY started_at DESC LIMIT 1 OFFSET ?").pluck(),
       rows: db.prepare("SELECT * FROM traces WHERE started_at >= ? AND started_at < ?"),
@@ -75,6 +84,18 @@ export class SqliteTraceStore implements TraceStore {
 
   deleteBefore(ts: number): number {
     return this.deleteStmt.run(ts).changes;
+  }
+
+  endedSince(startedFrom: number, endedFrom: number, limit: number): { id: string; ended_at: number }[] {
+    return this.readStmts.endedSince.all(startedFrom, endedFrom, limit) as { id: string; ended_at: number }[];
+  }
+
+  servedModels(since: number, until: number): ServedModel[] {
+    return this.readStmts.servedModels.all(since, until) as ServedModel[];
+  }
+
+  callsInTrace(traceId: string): TraceCall[] {
+    return this.readStmts.callsInTrace.all(traceId) as TraceCall[];
   }
 
   /** Retention in bounded steps: deletes at most `limit` of the oldest rows before `ts`. */

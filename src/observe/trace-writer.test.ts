@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openMemorySqlite } from "../store/sqlite.js";
+import { openMemorySqlite } from "../storage/sqlite.js";
 import { SqliteTraceStore } from "./sqlite-trace-store.js";
 import { TraceWriter } from "./trace-writer.js";
 import { sampleTrace } from "../testing/sample-trace.js";

@@ -108,9 +108,44 @@ export interface TracePage {
   nextCursor: string | null;
 }
 
+/** A distinct (route, provider, served model, fingerprint) seen in successful calls, with its first call. */
+export interface ServedModel {
+  route: string;
+  provider: string | null;
+  model: string;
+  fingerprint: string | null;
+  /** When it was first served in the range (ms). */
+  first: number;
+}
+
+/** A gateway call made inside a W3C trace, as `GET /api/v1/otel/traces/:id` lists it. */
+export interface TraceCall {
+  id: string;
+  started_at: number;
+  endpoint: string;
+  model_requested: string;
+  model_served: string | null;
+  status: string;
+  latency_ms: number;
+  parent_span_id: string | null;
+}
+
+/** The trace rows. The contract is `trace-store.contract.ts`. */
 export interface TraceStore {
+  /** Stores records; one whose id is already stored is ignored. */
   insertBatch(records: readonly TraceRecord[]): void;
+  /** Newest first (started, then id), filtered; `nextCursor` continues after the page's last row. */
   list(filter: TraceFilter): TracePage;
   get(id: string): TraceRecord | undefined;
+  /** Deletes the records that started before `ts`; returns how many. */
   deleteBefore(ts: number): number;
+  /**
+   * Ids and end times of records that started at or after `startedFrom` and ended at or after
+   * `endedFrom`, in end order (then id), at most `limit`: the online evaluators' feed.
+   */
+  endedSince(startedFrom: number, endedFrom: number, limit: number): { id: string; ended_at: number }[];
+  /** Successful calls' served models started in [since, until), first seen first, at most 10 000. */
+  servedModels(since: number, until: number): ServedModel[];
+  /** Gateway calls made inside a W3C trace, by start time, at most 1000. */
+  callsInTrace(traceId: string): TraceCall[];
 }

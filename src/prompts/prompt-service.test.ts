@@ -5,7 +5,7 @@ import { SqliteAuditStore } from "../audit/sqlite-audit-store.js";
 import type { AuditSink } from "../audit/types.js";
 import { KeelError } from "../errors/errors.js";
 import type { Actor } from "../keys/roles.js";
-import { openMemorySqlite } from "../store/sqlite.js";
+import { openMemorySqlite } from "../storage/sqlite.js";
 import { promptsConfigSchema } from "./config.js";
 import type { PushItem } from "./prompt-content.js";
 import { PromptService } from "./prompt-service.js";

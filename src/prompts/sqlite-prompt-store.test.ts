@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { openSqlite } from "../store/sqlite.js";
+import { openMemorySqlite, openSqlite } from "../storage/sqlite.js";
 import { contentHash } from "./prompt-content.js";
+import { promptStoreContract } from "./prompt-store.contract.js";
 import { SqlitePromptStore } from "./sqlite-prompt-store.js";
 import type { PromptContent } from "./types.js";
 
@@ -84,3 +85,5 @@ test("label moves are compare-and-set and keep their history", () => {
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+promptStoreContract("sqlite", () => new SqlitePromptStore(openMemorySqlite()));

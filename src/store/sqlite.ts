@@ -1,27 +1,39 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { MIGRATIONS, type Migration } from "./migrations.js";
+import { type Migration, migrate } from "./migrate.js";
 
 export type SqliteDb = Database.Database;
 
 /**
- * Opens (creating when missing) the one SQLite file Keel keeps in its data dir, in WAL mode so
- * that readers (admin API, CLI) never block the trace writer, and brings its schema up to date.
+ * Opens (creating when missing) a SQLite file in the data dir, in WAL mode so that readers (admin
+ * API, CLI) never block the trace writer, and brings its schema up to `migrations` — every
+ * domain's, composed in `storage/migrations.ts`. With `null` it does not migrate: a second
+ * connection (the trace writer's thread) opened after the first one migrated.
  */
-export function openSqlite(dataDir: string, file = "keel.db"): SqliteDb {
+export function openSqliteFile(dataDir: string, file: string, migrations: readonly Migration[] | null): SqliteDb {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new Database(join(dataDir, file));
   configure(db);
-  migrate(db);
+  if (migrations) migrate(db, migrations);
   return db;
 }
 
-/** An in-memory database with the same schema, for tests. */
-export function openMemorySqlite(): SqliteDb {
+/** An in-memory database with the given schema, for tests. */
+export function openMemorySqliteWith(migrations: readonly Migration[]): SqliteDb {
   const db = new Database(":memory:");
   configure(db);
-  migrate(db);
+  migrate(db, migrations);
+  return db;
+}
+
+/**
+ * A read-only connection to an existing database (the analytics thread's): WAL lets it read while
+ * the writer writes; it never migrates.
+ */
+export function openReadonlySqlite(dataDir: string, file = "keel.db"): SqliteDb {
+  const db = new Database(join(dataDir, file), { readonly: true, fileMustExist: true });
+  db.pragma("busy_timeout = 5000");
   return db;
 }
 
@@ -31,20 +43,4 @@ function configure(db: SqliteDb): void {
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
-}
-
-export function migrate(db: SqliteDb, migrations: readonly Migration[] = MIGRATIONS): number {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
-  if (current > latest) {
-    throw new Error(`database schema version ${current} is newer than this Keel (${latest}); upgrade Keel`);
-  }
-  for (const m of migrations) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
-  return latest;
 }

@@ -1,7 +1,7 @@
 // Test helper for src/prompts/sqlite-prompt-store.test.ts: a second writer on the same database file, in its own thread
 // with its own connection, pushing as fast as it can in lock-step rounds with the main thread.
 import { workerData } from "node:worker_threads";
-import { openSqlite } from "../store/sqlite.js";
+import { openSqlite } from "../storage/sqlite.js";
 import { contentHash } from "../prompts/prompt-content.js";
 import { SqlitePromptStore } from "../prompts/sqlite-prompt-store.js";
 import type { PromptContent } from "../prompts/types.js";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { KeelError } from "../../errors/errors.js";
 import type { TraceRecord } from "../../observe/types.js";
-import { openMemorySqlite } from "../../store/sqlite.js";
+import { openMemorySqlite } from "../../storage/sqlite.js";
 import { formatCsvRow, parseCsv } from "./csv.js";
 import { datasetStoreContract } from "./dataset-store.contract.js";
 import { DatasetService } from "./dataset-service.js";

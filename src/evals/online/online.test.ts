@@ -3,14 +3,14 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../../observe/log.js";
 import { SqliteTraceStore } from "../../observe/sqlite-trace-store.js";
 import type { TraceRecord } from "../../observe/types.js";
-import { SqliteSettingsStore } from "../../store/settings-store.js";
-import { openMemorySqlite } from "../../store/sqlite.js";
+import { SqliteSettingsStore } from "../../store/sqlite-settings-store.js";
+import { openMemorySqlite } from "../../storage/sqlite.js";
 import { bagOfWordsEmbedder, simJudge } from "../testing/sim-clients.js";
 import { recordFeedback } from "./feedback.js";
 import { OnlineEvaluator } from "./online-evaluator.js";
 import { matchesRule, type OnlineRule, onlineRuleInput, sampled } from "./rules.js";
 import { SqliteOnlineRuleStore, SqliteScoreStore } from "./sqlite-score-store.js";
-import { SqliteTraceFeed } from "./trace-feed.js";
+import { StoredTraceFeed } from "./trace-feed.js";
 
 const T0 = 1_750_000_000_000;
 let seq = 0;
@@ -55,7 +55,7 @@ function setup() {
   const settings = new SqliteSettingsStore(db);
   const rules = new SqliteOnlineRuleStore(db);
   const scores = new SqliteScoreStore(db);
-  const feed = () => new SqliteTraceFeed(db, traces, settings, { now: () => T0, maxCallMs: 600_000 });
+  const feed = () => new StoredTraceFeed(traces, settings, { now: () => T0, maxCallMs: 600_000 });
   const judge = simJudge([{ match: "\\[ANSWER\\]\\nYour refund", json: { score: 5, reasoning: "clear" } }, { match: ".", json: { score: 2 } }]);
   const make = (f = feed()) => new OnlineEvaluator({ feed: f, rules, scores, judgeFor: (cred) => (cred === "judge-key" ? judge : undefined), embedder: bagOfWordsEmbedder, log: silentLogger }, { intervalMs: 1000, batch: 100 });
   const put = (name: string, body: Record<string, unknown>) => {

@@ -1,5 +1,5 @@
 import type { SqliteDb } from "../../store/sqlite.js";
-import type { Feedback, OnlineRuleRecord, OnlineRuleStore, ScoreGroup, ScoreStore, ScoreSummaryRow, TraceScore } from "./types.js";
+import type { Feedback, OnlineRuleRecord, OnlineRuleStore, PromptScoreMean, ScoreGroup, ScoreStore, ScoreSummaryRow, TraceScore } from "./types.js";
 
 interface ScoreRow {
   trace_id: string; name: string; source: string; rule_id: string; status: string; score: number | null; passed: number | null;
@@ -30,6 +30,15 @@ export class SqliteScoreStore implements ScoreStore {
       byTrace: db.prepare("SELECT * FROM trace_scores WHERE trace_id = ? ORDER BY id"),
       addFeedback: db.prepare("INSERT INTO trace_feedback (id, trace_id, key_id, thumbs, score, comment, correction, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
       feedback: db.prepare("SELECT * FROM trace_feedback WHERE trace_id = ? ORDER BY created_at, id"),
+      // An indexed range scan (trace_scores_created) bounded by the metrics' eval window.
+      meansByPrompt: db.prepare(`
+        SELECT s.name AS name, s.source AS source,
+               CASE WHEN t.prompt_name IS NULL THEN NULL ELSE t.prompt_name || '@v' || t.prompt_version END AS prompt,
+               avg(s.score) AS mean, count(*) AS samples
+        FROM trace_scores s LEFT JOIN traces t ON t.id = s.trace_id
+        WHERE s.created_at >= ? AND s.status = 'scored' AND s.score IS NOT NULL
+        GROUP BY s.name, s.source, prompt
+        LIMIT 1000`),
     };
     this.addTx = db.transaction((scores: readonly TraceScore[]) => {
       let n = 0;
@@ -81,6 +90,10 @@ export class SqliteScoreStore implements ScoreStore {
     return (this.db.prepare(sql).all(...args) as { name: string; grp: string | null; count: number; scored: number; mean: number | null; pass_rate: number | null }[]).map((r) => ({
       name: r.name, group: r.grp === null ? null : String(r.grp), count: r.count, scored: r.scored ?? 0, mean: r.mean, pass_rate: r.pass_rate,
     }));
+  }
+
+  meansByPrompt(since: number): PromptScoreMean[] {
+    return this.s.meansByPrompt.all(since) as PromptScoreMean[];
   }
 }
 

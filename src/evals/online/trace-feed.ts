@@ -1,6 +1,5 @@
 import type { TraceRecord, TraceStore } from "../../observe/types.js";
 import type { SettingsStore } from "../../store/settings-store.js";
-import type { SqliteDb } from "../../store/sqlite.js";
 
 /** New traces, in the order they finished, each handed out once across restarts. */
 export interface TraceFeed {
@@ -10,30 +9,28 @@ export interface TraceFeed {
 const SETTING = "evals.online.watermark";
 
 /**
- * Reads `traces` by end time past a persisted watermark. The trace writer appends in end order
+ * Reads the trace store by end time past a persisted watermark. The trace writer appends in end order
  * (records are queued when a call ends, written FIFO), but calls ending in the same millisecond can
  * land in different batches, so each read looks `overlapMs` behind the watermark and skips ids it
  * already handed out. `started_at ≥ watermark − maxCallMs` lets the started_at index bound the scan.
  */
-export class SqliteTraceFeed implements TraceFeed {
+export class StoredTraceFeed implements TraceFeed {
   private watermark: number;
   private readonly recent = new Map<string, number>();
-  private readonly query;
 
   constructor(
-    db: SqliteDb, private readonly traces: TraceStore, private readonly settings: SettingsStore,
+    private readonly traces: TraceStore, private readonly settings: SettingsStore,
     private readonly o: { now?: () => number; maxCallMs: number; overlapMs?: number },
   ) {
     const saved = Number(settings.get(SETTING));
     // A fresh install starts at now: turning online evaluation on does not score history.
     this.watermark = Number.isFinite(saved) && saved > 0 ? saved : (o.now ?? Date.now)();
     settings.set(SETTING, String(this.watermark));
-    this.query = db.prepare("SELECT id, ended_at FROM traces WHERE started_at >= ? AND ended_at >= ? ORDER BY ended_at, id LIMIT ?");
   }
 
   next(limit: number): TraceRecord[] {
     const overlap = this.o.overlapMs ?? 2000;
-    const rows = this.query.all(this.watermark - this.o.maxCallMs, this.watermark - overlap, limit + this.recent.size) as { id: string; ended_at: number }[];
+    const rows = this.traces.endedSince(this.watermark - this.o.maxCallMs, this.watermark - overlap, limit + this.recent.size);
     const out: TraceRecord[] = [];
     for (const r of rows) {
       if (out.length >= limit) break;

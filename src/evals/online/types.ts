@@ -48,6 +48,20 @@ export interface ScoreStore {
   feedback(traceId: string): Feedback[];
   /** Aggregates over a time window, grouped by a trace attribute (joined with traces). */
   summary(o: { name?: string; since?: number; until?: number; groupBy: ScoreGroup }): ScoreSummaryRow[];
+  /**
+   * Mean scored value per (name, source, prompt version of the scored trace) over scores created
+   * at or after `since` (what `/metrics` exports), at most 1000 rows.
+   */
+  meansByPrompt(since: number): PromptScoreMean[];
+}
+
+/** `prompt` is `name@vN`, or null for a trace served without a registry prompt. */
+export interface PromptScoreMean {
+  name: string;
+  source: string;
+  prompt: string | null;
+  mean: number;
+  samples: number;
 }
 
 export interface OnlineRuleRecord {

@@ -1,4 +1,4 @@
-import { openMemorySqlite } from "../../store/sqlite.js";
+import { openMemorySqlite } from "../../storage/sqlite.js";
 import { runStoreContract } from "./run-store.contract.js";
 import { SqliteRunStore } from "./sqlite-run-store.js";
 

@@ -1,7 +1,7 @@
 import type { ChatRequest } from "../../api/chat-types.js";
 import type { AlertSource, SourcedAlertRule } from "../../alerts/alert-service.js";
 import type { Notifier, NotifyTarget } from "../../alerts/notifier.js";
-import type { SqliteAlertStore } from "../../alerts/sqlite-alert-store.js";
+import type { AlertStore } from "../../alerts/alert-store.js";
 import { initialState, isSilenced, step } from "../../alerts/state-machine.js";
 import type { Logger } from "../../observe/log.js";
 import type { Embedder } from "../../providers/embeddings/embedder.js";
@@ -11,7 +11,7 @@ import type { Evaluator } from "../../evals/evaluators/types.js";
 import { changeFromDrift, type ChangeEvent } from "../change-events.js";
 import { comparePrompt, judgeModel, type ModelVerdict, type PromptComparison, scoreShifts } from "./drift-compare.js";
 import type { DriftConfig } from "./drift-schema.js";
-import type { DriftBaseline, SqliteDriftStore } from "./sqlite-drift-store.js";
+import type { DriftBaseline, DriftStore } from "./drift-store.js";
 
 /** One canary call: the answer text and what the upstream said it served. */
 export interface CanaryAnswer {
@@ -53,10 +53,10 @@ export class DriftCanary implements AlertSource {
 
   constructor(
     private readonly cfg: DriftConfig,
-    private readonly store: SqliteDriftStore,
+    private readonly store: DriftStore,
     private readonly call: CanaryCaller,
     private readonly embedder: Embedder,
-    private readonly alerts: { store: SqliteAlertStore; notifier: Notifier },
+    private readonly alerts: { store: AlertStore; notifier: Notifier },
     private readonly log: Logger,
   ) {
     this.evaluators = buildEvaluators(cfg.evaluators, { embedder });

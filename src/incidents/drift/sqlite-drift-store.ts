@@ -1,28 +1,8 @@
 import type { SqliteDb } from "../../store/sqlite.js";
-
-export interface DriftBaseline {
-  model: string;
-  prompt: string;
-  answer: string;
-  /** base64 little-endian float32 (null for an empty answer, which cannot be embedded). */
-  embedding: string | null;
-  served: string | null;
-  fingerprint: string | null;
-  /** Evaluator scores of the answer, by evaluator name. */
-  scores: Record<string, number>;
-  at: number;
-}
-
-/** One model's canary run, as kept for the timeline and `GET /api/v1/drift`. */
-export interface DriftRun {
-  at: number;
-  model: string;
-  drifted: boolean;
-  body: Record<string, unknown>;
-}
+import type { DriftBaseline, DriftRun, DriftStore } from "./drift-store.js";
 
 /** Canary baselines per (model, prompt) and the run history (migration 8). */
-export class SqliteDriftStore {
+export class SqliteDriftStore implements DriftStore {
   private readonly s;
 
   constructor(private readonly db: SqliteDb) {

@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openMemorySqlite } from "../../store/sqlite.js";
+import { openMemorySqlite } from "../../storage/sqlite.js";
 import { budgetsSchema, limitsSchema } from "../limits-schema.js";
 import { compileRules } from "../rules.js";
 import { budgetSeeds } from "../seed.js";
 import { SpendRecorder } from "./spend-recorder.js";
 import type { SpendRow } from "./spend-types.js";
+import { spendStoreContract } from "./spend-store.contract.js";
 import { SqliteSpendStore } from "./sqlite-spend-store.js";
 
 const row = (over: Partial<SpendRow>): SpendRow => ({
@@ -62,3 +63,5 @@ test("budget counters are rebuilt from this month's spend for every rule that ap
     ["team|growth|2026-11-29", 1.5e9, 8e9],
   ]);
 });
+
+spendStoreContract("sqlite", () => new SqliteSpendStore(openMemorySqlite()));

@@ -1,8 +1,9 @@
 import type { SqliteDb } from "../../store/sqlite.js";
 import type { IngestedSpan } from "./otlp-ingest.js";
+import type { SpanStore } from "./span-store.js";
 
 /** Application spans received over OTLP (table `otel_spans`, migration 7), by W3C trace id. */
-export class SqliteSpanStore {
+export class SqliteSpanStore implements SpanStore {
   private readonly insertMany;
   private readonly byTraceStmt;
   private readonly deleteStmt;

@@ -1,6 +1,7 @@
 import type { SqliteDb } from "../../store/sqlite.js";
 import type { TraceRecord } from "../types.js";
 import { LogSketch } from "./log-sketch.js";
+import type { RollupSlice, RollupStore } from "./rollup-store.js";
 import { emptyAcc, type Grain, GRAIN_MS, groupBatch, type RollupAcc, type RollupDim, ROLLUP_DIMS } from "./rollup-groups.js";
 
 const TABLE: Record<Grain, string> = { minute: "trace_rollup_minute", hour: "trace_rollup_hour" };
@@ -20,18 +21,12 @@ interface RollupRow {
   tps: Buffer;
 }
 
-export interface RollupSlice {
-  bucket: number;
-  value: string;
-  acc: RollupAcc;
-}
-
 /**
  * Per-minute and per-hour rollups of the trace table (migration 13). `apply` must run inside the
  * transaction that inserts the same records, so a rollup never counts a call the table lacks or
  * misses one it has. Reads return decoded accumulators; callers merge them.
  */
-export class SqliteRollupStore {
+export class SqliteRollupStore implements RollupStore {
   private readonly stmts;
 
   constructor(private readonly db: SqliteDb) {

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { seededRandom } from "../../random/seeded-random.js";
-import { openMemorySqlite } from "../../store/sqlite.js";
+import { openMemorySqlite } from "../../storage/sqlite.js";
 import { ALPHA } from "../rollup/log-sketch.js";
 import { guardTriggered } from "../rollup/rollup-groups.js";
 import { SqliteTraceStore } from "../sqlite-trace-store.js";
 import { sampleTrace } from "../../testing/sample-trace.js";
 import type { TraceRecord } from "../types.js";
 import { summarize, type SliceSummary } from "./summarize.js";
-import { querySummary, queryTimeseries } from "./summary-query.js";
+import { SqliteSummaryStore } from "./sqlite-summary-store.js";
 
 const T0 = Date.UTC(2030, 0, 1, 10, 0, 0);
 const HOUR = 3_600_000;
@@ -55,17 +55,17 @@ test("rollup-answered summaries: exact counts and sums, percentiles within α, e
   // Ranges with ragged edges, whole hours, and one inside a single minute (read exactly from rows).
   const ranges: [number, number][] = [[T0 - 5000, T0 + 6 * HOUR], [T0 + 1234, T0 + 3 * HOUR + 59_999], [T0 + 90 * 60_000 + 7, T0 + 4 * HOUR - 3], [T0 + 61_000, T0 + 119_000]];
   for (const [since, until] of ranges) {
-    const all = querySummary(db, { since, until, where: {}, maxRows: 1e6 });
+    const all = new SqliteSummaryStore(db).summary({ since, until, where: {}, maxRows: 1e6 });
     assert.equal(all.truncated, false);
     assertClose(all.data, exact(records, since, until, () => "all"));
-    const byModel = querySummary(db, { since, until, by: "model", where: {}, maxRows: 1e6 });
+    const byModel = new SqliteSummaryStore(db).summary({ since, until, by: "model", where: {}, maxRows: 1e6 });
     assertClose(byModel.data, exact(records, since, until, (r) => r.modelServed));
-    const byFeature = querySummary(db, { since, until, by: "feature", where: {}, maxRows: 1e6 });
+    const byFeature = new SqliteSummaryStore(db).summary({ since, until, by: "feature", where: {}, maxRows: 1e6 });
     assertClose(byFeature.data, exact(records, since, until, (r) => r.feature ?? "none"));
-    const pv = querySummary(db, { since, until, where: { prompt_version: "support@v2" }, maxRows: 1e6 });
+    const pv = new SqliteSummaryStore(db).summary({ since, until, where: { prompt_version: "support@v2" }, maxRows: 1e6 });
     assertClose(pv.data, exact(records.filter((r) => r.promptName && r.promptVersion === 2), since, until, () => "all"));
     // Two dimensions at once have no rollup: the exact read answers, so percentiles match exactly.
-    const mixed = querySummary(db, { since, until, by: "feature", where: { model: "gpt-a" }, maxRows: 1e6 });
+    const mixed = new SqliteSummaryStore(db).summary({ since, until, by: "feature", where: { model: "gpt-a" }, maxRows: 1e6 });
     const roundCost = (x: SliceSummary[]): SliceSummary[] => x.map((s) => ({ ...s, cost_usd: Math.round(s.cost_usd * 1e9), cost_usd_per_request: Math.round(s.cost_usd_per_request * 1e12) }));
     assert.deepEqual(roundCost(mixed.data), roundCost(exact(records.filter((r) => r.modelServed === "gpt-a"), since, until, (r) => r.feature ?? "none")));
   }
@@ -78,7 +78,7 @@ test("rollup-answered time series agree with the summary and with the rows, inte
   store.insertBatch(records);
   const since = T0 + 777;
   const until = T0 + 5 * HOUR;
-  const ts = queryTimeseries(db, { since, until, buckets: 7, where: { key: "key_3" }, maxRows: 1e6 });
+  const ts = new SqliteSummaryStore(db).timeseries({ since, until, buckets: 7, where: { key: "key_3" }, maxRows: 1e6 });
   assert.equal(ts.data.length, 7);
   const mine = records.filter((r) => r.keyId === "key_3");
   ts.data.forEach((b, i) => {
@@ -87,7 +87,7 @@ test("rollup-answered time series agree with the summary and with the rows, inte
     assert.equal(b.tokens_out, want[0]?.tokens_out ?? 0);
     if (want[0]) assert.ok(Math.abs(b.latency_ms.p50! - want[0].latency_ms.p50!) <= ALPHA * want[0].latency_ms.p50! + 0.001);
   });
-  const summary = querySummary(db, { since, until, where: { key: "key_3" }, maxRows: 1e6 });
+  const summary = new SqliteSummaryStore(db).summary({ since, until, where: { key: "key_3" }, maxRows: 1e6 });
   assert.equal(ts.data.reduce((a, b) => a + b.requests, 0), summary.data[0].requests);
 });
 
@@ -100,7 +100,7 @@ test("ranges older than the rollups' coverage are read from the rows (a store up
   db.prepare("DELETE FROM trace_rollup_minute").run();
   db.prepare("DELETE FROM trace_rollup_hour").run();
   db.prepare("UPDATE trace_rollup_state SET covered_from = ?").run(T0 + 6 * HOUR);
-  const got = querySummary(db, { since: T0, until: T0 + 6 * HOUR, where: {}, maxRows: 1e6 });
+  const got = new SqliteSummaryStore(db).summary({ since: T0, until: T0 + 6 * HOUR, where: {}, maxRows: 1e6 });
   const want = exact(records, T0, T0 + 6 * HOUR, () => "all");
   assert.equal(got.data[0].requests, 500);
   assert.deepEqual(got.data[0].latency_ms, want[0].latency_ms, "exact percentiles: the rows were read");

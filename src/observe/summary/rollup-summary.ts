@@ -1,7 +1,6 @@
-import type { SqliteDb } from "../../store/sqlite.js";
 import type { RangePlan } from "../rollup/range-plan.js";
 import { addCall, emptyAcc, NULL_VALUE, type RollupAcc, type RollupDim, ROLLUP_DIMS } from "../rollup/rollup-groups.js";
-import { SqliteRollupStore } from "../rollup/sqlite-rollup-store.js";
+import type { RollupStore } from "../rollup/rollup-store.js";
 import { type ScoreRow, type SliceSummary, sliceSummary, withScores } from "./summarize.js";
 
 /** The rollup rows that answer a query: one dimension, optionally one value of it. */
@@ -28,15 +27,6 @@ export function rollupTarget(by: string | undefined, where: Partial<Record<strin
   return { dim: (by ?? "all") as RollupDim };
 }
 
-const stores = new WeakMap<SqliteDb, SqliteRollupStore>();
-
-/** One rollup store per connection: its statements are prepared once. */
-export function rollupsOf(db: SqliteDb): SqliteRollupStore {
-  let s = stores.get(db);
-  if (!s) stores.set(db, (s = new SqliteRollupStore(db)));
-  return s;
-}
-
 /** A call read from the rows at a range's edge, with its slice value. */
 export interface EdgeCall {
   slice: string | null;
@@ -57,10 +47,9 @@ export interface EdgeCall {
  * value belongs to (its value when slicing by the dimension, one constant otherwise).
  */
 export function gatherRange(
-  db: SqliteDb, plan: RangePlan, target: RollupTarget, sliceOf: (value: string | null) => string,
+  rollups: RollupStore, plan: RangePlan, target: RollupTarget, sliceOf: (value: string | null) => string,
   edges: (from: number, to: number) => Iterable<EdgeCall>, into = new Map<string, RollupAcc>(),
 ): Map<string, RollupAcc> {
-  const rollups = rollupsOf(db);
   const accOf = (slice: string): RollupAcc => {
     let a = into.get(slice);
     if (!a) into.set(slice, (a = emptyAcc()));

@@ -1,9 +1,9 @@
-import Database from "better-sqlite3";
-import { join } from "node:path";
 import { workerData } from "node:worker_threads";
+import { openReadonlySqlite } from "../../store/sqlite.js";
 import { serveRequests } from "../../store/worker-channel.js";
 import { SqliteTraceStore } from "../sqlite-trace-store.js";
-import { querySummary, queryTimeseries, type SummaryQuery, type TimeseriesQuery } from "../summary/summary-query.js";
+import { SqliteSummaryStore } from "../summary/sqlite-summary-store.js";
+import type { SummaryQuery, TimeseriesQuery } from "../summary/summary-query.js";
 import type { TraceFilter } from "../types.js";
 import type { ReadWorkerData } from "./trace-workers.js";
 
@@ -13,9 +13,9 @@ import type { ReadWorkerData } from "./trace-workers.js";
  * up the gateway's event loop.
  */
 const data = workerData as ReadWorkerData;
-const db = new Database(join(data.dataDir, data.file), { readonly: true, fileMustExist: true });
-db.pragma("busy_timeout = 5000");
+const db = openReadonlySqlite(data.dataDir, data.file);
 const traces = new SqliteTraceStore(db);
+const summaries = new SqliteSummaryStore(db);
 // Tests hold reads here (Atomics.wait blocks this thread only) to prove the gateway keeps serving.
 const gate = data.gate ? new Int32Array(data.gate) : null;
 const hold = (): void => {
@@ -23,7 +23,7 @@ const hold = (): void => {
 };
 
 serveRequests({
-  summary: (q: SummaryQuery) => (hold(), querySummary(db, q)),
-  timeseries: (q: TimeseriesQuery) => (hold(), queryTimeseries(db, q)),
+  summary: (q: SummaryQuery) => (hold(), summaries.summary(q)),
+  timeseries: (q: TimeseriesQuery) => (hold(), summaries.timeseries(q)),
   list: (f: TraceFilter) => (hold(), traces.list(f)),
 });

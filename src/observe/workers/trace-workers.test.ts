@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { openSqlite } from "../../store/sqlite.js";
+import { openSqlite } from "../../storage/sqlite.js";
 import { startTestKeel } from "../../testing/keel-fixture.js";
 import { SqliteTraceStore } from "../sqlite-trace-store.js";
-import { querySummary } from "../summary/summary-query.js";
+import { SqliteSummaryStore } from "../summary/sqlite-summary-store.js";
 import { sampleTrace } from "../../testing/sample-trace.js";
 import { TraceWriter } from "../trace-writer.js";
 import { TraceWriteWorker } from "./trace-workers.js";
@@ -88,11 +88,11 @@ test("the writer worker: batches, bounded retention of rows and rollups, and the
     db.exec("DELETE FROM trace_rollup_minute; DELETE FROM trace_rollup_hour;");
     db.prepare("UPDATE trace_rollup_state SET covered_from = ?").run(t0 + 3 * DAY);
     const q = { since: t0, until: t0 + 3 * DAY, by: "key" as const, where: {}, maxRows: 1e6 };
-    const exact = querySummary(db, q);
+    const exact = new SqliteSummaryStore(db).summary(q);
     await worker.backfill();
     assert.equal(db.prepare("SELECT covered_from FROM trace_rollup_state").pluck().get(), 0);
     assert.equal(db.prepare("SELECT sum(requests) FROM trace_rollup_minute WHERE dim = 'all'").pluck().get(), 300, "each row once");
-    const rolled = querySummary(db, q);
+    const rolled = new SqliteSummaryStore(db).summary(q);
     assert.deepEqual(rolled.data.map((s) => [s.slice, s.requests, s.errors, s.tokens_out]), exact.data.map((s) => [s.slice, s.requests, s.errors, s.tokens_out]));
     await writer.close();
   } finally {

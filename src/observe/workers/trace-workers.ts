@@ -36,10 +36,25 @@ const WRITE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 
 const READ_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 } as const;
 
 /**
+ * Where the trace writer's batches go, and the bounded background work on the same rows
+ * (retention, the rollup backfill). Asynchronous: a batch is written off the gateway's event loop.
+ */
+export interface TraceWrites {
+  insertBatch(records: readonly TraceRecord[]): Promise<void>;
+  /** Bounded-step retention; resolves with the rows deleted per table. */
+  prune(r: PruneRequest): Promise<Record<string, number>>;
+  /** Rolls up rows stored before rollups existed, in bounded steps, newest first. */
+  backfill(): Promise<void>;
+  /** Erasure of a data subject's traces and what derives from them (trace-purge.ts, docs/privacy.md). */
+  purge(filter: PurgeFilter, dryRun: boolean): Promise<PurgeResult>;
+  close(): Promise<void>;
+}
+
+/**
  * The main thread's side of the trace writer worker: what `TraceWriter` writes batches to. Records
  * cross by structured clone; the SQLite work (encoding, inserts, rollups, indexes) happens there.
  */
-export class TraceWriteWorker {
+export class TraceWriteWorker implements TraceWrites {
   private readonly channel: WorkerChannel;
 
   constructor(data: WriteWorkerData, onError?: (err: Error) => void) {
@@ -75,6 +90,7 @@ export interface TraceReads {
   summary(q: SummaryQuery): Promise<SummaryAnswer>;
   timeseries(q: TimeseriesQuery): Promise<TimeseriesAnswer>;
   list(f: TraceFilter): Promise<TracePage>;
+  close(): Promise<void>;
 }
 
 export class TraceReadWorker implements TraceReads {

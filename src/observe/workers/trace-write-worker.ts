@@ -1,7 +1,7 @@
 import { setImmediate as yieldToQueue } from "node:timers/promises";
 import { workerData } from "node:worker_threads";
 import { SqliteVerdictStore, withGuardVerdicts } from "../../guard/sqlite-verdict-store.js";
-import { openSqlite } from "../../store/sqlite.js";
+import { openSqliteFile } from "../../store/sqlite.js";
 import { serveRequests } from "../../store/worker-channel.js";
 import { SqliteSpanStore } from "../otel/sqlite-span-store.js";
 import { pruneInSteps } from "../retention.js";
@@ -19,7 +19,8 @@ import type { PruneRequest, WriteWorkerData } from "./trace-workers.js";
  * gateway's. Batches and bounded retention steps interleave: a step never holds the lock long.
  */
 const data = workerData as WriteWorkerData;
-const db = openSqlite(data.dataDir, data.file);
+// The main connection migrated the file before this thread started (storage/sqlite-stores.ts).
+const db = openSqliteFile(data.dataDir, data.file, null);
 const rows = new SqliteTraceStore(db);
 const verdicts = new SqliteVerdictStore(db);
 const traces = withGuardVerdicts(rows, verdicts);

@@ -1,0 +1,50 @@
+import type { AlertStore } from "../alerts/alert-store.js";
+import type { AuditStore } from "../audit/types.js";
+import type { CredentialStore } from "../credentials/credential-store.js";
+import type { EvalStores } from "../evals/eval-app.js";
+import type { GuardReviewStore } from "../guard/review/review-store.js";
+import type { VerdictStore } from "../guard/verdict-store.js";
+import type { DriftStore } from "../incidents/drift/drift-store.js";
+import type { IncidentStore } from "../incidents/incident-store.js";
+import type { KeyStore } from "../keys/types.js";
+import type { BudgetEventStore } from "../limits/budget-events.js";
+import type { SpendStore } from "../limits/spend/spend-types.js";
+import type { SpanStore } from "../observe/otel/span-store.js";
+import type { SummaryStore } from "../observe/summary/summary-store.js";
+import type { TraceStore } from "../observe/types.js";
+import type { TraceReads, TraceWrites } from "../observe/workers/trace-workers.js";
+import type { PromptStore } from "../prompts/types.js";
+import type { SettingsStore } from "../store/settings-store.js";
+
+/**
+ * Every store Keel keeps, as interfaces: what the composition root (`app.ts`) hands the domain
+ * services. A backend builds one of these (`sqlite-stores.ts` today); nothing else sees a database
+ * handle. The hot path reads none of them: keys, prompts and routing state are in-memory snapshots
+ * loaded at start, and trace writes are queued (decision 0018).
+ */
+export interface Stores {
+  readonly settings: SettingsStore;
+  readonly keys: KeyStore;
+  readonly credentials: CredentialStore;
+  readonly audit: AuditStore;
+  readonly prompts: PromptStore;
+  /** Trace rows, guard verdicts written and pruned with them. */
+  readonly traces: TraceStore;
+  /** The trace writer's asynchronous sink (batches, retention, backfill). */
+  readonly traceWrites: TraceWrites;
+  /** The admin API's long reads (summaries, series, listings), answered off the event loop. */
+  readonly traceReads: TraceReads;
+  /** Summaries on the caller's thread: the incident drill-down reads them. */
+  readonly summaries: SummaryStore;
+  readonly spans: SpanStore;
+  readonly verdicts: VerdictStore;
+  readonly guardReviews: GuardReviewStore;
+  readonly spend: SpendStore;
+  readonly budgetEvents: BudgetEventStore;
+  readonly alerts: AlertStore;
+  readonly incidents: IncidentStore;
+  readonly drift: DriftStore;
+  readonly evals: EvalStores;
+  /** Stops the trace workers and closes the connections. */
+  close(): Promise<void>;
+}
