@@ -3,7 +3,7 @@ import { validateBody } from "../api/validate.js";
 import type { AuditSink } from "../audit/types.js";
 import { KeelError } from "../errors/errors.js";
 import type { AdminAuth } from "../keys/admin-token.js";
-import type { PurgeFilter, PurgeResult } from "../observe/trace-purge.js";
+import type { PurgeFilter, PurgeResult } from "../observe/sqlite-trace-purge-store.js";
 import { readJsonBody } from "../server/body.js";
 import { sendJson } from "../server/respond.js";
 import type { Router } from "../server/router.js";

@@ -1,7 +1,7 @@
 import { siblingUrl, startWorker, WorkerChannel } from "../../store/worker-channel.js";
 import type { SummaryAnswer, SummaryQuery, TimeseriesAnswer, TimeseriesQuery } from "../summary/summary-query.js";
 import type { TraceFilter, TracePage, TraceRecord } from "../types.js";
-import type { PurgeFilter, PurgeResult } from "../trace-purge.js";
+import type { PurgeFilter, PurgeResult } from "../sqlite-trace-purge-store.js";
 
 export interface WriteWorkerData {
   dataDir: string;
@@ -45,7 +45,7 @@ export interface TraceWrites {
   prune(r: PruneRequest): Promise<Record<string, number>>;
   /** Rolls up rows stored before rollups existed, in bounded steps, newest first. */
   backfill(): Promise<void>;
-  /** Erasure of a data subject's traces and what derives from them (trace-purge.ts, docs/privacy.md). */
+  /** Erasure of a data subject's traces and what derives from them (sqlite-trace-purge-store.ts, docs/privacy.md). */
   purge(filter: PurgeFilter, dryRun: boolean): Promise<PurgeResult>;
   close(): Promise<void>;
 }
@@ -70,7 +70,7 @@ export class TraceWriteWorker implements TraceWrites {
     return this.channel.call("prune", r);
   }
 
-  /** Erasure (trace-purge.ts) on the writer's connection: no lock contention with batches, no work on the event loop. */
+  /** Erasure (sqlite-trace-purge-store.ts) on the writer's connection: no lock contention with batches, no work on the event loop. */
   purge(filter: PurgeFilter, dryRun: boolean): Promise<PurgeResult> {
     return this.channel.call("purge", { filter, dryRun });
   }

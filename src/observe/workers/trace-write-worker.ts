@@ -9,7 +9,7 @@ import { SqliteRollupStore } from "../rollup/sqlite-rollup-store.js";
 import { SqliteTraceStore } from "../sqlite-trace-store.js";
 import type { TraceRecord } from "../types.js";
 import { applyPiiPolicies } from "../pii-record.js";
-import { type PurgeFilter, TracePurge } from "../trace-purge.js";
+import { type PurgeFilter, TracePurge } from "../sqlite-trace-purge-store.js";
 import { piiHasher } from "../../secrets/pii-hash.js";
 import type { PruneRequest, WriteWorkerData } from "./trace-workers.js";
 
