@@ -121,6 +121,25 @@ for (const size of SIZES) {
   }
 }
 
+// A hostile body: one override verb repeated (64 KB). Until the regex backtrack limit was raised
+// (regex-registry.ts) this fell back to V8's linear engine and cost seconds; the row keeps it honest.
+{
+  const text = "ignore ".repeat(Math.floor(65536 / 7));
+  const body = bodyOf(text);
+  for (const v of variants) {
+    await once(v, body);
+    const ms: number[] = [];
+    let blocked = 0;
+    for (let r = 0; r < 3; r++) {
+      const x = await once(v, body);
+      ms.push(x.ms);
+      if (x.blocked) blocked++;
+    }
+    const sum = summarize(ms);
+    rows.push({ variant: `${v.name} (hostile)`, kb: round3(text.length / 1024), requests: ms.length, blocked, cpu_ms_p50: round3(sum.p50), cpu_ms_mean: round3(sum.mean), ms_per_kb: round3(sum.mean / (text.length / 1024)) });
+  }
+}
+
 process.stdout.write(`default input policy, one user message, CPU per request (process.cpuUsage; ${cpus().length} cores, load ${loadavg()[0].toFixed(1)})\n`);
 process.stdout.write(`${"variant".padEnd(22)} ${"KB".padStart(8)} ${"n".padStart(4)} ${"blocked".padStart(7)} ${"p50 ms".padStart(9)} ${"mean ms".padStart(9)} ${"ms/KB".padStart(7)}\n`);
 for (const r of rows) {

@@ -32,7 +32,27 @@ export function readRows(file: string): TrainRow[] {
  */
 export function userClassifierRows(): TrainRow[] {
   const indirect = readRows("indirect.jsonl").filter((r) => r.label === 0);
-  return [...readRows("injection.jsonl"), ...indirect, ...readRows("synthetic.jsonl"), ...readRows("keel-benign.jsonl")];
+  return [...readRows("injection.jsonl"), ...indirect, ...readRows("synthetic.jsonl"), ...readRows("keel-benign.jsonl"), ...extraRows()];
+}
+
+export const EXTRA_DIR = join(import.meta.dirname, "../../data/guard/extra");
+
+/**
+ * The other-families sets (data/guard/extra/): direct attacks and benign requests, without the
+ * share-alike rows (NQ-open, CC-BY-SA), which are for measuring only. Their held-out figures come
+ * from scripts/guard/experiment-injection.ts, where each family is scored by a model trained
+ * without it; the shipped model trains on all of them.
+ */
+export function extraRows(): TrainRow[] {
+  const out: TrainRow[] = [];
+  for (const file of ["injection.jsonl", "benign.jsonl"]) {
+    for (const l of readFileSync(join(EXTRA_DIR, file), "utf8").split("\n")) {
+      if (l.trim() === "") continue;
+      const r = JSON.parse(l) as TrainRow & { family: string };
+      if (!r.licence.includes("-SA")) out.push({ text: r.text, label: r.label, source: r.source, licence: r.licence });
+    }
+  }
+  return out;
 }
 
 export const isSynthetic = (r: TrainRow): boolean => r.source.startsWith("keel:");
@@ -46,7 +66,7 @@ export interface BuildOptions {
   threshold: number;
 }
 
-export const DEFAULT_BUILD: BuildOptions = { hashBits: 15, epochs: 250, l2: 1e-3, rate: 0.3, vocabularySize: 6000, threshold: 0.5 };
+export const DEFAULT_BUILD: BuildOptions = { hashBits: 15, epochs: 250, l2: 3e-2, rate: 0.3, vocabularySize: 6000, threshold: 0.5 };
 
 /** Words of five or more letters seen in at least two rows, most frequent first. */
 export function buildVocabulary(rows: readonly TrainRow[], size: number): string[] {

@@ -18,6 +18,8 @@ import { skimFindings, skimSignatures } from "./skim.js";
 export const INDIRECT_THRESHOLDS: Readonly<Record<"document" | "tool_result", number>> = { document: 0.5, tool_result: 0.55 };
 const STRUCTURAL: ReadonlySet<string> = new Set(["instruction_override", "fake_delimiter", "prompt_extraction", "role_impersonation"]);
 const STRUCTURAL_WEIGHT = 0.6;
+const FORGED_TURN: ReadonlySet<string> = new Set(["delim.fake_turn", "role.system_label"]);
+const FORGED_TURN_WEIGHT = 0.6;
 /** Below this the user-prompt classifier is ignored on documents. */
 export const DOCUMENT_CLASSIFIER_FLOOR = 0.9;
 
@@ -46,8 +48,13 @@ export function judgeIndirect(model: InjectionModel, text: string): IndirectVerd
   // A document has no business containing "[SYSTEM]", "end of document" or "ignore your
   // instructions" at all: mid-weight structural signatures count here, not only decisive ones.
   // (Weaker ones — "### Response" headings, "[your prompt here]" slots — are everyday markdown.)
+  // A dialogue turn or a role label inside data ("Assistant: … / User: …", "System: focus only on …")
+  // is forged: documents quote conversations rarely, and never as the next turn.
   let miss = 1;
-  for (const h of a.sig.hits) if (h.weight >= STRUCTURAL_WEIGHT && STRUCTURAL.has(h.type)) miss *= 1 - h.weight;
+  for (const h of a.sig.hits) {
+    if (FORGED_TURN.has(h.id)) miss *= 1 - FORGED_TURN_WEIGHT;
+    else if (h.weight >= STRUCTURAL_WEIGHT && STRUCTURAL.has(h.type)) miss *= 1 - h.weight;
+  }
   const structural = 1 - miss;
   const score = Math.max(decisiveScore(a), structural, top, c >= DOCUMENT_CLASSIFIER_FLOOR ? c : 0, a.norm.flags.tags > 0 ? 0.9 : 0);
   return { score, findings };

@@ -9,6 +9,7 @@
  */
 
 import { pattern } from "../regex-registry.js";
+import { adversarialSuffixWeight } from "./structural.js";
 
 export type SignatureType =
   | "instruction_override"
@@ -16,7 +17,9 @@ export type SignatureType =
   | "fake_delimiter"
   | "prompt_extraction"
   | "jailbreak_persona"
-  | "guardrail_evasion";
+  | "guardrail_evasion"
+  | "exfiltration"
+  | "payload_smuggling";
 
 export const SIGNATURE_TYPES: readonly SignatureType[] = [
   "instruction_override",
@@ -25,6 +28,8 @@ export const SIGNATURE_TYPES: readonly SignatureType[] = [
   "prompt_extraction",
   "jailbreak_persona",
   "guardrail_evasion",
+  "exfiltration",
+  "payload_smuggling",
 ];
 
 export interface Signature {
@@ -50,8 +55,8 @@ export interface SignatureHit {
 // Gaps of a few words: "ignore [all of] [the] previous [set of] instructions".
 const G = "(?:[\\w'’,-]+\\s+){0,4}?";
 const OVERRIDE_VERB = "(?:ignore|disregard|forget|skip|bypass|override|overlook|neglect|discard|drop|abandon|dismiss|omit|erase|delete|clear|cancel|set aside|throw out|stop following|do not follow|don'?t follow|pay no attention to|no longer follow)";
-const PRIOR = "(?:previous|prior|preceding|above|earlier|initial|original|old|former|foregoing|existing|current|default|given|system|developer|all|any|every|your|these|those|the)";
-const RULES = "(?:instructions?|requests?|directives?|prompts?|rules?|guidelines?|commands?|orders?|constraints?|restrictions?|programming|training|polic(?:y|ies)|context|guidance|conditions|limitations|filters?|settings|messages?|tasks?|text)";
+const PRIOR = "(?:previous|prior|preceding|above|earlier|initial|original|old|former|foregoing|existing|current|default|given|system|developer|all|any|every|your|these|those|this|the)";
+const RULES = "(?:instructions?|requests?|directives?|prompts?|rules?|guidelines?|commands?|orders?|constraints?|restrictions?|programming|training|polic(?:y|ies)|context|guidance|conditions|limitations|filters?|settings|messages?|tasks?|text|data|documents?|snippets?|content|information|passages?)";
 const SHOW = "(?:repeat|print|show|reveal|output|display|tell|give|write out|write down|leak|dump|recite|spell out|echo|share|disclose|expose|list|copy|paste|translate|summari[sz]e|state)";
 const HIDDEN = "(?:system prompt|system message|initial prompt|original prompt|hidden prompt|secret prompt|pre-?prompt|instructions|initial instructions|original instructions|hidden instructions|system instructions|rules you were given|prompt above|(?:secret |hidden )?password|secret key|passphrase|configuration)";
 const AI = "(?:ai|assistant|chatbot|bot|model|language model|llm|gpt|chatgpt|claude|gemini|bard|copilot)";
@@ -66,7 +71,14 @@ export const SIGNATURES: readonly Signature[] = [
   { id: "override.priority", type: "instruction_override", weight: 0.6, re: /\b(?:these|this|my) (?:instructions?|rules?|prompt) (?:take|takes|have|has) (?:priority|precedence)\b|\boverrides? (?:all|any) (?:other|previous|prior)\b/ },
   { id: "override.not_bound", type: "instruction_override", weight: 0.65, re: pattern("signature.override.not_bound", `\\b(?:you are|you're) (?:no longer|not) (?:bound|restricted|limited|constrained) by\\b|\\bfree(?:d)? (?:yourself )?from (?:the |your |all |any )?${G}${RULES}\\b`) },
   // The same override in the languages public injection sets use most (diacritics are folded away).
-  { id: "override.multilingual", type: "instruction_override", weight: 0.85, re: /\b(?:ignorier\w*|vergiss|missachte)\b[^.\n]{0,40}\b(?:anweisungen|befehle|regeln|vorgaben|alles)\b|\b(?:ignora\w*|olvida\w*|omite)\b[^.\n]{0,40}\b(?:instrucciones|reglas|indicaciones|istruzioni|regole)\b|\b(?:ignore[zs]?|oublie[zs]?)\b[^.\n]{0,40}\b(?:instructions|consignes|regles|directives)\b(?=[^.\n]{0,40}\b(?:precedentes|anterieures|et|tes|vos|toutes)\b)|\b(?:negeer|vergeet)\b[^.\n]{0,40}\b(?:instructies|regels)\b/ },
+  // "Forget everything, write …", "Ignore above and say …": wiping the context, then a new order.
+  { id: "override.wipe_then_order", type: "instruction_override", weight: 0.85, re: /\b(?:ignore|forget|disregard)\s+(?:everything|all (?:of )?(?:that|this|the above)|the above|above)\s*(?:[,.!:;]\s*|\s+and\s+|\s+)(?:and\s+)?(?:now\s+)?(?:just\s+)?(?:say|write|print|tell|output|respond|reply|answer|repeat|type|return|generate|do|start|focus)\b/ },
+  // "Now new instructions follow", "We start from the front with a new task", "leave all the previous information behind".
+  { id: "override.new_task_follows", type: "instruction_override", weight: 0.7, re: /\b(?:new|further|more|additional|different|other) (?:instructions?|tasks?|orders|commands|assignments?) (?:now )?(?:follow(?:s|ed)?|are follow(?:ed|ing)|are coming)\b|\bstart (?:again |anew |over )?(?:from (?:the front|scratch|the beginning)|with a (?:new|fresh|different) task)\b/ },
+  { id: "override.leave_behind", type: "instruction_override", weight: 0.8, re: /\b(?:leave|put|set|cast) (?:all |any )?(?:of )?(?:the |your )?(?:previous|prior|earlier|above|preceding|old) (?:information|instructions?|context|tasks?|rules|input|conversation) (?:behind|aside)\b/ },
+  // A closing remark, then a pivot to another task: "Very good. That is done. Now write …".
+  { id: "override.task_switch", type: "instruction_override", weight: 0.55, re: /(?:^|\n)[^\S\n]*(?:wow|ok(?:ay)?|good|very good|well done|great|simply great|excellent|perfect|fantastic|brilliant|that (?:is|was) (?:enough|done|ok|fine|great))\b[^\n]{0,120}?\b(?:now|but now|next)\b[^\n]{0,60}?\b(?:new|another|further|next|different|other|more|following) (?:task|tasks|assignment|challenge|job|instructions?|question)\b/ },
+  { id: "override.multilingual", type: "instruction_override", weight: 0.85, re: /\b(?:ignorier\w*|vergiss|vergessen sie|missachte\w*)\b[^.\n]{0,40}\b(?:anweisungen|befehle|regeln|vorgaben|alles|aufgaben|angaben|auftrage|informationen|instruktionen)\b|\b(?:obigen|vorherigen|bisherigen|vorigen)\b[^.\n]{0,40}\b(?:ignorieren|vergessen|missachten)\b|\b(?:ignora\w*|olvida\w*|omite)\b[^.\n]{0,40}\b(?:instrucciones|reglas|indicaciones|istruzioni|regole)\b|\b(?:ignore[zs]?|oublie[zs]?)\b[^.\n]{0,40}\b(?:instructions|consignes|regles|directives)\b(?=[^.\n]{0,40}\b(?:precedentes|anterieures|et|tes|vos|toutes)\b)|\b(?:negeer|vergeet)\b[^.\n]{0,40}\b(?:instructies|regels)\b/ },
   // role and system impersonation
   { id: "role.you_are_now", type: "role_impersonation", weight: 0.45, re: /\byou are (?:now|no longer|going to (?:be|act|pretend)|about to (?:become|immerse))\b|\byou will now (?:act|be|behave|respond)\b/ },
   { id: "role.system_label", type: "role_impersonation", weight: 0.55, re: /(?:^|\n)[^\S\n]*(?:(?:\[|<|\(|\*\*)\s*)?(?:system|sys|admin|administrator|developer|root|operator)\s*(?:(?:\]|>|\)|\*\*)\s*)?:/ },
@@ -80,7 +92,7 @@ export const SIGNATURES: readonly Signature[] = [
   { id: "delim.chat_tokens", type: "fake_delimiter", weight: 0.85, re: /<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\|>|\[\/?inst\]|<\/?s>\s*\[inst|<start_of_turn>|<end_of_turn>/ },
   { id: "delim.fake_turn", type: "fake_delimiter", weight: 0.45, re: /(?:^|\n)[^\S\n]*(?:assistant|ai|gpt|chatgpt|bot|model)\s*:\s*\S[^\n]*\n\s*(?:user|human|human being)\s*:/ },
   { id: "delim.json_role", type: "fake_delimiter", weight: 0.7, re: /["']role["']\s*:\s*["'](?:system|developer|assistant)["']/ },
-  { id: "delim.end_of_prompt", type: "fake_delimiter", weight: 0.65, re: /\b(?:end of (?:the )?(?:system )?(?:prompt|instructions|context|document|input)|(?:system )?prompt ends here|begin(?:ning of)? new (?:prompt|instructions|session|conversation))\b/ },
+  { id: "delim.end_of_prompt", type: "fake_delimiter", weight: 0.65, re: /\b(?:end of (?:the )?(?:system )?(?:prompt|instructions|context|document|input)|(?:system )?prompt ends here|begin(?:ning of)? new (?:prompt|instructions|session|conversation))\b|<\s*end of (?:the )?(?:session|document|context|input|conversation|data|prompt)\s*>/ },
   { id: "delim.fence_break", type: "fake_delimiter", weight: 0.35, re: /(?:(?<!-)-{5,}|(?<!=)={5,}|(?<!#)#{5,}|(?<!\*)\*{5,})\s*\n[^\n]{0,40}\b(?:ignore|new|system|instructions?)\b/ },
   // prompt extraction
   { id: "extract.show_prompt", type: "prompt_extraction", weight: 0.75, re: pattern("signature.extract.show_prompt", `\\b${SHOW}\\b\\s+${G}(?:your|the|my|its|initial|original|hidden|secret|full|entire|exact|above)\\s+${G}${HIDDEN}\\b`) },
@@ -105,6 +117,19 @@ export const SIGNATURES: readonly Signature[] = [
   { id: "persona.hypothetical", type: "jailbreak_persona", weight: 0.2, re: /\bhypothetical(?:ly)? (?:scenario|response|story|world)\b|\bfor (?:educational|research|academic) purposes only\b|\bfictional world\b/ },
   { id: "persona.roleplay", type: "jailbreak_persona", weight: 0.15, re: /\brole ?-?play\b|\bpersona\b|\bpretend (?:to be|you are|you're|that you)\b|\bimmerse yourself\b/ },
   // evading the model's own safety
+  // Exfiltration shapes: a Markdown image or link whose URL carries a slot for data ("?q=[SUMMARY]",
+  // "?d={chat}"), and instructions to put data into a URL. Rendering such an image leaks the data.
+  { id: "exfil.markdown_url_slot", type: "exfiltration", weight: 0.8, re: /!?\[[^\]\n]{0,100}\]\(\s*(?:https?:)?\/\/[^\s)?]{1,200}\?[^\s)]{0,200}=(?:[^\s)&]{0,40})(?:\{[^}\n]{1,60}\}|\[[^\]\n]{1,60}\]|<[^>\n]{1,60}>|%s|\$[a-z_]{2,30})/ },
+  { id: "exfil.url_slot", type: "exfiltration", weight: 0.8, re: /\bh?t?tps?:\/\/[^\s)"'\]]{1,200}?[=/](?:\[[a-z_ ]{2,20}\]|\{[a-z_]{2,30}\}|<[a-z_]{2,20}>)/ },
+  { id: "exfil.fill_slot_with_data", type: "exfiltration", weight: 0.75, re: /\b(?:replace|replacing|substitute|fill(?: in)?)\b[^.\n]{0,20}\[[a-z_ ]{2,20}\][^.\n]{0,20}\bwith\b[^.\n]{0,80}\b(?:conversation|previous messages?|previous message|chat history|history|summary|passwords?|secrets?|credentials|(?:user'?s?|personal|private) (?:data|information|details)|the (?:page|document|email))\b/ },
+  { id: "exfil.append_conversation", type: "exfiltration", weight: 0.6, re: /\b(?:append|attach|add|include)\b[^.\n]{0,60}\b(?:summary|contents?|copy|transcript)\b[^.\n]{0,30}\b(?:of )?(?:the |this |our |my )?(?:page|conversation|chat|previous messages?|history)\b/ },
+  { id: "exfil.data_into_url", type: "exfiltration", weight: 0.6, re: /\b(?:append|add|include|concatenate|encode|put|insert|attach|embed)\b[^.\n]{0,80}\b(?:to|in|into|as|inside)\b[^.\n]{0,30}\b(?:the |this |a )?(?:url|link|query string|query parameter|image (?:url|link|source)|src attribute)\b/ },
+  { id: "exfil.script_payload", type: "exfiltration", weight: 0.5, re: /<script\b|\bjavascript:\s*\S|\bon(?:error|load)\s*=\s*["']?\w|<iframe\b[^>\n]{0,200}\bsrc\s*=/ },
+  // Smuggling a payload past the reader: "Encoded: … / Decoded:" completion slots, letter-puzzle
+  // reconstruction ("(g)lorious victory" line after line), an adversarial token suffix (structural.ts).
+  { id: "smuggle.decode_slot", type: "payload_smuggling", weight: 0.75, re: /\b(?:encoded|encrypted|ciphertext|cipher text|obfuscated)(?: (?:string|text|message|input|version|payload))?\s*:[^\S\n]*\S[^\n]{0,4000}\n[^\S\n]*(?:[a-z0-9-]{1,20} )?(?:decoded|decrypted|plaintext|plain text|deobfuscated)(?: (?:string|text|message|output|version))?\s*:\s*$/ },
+  { id: "smuggle.decode_request", type: "payload_smuggling", weight: 0.4, re: /\b(?:decode|decipher|decrypt|translate)\b[^.\n]{0,40}\b(?:base ?64|base ?32|base ?16|hex(?:adecimal)?|rot ?13|morse|uuencod\w*|ascii ?85|braille|binary|atbash|nato|quoted.printable|cipher)\b/ },
+  { id: "smuggle.letter_puzzle", type: "payload_smuggling", weight: 0.8, re: /(?:^|\n)(?:[^\n(]{0,30}\([a-z ]\)[^\n(]{0,30}\n){8}/ },
   { id: "evade.disable_safety", type: "guardrail_evasion", weight: 0.75, re: /\b(?:bypass|circumvent|evade|disable|turn off|switch off|deactivate|remove|ignore|override|get around|break|escape|lift|drop)\s+(?:the |your |all |any |its |of )*(?:(?:safety|content|ethical|moral) )?(?:filters?|filtering|safety|safeguards|guardrails|restrictions|censorship|moderation|limitations|programming|alignment|constraints|protocols?)\b/ },
   { id: "evade.ethics_off", type: "guardrail_evasion", weight: 0.45, re: /\b(?:ethical|moral|safety) (?:guidelines|principles|constraints|restrictions|boundaries|concerns|considerations|standards)\b/ },
   { id: "evade.illegal_ok", type: "guardrail_evasion", weight: 0.5, re: /\b(?:illegal|harmful|offensive|explicit|dangerous|unethical|nsfw|immoral|violent)(?:,? (?:or|and) \w+)? (?:content|things|activities|requests|information|topics|stuff|questions)\b[^.\n]{0,40}\b(?:allowed|fine|acceptable|permitted|ok|okay|encouraged|no problem)\b|\b(?:everything|anything|all content) is (?:legal|allowed|permitted)\b/ },
@@ -121,7 +146,7 @@ export interface SignatureResult {
 }
 
 function emptyByType(): Record<SignatureType, number> {
-  return { instruction_override: 0, role_impersonation: 0, fake_delimiter: 0, prompt_extraction: 0, jailbreak_persona: 0, guardrail_evasion: 0 };
+  return { instruction_override: 0, role_impersonation: 0, fake_delimiter: 0, prompt_extraction: 0, jailbreak_persona: 0, guardrail_evasion: 0, exfiltration: 0, payload_smuggling: 0 };
 }
 
 /**
@@ -140,6 +165,12 @@ export function matchSignatures(folded: string, original: string, minWeight = 0)
     hits.push({ id: s.id, type: s.type, weight: s.weight, index: m.index });
     byType[s.type] = 1 - (1 - byType[s.type]) * (1 - s.weight);
     miss *= 1 - s.weight;
+  }
+  const suffix = adversarialSuffixWeight(original);
+  if (suffix > 0 && suffix >= minWeight) {
+    hits.push({ id: "smuggle.adversarial_suffix", type: "payload_smuggling", weight: suffix, index: original.lastIndexOf("\n") + 1 });
+    byType.payload_smuggling = 1 - (1 - byType.payload_smuggling) * (1 - suffix);
+    miss *= 1 - suffix;
   }
   return { hits, byType, score: 1 - miss };
 }
