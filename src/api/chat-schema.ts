@@ -8,30 +8,30 @@ import { promptRefSchema } from "./prompt-ref-schema.js";
 const MAX_MESSAGES = 10_000;
 const MAX_TEXT = 4_000_000;
 
-const textPart = z.looseObject({ type: z.literal("text"), text: z.string().max(MAX_TEXT) });
-const imagePart = z.looseObject({
+export const textPartSchema = z.looseObject({ type: z.literal("text"), text: z.string().max(MAX_TEXT) });
+export const imagePartSchema = z.looseObject({
   type: z.literal("image_url"),
   image_url: z.looseObject({ url: z.string().min(1).max(20_000_000), detail: z.enum(["auto", "low", "high"]).optional() }),
 });
 // Any other part type passes through to providers that know it; a malformed text or image part is refused, not passed through.
-const otherPart = z.looseObject({ type: z.string().min(1).max(64).refine((t) => t !== "text" && t !== "image_url", { message: "a text or image_url part is malformed", abort: true }) });
-const contentPart = z.union([textPart, imagePart, otherPart]);
+export const otherPartSchema = z.looseObject({ type: z.string().min(1).max(64).refine((t) => t !== "text" && t !== "image_url", { message: "a text or image_url part is malformed", abort: true }) });
+export const contentPartSchema = z.union([textPartSchema, imagePartSchema, otherPartSchema]);
 
-const toolCall = z.looseObject({
+export const toolCallSchema = z.looseObject({
   id: z.string().min(1).max(512),
   type: z.literal("function"),
   function: z.looseObject({ name: z.string().min(1).max(256), arguments: z.string().max(MAX_TEXT) }),
 });
 
-const message = z.looseObject({
+export const chatMessageSchema = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
-  content: z.union([z.string().max(MAX_TEXT), z.array(contentPart).max(1000), z.null()]).optional(),
+  content: z.union([z.string().max(MAX_TEXT), z.array(contentPartSchema).max(1000), z.null()]).optional(),
   name: z.string().max(256).optional(),
-  tool_calls: z.array(toolCall).max(256).optional(),
+  tool_calls: z.array(toolCallSchema).max(256).optional(),
   tool_call_id: z.string().max(512).optional(),
 });
 
-const tool = z.looseObject({
+export const functionToolSchema = z.looseObject({
   type: z.literal("function"),
   function: z.looseObject({
     name: z.string().min(1).max(64).regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, _ and - only"),
@@ -41,12 +41,12 @@ const tool = z.looseObject({
   }),
 });
 
-const toolChoice = z.union([
+export const toolChoiceSchema = z.union([
   z.enum(["none", "auto", "required"]),
   z.looseObject({ type: z.literal("function"), function: z.looseObject({ name: z.string().min(1).max(64) }) }),
 ]);
 
-const responseFormat = z.discriminatedUnion("type", [
+export const responseFormatSchema = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("text") }),
   z.looseObject({ type: z.literal("json_object") }),
   z.looseObject({
@@ -65,13 +65,13 @@ const stop = z.union([z.string().max(1000), z.array(z.string().max(1000)).max(4)
 export const chatRequestSchema = z.looseObject({
   // Optional only for a request that names a prompt (which may bring both): see the refinement below.
   model: z.string().min(1).max(256).optional(),
-  messages: z.array(message).min(1).max(MAX_MESSAGES).optional(),
+  messages: z.array(chatMessageSchema).min(1).max(MAX_MESSAGES).optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
-  tools: z.array(tool).max(512).optional(),
-  tool_choice: toolChoice.optional(),
+  tools: z.array(functionToolSchema).max(512).optional(),
+  tool_choice: toolChoiceSchema.optional(),
   parallel_tool_calls: z.boolean().optional(),
-  response_format: responseFormat.optional(),
+  response_format: responseFormatSchema.optional(),
   n: z.int().min(1).max(128).nullable().optional(),
   stop: stop.optional(),
   seed: z.int().nullable().optional(),

@@ -1,67 +1,36 @@
+import type { z } from "zod";
+import type {
+  chatMessageSchema, chatRequestSchema, contentPartSchema, embeddingsRequestSchema, functionToolSchema, imagePartSchema, otherPartSchema,
+  responseFormatSchema, textPartSchema, toolCallSchema, toolChoiceSchema,
+} from "./chat-schema.js";
+
 /**
  * OpenAI Chat Completions shapes, as Keel speaks them on the wire (see OpenAI's API reference).
  * These are the lingua franca between the gateway and every provider adapter: adapters translate
  * their own wire format to and from these types.
  */
 
-export type Role = "system" | "developer" | "user" | "assistant" | "tool" | "function";
-
-export interface TextPart { type: "text"; text: string; cache_control?: unknown }
-export interface ImagePart { type: "image_url"; image_url: { url: string; detail?: "auto" | "low" | "high" } }
-export interface OtherPart { type: string; [k: string]: unknown }
-export type ContentPart = TextPart | ImagePart | OtherPart;
-
-export interface ToolCall {
-  id: string;
-  type: "function";
-  function: { name: string; arguments: string };
-}
-
-export interface ChatMessage {
-  role: Role;
-  content?: string | ContentPart[] | null;
-  name?: string;
-  tool_calls?: ToolCall[];
-  tool_call_id?: string;
-  refusal?: string | null;
-  [k: string]: unknown;
-}
-
-export interface FunctionTool {
-  type: "function";
-  function: { name: string; description?: string; parameters?: JsonSchema; strict?: boolean };
-}
-
-export type ToolChoice = "none" | "auto" | "required" | { type: "function"; function: { name: string } };
-
+// The request side is inferred from the zod schemas that validate it (chat-schema.ts): one
+// definition, so a bound or a field added there is the type every adapter sees.
+export type ContentPart = z.output<typeof contentPartSchema>;
+export type TextPart = z.output<typeof textPartSchema>;
+export type ImagePart = z.output<typeof imagePartSchema>;
+export type OtherPart = z.output<typeof otherPartSchema>;
+export type ToolCall = z.output<typeof toolCallSchema>;
+export type ChatMessage = z.output<typeof chatMessageSchema>;
+export type Role = ChatMessage["role"];
+export type FunctionTool = z.output<typeof functionToolSchema>;
+export type ToolChoice = z.output<typeof toolChoiceSchema>;
+export type ResponseFormat = z.output<typeof responseFormatSchema>;
 export type JsonSchema = { [k: string]: unknown };
 
-export type ResponseFormat =
-  | { type: "text" }
-  | { type: "json_object" }
-  | { type: "json_schema"; json_schema: { name: string; schema?: JsonSchema; strict?: boolean; description?: string } };
-
-export interface ChatRequest {
-  model: string;
-  messages: ChatMessage[];
-  stream?: boolean;
-  stream_options?: { include_usage?: boolean } | null;
-  tools?: FunctionTool[];
-  tool_choice?: ToolChoice;
-  parallel_tool_calls?: boolean;
-  response_format?: ResponseFormat;
-  n?: number;
-  stop?: string | string[] | null;
-  seed?: number;
-  temperature?: number;
-  top_p?: number;
-  max_tokens?: number;
-  max_completion_tokens?: number;
-  user?: string;
-  metadata?: Record<string, string>;
-  /** Unknown fields pass through to providers that accept them. */
-  [k: string]: unknown;
-}
+/** A chat body as validated: `model` and `messages` may be missing when it names a prompt. */
+export type SentChatRequest = z.output<typeof chatRequestSchema>;
+/**
+ * A chat body ready for a model: a model and messages, whether sent or brought by a prompt
+ * (gateway/prompt-step.ts). What routing, the guard and every provider adapter take.
+ */
+export type ChatRequest = SentChatRequest & { model: string; messages: ChatMessage[] };
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
 
@@ -116,14 +85,7 @@ export interface ChatChunk {
   [k: string]: unknown;
 }
 
-export interface EmbeddingsRequest {
-  model: string;
-  input: string | string[] | number[] | number[][];
-  encoding_format?: "float" | "base64";
-  dimensions?: number;
-  user?: string;
-  [k: string]: unknown;
-}
+export type EmbeddingsRequest = z.output<typeof embeddingsRequestSchema>;
 
 export interface EmbeddingsResponse {
   object: "list";

@@ -1,65 +1,78 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Usage } from "../api/chat-types.js";
+import type { ChatRequest, EmbeddingsRequest, Usage } from "../api/chat-types.js";
 import type { RequestGuard } from "../guard/request-guard.js";
 import type { Principal } from "../keys/types.js";
 import type { LimitTicket } from "../limits/limiter.js";
+import type { TraceRecord } from "../observe/types.js";
 import type { ResolvedPrompt } from "../prompts/prompt-service.js";
 import type { AttemptRecord } from "../routing/attempt.js";
 import type { RouteTarget } from "../routing/route-table.js";
 import type { ResolvedModel } from "./model-registry.js";
+import { RequestMemo } from "./request-memo.js";
 import type { TraceContext } from "./trace-context.js";
 
+/** A request body as the stages after validation see it, typed from its zod schema (api/chat-types.ts). */
+export type RequestBody = ChatRequest | EmbeddingsRequest;
+
 /**
- * Everything one gateway call knows, filled in stage by stage and read once at the end to write
- * its trace. One object per request, created in `newContext`, never shared across requests.
+ * Everything one gateway call knows, filled in stage by stage (pipeline.ts) and read once at the
+ * end to write its trace. One object per request, made by its surface's `create`, never shared.
+ * A class, not a literal: every field exists from the start, so each surface's contexts share one
+ * shape, and a surface adds its own fields in a subclass (chat.ts, embeddings.ts).
  */
-export interface GatewayContext {
-  readonly requestId: string;
-  readonly startedAt: number;
+export class GatewayContext<Req extends RequestBody = RequestBody, Sent extends object = object> {
+  readonly startedAt = Date.now();
   /** performance.now() at arrival; latencies are measured from it. */
-  readonly t0: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly abort: AbortController;
-  readonly trace: TraceContext;
-  endpoint: "chat" | "embeddings";
-  principal: Principal | null;
+  readonly t0 = performance.now();
+  readonly abort = new AbortController();
+  principal: Principal | null = null;
+  /** The JSON body as read, before validation. */
+  raw: unknown = undefined;
+  /** The validated body as the client sent it (before a named prompt is rendered in). */
+  sent: Sent | null = null;
   /** The parsed, validated request body as the client sent it (prompt rendered in). Never stored as is. */
-  body: Record<string, unknown> | null;
+  body: Req | null = null;
   /**
    * The body of record: what went upstream — screened by the input guard, Keel-only fields
-   * stripped (normalize.ts) — and the one body the trace stores. For a call refused before it
-   * went upstream, what the input policy would have sent (guard-step.ts, settleBodyOfRecord).
+   * stripped (the normalise stage, normalize.ts) — and the one body the trace stores. For a call
+   * refused before it went upstream, what the input policy would have sent (guard-step.ts,
+   * settleBodyOfRecord).
    */
-  bodyOfRecord: Record<string, unknown> | null;
-  modelRequested: string;
-  model: ResolvedModel | null;
-  user: string | null;
-  feature: string | null;
-  stream: boolean;
+  bodyOfRecord: Record<string, unknown> | null = null;
+  modelRequested = "";
+  model: ResolvedModel | null = null;
+  user: string | null = null;
+  feature: string | null = null;
+  stream = false;
   /** The registered prompt the call named, resolved (version, label, rollout arm), or null. */
-  prompt: ResolvedPrompt | null;
+  prompt: ResolvedPrompt | null = null;
   /** The target that served the call, once routing knows it (its provider, model and price). */
-  target: RouteTarget | null;
+  target: RouteTarget | null = null;
   /** Every attempt routing made, in order, failed ones included. */
-  attempts: AttemptRecord[];
+  attempts: AttemptRecord[] = [];
   /** What the call holds from rate limits and budgets until it is settled; null once settled or never admitted. */
-  limits: LimitTicket | null;
+  limits: LimitTicket | null = null;
   /** This call's guardrail screening (policies, vault, verdicts), or null when none applies. */
-  guard: RequestGuard | null;
+  guard: RequestGuard | null = null;
+  /** Facts derived from `body` once, on first use, by whichever stage asks first (request-memo.ts). */
+  readonly memo: RequestMemo;
   // Outcome
-  usage: Usage | null;
-  ttftMs: number | null;
-  httpStatus: number;
-  errorCode: string | null;
-  errorMessage: string | null;
+  usage: Usage | null = null;
+  ttftMs: number | null = null;
+  httpStatus = 200;
+  errorCode: string | null = null;
+  errorMessage: string | null = null;
   /** The response as the client saw it (assembled for streams), for capture. */
-  response: unknown;
-}
+  response: unknown = null;
+  /** The trace record once finalised; null before, or when finalisation failed. */
+  record: TraceRecord | null = null;
 
-export function newContext(requestId: string, headers: IncomingHttpHeaders, trace: TraceContext, endpoint: GatewayContext["endpoint"]): GatewayContext {
-  return {
-    requestId, startedAt: Date.now(), t0: performance.now(), headers, abort: new AbortController(), trace, endpoint,
-    principal: null, body: null, bodyOfRecord: null, modelRequested: "", model: null, user: null, feature: null, stream: false, prompt: null, target: null, attempts: [], limits: null, guard: null,
-    usage: null, ttftMs: null, httpStatus: 200, errorCode: null, errorMessage: null, response: null,
-  };
+  constructor(
+    readonly requestId: string,
+    readonly headers: IncomingHttpHeaders,
+    readonly trace: TraceContext,
+    readonly endpoint: "chat" | "embeddings",
+  ) {
+    this.memo = new RequestMemo(this);
+  }
 }

@@ -1,10 +1,10 @@
-import type { ChatCompletion, ChatRequest } from "../api/chat-types.js";
+import type { ChatCompletion } from "../api/chat-types.js";
 import { captureBody } from "../observe/capture.js";
 import { maskedTypes, maskPiiText, PII_CUT_SLACK } from "../observe/pii-mask.js";
 import { resolvePiiPolicy } from "../observe/pii-policy.js";
 import { costUsd } from "../observe/prices.js";
 import type { TraceRecord } from "../observe/types.js";
-import { countPromptTokens, countTextTokens, messageText } from "../tokens/count.js";
+import { countTextTokens, messageText } from "../tokens/count.js";
 import type { GatewayContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
 
@@ -28,7 +28,7 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
   } else if (ctx.endpoint === "chat" && ctx.body && (ctx.httpStatus < 400 || (ctx.stream && ctx.ttftMs !== null))) {
     // A stream cut after its first chunk (client gone, upstream broke) was billed for what it
     // produced: count it, so spend and budgets cannot be dodged by hanging up before the usage chunk.
-    tokensIn = countPromptTokens(ctx.body as unknown as ChatRequest);
+    tokensIn = ctx.memo.promptTokens();
     tokensOut = countCompletion(ctx.response as ChatCompletion | null);
     usageSource = "counted";
   }

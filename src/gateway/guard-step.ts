@@ -10,7 +10,7 @@ import { stripKeelFields } from "./normalize.js";
  * screening of answers, and the stream screen. Each is skipped at the cost of one null check when
  * the guard is off or no policy applies to the request.
  */
-export async function guardInput(ctx: GatewayContext, guard: GuardService | undefined, body: ChatRequest): Promise<ChatRequest> {
+export function guardInput(ctx: GatewayContext, guard: GuardService | undefined, body: ChatRequest): ChatRequest | Promise<ChatRequest> {
   if (!guard || !guard.config.enabled) return body;
   const policies = guard.resolve({
     model: ctx.modelRequested, feature: ctx.feature, keyId: ctx.principal?.keyId ?? null, keyName: ctx.principal?.keyName ?? null,
@@ -55,7 +55,7 @@ export async function settleBodyOfRecord(ctx: GatewayContext, guard: GuardServic
       model: ctx.modelRequested, feature: ctx.feature, keyId: ctx.principal?.keyId ?? null, keyName: ctx.principal?.keyName ?? null,
     });
     if (policies.input) {
-      const redacted = await new RequestGuard(guard, policies).redactForRecord(ctx.body as unknown as ChatRequest);
+      const redacted = await new RequestGuard(guard, policies).redactForRecord(ctx.body as ChatRequest);
       ctx.bodyOfRecord = stripKeelFields(redacted) as unknown as Record<string, unknown>;
       return;
     }

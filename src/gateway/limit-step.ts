@@ -1,11 +1,9 @@
 import type { ServerResponse } from "node:http";
-import type { ChatRequest } from "../api/chat-types.js";
 import { dayId } from "../limits/budget-period.js";
-import { chatOutputBound, embeddingInputTokens } from "../limits/estimate.js";
+import { chatOutputBound } from "../limits/estimate.js";
 import type { LimitTicket } from "../limits/limiter.js";
 import type { CallInput } from "../limits/plan.js";
 import type { TraceRecord } from "../observe/types.js";
-import { countPromptTokens } from "../tokens/count.js";
 import type { GatewayContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
 
@@ -22,8 +20,9 @@ export function admitLimits(ctx: GatewayContext, deps: GatewayDeps, res: ServerR
   const call: CallInput = {
     attrs: { key: p.keyId, user: ctx.user, team: p.team, feature: ctx.feature, model: model.name },
     keyLimits: p.limits,
-    promptTokens: ctx.endpoint === "chat" ? () => countPromptTokens(body as unknown as ChatRequest) : () => embeddingInputTokens(body.input),
-    outputTokens: ctx.endpoint === "chat" ? chatOutputBound(body, fallback) : 0,
+    // Counted only if a token rule or budget asks, once per request (routing and finalisation read the same count).
+    promptTokens: ctx.memo.promptTokens,
+    outputTokens: ctx.endpoint === "chat" ? chatOutputBound(body as { max_tokens?: unknown; max_completion_tokens?: unknown; n?: unknown }, fallback) : 0,
     price: model.price,
   };
   const ticket = deps.limits.limiter.admit(call, ctx.requestId);

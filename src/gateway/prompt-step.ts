@@ -1,15 +1,10 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
-import type { z } from "zod";
-import type { chatRequestSchema } from "../api/chat-schema.js";
+import type { ChatRequest, SentChatRequest } from "../api/chat-types.js";
 import { KeelError } from "../errors/errors.js";
 import { applyPrompt } from "../prompts/apply-prompt.js";
 import { renderPrompt } from "../prompts/compile.js";
 import type { PromptService } from "../prompts/prompt-service.js";
 import type { GatewayContext } from "./context.js";
-
-type SentBody = z.output<typeof chatRequestSchema>;
-/** A body ready for admission: a model and messages, whether sent or brought by a prompt. */
-export type ChatBody = SentBody & { model: string; messages: NonNullable<SentBody["messages"]> };
 
 const HEADER = /^([A-Za-z0-9][A-Za-z0-9._/-]{0,127})(?:@(?:([1-9][0-9]{0,8})|([A-Za-z][A-Za-z0-9._-]{0,63})))?$/;
 
@@ -39,9 +34,9 @@ export function withPromptHeader(headers: IncomingHttpHeaders, raw: unknown): un
  * config applied where the request is silent; the answer says which version served
  * (`x-keel-prompt-version: name@3`). Requests without one pay one property check.
  */
-export function applyPromptStep(ctx: GatewayContext, prompts: PromptService | undefined, body: SentBody, res: ServerResponse): ChatBody {
+export function applyPromptStep(ctx: GatewayContext, prompts: PromptService | undefined, body: SentChatRequest, res: ServerResponse): ChatRequest {
   const ref = body.prompt;
-  if (ref === undefined) return body as ChatBody;
+  if (ref === undefined) return body as ChatRequest;
   if (!prompts) throw new KeelError("invalid_request", "This Keel has no prompt registry.", { param: "prompt" });
   const resolved = prompts.resolve(ref, ctx.user ?? ctx.principal?.keyId ?? ctx.requestId);
   ctx.prompt = resolved;
@@ -51,5 +46,5 @@ export function applyPromptStep(ctx: GatewayContext, prompts: PromptService | un
   if (typeof out.model !== "string") {
     throw new KeelError("invalid_request", `Missing required parameter: 'model' (prompt '${ref.name}' version ${resolved.compiled.version} names no model).`, { param: "model" });
   }
-  return out as ChatBody;
+  return out as ChatRequest;
 }

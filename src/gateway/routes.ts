@@ -3,25 +3,21 @@ import { KeelError } from "../errors/errors.js";
 import { toOpenAIError } from "../errors/openai-shape.js";
 import type { Router } from "../server/router.js";
 import { sendError } from "../server/respond.js";
-import { handleChat } from "./chat.js";
-import { type GatewayContext, newContext } from "./context.js";
+import { CHAT } from "./chat-pipeline.js";
+import type { GatewayContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
-import { handleEmbeddings, handleModels } from "./embeddings.js";
-import { finalizeTrace } from "./finalize.js";
-import { settleLimits } from "./limit-step.js";
-import { settleBodyOfRecord } from "./guard-step.js";
+import { handleModels } from "./embeddings.js";
+import { EMBEDDINGS } from "./embeddings-pipeline.js";
+import { runDeferred, runStages, type Surface } from "./pipeline.js";
 import { randomHex } from "./random-hex.js";
 import { traceContextFrom } from "./trace-context.js";
-import type { TraceRecord } from "../observe/types.js";
-
-type CallHandler = (deps: GatewayDeps, ctx: GatewayContext, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 const REQUEST_ID = /^[\w.:-]{8,128}$/;
 
 /** The OpenAI-compatible data plane: /v1/*. */
 export function registerGatewayRoutes(router: Router, deps: GatewayDeps): void {
-  router.add("POST", "/v1/chat/completions", traced(deps, "chat", handleChat));
-  router.add("POST", "/v1/embeddings", traced(deps, "embeddings", handleEmbeddings));
+  router.add("POST", "/v1/chat/completions", traced(deps, CHAT));
+  router.add("POST", "/v1/embeddings", traced(deps, EMBEDDINGS));
   router.add("GET", "/v1/models", (req, res) => {
     res.setHeader("x-request-id", requestIdOf(req));
     try {
@@ -33,15 +29,16 @@ export function registerGatewayRoutes(router: Router, deps: GatewayDeps): void {
 }
 
 /**
- * Wraps a model call: request id, trace context, the request deadline, abort when the client goes
- * away, errors in OpenAI's shape — and, whatever happened, one trace record after the response.
+ * Runs a surface's stage list (pipeline.ts) inside what every model call gets: request id, trace
+ * context, the request deadline, abort when the client goes away, errors in OpenAI's shape — and,
+ * whatever happened, its deferred stages (one trace record, limits settled) after the response.
  */
-function traced(deps: GatewayDeps, endpoint: GatewayContext["endpoint"], handler: CallHandler) {
+function traced<C extends GatewayContext>(deps: GatewayDeps, surface: Surface<C>) {
   const timeoutMs = deps.config.server.request_timeout_ms;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = requestIdOf(req);
     res.setHeader("x-request-id", requestId);
-    const ctx = newContext(requestId, req.headers, traceContextFrom(req.headers.traceparent), endpoint);
+    const ctx = surface.create(requestId, req.headers, traceContextFrom(req.headers.traceparent));
     const deadline = setTimeout(
       () => ctx.abort.abort(new KeelError("upstream_timeout", `Request exceeded the ${timeoutMs} ms deadline (server.request_timeout_ms).`)),
       timeoutMs,
@@ -52,7 +49,7 @@ function traced(deps: GatewayDeps, endpoint: GatewayContext["endpoint"], handler
     };
     res.once("close", onClose);
     try {
-      await handler(deps, ctx, req, res);
+      await runStages(surface.stages, ctx, deps, req, res);
     } catch (err) {
       const e = ctx.abort.signal.aborted && !(err instanceof KeelError) ? ctx.abort.signal.reason : err;
       if (!(e instanceof KeelError)) deps.log.error("unhandled error in gateway call", { request_id: requestId, error: String((e as Error)?.stack ?? e) });
@@ -64,17 +61,8 @@ function traced(deps: GatewayDeps, endpoint: GatewayContext["endpoint"], handler
     } finally {
       clearTimeout(deadline);
       res.off("close", onClose);
-      let record: TraceRecord | null = null;
-      try {
-        // The response is out: log-only guard scanners run now, before the trace is written.
-        if (ctx.guard) await ctx.guard.runDeferred();
-        await settleBodyOfRecord(ctx, deps.guard, deps.config.traces.capture !== "none");
-        record = finalizeTrace(ctx, deps);
-      } catch (err) {
-        deps.log.error("trace finalisation failed", { request_id: requestId, error: String(err) });
-      }
-      // Leases and reservations are released on every path, even when finalisation failed.
-      settleLimits(ctx, deps, record);
+      // The response is out: log-only scanners, the stored body, the trace; limits settle on every path.
+      await runDeferred(surface.deferred, ctx, deps);
     }
   };
 }

@@ -20,11 +20,16 @@ export function messageText(m: ChatMessage): string {
   return text;
 }
 
-/** OpenAI's documented chat overhead: 3 tokens per message, +1 for a name, +3 to prime the reply. */
-export function countPromptTokens(req: Pick<ChatRequest, "messages" | "tools">): number {
+/**
+ * OpenAI's documented chat overhead: 3 tokens per message, +1 for a name, +3 to prime the reply.
+ * `texts`, when given, are the messages' `messageText`s already taken (the gateway's request memo).
+ */
+export function countPromptTokens(req: Pick<ChatRequest, "messages" | "tools">, texts?: readonly string[]): number {
   let n = 3;
-  for (const m of req.messages) {
-    n += 3 + countTextTokens(messageText(m));
+  const messages = req.messages;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    n += 3 + countTextTokens(texts ? texts[i] : messageText(m));
     if (m.name) n += 1;
   }
   if (req.tools && req.tools.length > 0) n += countTextTokens(JSON.stringify(req.tools));
