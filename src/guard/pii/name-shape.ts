@@ -1,0 +1,71 @@
+import shape from "./name-shape.json" with { type: "json" };
+import { COMMON_WORDS, nameLexicon } from "./name-lexicon.js";
+
+/**
+ * What one word is, as evidence for a person name. Built from two installed word lists by
+ * scripts/guard/build-name-shape.ts (provenance there and in docs/decisions):
+ *
+ * - `word`: an English word more common in lower case than capitalised ("Mark", "Young",
+ *   "Court", "Rolling", "Entertainment"), or one of the hand-kept COMMON_WORDS;
+ * - `name`: in the name lexicon and not such a word ("John", "Aniela", "Andersson");
+ * - `unknown`: in neither list — a rare name ("Liberšar", "Shovda"), a brand, a rare word or an
+ *   identifier. `nameShape` tells these apart by spelling: the mean log-odds of the word's
+ *   character trigrams in names against English words ("-ová", "-sson", "-vić" against "-ing",
+ *   "-tion", "-ware").
+ *
+ * Results are cached per word: text repeats its words, and the cache is bounded.
+ */
+export type WordKind = "name" | "word" | "unknown";
+
+const WORDS: ReadonlySet<string> = new Set(shape.words.split(" "));
+const TRIGRAMS: Readonly<Record<string, number>> = shape.trigrams;
+const BIGRAMS: Readonly<Record<string, number>> = shape.bigrams;
+const cache = new Map<string, { kind: WordKind; shape: number }>();
+const CACHE_MAX = 20_000;
+
+// Keyed by the word as written: no lower-casing (an allocation) on the hot path of a cache hit.
+function lookup(word: string): { kind: WordKind; shape: number } {
+  let hit = cache.get(word);
+  if (hit) return hit;
+  const w = word.toLowerCase();
+  const parts = w.split(/['’-]/).filter((p) => p.length > 2);
+  const lex = nameLexicon();
+  const isName = (p: string): boolean => lex.has(p) && !WORDS.has(p);
+  const kind: WordKind = COMMON_WORDS.has(w) || (WORDS.has(w) && !parts.some((p) => p !== w && isName(p)))
+    ? "word"
+    : isName(w) || parts.some(isName) ? "name" : "unknown";
+  hit = { kind, shape: kind === "unknown" ? trigramScore(w) : kind === "name" ? 1 : -1 };
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(word, hit);
+  return hit;
+}
+
+function trigramScore(w: string): number {
+  const s = `^${w}$`;
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i + 3 <= s.length; i++) {
+    // A trigram too rare to be kept falls back to its last two letters.
+    sum += TRIGRAMS[s.slice(i, i + 3)] ?? BIGRAMS[s.slice(i + 1, i + 3)] ?? 0;
+    n++;
+  }
+  return n ? sum / n : 0;
+}
+
+export function wordKind(word: string): WordKind {
+  return lookup(word).kind;
+}
+
+/** Name-likeness of a word's spelling: > 0 looks like a name, < 0 like an English word; 1 / -1 for listed words. */
+export function nameShape(word: string): number {
+  return lookup(word).shape;
+}
+
+/** Could this word be part of a name? A listed name, or an unlisted word spelt like one. */
+export function nameLike(word: string, threshold = NAME_SHAPE_THRESHOLD): boolean {
+  const { kind, shape } = lookup(word);
+  return kind === "name" || (kind === "unknown" && shape > threshold);
+}
+
+/** Chosen on the tuning half of the development set (bench/guard-pii.ts --half tune). */
+export const NAME_SHAPE_THRESHOLD = 0.3;
