@@ -44,6 +44,7 @@ export const COMMON_WORDS: ReadonlySet<string> = new Set(
   christian just sharp short strong sweet cook baker carter cooper fisher porter miller smith turner walker taylor
   hunt bishop pope dean judge marshal sergeant chief major general captain doctor nurse master
   apple python java swift rust ruby perl go alexa siri cortana windows linux android chrome safari firefox excel word
+  kafka jenkins django docker kubernetes heroku vercel laravel hadoop cassandra ansible terraform grafana kibana
   google amazon tesla ford oracle dell jordan paris london georgia virginia carolina washington lincoln victoria sydney
   austin dallas houston denver phoenix florence charlotte madison chelsea brooklyn orlando aurora india china
   america asia africa europe australia canada england france spain italy japan israel jersey kent york berlin

@@ -54,6 +54,7 @@ const LIST_RE = pattern("person.list", String.raw`${TOKEN}(?:,[ \t]*${TOKEN}){1,
 // The look-behind sits after the capital, not before it: checked only where a capital matched
 // rather than at every character, the scan takes half the time (same matches).
 export const SINGLE_RE = pattern("person.single", String.raw`\p{Lu}(?<![\p{L}\p{M}'’-]\p{Lu})[\p{Ll}\p{M}]+(?:['’-]\p{Lu}?[\p{Ll}\p{M}]+)?(?![\p{L}\p{M}]|[ \t]+\p{Lu})`, "gu");
+const PREV_TOKEN_RE = pattern("person.prev_token", String.raw`(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]+)[ \t]+$`, "u");
 // A name alone on its line: a signature, a letterhead, a contact block ("Janka M. Szász\n…").
 const LINE_RE = pattern("person.line", String.raw`(?:^|\n)[ \t>*-]*(${NAME})[ \t]*(?=\r?\n|$)`, "gdu");
 
@@ -142,7 +143,10 @@ export function detectPersons(text: string): Entity[] {
     const toks = tokensOf(name);
     if (toks.length === 0 || commonTokens(name) === toks.length || organisation(text, s)) continue;
     // After a person cue an unlisted name counts when spelt like one; after a preposition it must be listed.
-    const unlisted = (m[1] !== undefined || hasInitial(name)) && allNameLike(name, toks.length >= 2 ? UNLISTED_AFTER_CUE : UNLISTED_ALONE);
+    const personCue = m[1] !== undefined;
+    // "from Los Angeles", "to New York": after a preposition the first token may not be a word.
+    if (!personCue && commonTokens(toks[0]) > 0) continue;
+    const unlisted = (personCue || hasInitial(name)) && allNameLike(name, toks.length >= 2 ? UNLISTED_AFTER_CUE : UNLISTED_ALONE);
     if (knownTokens(name) > 0 || unlisted) out.push({ type: "PERSON", ...s, score: 0.75 });
   }
   for (const m of text.matchAll(AFTER_RE)) {
@@ -159,7 +163,8 @@ export function detectPersons(text: string): Entity[] {
     if (commonTokens(m[1]) > 0) continue;
     if (knownTokens(m[1]) > 0 || (m[2] !== undefined && allNameLike(m[1], UNLISTED_AFTER_CUE))) out.push({ type: "PERSON", start, end: start + m[1].length, score: 0.75 });
   }
-  // A name alone on its line: two or more tokens, none a word, with a listed name or an initial.
+  const PREV_TOKEN_RE = pattern("person.prev_token", String.raw`(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]+)[ \t]+$`, "u");
+// A name alone on its line: two or more tokens, none a word, with a listed name or an initial.
   for (const m of text.matchAll(LINE_RE)) {
     const start = m.indices![1][0];
     const name = m[1];
@@ -183,6 +188,10 @@ export function detectPersons(text: string): Entity[] {
     if (sentenceStart(text, start) && !follows) continue;
     // "in Porto", "at Jordan": after a preposition of place a lone name is more often a place.
     if (!follows && /\b(?:in|at|near|from|to|of|visit|visiting|via|across)\s+$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
+    // The last token of a run ("Morgan Stanley", "Los Angeles") is the run's to judge, unless
+    // the run only starts a sentence with a word ("Yesterday Anna").
+    const prev = PREV_TOKEN_RE.exec(text.slice(Math.max(0, start - 24), start));
+    if (prev && (wordKind(prev[1]) !== "word" || !sentenceStart(text, start - prev[0].length))) continue;
     if (organisation(text, { start, end: start + m[0].length })) continue;
     out.push({ type: "PERSON", start, end: start + m[0].length, score: follows ? 0.65 : 0.6 });
   }
@@ -193,8 +202,9 @@ export function detectPersons(text: string): Entity[] {
     let s = { start: m.index, end: m.index + m[0].length };
     // A sentence's first word is capitalised anyway: it counts only when it is itself a known name.
     if (sentenceStart(text, s.start)) {
+      // Kept too when it is no English word and spelt like a name ("Freja Clausen" opening a contact block).
       const first = /^\S+/.exec(m[0])![0];
-      if (knownTokens(first) === 0) s = trimLeadingWord(text, s);
+      if (knownTokens(first) === 0 && !(commonTokens(first) === 0 && allNameLike(first, UNLISTED_AFTER_CUE))) s = trimLeadingWord(text, s);
     }
     s = trimTrailingCommon(text, trimLeadingCommon(text, s));
     const name = text.slice(s.start, s.end);
