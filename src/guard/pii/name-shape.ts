@@ -5,8 +5,10 @@ import { COMMON_WORDS, nameLexicon } from "./name-lexicon.js";
  * What one word is, as evidence for a person name. Built from two installed word lists by
  * scripts/guard/build-name-shape.ts (provenance there and in docs/decisions):
  *
- * - `word`: an English word more common in lower case than capitalised ("Mark", "Young",
- *   "Court", "Rolling", "Entertainment"), or one of the hand-kept COMMON_WORDS;
+ * - `word`: an English word more common in lower case than capitalised ("Entertainment",
+ *   "Software"), or one of the hand-kept COMMON_WORDS ("Mark", "Will", "Paris");
+ * - `both`: such a word that the name lexicon also holds ("Young", "Walker", "Dale"): no
+ *   evidence either way — it neither makes a name nor vetoes one;
  * - `name`: in the name lexicon and not such a word ("John", "Aniela", "Andersson");
  * - `unknown`: in neither list — a rare name ("Liberšar", "Shovda"), a brand, a rare word or an
  *   identifier. `nameShape` tells these apart by spelling: the mean log-odds of the word's
@@ -15,7 +17,7 @@ import { COMMON_WORDS, nameLexicon } from "./name-lexicon.js";
  *
  * Results are cached per word: text repeats its words, and the cache is bounded.
  */
-export type WordKind = "name" | "word" | "unknown";
+export type WordKind = "name" | "both" | "word" | "unknown";
 
 const WORDS: ReadonlySet<string> = new Set(shape.words.split(" "));
 const TRIGRAMS: Readonly<Record<string, number>> = shape.trigrams;
@@ -32,9 +34,9 @@ function lookup(word: string): { kind: WordKind; shape: number } {
   const lex = nameLexicon();
   const isName = (p: string): boolean => lex.has(p) && !WORDS.has(p);
   const kind: WordKind = COMMON_WORDS.has(w) || (WORDS.has(w) && !parts.some((p) => p !== w && isName(p)))
-    ? "word"
+    ? lex.has(w) && !COMMON_WORDS.has(w) ? "both" : "word"
     : isName(w) || parts.some(isName) ? "name" : "unknown";
-  hit = { kind, shape: kind === "unknown" ? trigramScore(w) : kind === "name" ? 1 : -1 };
+  hit = { kind, shape: kind === "unknown" ? trigramScore(w) : kind === "name" ? 1 : kind === "both" ? 0 : -1 };
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(word, hit);
   return hit;

@@ -57,3 +57,9 @@ export const ORG_AFTER = pattern(
 // Before an employer or an organisation: "I work for Ellis-Ingram", "joined Acme", "the Smith Orchestra".
 export const ORG_BEFORE = pattern("person.org_before", String.raw`(?:\b(?:[Ww]ork(?:s|ed|ing)?|[Ee]mployed|[Ii]ntern(?:ed)?) (?:for|at|by|with)|\b(?:[Jj]oined|[Bb]ecame|[Tt]he|[Aa]t))[ \t]+$`, "u");
 
+
+/** First words of place names ("San Francisco", "Los Angeles", "New York"): a run they start is a place. */
+export const PLACE_PREFIXES: ReadonlySet<string> = new Set(
+  "san santa santo são sao los las el la le new fort port mount mt saint st sankt lake salt rio puerto porto north south east west upper lower great little"
+    .split(" "),
+);

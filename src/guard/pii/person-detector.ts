@@ -1,7 +1,7 @@
 import { pattern } from "../regex-registry.js";
 import type { Entity } from "./entity.js";
 import { COMMON_WORDS } from "./name-lexicon.js";
-import { LOWER_CUE, ORG_AFTER, ORG_BEFORE, PERSON_CUE, PREP_CUE, STRONG_CUE } from "./person-cues.js";
+import { LOWER_CUE, ORG_AFTER, ORG_BEFORE, PERSON_CUE, PLACE_PREFIXES, PREP_CUE, STRONG_CUE } from "./person-cues.js";
 import { nameShape, wordKind } from "./name-shape.js";
 
 /**
@@ -144,8 +144,8 @@ export function detectPersons(text: string): Entity[] {
     if (toks.length === 0 || commonTokens(name) === toks.length || organisation(text, s)) continue;
     // After a person cue an unlisted name counts when spelt like one; after a preposition it must be listed.
     const personCue = m[1] !== undefined;
-    // "from Los Angeles", "to New York": after a preposition the first token may not be a word.
-    if (!personCue && commonTokens(toks[0]) > 0) continue;
+    // "from Los Angeles", "to New York": after a preposition a place's first word is no name's.
+    if (!personCue && PLACE_PREFIXES.has(toks[0].toLowerCase())) continue;
     const unlisted = (personCue || hasInitial(name)) && allNameLike(name, toks.length >= 2 ? UNLISTED_AFTER_CUE : UNLISTED_ALONE);
     if (knownTokens(name) > 0 || unlisted) out.push({ type: "PERSON", ...s, score: 0.75 });
   }
@@ -188,11 +188,11 @@ export function detectPersons(text: string): Entity[] {
     if (sentenceStart(text, start) && !follows) continue;
     // "in Porto", "at Jordan": after a preposition of place a lone name is more often a place.
     if (!follows && /\b(?:in|at|near|from|to|of|visit|visiting|via|across)\s+$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
-    // The last token of a run ("Morgan Stanley", "Los Angeles") is the run's to judge, unless
-    // the run only starts a sentence with a word ("Yesterday Anna").
-    const prev = PREV_TOKEN_RE.exec(text.slice(Math.max(0, start - 24), start));
-    if (prev && (wordKind(prev[1]) !== "word" || !sentenceStart(text, start - prev[0].length))) continue;
-    if (organisation(text, { start, end: start + m[0].length })) continue;
+    // The context of the last token of a run ("Morgan Stanley", "Los Angeles") is the run's.
+    let runStart = start;
+    for (let i = 0, prev; i < 3 && (prev = PREV_TOKEN_RE.exec(text.slice(Math.max(0, runStart - 24), runStart))); i++) runStart -= prev[0].length;
+    if (runStart < start && PLACE_PREFIXES.has(text.slice(runStart, text.indexOf(" ", runStart)).toLowerCase())) continue;
+    if (organisation(text, { start: runStart, end: start + m[0].length })) continue;
     out.push({ type: "PERSON", start, end: start + m[0].length, score: follows ? 0.65 : 0.6 });
   }
   for (const m of text.matchAll(NAME_RE)) {
