@@ -26,20 +26,28 @@ const cache = new Map<string, { kind: WordKind; shape: number }>();
 const CACHE_MAX = 20_000;
 
 // Keyed by the word as written: no lower-casing (an allocation) on the hot path of a cache hit.
+// The spelling score is computed only when a rule asks for it (most words need only their kind).
 function lookup(word: string): { kind: WordKind; shape: number } {
   let hit = cache.get(word);
   if (hit) return hit;
   const w = word.toLowerCase();
-  const parts = w.split(/['’-]/).filter((p) => p.length > 2);
   const lex = nameLexicon();
   const isName = (p: string): boolean => lex.has(p) && !WORDS.has(p);
+  const compound = w.includes("-") || w.includes("'") || w.includes("’");
+  const parts = compound ? w.split(/['’-]/).filter((p) => p.length > 2) : [];
   const kind: WordKind = COMMON_WORDS.has(w) || (WORDS.has(w) && !parts.some((p) => p !== w && isName(p)))
     ? lex.has(w) && !COMMON_WORDS.has(w) ? "both" : "word"
     : isName(w) || parts.some(isName) ? "name" : "unknown";
-  hit = { kind, shape: kind === "unknown" ? trigramScore(w) : kind === "name" ? 1 : kind === "both" ? 0 : -1 };
+  hit = { kind, shape: kind === "unknown" ? Number.NaN : kind === "name" ? 1 : kind === "both" ? 0 : -1 };
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(word, hit);
   return hit;
+}
+
+function shapeOf(word: string): number {
+  const hit = lookup(word);
+  if (Number.isNaN(hit.shape)) hit.shape = trigramScore(word.toLowerCase());
+  return hit.shape;
 }
 
 function trigramScore(w: string): number {
@@ -60,13 +68,13 @@ export function wordKind(word: string): WordKind {
 
 /** Name-likeness of a word's spelling: > 0 looks like a name, < 0 like an English word; 1 / -1 for listed words. */
 export function nameShape(word: string): number {
-  return lookup(word).shape;
+  return shapeOf(word);
 }
 
 /** Could this word be part of a name? A listed name, or an unlisted word spelt like one. */
 export function nameLike(word: string, threshold = NAME_SHAPE_THRESHOLD): boolean {
-  const { kind, shape } = lookup(word);
-  return kind === "name" || (kind === "unknown" && shape > threshold);
+  const kind = lookup(word).kind;
+  return kind === "name" || (kind === "unknown" && shapeOf(word) > threshold);
 }
 
 /** Chosen on the tuning half of the development set (bench/guard-pii.ts --half tune). */

@@ -56,19 +56,35 @@ const LIST_RE = pattern("person.list", String.raw`${TOKEN}(?:,[ \t]*${TOKEN}){1,
 export const SINGLE_RE = pattern("person.single", String.raw`\p{Lu}(?<![\p{L}\p{M}'’-]\p{Lu})[\p{Ll}\p{M}]+(?:['’-]\p{Lu}?[\p{Ll}\p{M}]+)?(?![\p{L}\p{M}]|[ \t]+\p{Lu})`, "gu");
 const PREV_TOKEN_RE = pattern("person.prev_token", String.raw`(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]+)[ \t]+$`, "u");
 // A name alone on its line: a signature, a letterhead, a contact block ("Janka M. Szász\n…").
-const LINE_RE = pattern("person.line", String.raw`(?:^|\n)[ \t>*-]*(${NAME})[ \t]*(?=\r?\n|$)`, "gdu");
+// No `d` flag (match indices cost more than the match on short texts): the prefix holds no letter,
+// so the name starts where its text first occurs in the match.
+const LINE_RE = pattern("person.line", String.raw`(?:^|\n)[ \t>*-]*(${NAME})[ \t]*(?=\r?\n|$)`, "gu");
 
 // Lower-case names, only where the cue leaves no doubt: "my name is lena andersson", "mr. elliott".
 const LTOKEN = String.raw`\p{Ll}[\p{Ll}\p{M}]+(?:['’-][\p{Ll}\p{M}]+)?`;
 const LNAME = String.raw`${LTOKEN}(?:[ \t]+(?:\p{Ll}\.[ \t]+)?${LTOKEN}){0,2}`;
-const LOWER_CUE_RE = pattern("person.lower_cue", String.raw`${LOWER_CUE}[ \t]*(${LNAME})`, "gdu");
+const LOWER_CUE_RE = pattern("person.lower_cue", String.raw`${LOWER_CUE}[ \t]*(${LNAME})`, "gu");
 // The first line of a text (a form, a CV, a contact card) holding only a lower-case name: "naomi ryan\n".
-const LOWER_FIRST_LINE_RE = pattern("person.lower_first_line", String.raw`^[ \t]*(${LNAME})[ \t]*\r?\n`, "du");
+const LOWER_FIRST_LINE_RE = pattern("person.lower_first_line", String.raw`^[ \t]*(${LNAME})[ \t]*\r?\n`, "u");
+
+/**
+ * Every match of a global pattern, by `exec` on the shared pattern. Not `matchAll`: it copies the
+ * pattern per call, and on short texts the copies cost more than the matching.
+ */
+function execAll(re: RegExp, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push(m);
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return out;
+}
 
 /** A matched run of capitalised tokens split into names on "," / "and" / "&". */
 function splitList(run: string, base: number): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
-  for (const m of run.matchAll(NAME_RE)) out.push({ start: base + m.index, end: base + m.index + m[0].length });
+  for (const m of execAll(NAME_RE, run)) out.push({ start: base + m.index, end: base + m.index + m[0].length });
   return out;
 }
 
@@ -122,7 +138,7 @@ export function detectPersons(text: string): Entity[] {
   lowerCase(text, out);
   // Fast exit: no capitalised letter, no capitalised name.
   if (!/\p{Lu}/u.test(text)) return out;
-  for (const m of text.matchAll(STRONG_RE)) {
+  for (const m of execAll(STRONG_RE, text)) {
     const base = m.index + m[0].length - m[1].length;
     for (const s of splitList(m[1], base)) {
       const name = text.slice(s.start, s.end);
@@ -131,12 +147,12 @@ export function detectPersons(text: string): Entity[] {
       if (!organisation(text, t)) out.push({ type: "PERSON", ...t, score: 0.9 });
     }
   }
-  for (const m of text.matchAll(POSSESSIVE_RE)) {
+  for (const m of execAll(POSSESSIVE_RE, text)) {
     const s = trimTrailingCommon(text, { start: m.index + m[0].length - m[1].length, end: m.index + m[0].length });
     const name = text.slice(s.start, s.end);
     if (commonTokens(name) < tokensOf(name).length && !organisation(text, s)) out.push({ type: "PERSON", ...s, score: 0.85 });
   }
-  for (const m of text.matchAll(WEAK_RE)) {
+  for (const m of execAll(WEAK_RE, text)) {
     const base = m.index + m[0].length - m[2].length;
     const s = trimTrailingCommon(text, { start: base, end: base + m[2].length });
     const name = text.slice(s.start, s.end);
@@ -149,7 +165,7 @@ export function detectPersons(text: string): Entity[] {
     const unlisted = (personCue || hasInitial(name)) && allNameLike(name, toks.length >= 2 ? UNLISTED_AFTER_CUE : UNLISTED_ALONE);
     if (knownTokens(name) > 0 || unlisted) out.push({ type: "PERSON", ...s, score: 0.75 });
   }
-  for (const m of text.matchAll(AFTER_RE)) {
+  for (const m of execAll(AFTER_RE, text)) {
     const s = trimLeadingCommon(text, { start: m.index, end: m.index + m[1].length });
     if (s.end <= s.start) continue;
     const name = text.slice(s.start, s.end);
@@ -158,22 +174,22 @@ export function detectPersons(text: string): Entity[] {
     if (toks.length >= 2 || knownTokens(name) > 0 || allNameLike(name, UNLISTED_ALONE)) out.push({ type: "PERSON", ...s, score: 0.8 });
   }
   // "Anna:" opening a line is a speaker in a transcript; "Zuzana: "…"" even when unlisted.
-  for (const m of text.matchAll(SPEAKER_RE)) {
+  for (const m of execAll(SPEAKER_RE, text)) {
     const start = m.indices![1][0];
     if (commonTokens(m[1]) > 0) continue;
     if (knownTokens(m[1]) > 0 || (m[2] !== undefined && allNameLike(m[1], UNLISTED_AFTER_CUE))) out.push({ type: "PERSON", start, end: start + m[1].length, score: 0.75 });
   }
   const PREV_TOKEN_RE = pattern("person.prev_token", String.raw`(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]+)[ \t]+$`, "u");
 // A name alone on its line: two or more tokens, none a word, with a listed name or an initial.
-  for (const m of text.matchAll(LINE_RE)) {
-    const start = m.indices![1][0];
+  for (const m of execAll(LINE_RE, text)) {
+    const start = m.index + m[0].indexOf(m[1]);
     const name = m[1];
     const toks = tokensOf(name);
     if (toks.length < 2 || commonTokens(name) > 0 || !allNameLike(name, UNLISTED_AFTER_CUE)) continue;
     if (knownTokens(name) > 0 || hasInitial(name) || allNameLike(name, UNLISTED_ALONE)) out.push({ type: "PERSON", start, end: start + name.length, score: 0.7 });
   }
   // Enumerations ("Romi, Erik, Amy and Donald"): when most items are known names, all are.
-  for (const m of text.matchAll(LIST_RE)) {
+  for (const m of execAll(LIST_RE, text)) {
     if (ORG_BEFORE.test(text.slice(Math.max(0, m.index - 16), m.index)) || ORG_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16))) continue;
     const items = splitList(m[0], m.index);
     const known = items.filter((s) => knownTokens(text.slice(s.start, s.end)) > 0).length;
@@ -181,7 +197,7 @@ export function detectPersons(text: string): Entity[] {
   }
   // A single known name: a weak signal, reported when not a sentence's first word or when
   // followed by what follows a person ("Anna is", "Aloisia, can", "Asya's").
-  for (const m of text.matchAll(SINGLE_RE)) {
+  for (const m of execAll(SINGLE_RE, text)) {
     if (wordKind(m[0]) !== "name") continue;
     const start = m.index;
     const follows = /^(?:,\s+\p{Ll}|'s\b|’s\b|\s+(?:is|was|has|had|just|spent|shouted|says|said|wrote|lives|works|and \p{Lu}))/u.test(text.slice(start + m[0].length, start + m[0].length + 12));
@@ -195,7 +211,7 @@ export function detectPersons(text: string): Entity[] {
     if (organisation(text, { start: runStart, end: start + m[0].length })) continue;
     out.push({ type: "PERSON", start, end: start + m[0].length, score: follows ? 0.65 : 0.6 });
   }
-  for (const m of text.matchAll(NAME_RE)) {
+  for (const m of execAll(NAME_RE, text)) {
     // One token (no separator inside) can never make the two-token name this rule needs, and
     // trimming keeps a subset of the run's tokens: with no known name or initial among them, none can remain.
     if ((m[0].indexOf(" ") < 0 && m[0].indexOf("\t") < 0) || (knownTokens(m[0]) === 0 && !hasInitial(m[0]))) continue;
@@ -240,9 +256,9 @@ function lowerCase(text: string, out: Entity[]): void {
     if (!span || (firstLine && (end < name.length || known === 0 || !/\s/.test(span)))) return;
     if (known > 0 || shaped) out.push({ type: "PERSON", start, end: start + span.length, score: firstLine ? 0.7 : 0.85 });
   };
-  for (const m of text.matchAll(LOWER_CUE_RE)) take(m[1], m.indices![1][0], false);
+  for (const m of execAll(LOWER_CUE_RE, text)) take(m[1], m.index + m[0].length - m[1].length, false);
   const first = LOWER_FIRST_LINE_RE.exec(text);
-  if (first) take(first[1], first.indices![1][0], true);
+  if (first) take(first[1], first[0].indexOf(first[1]), true);
 }
 
 function trimLeadingWord(text: string, s: { start: number; end: number }): { start: number; end: number } {
