@@ -70,12 +70,3 @@ export function wordKind(word: string): WordKind {
 export function nameShape(word: string): number {
   return shapeOf(word);
 }
-
-/** Could this word be part of a name? A listed name, or an unlisted word spelt like one. */
-export function nameLike(word: string, threshold = NAME_SHAPE_THRESHOLD): boolean {
-  const kind = lookup(word).kind;
-  return kind === "name" || (kind === "unknown" && shapeOf(word) > threshold);
-}
-
-/** Chosen on the tuning half of the development set (bench/guard-pii.ts --half tune). */
-export const NAME_SHAPE_THRESHOLD = 0.3;
