@@ -66,7 +66,7 @@ export function wordKind(word: string): WordKind {
   return lookup(word).kind;
 }
 
-/** Name-likeness of a word's spelling: > 0 looks like a name, < 0 like an English word; 1 / -1 for listed words. */
+/** Name-likeness of a word's spelling: > 0 looks like a name, < 0 like an English word; 1 for listed names, 0 for `both`, -1 for words. */
 export function nameShape(word: string): number {
   return shapeOf(word);
 }
