@@ -44,6 +44,7 @@ export const COMMON_WORDS: ReadonlySet<string> = new Set(
   christian just sharp short strong sweet cook baker carter cooper fisher porter miller smith turner walker taylor
   hunt bishop pope dean judge marshal sergeant chief major general captain doctor nurse master
   apple python java swift rust ruby perl go alexa siri cortana windows linux android chrome safari firefox excel word
+  kafka jenkins django docker kubernetes heroku vercel laravel hadoop cassandra ansible terraform grafana kibana
   google amazon tesla ford oracle dell jordan paris london georgia virginia carolina washington lincoln victoria sydney
   austin dallas houston denver phoenix florence charlotte madison chelsea brooklyn orlando aurora india china
   america asia africa europe australia canada england france spain italy japan israel jersey kent york berlin
@@ -56,6 +57,14 @@ export const COMMON_WORDS: ReadonlySet<string> = new Set(
   city town county bay beach park point port harbor harbour village square center centre university college school
   english french german spanish italian dutch russian chinese japanese korean arabic hindi latin greek irish scottish
   welsh american british canadian african european asian indian christian jewish muslim catholic victorian
+  czech slovak polish danish swedish norwegian finnish icelandic estonian latvian lithuanian hungarian romanian
+  bulgarian croatian serbian slovenian bosnian albanian ukrainian belarusian turkish persian portuguese brazilian
+  mexican argentinian chilean peruvian colombian cuban belgian swiss austrian australian thai vietnamese
+  filipino indonesian malaysian pakistani bengali nepali egyptian moroccan nigerian kenyan ethiopian israeli
+  lebanese syrian iranian iraqi afghan mongolian tibetan hebrew yiddish swahili zulu hispanic latino nordic
+  los las san santa sankt são sao puerto porto fort southern northern eastern western central royal imperial
+  switzerland sweden norway denmark finland poland austria belgium germany portugal greece turkey russia ukraine
+  scandinavian baltic slavic celtic germanic caribbean pacific atlantic mediterranean arctic
   search prime wine sheets sun moon earth sea home house office team group company bank music film book news
   question answer note example document title summary input output user customer person people name date time
   tower bridge castle palace cathedral church temple museum gallery hotel airport station stadium arena theatre theater
