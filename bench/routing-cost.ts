@@ -9,7 +9,7 @@
  */
 import type { ChatRequest } from "../src/api/chat-types.js";
 import { loadConfig } from "../src/config/load.js";
-import { ModelRegistry } from "../src/gateway/model-registry.js";
+import { ModelRegistry } from "../src/routing/model-registry.js";
 import { PriceTable } from "../src/observe/prices.js";
 import { Rng } from "../src/providers/sim/seeded-random.js";
 import { pickTarget } from "../src/routing/pick.js";

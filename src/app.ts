@@ -34,7 +34,7 @@ import type { ResolvedConfig } from "./config/load.js";
 import { CredentialService } from "./credentials/credential-service.js";
 import { SqliteCredentialStore } from "./credentials/credential-store.js";
 import { createEvals } from "./evals/eval-app.js";
-import { ModelRegistry } from "./gateway/model-registry.js";
+import { ModelRegistry } from "./routing/model-registry.js";
 import { registerGatewayRoutes } from "./gateway/routes.js";
 import { AdminAuth } from "./keys/admin-token.js";
 import { KeyService } from "./keys/key-service.js";

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from "../config/load.js";
-import type { PriceConfig } from "../config/price-schema.js";
+import type { PriceConfig } from "../observe/price-schema.js";
 import type { CredentialService } from "../credentials/credential-service.js";
 import type { Logger } from "../observe/log.js";
 import type { TraceWriter } from "../observe/trace-writer.js";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChatMessage } from "../../api/chat-types.js";
 import { KeelError } from "../../errors/errors.js";
-import type { ModelRegistry } from "../../gateway/model-registry.js";
+import type { ModelRegistry } from "../../routing/model-registry.js";
 import type { ProviderRegistry } from "../../providers/registry.js";
 import type { CanaryCaller } from "./drift-canary.js";
 
