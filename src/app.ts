@@ -19,7 +19,7 @@ import { registerGuardRoutes } from "./admin/guard-routes.js";
 import { registerGuardReviewRoutes } from "./admin/guard-review-routes.js";
 import { SqliteGuardReviewStore } from "./guard/review/review-store.js";
 import { GuardService } from "./guard/policy/guard-service.js";
-import { SqliteVerdictStore, withGuardVerdicts } from "./guard/sqlite-verdict-store.js";
+import { SqliteVerdictStore, withGuardVerdicts } from "./observe/sqlite-verdict-store.js";
 import { registerLimitsRoutes } from "./admin/limits-routes.js";
 import { registerMeRoute } from "./admin/me-route.js";
 import { registerMetricsRoute } from "./admin/metrics-routes.js";
@@ -195,7 +195,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerLimitsRoutes(router, auth, keys, limits);
     registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces, reviews: guardReviews });
     registerGuardReviewRoutes(router, { auth, reviews: guardReviews, traceStore, traceWriter: traces, audit });
-    const evals = createEvals({ db, traceStore, traces, credentials, settings, config, log, models });
+    const evals = createEvals({ db, traceStore, traces, credentials, settings, requestTimeoutMs: config.server.request_timeout_ms, log, models });
     registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces });
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.
     if (!registerUi(router)) log.debug("dashboard not built; /ui is not served");

@@ -1,4 +1,3 @@
-import type { ResolvedConfig } from "../config/load.js";
 import type { PriceConfig } from "../observe/price-schema.js";
 import type { CredentialService } from "../credentials/credential-service.js";
 import type { Logger } from "../observe/log.js";
@@ -26,7 +25,8 @@ export interface EvalAppDeps {
   readonly traces: TraceWriter;
   readonly credentials: CredentialService;
   readonly settings: SettingsStore;
-  readonly config: ResolvedConfig;
+  /** `server.request_timeout_ms` (no gateway call outlives it). A number, not the config: evals/ sits below config/. */
+  readonly requestTimeoutMs: number;
   readonly log: Logger;
   /** The gateway's model registry: the prices eval runs cost their calls with. */
   readonly models: { resolve(name: string): { readonly price: PriceConfig | null } | null | undefined };
@@ -65,7 +65,7 @@ export function createEvals(d: EvalAppDeps): EvalApp {
   const judgeGate = new RateGate(4);
   let url: string | null = null;
   const online = new OnlineEvaluator({
-    feed: new SqliteTraceFeed(d.db, d.traceStore, d.settings, { maxCallMs: d.config.server.request_timeout_ms }),
+    feed: new SqliteTraceFeed(d.db, d.traceStore, d.settings, { maxCallMs: d.requestTimeoutMs }),
     rules, scores, log: d.log,
     judgeFor: (credential) => {
       const key = d.credentials.reveal(credential);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import Database from "better-sqlite3";
-import type { GuardVerdictRecord, TraceRecord } from "../observe/types.js";
+import type { GuardVerdictRecord, TraceRecord } from "./types.js";
 import { migrate, openMemorySqlite } from "../store/sqlite.js";
 import { MIGRATIONS } from "../store/migrations.js";
 import { SqliteVerdictStore } from "./sqlite-verdict-store.js";
