@@ -27,5 +27,3 @@ export const SCANNERS: ReadonlyMap<string, ScannerDefinition<any>> = new Map(
     urlScanner,
   ].map((d) => [d.name, d as ScannerDefinition<any>]),
 );
-
-export const SCANNER_NAMES = [...SCANNERS.keys()];

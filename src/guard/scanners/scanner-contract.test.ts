@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { GuardSource, ScanResult, Scanner } from "../types.js";
 import type { RequestFacts } from "./definition.js";
+import { SCANNER_OPTIONS } from "./option-registry.js";
 import { SCANNERS } from "./registry.js";
 
 /**
@@ -47,6 +48,12 @@ async function scan(s: Scanner, text: string, source: GuardSource): Promise<Scan
 
 test("every registered scanner has contract examples", () => {
   assert.deepEqual([...SCANNERS.keys()].sort(), Object.keys(EXAMPLES).sort());
+});
+
+test("config validates each scanner with the scanner's own options schema", () => {
+  // option-registry.ts is what config/ loads (no scanner code); it must name the same scanners with the same schemas.
+  assert.deepEqual([...SCANNER_OPTIONS.keys()].sort(), [...SCANNERS.keys()].sort());
+  for (const [name, def] of SCANNERS) assert.equal(SCANNER_OPTIONS.get(name), def.options, `${name}: option-registry.ts has another schema than the scanner`);
 });
 
 for (const name of SCANNERS.keys()) {
