@@ -7,7 +7,7 @@
 import { loadConfig } from "../../src/config/load.js";
 import { ModelRegistry } from "../../src/routing/model-registry.js";
 import { PriceTable } from "../../src/observe/prices.js";
-import { Rng } from "../../src/providers/sim/seeded-random.js";
+import { Rng } from "../../src/random/rng.js";
 import { pickTarget } from "../../src/routing/pick.js";
 import type { Strategy } from "../../src/routing/route-schema.js";
 import { type Route, RouteTable } from "../../src/routing/route-table.js";
