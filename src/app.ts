@@ -2,7 +2,7 @@ import { registerAlertRoutes } from "./admin/alert-routes.js";
 import { registerAuditRoutes } from "./admin/audit-routes.js";
 import { registerIncidentRoutes } from "./admin/incident-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
-import { providerCanaryCaller } from "./incidents/drift/canary-caller.js";
+import { routedCanaryCaller } from "./incidents/drift/canary-caller.js";
 import { DriftCanary } from "./incidents/drift/drift-canary.js";
 import { SqliteDriftStore } from "./incidents/drift/sqlite-drift-store.js";
 import { getDefaultEmbedder } from "./providers/embeddings/local-embedder.js";
@@ -177,7 +177,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const alertStore = new SqliteAlertStore(db);
     const notifier = new WebhookNotifier(log, (name) => credentials.reveal(name), alertStore, config.alerts.delivery);
     const driftStore = new SqliteDriftStore(db);
-    const drift = new DriftCanary(config.drift, driftStore, providerCanaryCaller(models, providers), getDefaultEmbedder(), { store: alertStore, notifier }, log);
+    const drift = new DriftCanary(config.drift, driftStore, routedCanaryCaller(models, routing), getDefaultEmbedder(), { store: alertStore, notifier }, log);
     const incidents = new IncidentService(db, audit, (q) => querySummary(db, { since: q.since, until: q.until, by: q.by, where: q.slice, maxRows: 200_000 }).data, (since, until) => drift.changes(since, until));
     const alerts = new AlertService(
       config.alerts, alertStore,
