@@ -1,4 +1,4 @@
-import { validateJson } from "../../guard/actions/json-schema.js";
+import { validateJson } from "../../json-schema/validate.js";
 import { deepEqual } from "./json-equal.js";
 import { defineEvaluator } from "./spec.js";
 import { notDefined, scored } from "./types.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { validateJson } from "../actions/json-schema.js";
+import { validateJson } from "../../json-schema/validate.js";
 import type { Finding, ScanInput } from "../types.js";
 import { NO_FACTS, type ScannerDefinition } from "./definition.js";
 import { jsonSchemaOptions } from "./json-schema-options.js";

@@ -7,7 +7,7 @@ import { hashString } from "../../random/rng.js";
 /** What the simulator needs to know about a prompt; everything here is a pure function of it. */
 export interface PromptProfile {
   readonly promptTokens: number;
-  /** Chained hashes of the prompt's full token blocks, seeded by the model (see prefix-cache.ts). */
+  /** Chained hashes of the prompt's full token blocks, seeded by the model (see tokens/block-hasher.ts). */
   readonly blockHashes: readonly number[];
   /** Hash of tools and messages: seeds every deterministic answer. */
   readonly hash: number;
