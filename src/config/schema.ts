@@ -9,7 +9,7 @@ import { modelSchema } from "../routing/model-schema.js";
 import { routesSchema } from "../routing/route-schema.js";
 import { budgetsSchema, limitsSchema } from "../limits/limits-schema.js";
 import { guardConfigSchema } from "../guard/policy/config-schema.js";
-import { redisConfigSchema } from "../store/redis.js";
+import { redisConfigSchema } from "../store/redis-schema.js";
 import { promptsConfigSchema } from "../prompts/config.js";
 
 export const configSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import type { Logger } from "../observe/log.js";
-import { connectRedis, type RedisConfig } from "../store/redis.js";
+import { connectRedis } from "../store/redis.js";
+import type { RedisConfig } from "../store/redis-schema.js";
 import type { SqliteDb } from "../store/sqlite.js";
 import type { LimitBackend } from "./backend.js";
 import { type BudgetEventStore, deferredSinks, logBudgetEvents, SqliteBudgetEventStore } from "./budget-events.js";
