@@ -6,8 +6,8 @@ import { SCANNER_OPTIONS } from "./option-registry.js";
 import { SCANNERS } from "./registry.js";
 
 /**
- * One contract for every scanner the registry knows (STYLE.md rule 4): shape of results,
- * determinism, spans inside the text, no echo of the text in findings, empty and hostile input,
+ * One contract for every scanner the registry knows (docs/contributing.md, "Contract suites"):
+ * shape of results, determinism, spans inside the text, no echo of the text in findings, empty and hostile input,
  * and each scanner's own "this must trigger" and "this must not" examples.
  */
 const facts: RequestFacts = {
