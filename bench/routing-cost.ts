@@ -9,9 +9,9 @@
  */
 import type { ChatRequest } from "../src/api/chat-types.js";
 import { loadConfig } from "../src/config/load.js";
-import { ModelRegistry } from "../src/gateway/model-registry.js";
+import { ModelRegistry } from "../src/routing/model-registry.js";
 import { PriceTable } from "../src/observe/prices.js";
-import { Rng } from "../src/providers/sim/seeded-random.js";
+import { Rng } from "../src/random/rng.js";
 import { pickTarget } from "../src/routing/pick.js";
 import { PromptBlocks } from "../src/routing/prompt-blocks.js";
 import { STRATEGIES, type Strategy } from "../src/routing/route-schema.js";

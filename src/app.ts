@@ -2,7 +2,7 @@ import { registerAlertRoutes } from "./admin/alert-routes.js";
 import { registerAuditRoutes } from "./admin/audit-routes.js";
 import { registerIncidentRoutes } from "./admin/incident-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
-import { providerCanaryCaller } from "./incidents/drift/canary-caller.js";
+import { routedCanaryCaller } from "./incidents/drift/canary-caller.js";
 import { DriftCanary } from "./incidents/drift/drift-canary.js";
 import { getDefaultEmbedder } from "./providers/embeddings/local-embedder.js";
 import { registerOtlpRoutes } from "./admin/otlp-routes.js";
@@ -14,7 +14,7 @@ import { registerCredentialRoutes } from "./admin/credential-routes.js";
 import { registerGuardRoutes } from "./admin/guard-routes.js";
 import { registerGuardReviewRoutes } from "./admin/guard-review-routes.js";
 import { GuardService } from "./guard/policy/guard-service.js";
-import { routedGuardClient } from "./guard/model-client.js";
+import { routedGuardClient } from "./gateway/guard-model-client.js";
 import { registerLimitsRoutes } from "./admin/limits-routes.js";
 import { registerMeRoute } from "./admin/me-route.js";
 import { registerMetricsRoute } from "./admin/metrics-routes.js";
@@ -29,7 +29,7 @@ import { recordConfigChange } from "./audit/config-change.js";
 import type { ResolvedConfig } from "./config/load.js";
 import { CredentialService } from "./credentials/credential-service.js";
 import { createEvals } from "./evals/eval-app.js";
-import { ModelRegistry } from "./gateway/model-registry.js";
+import { ModelRegistry } from "./routing/model-registry.js";
 import { registerGatewayRoutes } from "./gateway/routes.js";
 import { AdminAuth } from "./keys/admin-token.js";
 import { KeyService } from "./keys/key-service.js";
@@ -173,7 +173,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const alertStore = stores.alerts;
     const notifier = new WebhookNotifier(log, (name) => credentials.reveal(name), alertStore, config.alerts.delivery);
     const driftStore = stores.drift;
-    const drift = new DriftCanary(config.drift, driftStore, providerCanaryCaller(models, providers), getDefaultEmbedder(), { store: alertStore, notifier }, log);
+    const drift = new DriftCanary(config.drift, driftStore, routedCanaryCaller(models, routing), getDefaultEmbedder(), { store: alertStore, notifier }, log);
     const incidents = new IncidentService(stores.incidents, traceStore, audit, (q) => stores.summaries.summary({ since: q.since, until: q.until, by: q.by, where: q.slice, maxRows: 200_000 }).data, (since, until) => drift.changes(since, until));
     const alerts = new AlertService(
       config.alerts, alertStore,
@@ -191,7 +191,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerLimitsRoutes(router, auth, keys, limits);
     registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces, reviews: guardReviews });
     registerGuardReviewRoutes(router, { auth, reviews: guardReviews, traceStore, traceWriter: traces, audit });
-    const evals = createEvals({ stores: stores.evals, traceStore, traces, credentials, settings, config, log, models });
+    const evals = createEvals({ stores: stores.evals, traceStore, traces, credentials, settings, requestTimeoutMs: config.server.request_timeout_ms, log, models });
     registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces, maskText: callTextMasker(config.capture, piiHasher(piiKey)) });
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.
     if (!registerUi(router)) log.debug("dashboard not built; /ui is not served");

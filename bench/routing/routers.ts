@@ -5,9 +5,9 @@
  * would. Round-robin is the cache-blind baseline; the oracles know each replica's real cache.
  */
 import { loadConfig } from "../../src/config/load.js";
-import { ModelRegistry } from "../../src/gateway/model-registry.js";
+import { ModelRegistry } from "../../src/routing/model-registry.js";
 import { PriceTable } from "../../src/observe/prices.js";
-import { Rng } from "../../src/providers/sim/seeded-random.js";
+import { Rng } from "../../src/random/rng.js";
 import { pickTarget } from "../../src/routing/pick.js";
 import type { Strategy } from "../../src/routing/route-schema.js";
 import { type Route, RouteTable } from "../../src/routing/route-table.js";

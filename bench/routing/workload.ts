@@ -6,7 +6,7 @@
  * exactly what Keel would compute.
  */
 import type { ChatRequest } from "../../src/api/chat-types.js";
-import { Rng } from "../../src/providers/sim/seeded-random.js";
+import { Rng } from "../../src/random/rng.js";
 import { PromptBlocks } from "../../src/routing/prompt-blocks.js";
 import { countTextTokens } from "../../src/tokens/count.js";
 

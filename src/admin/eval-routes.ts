@@ -8,7 +8,7 @@ import type { OnlineRuleStore, ScoreStore } from "../evals/online/types.js";
 import { appendResultsInput, createRunInput, finishRunInput, type RunService } from "../evals/runner/run-service.js";
 import type { ItemResult } from "../evals/runner/run-types.js";
 import type { TargetOutput } from "../evals/runner/target.js";
-import type { PriceConfig } from "../config/price-schema.js";
+import type { PriceConfig } from "../observe/price-schema.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import type { TraceWriter } from "../observe/trace-writer.js";
 import type { TraceStore } from "../observe/types.js";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { validateBody } from "../api/validate.js";
 import type { AuditSink } from "../audit/types.js";
 import { KeelError } from "../errors/errors.js";
-import { reviewFromTrace } from "../guard/review/from-trace.js";
+import { reviewFromTrace } from "../observe/review/from-trace.js";
 import { REVIEW_ID, type ReviewItem, type GuardReviewStore } from "../guard/review/review-store.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import type { TraceWriter } from "../observe/trace-writer.js";

@@ -3,7 +3,7 @@ import { validateBody } from "../api/validate.js";
 import { KeelError } from "../errors/errors.js";
 import type { GuardService } from "../guard/policy/guard-service.js";
 import { scanText } from "../guard/scan-text.js";
-import type { VerdictStore } from "../guard/verdict-store.js";
+import type { VerdictStore } from "../observe/verdict-store.js";
 import { fpKey, type GuardReviewStore } from "../guard/review/review-store.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import type { KeyService } from "../keys/key-service.js";

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { PriceConfig } from "../config/price-schema.js";
+import type { PriceConfig } from "../observe/price-schema.js";
 import { PriceTable } from "../observe/prices.js";
 import { getDefaultEmbedder } from "../providers/embeddings/local-embedder.js";
 import type { DatasetItem } from "../evals/datasets/item-schema.js";

@@ -1,4 +1,4 @@
-import { ConfigError } from "./config-error.js";
+import { ConfigError } from "../errors/config-error.js";
 import type { KeelConfig } from "./schema.js";
 import { openaiOptionsSchema } from "../providers/openai/options.js";
 import { anthropicOptionsSchema } from "../providers/anthropic/options.js";

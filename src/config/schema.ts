@@ -3,40 +3,15 @@ import { alertsConfigSchema } from "../alerts/rule-schema.js";
 import { driftConfigSchema } from "../incidents/drift/drift-schema.js";
 import { metricsConfigSchema } from "../observe/metrics/metrics-schema.js";
 import { otelConfigSchema } from "../observe/otel/otel-schema.js";
-import { openaiOptionsSchema } from "../providers/openai/options.js";
-import { anthropicOptionsSchema } from "../providers/anthropic/options.js";
-import { simOptionsSchema } from "../providers/sim/options.js";
-import { localEmbeddingsOptionsSchema } from "../providers/embeddings/options.js";
-import { priceSchema } from "./price-schema.js";
+import { priceSchema } from "../observe/price-schema.js";
+import { providerSchema } from "../providers/provider-schema.js";
+import { modelSchema } from "../routing/model-schema.js";
 import { routesSchema } from "../routing/route-schema.js";
 import { budgetsSchema, limitsSchema } from "../limits/limits-schema.js";
 import { guardConfigSchema } from "../guard/policy/config-schema.js";
-import { redisConfigSchema } from "../store/redis.js";
+import { redisConfigSchema } from "../store/redis-schema.js";
 import { promptsConfigSchema } from "../prompts/config.js";
 import { captureConfigSchema } from "../observe/pii-capture-schema.js";
-
-/** Each provider kind owns its options schema; the config only names the union. */
-export const providerSchema = z.discriminatedUnion("kind", [
-  openaiOptionsSchema,
-  anthropicOptionsSchema,
-  simOptionsSchema,
-  localEmbeddingsOptionsSchema,
-]);
-
-export { priceSchema };
-
-export const modelSchema = z.strictObject({
-  /** Public name clients send. A trailing `/*` (e.g. `openai/*`) forwards the rest of the name upstream. */
-  name: z.string().min(1).max(256),
-  provider: z.string().min(1),
-  /** Upstream model name; defaults to `name` (or the wildcard's tail). */
-  model: z.string().min(1).max(256).optional(),
-  aliases: z.array(z.string().min(1).max(256)).max(64).default([]),
-  /** Overrides the shipped price table. */
-  price: priceSchema.optional(),
-  /** What the model serves: chat completions or embeddings. */
-  type: z.enum(["chat", "embeddings"]).default("chat"),
-});
 
 export const configSchema = z.strictObject({
   server: z
@@ -108,6 +83,3 @@ export const configSchema = z.strictObject({
 
 export type KeelConfigInput = z.input<typeof configSchema>;
 export type KeelConfig = z.output<typeof configSchema>;
-export type ProviderConfig = z.output<typeof providerSchema>;
-export type ModelConfig = z.output<typeof modelSchema>;
-export type { PriceConfig } from "./price-schema.js";

@@ -1,5 +1,4 @@
-import type { ResolvedConfig } from "../config/load.js";
-import type { PriceConfig } from "../config/price-schema.js";
+import type { PriceConfig } from "../observe/price-schema.js";
 import type { CredentialService } from "../credentials/credential-service.js";
 import type { Logger } from "../observe/log.js";
 import type { TraceWriter } from "../observe/trace-writer.js";
@@ -33,7 +32,8 @@ export interface EvalAppDeps {
   readonly traces: TraceWriter;
   readonly credentials: CredentialService;
   readonly settings: SettingsStore;
-  readonly config: ResolvedConfig;
+  /** `server.request_timeout_ms` (no gateway call outlives it). A number, not the config: evals/ sits below config/. */
+  readonly requestTimeoutMs: number;
   readonly log: Logger;
   /** The gateway's model registry: the prices eval runs cost their calls with. */
   readonly models: { resolve(name: string): { readonly price: PriceConfig | null } | null | undefined };
@@ -70,7 +70,7 @@ export function createEvals(d: EvalAppDeps): EvalApp {
   const judgeGate = new RateGate(4);
   let url: string | null = null;
   const online = new OnlineEvaluator({
-    feed: new StoredTraceFeed(d.traceStore, d.settings, { maxCallMs: d.config.server.request_timeout_ms }),
+    feed: new StoredTraceFeed(d.traceStore, d.settings, { maxCallMs: d.requestTimeoutMs }),
     rules, scores, log: d.log,
     judgeFor: (credential) => {
       const key = d.credentials.reveal(credential);

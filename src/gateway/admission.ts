@@ -1,7 +1,7 @@
 import { KeelError } from "../errors/errors.js";
 import type { GatewayContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
-import type { ResolvedModel } from "./model-registry.js";
+import type { ResolvedModel } from "../routing/model-registry.js";
 
 const HEADER_VALUE = /^[\w.@:/ -]{1,128}$/;
 

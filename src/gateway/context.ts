@@ -7,7 +7,7 @@ import type { TraceRecord } from "../observe/types.js";
 import type { ResolvedPrompt } from "../prompts/prompt-service.js";
 import type { AttemptRecord } from "../routing/attempt.js";
 import type { RouteTarget } from "../routing/route-table.js";
-import type { ResolvedModel } from "./model-registry.js";
+import type { ResolvedModel } from "../routing/model-registry.js";
 import { RequestMemo } from "./request-memo.js";
 import type { TraceContext } from "./trace-context.js";
 

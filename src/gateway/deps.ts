@@ -9,7 +9,7 @@ import type { TraceWriter } from "../observe/trace-writer.js";
 import type { PromptService } from "../prompts/prompt-service.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { RoutingService } from "../routing/routing-service.js";
-import type { ModelRegistry } from "./model-registry.js";
+import type { ModelRegistry } from "../routing/model-registry.js";
 
 /** What the data plane needs, passed in once at start-up (no module reaches for globals). */
 export interface GatewayDeps {

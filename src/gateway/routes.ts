@@ -9,7 +9,7 @@ import type { GatewayDeps } from "./deps.js";
 import { handleModels } from "./embeddings.js";
 import { EMBEDDINGS } from "./embeddings-pipeline.js";
 import { runDeferred, runStages, type Surface } from "./pipeline.js";
-import { randomHex } from "./random-hex.js";
+import { randomHex } from "../random/random-hex.js";
 import { traceContextFrom } from "./trace-context.js";
 
 const REQUEST_ID = /^[\w.:-]{8,128}$/;

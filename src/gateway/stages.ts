@@ -3,7 +3,7 @@ import { admitModel, attribute } from "./admission.js";
 import { finalizeTrace } from "./finalize.js";
 import { settleBodyOfRecord } from "./guard-step.js";
 import { admitLimits, settleLimits } from "./limit-step.js";
-import type { ResolvedModel } from "./model-registry.js";
+import type { ResolvedModel } from "../routing/model-registry.js";
 import { stripKeelFields } from "./normalize.js";
 import type { DeferredStage, Stage } from "./pipeline.js";
 

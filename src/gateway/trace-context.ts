@@ -1,4 +1,4 @@
-import { randomHex } from "./random-hex.js";
+import { randomHex } from "../random/random-hex.js";
 
 /** W3C Trace Context (https://www.w3.org/TR/trace-context/): version 00 `traceparent`. */
 export interface TraceContext {

@@ -27,15 +27,16 @@ import { SECRET_PATTERNS } from "../secrets/redact.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const GUARD = join(ROOT, "src", "guard");
-const EXTRA = [join(ROOT, "src", "secrets", "redact.ts")];
-/** Files that may compile a RegExp from a string: the registry, and redact.ts (its passes are exported as SECRET_PATTERNS). */
-const MAY_CONSTRUCT = new Set(["src/guard/regex-registry.ts", "src/secrets/redact.ts"]);
+// The JSON-schema validator (a leaf guard and evals share) runs client-written patterns over model output: held to the same rules.
+const EXTRA = [join(ROOT, "src", "secrets", "redact.ts"), join(ROOT, "src", "json-schema", "validate.ts"), join(ROOT, "src", "json-schema", "linear-pattern.ts")];
+/** Files that may compile a RegExp from a string: the registry, the linear-engine compiler, and redact.ts (its passes are exported as SECRET_PATTERNS). */
+const MAY_CONSTRUCT = new Set(["src/guard/regex-registry.ts", "src/json-schema/linear-pattern.ts", "src/secrets/redact.ts"]);
 /** Operator- or client-written patterns (not vetted; docs/guardrails.md says so) are compiled only here. */
 const OPERATOR_FILES = new Set([
   "src/guard/regex-registry.ts",
   "src/guard/actions/tool-policy.ts",
   "src/guard/actions/screen-tool-calls.ts",
-  "src/guard/actions/json-schema.ts",
+  "src/json-schema/validate.ts",
   "src/guard/scanners/keyword-scanner.ts",
 ]);
 

@@ -1,5 +1,6 @@
 import type { Logger } from "../observe/log.js";
-import { connectRedis, type RedisConfig } from "../store/redis.js";
+import { connectRedis } from "../store/redis.js";
+import type { RedisConfig } from "../store/redis-schema.js";
 import type { LimitBackend } from "./backend.js";
 import { type BudgetEventStore, deferredSinks, logBudgetEvents } from "./budget-events.js";
 import { periodWindow } from "./budget-period.js";

@@ -1,4 +1,4 @@
-import type { PriceConfig } from "../config/schema.js";
+import type { PriceConfig } from "../observe/price-schema.js";
 import { costUsd } from "../observe/prices.js";
 import { countTextTokens } from "../tokens/count.js";
 

@@ -1,4 +1,4 @@
-import type { PriceConfig } from "../config/schema.js";
+import type { PriceConfig } from "../observe/price-schema.js";
 import type { BudgetCheck, ConcurrencyCheck, RateCheck } from "./backend.js";
 import { PeriodClock, type PeriodWindow } from "./budget-period.js";
 import { CounterIds, type RuleIds } from "./counter-ids.js";

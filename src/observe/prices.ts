@@ -1,4 +1,4 @@
-import type { PriceConfig } from "../config/schema.js";
+import type { PriceConfig } from "./price-schema.js";
 
 /**
  * Shipped list prices in USD per one million tokens (input, output, cached input read, cache write),

@@ -1,4 +1,4 @@
-import { withGuardVerdicts, SqliteVerdictStore } from "../guard/sqlite-verdict-store.js";
+import { withGuardVerdicts, SqliteVerdictStore } from "./sqlite-verdict-store.js";
 import { openMemorySqlite } from "../storage/sqlite.js";
 import { SqliteTraceStore } from "./sqlite-trace-store.js";
 import { traceStoreContract } from "./trace-store.contract.js";

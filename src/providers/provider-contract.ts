@@ -22,8 +22,9 @@ const ask = (model: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
 });
 
 /**
- * The behaviour every provider owes the gateway, whatever its wire format. Each adapter's test
- * file calls this with a subject of its own (STYLE.md rule 4: one contract suite per extension point).
+ * The behaviour every provider owes the gateway, whatever its wire format. Each adapter runs it
+ * with a subject of its own, over HTTP to a local server speaking the adapter's wire format
+ * (docs/contributing.md, "Contract suites": one contract suite per extension point).
  */
 export function providerContract(name: string, setup: () => Promise<ContractSubject>): void {
   test(`${name}: provider contract`, async (t) => {

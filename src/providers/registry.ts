@@ -1,4 +1,4 @@
-import type { ProviderConfig } from "../config/schema.js";
+import type { ProviderConfig } from "./provider-schema.js";
 import { KeelError } from "../errors/errors.js";
 import { createAnthropicProvider } from "./anthropic/provider.js";
 import { createLocalEmbeddingsProvider } from "./embeddings/provider.js";

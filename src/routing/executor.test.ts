@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import type { ChatRequest } from "../api/chat-types.js";
 import { loadConfig } from "../config/load.js";
 import { KeelError } from "../errors/errors.js";
-import { ModelRegistry } from "../gateway/model-registry.js";
+import { ModelRegistry } from "./model-registry.js";
 import { PriceTable } from "../observe/prices.js";
 import { simOptionsSchema } from "../providers/sim/options.js";
 import { createSimProvider } from "../providers/sim/provider.js";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "../providers/sim/seeded-random.js";
+import { Rng } from "../random/rng.js";
 import { chooseTarget, type TargetView } from "./strategies.js";
 
 const views = (inFlight: number[]): TargetView[] => inFlight.map((n) => ({ weight: 1, priority: 0, inFlight: n, latencyMs: null, available: true }));

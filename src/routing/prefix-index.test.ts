@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "../providers/sim/seeded-random.js";
+import { Rng } from "../random/rng.js";
 import { PrefixIndex } from "./prefix-index.js";
 
 /** A chain of `n` block hashes after a shared `prefix` (hashes only need to be distinct numbers here). */

@@ -10,7 +10,7 @@
  * used again moves back to `young` and survives.
  *
  * The hot path relies on one invariant: within a generation, a prompt's blocks are prefix-closed.
- * A block's hash chains in every block before it (prefix-cache.ts), a prompt's blocks enter a
+ * A block's hash chains in every block before it (tokens/block-hasher.ts), a prompt's blocks enter a
  * generation together, and a generation only ever loses blocks all at once — so if block i of a
  * prompt is present, blocks 0…i are too. The matched prefix is then found by binary search (a
  * dozen Set lookups for a 100k-token prompt instead of one per block), and re-routing a known

@@ -1,7 +1,7 @@
 import { encode } from "../tokens/tokenizer.js";
 import type { ChatRequest } from "../api/chat-types.js";
-import { BlockHasher } from "../providers/sim/prefix-cache.js";
-import { hashString } from "../providers/sim/seeded-random.js";
+import { BlockHasher } from "../tokens/block-hasher.js";
+import { hashString } from "../random/rng.js";
 import { messageText } from "../tokens/count.js";
 
 /**

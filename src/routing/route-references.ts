@@ -1,5 +1,5 @@
-import { ConfigError } from "../config/config-error.js";
-import type { ModelConfig } from "../config/schema.js";
+import { ConfigError } from "../errors/config-error.js";
+import type { ModelConfig } from "./model-schema.js";
 import type { RouteConfig } from "./route-schema.js";
 
 /**

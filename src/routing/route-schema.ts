@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { priceSchema } from "../config/price-schema.js";
+import { priceSchema } from "../observe/price-schema.js";
 
 /**
  * The `routes:` section of keel.yaml: a public model name served by several targets, a strategy

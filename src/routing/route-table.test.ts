@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, loadConfig } from "../config/load.js";
-import { ModelRegistry } from "../gateway/model-registry.js";
+import { ModelRegistry } from "./model-registry.js";
 import { PriceTable } from "../observe/prices.js";
 import { chatFacts } from "./conditions.js";
 import { RouteTable } from "./route-table.js";

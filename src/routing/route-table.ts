@@ -1,5 +1,5 @@
-import type { PriceConfig } from "../config/price-schema.js";
-import type { ResolvedModel } from "../gateway/model-registry.js";
+import type { PriceConfig } from "../observe/price-schema.js";
+import type { ResolvedModel } from "./model-registry.js";
 import type { PriceTable } from "../observe/prices.js";
 import { type CompiledRule, compileRule, firstMatch, type RequestFacts } from "./conditions.js";
 import {

@@ -1,4 +1,4 @@
-import type { ResolvedModel } from "../gateway/model-registry.js";
+import type { ResolvedModel } from "./model-registry.js";
 import type { PriceTable } from "../observe/prices.js";
 import type { RequestFacts } from "./conditions.js";
 import { type ProviderLookup, RouteExecutor } from "./executor.js";

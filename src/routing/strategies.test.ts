@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "../providers/sim/seeded-random.js";
+import { Rng } from "../random/rng.js";
 import { Ewma } from "./ewma.js";
 import { bestTier, chooseTarget, type TargetView } from "./strategies.js";
 

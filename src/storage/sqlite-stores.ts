@@ -6,7 +6,7 @@ import { SqliteDatasetStore } from "../evals/datasets/sqlite-dataset-store.js";
 import { SqliteOnlineRuleStore, SqliteScoreStore } from "../evals/online/sqlite-score-store.js";
 import { SqliteRunStore } from "../evals/runner/sqlite-run-store.js";
 import { SqliteGuardReviewStore } from "../guard/review/sqlite-review-store.js";
-import { SqliteVerdictStore, withGuardVerdicts } from "../guard/sqlite-verdict-store.js";
+import { SqliteVerdictStore, withGuardVerdicts } from "../observe/sqlite-verdict-store.js";
 import { SqliteDriftStore } from "../incidents/drift/sqlite-drift-store.js";
 import { SqliteIncidentStore } from "../incidents/sqlite-incident-store.js";
 import { SqliteKeyStore } from "../keys/sqlite-key-store.js";

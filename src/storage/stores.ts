@@ -3,7 +3,7 @@ import type { AuditStore } from "../audit/types.js";
 import type { CredentialStore } from "../credentials/credential-store.js";
 import type { EvalStores } from "../evals/eval-app.js";
 import type { GuardReviewStore } from "../guard/review/review-store.js";
-import type { VerdictStore } from "../guard/verdict-store.js";
+import type { VerdictStore } from "../observe/verdict-store.js";
 import type { DriftStore } from "../incidents/drift/drift-store.js";
 import type { IncidentStore } from "../incidents/incident-store.js";
 import type { KeyStore } from "../keys/types.js";

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { ChatMessage } from "../../api/chat-types.js";
 import { askJudge } from "./judge/verdict.js";
-import { judgeFingerprint, judgeOptions, judgeRequest, requireJudge, section } from "./judge/judge-options.js";
-import { commonOptions, defineEvaluator } from "./spec.js";
+import { judgeFingerprint, judgeRequest, requireJudge, section } from "./judge/judge-options.js";
+import { defineEvaluator } from "./spec.js";
 import { callScore } from "./tool-calls.js";
 import { type AgentStep, failed, notDefined, scored, type ToolCallValue } from "./types.js";
+import { agentStepsKind } from "./agent-steps-schema.js";
 
 export interface StepVerdict {
   readonly step: number;
@@ -77,21 +78,7 @@ const judgeVerdict = z.object({ verdict: z.enum(["good", "bad"]), reasoning: z.s
 const replyShape = '{"reasoning": "<one sentence>", "verdict": "good" | "bad"}';
 
 export const agentStepsSpec = defineEvaluator({
-  kind: "agent_steps",
-  family: "agent",
-  summary: "scores each step of an agent trajectory; score = good steps before the first bad one / steps; names the first bad step",
-  schema: z
-    .strictObject({
-      kind: z.literal("agent_steps"),
-      ...commonOptions,
-      ...judgeOptions,
-      model: judgeOptions.model.optional(),
-      method: z.enum(["judge", "reference"]).default("judge"),
-      criteria: z.string().max(4000).default("The step is correct, necessary and moves the task forward given what came before."),
-      /** Judge mode: stop asking after the first bad step (later steps cannot change the score). */
-      stop_at_first_bad: z.boolean().default(true),
-    })
-    .refine((o) => o.method !== "judge" || o.model !== undefined, { message: "method judge needs `model`", path: ["model"] }),
+  ...agentStepsKind,
   create(o, deps) {
     const client = o.method === "judge" ? requireJudge("agent_steps", deps) : null;
     const threshold = o.threshold ?? 1;

@@ -1,12 +1,9 @@
-import { z } from "zod";
-import { commonOptions, defineEvaluator } from "./spec.js";
+import { defineEvaluator } from "./spec.js";
 import { notDefined, scored } from "./types.js";
+import { latencyKind, costKind } from "./bounds-schema.js";
 
 export const latencySpec = defineEvaluator({
-  kind: "latency",
-  family: "deterministic",
-  summary: "1 when the target's latency is at most `max_ms`",
-  schema: z.strictObject({ kind: z.literal("latency"), ...commonOptions, max_ms: z.number().positive() }),
+  ...latencyKind,
   create(o) {
     const threshold = o.threshold ?? 1;
     return {
@@ -21,10 +18,7 @@ export const latencySpec = defineEvaluator({
 });
 
 export const costSpec = defineEvaluator({
-  kind: "cost",
-  family: "deterministic",
-  summary: "1 when the target call cost at most `max_usd`",
-  schema: z.strictObject({ kind: z.literal("cost"), ...commonOptions, max_usd: z.number().min(0) }),
+  ...costKind,
   create(o) {
     const threshold = o.threshold ?? 1;
     return {

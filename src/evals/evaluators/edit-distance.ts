@@ -1,7 +1,7 @@
-import { z } from "zod";
-import { commonOptions, defineEvaluator } from "./spec.js";
+import { defineEvaluator } from "./spec.js";
 import { expectedText, normalizeText, tokenize } from "./text.js";
 import { notDefined, scored } from "./types.js";
+import { levenshteinKind, rougeLKind } from "./edit-distance-schema.js";
 
 /** Levenshtein distance over code points (insert, delete, substitute each cost 1), two-row DP. */
 export function levenshtein(a: string, b: string): number {
@@ -48,14 +48,7 @@ export function rougeL(candidate: readonly string[], reference: readonly string[
 }
 
 export const levenshteinSpec = defineEvaluator({
-  kind: "levenshtein",
-  family: "deterministic",
-  summary: "1 − d/max(|output|, |reference|), d the Levenshtein distance in code points",
-  schema: z.strictObject({
-    kind: z.literal("levenshtein"),
-    ...commonOptions,
-    case_sensitive: z.boolean().default(true),
-  }),
+  ...levenshteinKind,
   create(o) {
     const threshold = o.threshold ?? 0.8;
     return {
@@ -76,14 +69,7 @@ export const levenshteinSpec = defineEvaluator({
 });
 
 export const rougeLSpec = defineEvaluator({
-  kind: "rouge_l",
-  family: "deterministic",
-  summary: "ROUGE-L F_β over lower-cased word tokens (LCS-based; β = 1)",
-  schema: z.strictObject({
-    kind: z.literal("rouge_l"),
-    ...commonOptions,
-    beta: z.number().positive().max(100).default(1),
-  }),
+  ...rougeLKind,
   create(o) {
     const threshold = o.threshold ?? 0.5;
     return {

@@ -1,9 +1,9 @@
-import { z } from "zod";
 import type { Embedder } from "../../providers/embeddings/embedder.js";
 import { dot } from "../../providers/embeddings/vector.js";
-import { commonOptions, defineEvaluator } from "./spec.js";
+import { defineEvaluator } from "./spec.js";
 import { expectedText } from "./text.js";
 import { notDefined, scored } from "./types.js";
+import { embeddingSimilarityKind } from "./embedding-similarity-schema.js";
 
 /**
  * Cosine similarity of two texts, clipped at 0 (an `Embedder` returns unit vectors, so cosine is
@@ -16,10 +16,7 @@ export async function textSimilarity(embedder: Embedder, a: string, b: string, s
 }
 
 export const embeddingSimilaritySpec = defineEvaluator({
-  kind: "embedding_similarity",
-  family: "embedding",
-  summary: "max(0, cos(e(output), e(reference))) with the offline embedder; an empty output scores 0",
-  schema: z.strictObject({ kind: z.literal("embedding_similarity"), ...commonOptions }),
+  ...embeddingSimilarityKind,
   create(o, deps) {
     const embedder = deps.embedder;
     if (!embedder) throw new Error("embedding_similarity needs an embedder");

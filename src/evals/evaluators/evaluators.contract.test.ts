@@ -1,8 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { bagOfWordsEmbedder, simJudge } from "../testing/sim-clients.js";
-import { evaluatorContract } from "./evaluator.contract.js";
+import { EVALUATOR_KINDS } from "./config-schema.js";
+import { checkAbort, evaluatorContract } from "./evaluator.contract.js";
 import { buildEvaluators, EVALUATOR_SPECS, evaluatorConfigSchema, type EvaluatorConfigInput } from "./registry.js";
+import type { EvaluatorDeps } from "./spec.js";
+import { scored, type Evaluator } from "./types.js";
 
 // The judge answers every prompt shape the judge kinds use, so each kind gets a real verdict.
 const judge = simJudge([
@@ -47,9 +50,32 @@ test("every registered evaluator kind runs the contract", () => {
 for (const [kind, configs] of Object.entries(CONFIGS)) {
   configs.forEach((cfg, i) => {
     const parsed = evaluatorConfigSchema.parse(cfg);
-    evaluatorContract(`${kind}#${i}`, () => buildEvaluators([parsed], deps)[0]);
+    evaluatorContract(`${kind}#${i}`, (d) => buildEvaluators([parsed], d)[0], deps);
   });
 }
+
+test("the schema-only kinds config parses are exactly the registered specs, schema for schema", () => {
+  assert.deepEqual(EVALUATOR_KINDS.map((k) => k.kind), EVALUATOR_SPECS.map((s) => s.kind));
+  EVALUATOR_KINDS.forEach((k, i) => {
+    assert.equal(EVALUATOR_SPECS[i].schema, k.schema, `${k.kind}: the spec must reuse its kind's schema`);
+    assert.equal(EVALUATOR_SPECS[i].family, k.family);
+  });
+});
+
+test("the abort rule fails an evaluator that ignores the signal and calls its judge", async () => {
+  const ignoresAbort = (d: EvaluatorDeps): Evaluator => ({
+    name: "careless", kind: "careless", family: "judge", threshold: 0.5, fingerprint: "0123456789abcdef",
+    // Calls the judge without the signal and turns whatever happens into a score: the bug the rule exists for.
+    async evaluate(c) {
+      await d.judge!.complete({ model: "sim", messages: [{ role: "user", content: String(c.input) }] });
+      return scored(1, 0.5, "judged");
+    },
+  });
+  await assert.rejects(checkAbort(ignoresAbort, deps), /resolved after an abort but called its judge or embedder 1 time/);
+  // The same evaluator, told nothing to do, resolves without I/O and passes.
+  const idle = (): Evaluator => ({ ...ignoresAbort(deps), evaluate: async () => scored(1, 0.5, "no I/O") });
+  await checkAbort(idle, deps);
+});
 
 test("options are validated by each kind's own schema", () => {
   const bad = (cfg: unknown): boolean => !evaluatorConfigSchema.safeParse(cfg).success;

@@ -1,8 +1,8 @@
-import { z } from "zod";
-import { validateJson } from "../../guard/actions/json-schema.js";
+import { validateJson } from "../../json-schema/validate.js";
 import { deepEqual } from "./json-equal.js";
-import { commonOptions, defineEvaluator } from "./spec.js";
+import { defineEvaluator } from "./spec.js";
 import { notDefined, scored } from "./types.js";
+import { jsonSchemaKind, jsonFieldKind } from "./json-checks-schema.js";
 
 /** Parses an answer as JSON, tolerating one surrounding ```json fence, as models often add one. */
 export function parseJsonOutput(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
@@ -16,14 +16,7 @@ export function parseJsonOutput(text: string): { ok: true; value: unknown } | { 
 }
 
 export const jsonSchemaSpec = defineEvaluator({
-  kind: "json_schema",
-  family: "deterministic",
-  summary: "1 when the output parses as JSON and validates against `schema`, else 0",
-  schema: z.strictObject({
-    kind: z.literal("json_schema"),
-    ...commonOptions,
-    schema: z.record(z.string(), z.unknown()),
-  }),
+  ...jsonSchemaKind,
   create(o) {
     const threshold = o.threshold ?? 1;
     return {
@@ -58,19 +51,7 @@ export function getPath(value: unknown, path: readonly (string | number)[]): { f
 }
 
 export const jsonFieldSpec = defineEvaluator({
-  kind: "json_field",
-  family: "deterministic",
-  summary: "share of fields (dot paths) whose value in the output JSON deep-equals the expected value",
-  schema: z
-    .strictObject({
-      kind: z.literal("json_field"),
-      ...commonOptions,
-      /** path → expected value; or */
-      fields: z.record(z.string().min(1), z.unknown()).optional(),
-      /** paths whose expected values are read from the item's expected JSON. */
-      paths: z.array(z.string().min(1)).min(1).optional(),
-    })
-    .refine((o) => (o.fields === undefined) !== (o.paths === undefined), { message: "give exactly one of fields, paths" }),
+  ...jsonFieldKind,
   create(o) {
     const threshold = o.threshold ?? 1;
     return {

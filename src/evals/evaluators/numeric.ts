@@ -1,6 +1,6 @@
-import { z } from "zod";
-import { commonOptions, defineEvaluator } from "./spec.js";
+import { defineEvaluator } from "./spec.js";
 import { notDefined, scored } from "./types.js";
+import { numericKind } from "./numeric-schema.js";
 
 /** The first number in a text: digits with an optional sign, decimals, exponent; thousands commas ignored. */
 export function firstNumber(text: string): number | undefined {
@@ -15,15 +15,7 @@ export function firstNumber(text: string): number | undefined {
  * graded score would need a scale the data does not give.
  */
 export const numericSpec = defineEvaluator({
-  kind: "numeric",
-  family: "deterministic",
-  summary: "1 when the first number in the output is within max(abs, rel·|expected|) of the expected number",
-  schema: z.strictObject({
-    kind: z.literal("numeric"),
-    ...commonOptions,
-    abs: z.number().min(0).default(0),
-    rel: z.number().min(0).default(0),
-  }),
+  ...numericKind,
   create(o) {
     const threshold = o.threshold ?? 1;
     return {

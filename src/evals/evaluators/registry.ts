@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { agentStepsSpec } from "./agent-steps.js";
 import { costSpec, latencySpec } from "./bounds.js";
+import type { EvaluatorConfig } from "./config-schema.js";
 import { levenshteinSpec, rougeLSpec } from "./edit-distance.js";
 import { embeddingSimilaritySpec } from "./embedding-similarity.js";
 import { jsonFieldSpec, jsonSchemaSpec } from "./json-checks.js";
@@ -14,20 +14,16 @@ import { containsSpec, exactSpec, regexSpec } from "./string-match.js";
 import { toolCallSpec } from "./tool-calls.js";
 import type { Evaluator } from "./types.js";
 
-/** Every evaluator kind Keel ships. A new kind is one spec here and one file beside it. */
+// The schemas live apart (config-schema.ts) so configuration loads no evaluator code; these
+// re-exports keep one import for callers that build evaluators as well as parse them.
+export { evaluatorConfigSchema, needsOf, type EvaluatorConfig, type EvaluatorConfigInput } from "./config-schema.js";
+
+/** Every evaluator kind Keel ships with its factory, in the order of `EVALUATOR_KINDS`. A new kind is one schema file, one spec file, and a line in each list. */
 export const EVALUATOR_SPECS = [
   exactSpec, containsSpec, regexSpec, jsonSchemaSpec, jsonFieldSpec, numericSpec, levenshteinSpec, rougeLSpec, toolCallSpec,
   latencySpec, costSpec, embeddingSimilaritySpec, rubricSpec, pairwiseSpec, correctnessSpec,
   faithfulnessSpec, answerRelevanceSpec, contextPrecisionSpec, contextRecallSpec, agentStepsSpec,
 ] as const;
-
-/** One evaluator entry of a suite or online rule, validated by its kind's own schema. */
-export const evaluatorConfigSchema = z.discriminatedUnion("kind", EVALUATOR_SPECS.map((s) => s.schema) as unknown as [
-  (typeof EVALUATOR_SPECS)[number]["schema"],
-  ...(typeof EVALUATOR_SPECS)[number]["schema"][],
-]);
-export type EvaluatorConfig = z.output<typeof evaluatorConfigSchema>;
-export type EvaluatorConfigInput = z.input<typeof evaluatorConfigSchema>;
 
 const BY_KIND = new Map<string, EvaluatorSpec>(EVALUATOR_SPECS.map((s) => [s.kind, s as unknown as EvaluatorSpec]));
 
@@ -48,17 +44,4 @@ export function buildEvaluators(configs: readonly EvaluatorConfig[], deps: Evalu
     seen.add(ev.name);
     return ev;
   });
-}
-
-/** Does any of these configs need a judge client / an embedder? Lets callers build only what is used. */
-export function needsOf(configs: readonly EvaluatorConfig[]): { judge: boolean; embedder: boolean } {
-  let judge = false;
-  let embedder = false;
-  for (const c of configs) {
-    const family = BY_KIND.get(c.kind)!.family;
-    const o = c as { method?: string; relevance?: string };
-    if (family === "judge" || o.method === "judge" || o.relevance === "judge") judge = true;
-    if (family === "embedding" || c.kind === "answer_relevance") embedder = true;
-  }
-  return { judge, embedder };
 }

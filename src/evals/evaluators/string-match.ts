@@ -1,20 +1,11 @@
-import { z } from "zod";
-import { commonOptions, compiles, defineEvaluator } from "./spec.js";
+import { defineEvaluator } from "./spec.js";
 import { expectedText, normalizeText } from "./text.js";
 import { notDefined, scored } from "./types.js";
+import { exactKind, containsKind, regexKind } from "./string-match-schema.js";
 
 /** exact: normalised output = normalised reference. */
 export const exactSpec = defineEvaluator({
-  kind: "exact",
-  family: "deterministic",
-  summary: "1 when the output equals the reference after NFKC, whitespace collapsing and (by default) case folding",
-  schema: z.strictObject({
-    kind: z.literal("exact"),
-    ...commonOptions,
-    case_sensitive: z.boolean().default(false),
-    /** Compare with this text instead of the item's expected output. */
-    value: z.string().optional(),
-  }),
+  ...exactKind,
   create(o) {
     const threshold = o.threshold ?? 1;
     return {
@@ -32,16 +23,7 @@ export const exactSpec = defineEvaluator({
 
 /** contains: share of the required substrings found in the output. */
 export const containsSpec = defineEvaluator({
-  kind: "contains",
-  family: "deterministic",
-  summary: "mode all: share of `values` (default: the reference) found in the output; mode any: 1 if any is found",
-  schema: z.strictObject({
-    kind: z.literal("contains"),
-    ...commonOptions,
-    values: z.array(z.string().min(1)).min(1).max(1000).optional(),
-    mode: z.enum(["all", "any"]).default("all"),
-    case_sensitive: z.boolean().default(false),
-  }),
+  ...containsKind,
   create(o) {
     const threshold = o.threshold ?? 1;
     return {
@@ -64,18 +46,7 @@ export const containsSpec = defineEvaluator({
 
 /** regex: 1 when the pattern matches (or, with expect: no_match, when it does not). */
 export const regexSpec = defineEvaluator({
-  kind: "regex",
-  family: "deterministic",
-  summary: "1 when `pattern` matches the output (`expect: no_match` inverts it)",
-  schema: z
-    .strictObject({
-      kind: z.literal("regex"),
-      ...commonOptions,
-      pattern: z.string().min(1).max(1000),
-      flags: z.string().regex(/^[imsu]*$/, "only i, m, s, u").default(""),
-      expect: z.enum(["match", "no_match"]).default("match"),
-    })
-    .refine((o) => compiles(o.pattern, o.flags), { message: "pattern is not a valid regular expression", path: ["pattern"] }),
+  ...regexKind,
   create(o) {
     const threshold = o.threshold ?? 1;
     const re = new RegExp(o.pattern, o.flags);

@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { deepEqual } from "./json-equal.js";
-import { commonOptions, defineEvaluator } from "./spec.js";
+import { defineEvaluator } from "./spec.js";
 import { notDefined, scored, type ToolCallValue } from "./types.js";
+import { toolCallKind } from "./tool-calls-schema.js";
 
 /**
  * Score of one actual call against one expected call: 0 when the names differ; otherwise the share
@@ -45,16 +45,7 @@ export function toolCallCorrectness(expected: readonly ToolCallValue[], actual: 
 }
 
 export const toolCallSpec = defineEvaluator({
-  kind: "tool_call",
-  family: "deterministic",
-  summary: "Σ per-call scores / max(|expected|, |actual|); a call scores the share of expected arguments matched, 0 on a wrong name",
-  schema: z.strictObject({
-    kind: z.literal("tool_call"),
-    ...commonOptions,
-    ordered: z.boolean().default(true),
-    /** Arguments must equal exactly (no extra keys) instead of containing the expected ones. */
-    exact_arguments: z.boolean().default(false),
-  }),
+  ...toolCallKind,
   create(o) {
     const threshold = o.threshold ?? 1;
     return {

@@ -1,5 +1,5 @@
 import type { ChatCompletion, ChatRequest } from "../../api/chat-types.js";
-import type { PriceConfig } from "../../config/price-schema.js";
+import type { PriceConfig } from "../../observe/price-schema.js";
 import { costUsd, PriceTable } from "../../observe/prices.js";
 import type { ChatCallResult, ChatClient } from "../evaluators/judge/chat-client.js";
 import { postJson } from "./http-call.js";

@@ -1,6 +1,6 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { priceSchema } from "../../config/price-schema.js";
+import { priceSchema } from "../../observe/price-schema.js";
 import { datasetName } from "../datasets/dataset-service.js";
 import { evaluatorConfigSchema } from "../evaluators/registry.js";
 

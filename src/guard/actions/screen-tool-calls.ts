@@ -4,7 +4,7 @@ import type { Verdict } from "../engine/verdict.js";
 import { hostAllowed } from "../scanners/url-scanner.js";
 import type { GuardAction } from "../types.js";
 import { checkIntent, type IntentEvidence } from "./intent.js";
-import { validateJson } from "./json-schema.js";
+import { validateJson } from "../../json-schema/validate.js";
 import type { ToolPolicy, ToolRules } from "./tool-policy.js";
 import { operatorPattern } from "../regex-registry.js";
 

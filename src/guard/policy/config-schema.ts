@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { toolPolicySchema } from "../actions/tool-policy.js";
-import { SCANNERS } from "../scanners/registry.js";
+import { SCANNER_OPTIONS } from "../scanners/option-registry.js";
 
 const action = z.enum(["block", "redact", "flag", "log"]);
 const name = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "lower-case letters, digits, _ . -");
@@ -25,12 +25,12 @@ export const policySchema = z.strictObject({
   scanners: z.record(z.string(), scannerEntry),
 }).superRefine((p, ctx) => {
   for (const [scanner, entry] of Object.entries(p.scanners)) {
-    const def = SCANNERS.get(scanner);
-    if (!def) {
-      ctx.addIssue({ code: "custom", path: ["scanners", scanner], message: `unknown scanner "${scanner}" (known: ${[...SCANNERS.keys()].join(", ")})` });
+    const options = SCANNER_OPTIONS.get(scanner);
+    if (!options) {
+      ctx.addIssue({ code: "custom", path: ["scanners", scanner], message: `unknown scanner "${scanner}" (known: ${[...SCANNER_OPTIONS.keys()].join(", ")})` });
       continue;
     }
-    const parsed = def.options.safeParse(entry.options);
+    const parsed = options.safeParse(entry.options);
     if (!parsed.success) {
       const i = parsed.error.issues[0];
       ctx.addIssue({ code: "custom", path: ["scanners", scanner, "options", ...i.path.map(String)], message: i.message });

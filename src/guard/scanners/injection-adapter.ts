@@ -1,18 +1,12 @@
-import { z } from "zod";
 import { createIndirectInjectionScanner, createInjectionScanner, createMultiTurnScanner } from "../injection/index.js";
 import type { ScannerDefinition } from "./definition.js";
+import { injectionOptions, type InjectionOptions } from "./injection-options.js";
 
 /**
  * The prompt-injection detector (src/guard/injection/, docs/guardrails-injection.md) as the
  * policy engine registers it: the user-input detector, the retrieved-content (indirect) detector
  * and the conversation-window (multi-turn) detector, each with its own optional threshold.
  */
-export const injectionOptions = z.strictObject({
-  /** Trigger at score ≥ threshold; default: the threshold cross-validated for the shipped model. */
-  threshold: z.number().min(0).max(1).optional(),
-});
-export type InjectionOptions = z.output<typeof injectionOptions>;
-
 const withThreshold = (o: InjectionOptions): { threshold?: number } => (o.threshold === undefined ? {} : { threshold: o.threshold });
 
 export const promptInjectionScanner: ScannerDefinition<InjectionOptions> = {

@@ -1,13 +1,6 @@
-import { z } from "zod";
 import type { Finding, ScanInput } from "../types.js";
 import { result, type ScannerDefinition } from "./definition.js";
-
-export const invisibleOptions = z.strictObject({
-  /** Zero-width characters alone (common in copy-pasted text) score this; tag characters and bidi overrides score 0.95. */
-  zero_width_score: z.number().min(0).max(1).default(0.3),
-  threshold: z.number().min(0).max(1).default(0.5),
-});
-export type InvisibleOptions = z.output<typeof invisibleOptions>;
+import { invisibleOptions, type InvisibleOptions } from "./invisible-text-options.js";
 
 /**
  * ASCII smuggling: Unicode tag characters (U+E0000–E007F) carry hidden ASCII that models read and

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { validateJson } from "../actions/json-schema.js";
+import { validateJson } from "../../json-schema/validate.js";
 import type { Finding, ScanInput } from "../types.js";
 import { NO_FACTS, type ScannerDefinition } from "./definition.js";
-
-export const jsonSchemaOptions = z.strictObject({});
+import { jsonSchemaOptions } from "./json-schema-options.js";
 
 /**
  * Structured output: when the request asked for `json_object` or `json_schema`, the answer must

@@ -1,16 +1,7 @@
-import { z } from "zod";
 import { detectPii } from "../pii/detect-pii.js";
-import { PII_TYPES, type PiiType } from "../pii/entity.js";
 import type { ScanInput } from "../types.js";
 import { result, type ScannerDefinition } from "./definition.js";
-
-export const piiOptions = z.strictObject({
-  /** Which PII types to report; all by default. */
-  types: z.array(z.enum(PII_TYPES as [PiiType, ...PiiType[]])).min(1).optional(),
-  /** Entities scoring below this are ignored. */
-  min_score: z.number().min(0).max(1).default(0.6),
-});
-export type PiiOptions = z.output<typeof piiOptions>;
+import { piiOptions, type PiiOptions } from "./pii-options.js";
 
 /** Personal data: checksummed numbers, contact details, addresses and names (src/guard/pii/). */
 export const piiScanner: ScannerDefinition<PiiOptions> = {

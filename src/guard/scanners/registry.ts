@@ -29,5 +29,3 @@ export const SCANNERS: ReadonlyMap<string, ScannerDefinition<any>> = new Map(
     modelClassifierScanner,
   ].map((d) => [d.name, d as ScannerDefinition<any>]),
 );
-
-export const SCANNER_NAMES = [...SCANNERS.keys()];

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { findSecrets, maskSecrets } from "../../secrets/redact.js";
-import { secretOptions, secretScanner } from "./secret-scanner.js";
+import { secretOptions } from "./secret-options.js";
+import { secretScanner } from "./secret-scanner.js";
 
 // Built from parts so that the fixtures themselves do not look like live keys to scanners.
 const fake = (n: number, alphabet = "abcdef0123456789"): string => Array.from({ length: n }, (_, i) => alphabet[(i * 7 + 3) % alphabet.length]).join("");

@@ -1,16 +1,7 @@
-import { z } from "zod";
 import { findSecrets } from "../../secrets/redact.js";
 import type { Finding, ScanInput } from "../types.js";
 import { result, type ScannerDefinition } from "./definition.js";
-
-export const secretOptions = z.strictObject({
-  /** Also report long random-looking tokens that match no known format. */
-  entropy: z.boolean().default(true),
-  /** Shannon entropy (bits per character) from which a token counts as random. */
-  min_entropy: z.number().min(2).max(6).default(4.2),
-  min_length: z.int().min(16).max(256).default(32),
-});
-export type SecretOptions = z.output<typeof secretOptions>;
+import { secretOptions, type SecretOptions } from "./secret-options.js";
 
 // Candidate tokens for the entropy check: base64/base64url/hex-ish runs, bounded.
 const TOKEN_RE = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{16,512}(?![A-Za-z0-9+/_=-])/g;

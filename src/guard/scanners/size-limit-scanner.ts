@@ -1,14 +1,7 @@
-import { z } from "zod";
 import { countTextTokens } from "../../tokens/count.js";
 import type { Finding, ScanInput } from "../types.js";
 import { result, type ScannerDefinition } from "./definition.js";
-
-export const sizeLimitOptions = z.strictObject({
-  max_chars: z.int().min(1).max(100_000_000).default(400_000),
-  /** o200k tokens; counted only when the text is short enough in characters to be under it at all. */
-  max_tokens: z.int().min(1).max(10_000_000).optional(),
-});
-export type SizeLimitOptions = z.output<typeof sizeLimitOptions>;
+import { sizeLimitOptions, type SizeLimitOptions } from "./size-limit-options.js";
 
 /** Size and token limits per screened text (a long document, a huge tool result, a prompt-stuffing attempt). */
 export const sizeLimitScanner: ScannerDefinition<SizeLimitOptions> = {

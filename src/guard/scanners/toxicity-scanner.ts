@@ -1,17 +1,8 @@
-import { z } from "zod";
 import type { Finding, ScanInput } from "../types.js";
 import { result, type ScannerDefinition } from "./definition.js";
 import { LEXICON, type ToxicCategory } from "./toxicity-lexicon.js";
 import { pattern } from "../regex-registry.js";
-
-export const toxicityOptions = z.strictObject({
-  threshold: z.number().min(0).max(1).default(0.6),
-  /** Extra terms, reported as "custom" with weight 0.8. */
-  extra_terms: z.array(z.string().min(1).max(200)).max(10_000).default([]),
-  /** Categories to ignore (e.g. profanity for a casual chat product). */
-  ignore: z.array(z.enum(["profanity", "insult", "threat", "self_harm", "sexual", "hate"])).default([]),
-});
-export type ToxicityOptions = z.output<typeof toxicityOptions>;
+import { toxicityOptions, type ToxicityOptions } from "./toxicity-options.js";
 
 // Leetspeak and separators that people use to dodge word lists: f*ck, sh1t, f.u.c.k.
 const FOLD: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s", "!": "i" };

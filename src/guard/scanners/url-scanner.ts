@@ -1,15 +1,6 @@
-import { z } from "zod";
 import type { Finding, ScanInput } from "../types.js";
 import { result, type ScannerDefinition } from "./definition.js";
-
-const hostPattern = z.string().min(1).max(253).regex(/^(?:\*\.)?[a-z0-9.-]+$/i, "a host name, optionally starting with *.");
-export const urlOptions = z.strictObject({
-  /** Hosts allowed; `*.example.com` allows its subdomains (and example.com itself). Empty: every host is outside. */
-  allow: z.array(hostPattern).max(10_000).default([]),
-  /** Schemes allowed at all (others, such as javascript: or data:, are always findings). */
-  schemes: z.array(z.string().regex(/^[a-z][a-z0-9+.-]*$/)).default(["https", "http"]),
-});
-export type UrlOptions = z.output<typeof urlOptions>;
+import { urlOptions, type UrlOptions } from "./url-options.js";
 
 const URL_RE = /\b(?:[a-z][a-z0-9+.-]{1,15}:\/\/|www\.)[^\s<>"'`)\]}]{1,2048}|\b(?:javascript|data|vbscript):[^\s<>"'`)]{1,2048}/gi;
 // A markdown image whose URL carries a query is the classic exfiltration channel (the client fetches it unasked).

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { ChatMessage } from "../../api/chat-types.js";
 import { KeelError } from "../../errors/errors.js";
-import type { ModelRegistry } from "../../gateway/model-registry.js";
-import type { ProviderRegistry } from "../../providers/registry.js";
+import { chatFacts } from "../../routing/conditions.js";
+import type { ModelRegistry } from "../../routing/model-registry.js";
+import type { RoutingService } from "../../routing/routing-service.js";
 import type { CanaryCaller } from "./drift-canary.js";
 
 function text(m: ChatMessage | undefined): string {
@@ -12,15 +13,22 @@ function text(m: ChatMessage | undefined): string {
   return Array.isArray(m.content) ? m.content.map((p) => ("text" in p && typeof p.text === "string" ? p.text : "")).join("") : "";
 }
 
+/** The canary is nobody's traffic: no key, user or feature, so routing rules keyed on them do not pick it. */
+const CANARY = { feature: null, user: null, keyId: null } as const;
+
 /**
- * Canary calls go straight to the model's provider, not through the HTTP gateway: no key, no
- * limits or budgets spent, no trace — the canary must not show up in the traffic it watches.
+ * Canary calls take the gateway's route call path — the model's route (rules applied), the
+ * executor with its retries, failover and breakers — but not the HTTP gateway: no key, no limits
+ * or budgets spent, no trace, so the canary does not show up in the traffic it watches. Going
+ * around routing (calling the first target's provider) would probe a target the gateway may have
+ * failed over from, and would not feed the breakers what it saw.
  */
-export function providerCanaryCaller(models: ModelRegistry, providers: ProviderRegistry): CanaryCaller {
+export function routedCanaryCaller(models: ModelRegistry, routing: Pick<RoutingService, "route" | "executor">): CanaryCaller {
   return async (req, signal) => {
     const m = models.resolve(req.model);
     if (!m || m.type !== "chat") throw new KeelError("model_not_found", `Drift canary: no chat model "${req.model.slice(0, 256)}".`);
-    const res = await providers.get(m.provider).chat({ ...req, model: m.upstream }, { requestId: `drift_${randomUUID()}`, signal });
-    return { content: text(res.choices[0]?.message), served: res.model ?? null, fingerprint: res.system_fingerprint ?? null };
+    const route = routing.route(m, chatFacts(CANARY, req));
+    const { value } = await routing.executor.chat({ route, requestId: `drift_${randomUUID()}`, signal, t0: performance.now(), attempts: [] }, req);
+    return { content: text(value.choices[0]?.message), served: value.model ?? null, fingerprint: value.system_fingerprint ?? null };
   };
 }

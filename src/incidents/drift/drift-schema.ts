@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { evaluatorConfigSchema, needsOf } from "../../evals/evaluators/registry.js";
+import { evaluatorConfigSchema, needsOf } from "../../evals/evaluators/config-schema.js";
 
 const promptSchema = z.strictObject({
   /** Stable id: the baseline is kept per (model, id), so renaming a prompt starts a new baseline. */

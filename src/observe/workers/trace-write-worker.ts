@@ -1,6 +1,6 @@
 import { setImmediate as yieldToQueue } from "node:timers/promises";
 import { workerData } from "node:worker_threads";
-import { SqliteVerdictStore, withGuardVerdicts } from "../../guard/sqlite-verdict-store.js";
+import { SqliteVerdictStore, withGuardVerdicts } from "../sqlite-verdict-store.js";
 import { openSqliteFile } from "../../store/sqlite.js";
 import { serveRequests } from "../../store/worker-channel.js";
 import { SqliteSpanStore } from "../otel/sqlite-span-store.js";

@@ -3,7 +3,7 @@ import type { ChatRequest, FinishReason, FunctionTool, ToolCall } from "../../ap
 import { countTextTokens } from "../../tokens/count.js";
 import { genericJsonObject, jsonFromSchema } from "./json-from-schema.js";
 import type { CompiledRule } from "./rules.js";
-import { mix, Rng } from "./seeded-random.js";
+import { mix, Rng } from "../../random/rng.js";
 import { toolCallId } from "./tools.js";
 import { wordPieces } from "./word-text.js";
 

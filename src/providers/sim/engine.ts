@@ -8,7 +8,7 @@ import type { SimOptions } from "./options.js";
 import { PrefixCache } from "./prefix-cache.js";
 import { PromptProfiles, type PromptProfile } from "./prompt-profile.js";
 import { compileRules, matchRule, type CompiledRule } from "./rules.js";
-import { hashString } from "./seeded-random.js";
+import { hashString } from "../../random/rng.js";
 import { readSimHeader } from "./sim-header.js";
 import { chooseTool } from "./tools.js";
 import { SimClassifier } from "./classifier.js";

@@ -1,6 +1,6 @@
 import { KeelError, upstreamCodeFor } from "../../errors/errors.js";
 import type { SimFaults } from "./options.js";
-import { Rng } from "./seeded-random.js";
+import { Rng } from "../../random/rng.js";
 import { NO_DIRECTIVES, type SimDirectives } from "./sim-header.js";
 
 /**

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { genericJsonObject, jsonFromSchema } from "./json-from-schema.js";
-import { Rng } from "./seeded-random.js";
+import { Rng } from "../../random/rng.js";
 
 type S = { [k: string]: unknown };
 

@@ -1,4 +1,4 @@
-import type { Rng } from "./seeded-random.js";
+import type { Rng } from "../../random/rng.js";
 import { wordPhrase } from "./word-text.js";
 
 /**

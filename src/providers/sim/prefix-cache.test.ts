@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BlockHasher, PrefixCache } from "./prefix-cache.js";
+import { BlockHasher } from "../../tokens/block-hasher.js";
+import { PrefixCache } from "./prefix-cache.js";
 
 function hashes(tokens: number[], block = 4, seed = 1): number[] {
   const h = new BlockHasher(block, seed);

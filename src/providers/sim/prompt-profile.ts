@@ -1,13 +1,13 @@
 import { encode } from "../../tokens/tokenizer.js";
 import type { ChatRequest } from "../../api/chat-types.js";
 import { countPromptTokens, messageText } from "../../tokens/count.js";
-import { BlockHasher } from "./prefix-cache.js";
-import { hashString } from "./seeded-random.js";
+import { BlockHasher } from "../../tokens/block-hasher.js";
+import { hashString } from "../../random/rng.js";
 
 /** What the simulator needs to know about a prompt; everything here is a pure function of it. */
 export interface PromptProfile {
   readonly promptTokens: number;
-  /** Chained hashes of the prompt's full token blocks, seeded by the model (see prefix-cache.ts). */
+  /** Chained hashes of the prompt's full token blocks, seeded by the model (see tokens/block-hasher.ts). */
   readonly blockHashes: readonly number[];
   /** Hash of tools and messages: seeds every deterministic answer. */
   readonly hash: number;

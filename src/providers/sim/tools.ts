@@ -1,6 +1,6 @@
 import type { ChatRequest, FunctionTool } from "../../api/chat-types.js";
 import { KeelError } from "../../errors/errors.js";
-import type { Rng } from "./seeded-random.js";
+import type { Rng } from "../../random/rng.js";
 
 /**
  * Which tool, if any, the simulated model calls. `required` and a named function always call;

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { encode } from "gpt-tokenizer";
 import { countTextTokens } from "../../tokens/count.js";
-import { Rng } from "./seeded-random.js";
+import { Rng } from "../../random/rng.js";
 import { WORDS, wordPhrase, wordPieces } from "./word-text.js";
 
 test("every word is one o200k token, bare and after a space, and the list has 256 distinct words", () => {

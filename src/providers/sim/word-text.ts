@@ -1,4 +1,4 @@
-import type { Rng } from "./seeded-random.js";
+import type { Rng } from "../../random/rng.js";
 
 /**
  * The simulator's vocabulary. Every word is exactly one o200k token both bare and with a leading

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { commonOptions, defineEvaluator } from "../spec.js";
+import { defineEvaluator } from "../spec.js";
 import { expectedText } from "../text.js";
 import { failed, notDefined, scored } from "../types.js";
 import { askJudge } from "./verdict.js";
-import { judgeFingerprint, judgeOptions, judgeRequest, requireJudge, section } from "./judge-options.js";
+import { judgeFingerprint, judgeRequest, requireJudge, section } from "./judge-options.js";
+import { correctnessKind } from "./correctness-schema.js";
 
 const RATING = { incorrect: 0, partially_correct: 1, correct: 2 } as const;
 const verdict = z.object({ verdict: z.enum(["correct", "partially_correct", "incorrect"]), reasoning: z.string().optional() });
@@ -14,16 +15,7 @@ const replyShape = '{"reasoning": "<one or two sentences>", "verdict": "correct"
  * correct 1, partially_correct ½, incorrect 0 (rating 2/1/0 for calibration).
  */
 export const correctnessSpec = defineEvaluator({
-  kind: "judge_correctness",
-  family: "judge",
-  summary: "an LLM judge checks the output against the reference: correct 1, partially_correct ½, incorrect 0",
-  schema: z.strictObject({
-    kind: z.literal("judge_correctness"),
-    ...commonOptions,
-    ...judgeOptions,
-    /** Extra guidance, e.g. "numbers must match to two decimals". */
-    instructions: z.string().max(4000).optional(),
-  }),
+  ...correctnessKind,
   create(o, deps) {
     const client = requireJudge("judge_correctness", deps);
     const threshold = o.threshold ?? 1;

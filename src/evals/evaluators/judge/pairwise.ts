@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { commonOptions, defineEvaluator } from "../spec.js";
+import { defineEvaluator } from "../spec.js";
 import { expectedText } from "../text.js";
 import { failed, notDefined, scored } from "../types.js";
 import { askJudge } from "./verdict.js";
-import { judgeFingerprint, judgeOptions, judgeRequest, requireJudge, section } from "./judge-options.js";
+import { judgeFingerprint, judgeRequest, requireJudge, section } from "./judge-options.js";
+import { pairwiseKind } from "./pairwise-schema.js";
 
 export type PairOutcome = "win" | "tie" | "loss";
 const VALUE: Record<PairOutcome, number> = { win: 1, tie: 0.5, loss: 0 };
@@ -27,15 +28,7 @@ const replyShape = '{"reasoning": "<one or two sentences>", "winner": "A" | "B" 
  * run, else its expected output), asked twice with the positions swapped.
  */
 export const pairwiseSpec = defineEvaluator({
-  kind: "judge_pairwise",
-  family: "judge",
-  summary: "an LLM judge compares output and baseline in both orders; score = mean of win 1 / tie ½ / loss 0 over the two orders",
-  schema: z.strictObject({
-    kind: z.literal("judge_pairwise"),
-    ...commonOptions,
-    ...judgeOptions,
-    criteria: z.string().min(1).max(8000),
-  }),
+  ...pairwiseKind,
   create(o, deps) {
     const client = requireJudge("judge_pairwise", deps);
     const threshold = o.threshold ?? 0.5;

@@ -1,13 +1,10 @@
 import { z } from "zod";
-import { commonOptions, defineEvaluator } from "../spec.js";
+import { defineEvaluator } from "../spec.js";
 import { expectedText } from "../text.js";
 import { failed, scored } from "../types.js";
 import { askJudge } from "./verdict.js";
-import { judgeFingerprint, judgeOptions, judgeRequest, requireJudge, section } from "./judge-options.js";
-
-const scaleSchema = z
-  .strictObject({ min: z.int().min(0).max(100).default(1), max: z.int().min(1).max(100).default(5) })
-  .refine((s) => s.max > s.min, { message: "max must be greater than min" });
+import { judgeFingerprint, judgeRequest, requireJudge, section } from "./judge-options.js";
+import { rubricKind } from "./rubric-schema.js";
 
 /**
  * Single-output rubric scoring (G-Eval style: criteria, then evaluation steps, then an integer on
@@ -15,19 +12,7 @@ const scaleSchema = z
  * rating is kept for calibration against experts who rate on the same scale.
  */
 export const rubricSpec = defineEvaluator({
-  kind: "judge_rubric",
-  family: "judge",
-  summary: "an LLM judge rates the output on an integer scale by `criteria` and `steps`; score = (r − min)/(max − min)",
-  schema: z.strictObject({
-    kind: z.literal("judge_rubric"),
-    ...commonOptions,
-    ...judgeOptions,
-    criteria: z.string().min(1).max(8000),
-    steps: z.array(z.string().min(1).max(2000)).max(20).default([]),
-    scale: scaleSchema.prefault({}),
-    /** Show the item's expected output to the judge as a reference. */
-    use_reference: z.boolean().default(false),
-  }),
+  ...rubricKind,
   create(o, deps) {
     const client = requireJudge("judge_rubric", deps);
     const threshold = o.threshold ?? 0.5;

@@ -1,23 +1,12 @@
-import { z } from "zod";
 import { textSimilarity } from "../embedding-similarity.js";
-import { judgeFingerprint, judgeOptions, type JudgeConfig, requireJudge } from "../judge/judge-options.js";
+import { judgeFingerprint, type JudgeConfig, requireJudge } from "../judge/judge-options.js";
 import type { ChatClient } from "../judge/chat-client.js";
-import { commonOptions, defineEvaluator, type EvaluatorDeps } from "../spec.js";
+import { defineEvaluator, type EvaluatorDeps } from "../spec.js";
 import { expectedText } from "../text.js";
 import { type EvalResult, failed, notDefined, scored } from "../types.js";
 import { judgeChunkRelevance, judgeClaimCheck, judgeStatementCheck, lexicalClaimCheck, sentenceClaims } from "./claims.js";
 import { averagePrecision, labelsFromReference, type Ratio, setRecall, supportedShare } from "./metrics.js";
-
-/** `method: lexical` needs nothing; `method: judge` needs `model` and asks the judge. */
-const methodOptions = {
-  ...judgeOptions,
-  model: judgeOptions.model.optional(),
-  method: z.enum(["lexical", "judge"]).default("lexical"),
-  /** Lexical method: share of a claim's content words a single chunk must contain. */
-  support_threshold: z.number().gt(0).max(1).default(0.7),
-};
-const needsModel = (o: { method: string; model?: string }): boolean => o.method !== "judge" || o.model !== undefined;
-const modelMessage = { message: "method judge needs `model`", path: ["model"] };
+import { faithfulnessKind, answerRelevanceKind, contextPrecisionKind, contextRecallKind } from "./rag-schema.js";
 
 function judgeFor(o: Omit<JudgeConfig, "model"> & { method: string; model?: string }, kind: string, deps: EvaluatorDeps): { client: ChatClient; cfg: JudgeConfig } | null {
   if (o.method !== "judge") return null;
@@ -39,10 +28,7 @@ function fromRatio(r: Ratio, threshold: number, explanation: string, extra: { co
 
 /** Faithfulness = |claims of the answer supported by the context| / |claims of the answer|. */
 export const faithfulnessSpec = defineEvaluator({
-  kind: "faithfulness",
-  family: "rag",
-  summary: "supported claims / claims of the output, against the retrieved context",
-  schema: z.strictObject({ kind: z.literal("faithfulness"), ...commonOptions, ...methodOptions }).refine(needsModel, modelMessage),
+  ...faithfulnessKind,
   create(o, deps) {
     const judge = judgeFor(o, "faithfulness", deps);
     const threshold = o.threshold ?? 0.8;
@@ -66,10 +52,7 @@ export const faithfulnessSpec = defineEvaluator({
 
 /** Answer relevance = max(0, cos(e(input), e(output))) with the offline embedder. */
 export const answerRelevanceSpec = defineEvaluator({
-  kind: "answer_relevance",
-  family: "rag",
-  summary: "max(0, cos(e(input), e(output))); an empty output scores 0",
-  schema: z.strictObject({ kind: z.literal("answer_relevance"), ...commonOptions }),
+  ...answerRelevanceKind,
   create(o, deps) {
     const embedder = deps.embedder;
     if (!embedder) throw new Error("answer_relevance needs an embedder");
@@ -88,19 +71,7 @@ export const answerRelevanceSpec = defineEvaluator({
 
 /** Context precision = average precision of the relevance labels over retrieval ranks. */
 export const contextPrecisionSpec = defineEvaluator({
-  kind: "context_precision",
-  family: "rag",
-  summary: "AP = Σ_k P@k·rel_k / Σ_k rel_k over retrieved chunks in rank order",
-  schema: z
-    .strictObject({
-      kind: z.literal("context_precision"),
-      ...commonOptions,
-      ...judgeOptions,
-      model: judgeOptions.model.optional(),
-      /** Where relevance labels come from: the item's relevant_context, or a judge. */
-      relevance: z.enum(["reference", "judge"]).default("reference"),
-    })
-    .refine((o) => o.relevance !== "judge" || o.model !== undefined, modelMessage),
+  ...contextPrecisionKind,
   create(o, deps) {
     const judge = o.relevance === "judge" ? { client: requireJudge("context_precision", deps), cfg: { ...o, model: o.model! } } : null;
     const threshold = o.threshold ?? 0.5;
@@ -133,10 +104,7 @@ export const contextPrecisionSpec = defineEvaluator({
  * Otherwise: share of the reference's claims (sentences) supported by the retrieved context.
  */
 export const contextRecallSpec = defineEvaluator({
-  kind: "context_recall",
-  family: "rag",
-  summary: "|relevant ∩ retrieved| / |relevant|, or supported reference claims / reference claims",
-  schema: z.strictObject({ kind: z.literal("context_recall"), ...commonOptions, ...methodOptions }).refine(needsModel, modelMessage),
+  ...contextRecallKind,
   create(o, deps) {
     const judge = judgeFor(o, "context_recall", deps);
     const threshold = o.threshold ?? 0.8;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import Database from "better-sqlite3";
-import type { GuardVerdictRecord, TraceRecord } from "../observe/types.js";
+import type { GuardVerdictRecord, TraceRecord } from "./types.js";
 import { openMemorySqlite } from "../storage/sqlite.js";
 import { migrate } from "../store/migrate.js";
 import { MIGRATIONS } from "../storage/migrations.js";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { validateJson } from "./json-schema.js";
-import { linearPattern } from "../regex-registry.js";
+import { validateJson } from "./validate.js";
+import { linearPattern } from "./linear-pattern.js";
 
 test("a client's pattern is enforced on the linear-time engine", () => {
   const schema = { type: "object", properties: { sku: { type: "string", pattern: "^[A-Z]{3}-\\d{4}$" } } };

@@ -1,5 +1,5 @@
-import { SOURCE_FIELD } from "../request-guard.js";
-import { parseCapturedBody } from "../../observe/capture.js";
+import { SOURCE_FIELD } from "../../guard/request-guard.js";
+import { parseCapturedBody } from "../capture.js";
 
 /** Longest excerpt a review item keeps: enough to judge a verdict, little enough to hold in a review list. */
 export const MAX_EXCERPT_CHARS = 500;

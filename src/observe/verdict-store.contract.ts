@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { GuardVerdictRecord, TraceRecord } from "../observe/types.js";
+import type { GuardVerdictRecord, TraceRecord } from "./types.js";
 import type { VerdictStore } from "./verdict-store.js";
 
 const T0 = Date.UTC(2026, 10, 29, 10, 0, 0);

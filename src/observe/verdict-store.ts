@@ -1,4 +1,4 @@
-import type { TraceRecord } from "../observe/types.js";
+import type { TraceRecord } from "./types.js";
 
 export interface GuardStatsQuery {
   since?: number;

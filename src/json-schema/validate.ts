@@ -5,7 +5,7 @@
  * anyOf/oneOf/allOf/not and local $ref. Unknown keywords are ignored, as the spec says.
  * Bounded: depth 64 and 100 errors, so a hostile schema or value cannot run away.
  */
-import { linearPattern } from "../regex-registry.js";
+import { linearPattern } from "./linear-pattern.js";
 
 export type JsonSchema = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import type { TraceRecord, TraceStore } from "../observe/types.js";
+import type { TraceRecord, TraceStore } from "./types.js";
 import type { SqliteDb } from "../store/sqlite.js";
 import type { GuardStatsQuery, GuardStatsRow, VerdictStore } from "./verdict-store.js";
 

@@ -1,7 +1,7 @@
 import { KeelError } from "../../errors/errors.js";
-import type { TraceRecord } from "../../observe/types.js";
+import type { TraceRecord } from "../types.js";
 import { excerptFor } from "./excerpt.js";
-import type { NewReview } from "./review-store.js";
+import type { NewReview } from "../../guard/review/review-store.js";
 
 /**
  * What a review item copies from the trace: the triggered verdict of this scanner on this source,

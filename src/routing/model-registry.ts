@@ -1,6 +1,7 @@
-import type { ModelConfig, PriceConfig } from "../config/schema.js";
+import type { ModelConfig } from "./model-schema.js";
+import type { PriceConfig } from "../observe/price-schema.js";
 import { PriceTable } from "../observe/prices.js";
-import type { RouteConfig } from "../routing/route-schema.js";
+import type { RouteConfig } from "./route-schema.js";
 
 /** A public model name resolved to where it is served. */
 export interface ResolvedModel {

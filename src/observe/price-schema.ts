@@ -1,9 +1,9 @@
 import { z } from "zod";
 
 /**
- * USD per one million tokens. Its own file because both the config root (`schema.ts`) and the
- * routing schema (`routing/route-schema.ts`, which the root imports) need it: defining it in the
- * root would make the two modules import each other.
+ * USD per one million tokens, as `prices:`, `models[].price` and route targets' `price` take it.
+ * Schema only, beside the price table that owns it (`prices.ts`): config/, routing/, limits/ and
+ * evals/ import it without importing config/ or one another.
  */
 export const priceSchema = z.strictObject({
   input: z.number().min(0).max(10_000),
