@@ -79,7 +79,12 @@ for (const file of files) {
 // Importing every module registers its template patterns; building each scanner kind with its
 // default options registers the ones made at creation (the toxicity lexicon).
 for (const file of files) await import(pathToFileURL(file).href);
-for (const def of SCANNERS.values()) def.create(def.options.parse({}));
+// (A scanner whose options have required fields, such as model_classifier's model, builds no
+// patterns at creation; its literals are read from its source above.)
+for (const def of SCANNERS.values()) {
+  const o = def.options.safeParse({});
+  if (o.success) def.create(o.data);
+}
 
 const all: Found[] = [
   ...literals,

@@ -80,3 +80,8 @@ test("smuggled payloads: decode slots, letter puzzles, adversarial suffixes", ()
   // Decoding help is a request, not a smuggling slot.
   assert.ok(!ids("Can you decode this base64 string for me: aGVsbG8gd29ybGQ=").includes("smuggle.decode_slot"));
 });
+
+test("a structured-output instruction is not an adversarial suffix", () => {
+  const t = 'Rate the answer against the criteria and reply with only a JSON object: {"reasoning": "<one or two sentences>", "score": <integer 1-5>}';
+  assert.ok(!ids(t).includes("smuggle.adversarial_suffix"));
+});

@@ -3,6 +3,7 @@ import { injectionOptions } from "./injection-options.js";
 import { invisibleOptions } from "./invisible-text-options.js";
 import { jsonSchemaOptions } from "./json-schema-options.js";
 import { keywordOptions } from "./keyword-options.js";
+import { modelClassifierOptions } from "./model-classifier-options.js";
 import { piiOptions } from "./pii-options.js";
 import { promptLeakOptions } from "./prompt-leak-options.js";
 import { secretOptions } from "./secret-options.js";
@@ -28,6 +29,7 @@ export const SCANNER_OPTIONS: ReadonlyMap<string, z.ZodType> = new Map<string, z
   ["system_prompt_leak", promptLeakOptions],
   ["json_schema", jsonSchemaOptions],
   ["url_allowlist", urlOptions],
+  ["model_classifier", modelClassifierOptions],
 ]);
 
 export const SCANNER_NAMES: readonly string[] = [...SCANNER_OPTIONS.keys()];
