@@ -50,7 +50,7 @@ const CLAIMS_AUTHORITY = /\bmessage from (?:me,? )?the (?:user|owner|administrat
 // Where a hijacked agent is told to send things: an address, an account.
 const SEND_VERB = /\b(?:send|forward|email|e-mail|mail|post|share|upload|transfer|wire)\b/;
 // (The folded text reads "@" as the letter "a": match the address by its domain.)
-const EXFIL_DESTINATION = /\bto\b[^\n]{0,50}?\b[\w+-]{2,}(?:[.\u2024][\w-]+)*[.\u2024](?:com|org|net|io|co|biz|info|me|de|uk|fr|xyz)\b|\bto (?:the |my |an? )?(?:alternate|other|backup|new|external|personal|private|following) e-?mail(?: address)?\b|\bto (?:my |the |an? )?(?:e-?mail address|iban|wallet)\b|\bto (?:the |this |my |an? )?(?:account|bank account)\b[^.\n]{0,20}[a-z]{0,4}\d{6,}/;
+const EXFIL_DESTINATION = /\bto\b[^\n]{0,50}?\b[\w+-]{2,64}(?:[.\u2024][\w-]{1,63}){0,6}[.\u2024](?:com|org|net|io|co|biz|info|me|de|uk|fr|xyz)\b|\bto (?:the |my |an? )?(?:alternate|other|backup|new|external|personal|private|following) e-?mail(?: address)?\b|\bto (?:my |the |an? )?(?:e-?mail address|iban|wallet)\b|\bto (?:the |this |my |an? )?(?:account|bank account)\b[^.\n]{0,20}[a-z]{0,4}\d{6,}/;
 const HIDE_IT = /\b(?:do not|don't|never|without) (?:mention(?:ing)?|tell(?:ing)?|inform(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|let(?:ting)?)\b[^.\n]{0,30}\b(?:user|them|anyone|it|this|that|these instructions)\b|\bsecretly\b|\bwithout the user(?:'s)? (?:knowing|knowledge|noticing)\b/;
 
 
@@ -120,7 +120,9 @@ export function stripTags(s: string): string {
 }
 
 const SENTENCE = /[^.!?\n]+(?:[.!?]+|$)/g;
-const DOMAIN = /\b[\w+-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|biz|info|me|de|uk|fr|xyz)\b/g;
+// Bounded repetition: an unbounded `(?:\.[\w-]+)*` before the TLD re-reads a long dotted run from
+// every start (quadratic on "a.b.a.b…", regex-safety.test.ts).
+const DOMAIN = /\b[\w+-]{1,64}(?:\.[\w-]{1,63}){0,6}\.(?:com|org|net|io|co|biz|info|me|de|uk|fr|xyz)\b/g;
 
 /** Is the question on line `i` followed by its answer (an "A:" line or a paragraph of prose)? */
 function answeredBelow(lines: readonly string[], i: number): boolean {

@@ -11,10 +11,12 @@
 /** The weight of the signal: decisive when the shape is clear, nothing otherwise. */
 export const ADVERSARIAL_SUFFIX_WEIGHT = 0.75;
 
-const CODE = /```|;\s*$|=>|==|[{[,]\s*"[\w -]{1,40}"\s*:|[a-z_]\w*\(\w+,\s*\w|\b(?:return|const|let|var|function|def|import|class|public|static|void|select|from|where)\b\s*[\w({]/im;
+const CODE = /```|;\s*$|=>|==|[{[,]\s*"[\w -]{1,40}"\s*:|\b[a-z_]\w{0,40}\(\w{1,40},\s*\w|\b(?:return|const|let|var|function|def|import|class|public|static|void|select|from|where)\b\s*[\w({]/im;
 const PLAIN = /^[A-Za-z][a-z'’]*[,.;:!?]?$/;
 const SYMBOL = /[[\]{}()<>|\\^~`$=*_]/;
-const CASE_FLIP = /[a-z][A-Z]|[A-Z]{2,}[a-z]{2,}/;
+// Two capitals then two lower-case letters ("ISBNancouver"): fixed counts, since `[A-Z]{2,}[a-z]{2,}`
+// re-reads a run of capitals from each of its letters (quadratic; regex-safety.test.ts).
+const CASE_FLIP = /[a-z][A-Z]|[A-Z]{2}[a-z]{2}/;
 
 function unnatural(token: string): boolean {
   return SYMBOL.test(token) || CASE_FLIP.test(token);
