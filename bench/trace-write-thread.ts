@@ -14,7 +14,7 @@ import { TraceWriter } from "../src/observe/trace-writer.js";
 import type { TraceRecord } from "../src/observe/types.js";
 import { TraceWriteWorker } from "../src/observe/workers/trace-workers.js";
 import { openSqlite } from "../src/storage/sqlite.js";
-import { sampleTrace } from "../src/testing/sample-trace.js";
+import { sampleTrace } from "../src/observe/sample-trace.js";
 import { chatBody } from "./load.js";
 
 const N = Number(process.env.BENCH_RECORDS ?? 20_000);

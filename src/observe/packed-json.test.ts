@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openMemorySqlite } from "../storage/sqlite.js";
-import { sampleTrace } from "../testing/sample-trace.js";
+import { sampleTrace } from "./sample-trace.js";
 import { packJson, unpackJson } from "./packed-json.js";
 import { SqliteTraceStore } from "./sqlite-trace-store.js";
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sampleTrace } from "../testing/sample-trace.js";
+import { sampleTrace } from "./sample-trace.js";
 import type { TraceRecord, TraceStore } from "./types.js";
 
 const T0 = 1_800_000_000_000;

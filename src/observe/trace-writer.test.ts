@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { openMemorySqlite } from "../storage/sqlite.js";
 import { SqliteTraceStore } from "./sqlite-trace-store.js";
 import { TraceWriter } from "./trace-writer.js";
-import { sampleTrace } from "../testing/sample-trace.js";
+import { sampleTrace } from "./sample-trace.js";
 
 
 test("records are batched off the call path and flushed by size, timer and close", async () => {

@@ -9,7 +9,7 @@ import type { SqliteDb } from "../store/sqlite.js";
 import { MIGRATIONS } from "./migrations.js";
 import { sqliteStoresOn } from "./sqlite-stores.js";
 import { openSqlite } from "./sqlite.js";
-import { sampleTrace } from "../testing/sample-trace.js";
+import { sampleTrace } from "../observe/sample-trace.js";
 
 // What the single-file migrations created, captured before they were split per domain.
 const FIXTURE = new URL("./testdata/schema-v14.sql", import.meta.url);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TraceStore } from "../../observe/types.js";
-import { sampleTrace } from "../../testing/sample-trace.js";
+import { sampleTrace } from "../../observe/sample-trace.js";
 import type { Feedback, OnlineRuleRecord, OnlineRuleStore, ScoreStore, TraceScore } from "./types.js";
 
 const T0 = Date.UTC(2031, 0, 1);

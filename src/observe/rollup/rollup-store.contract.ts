@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sampleTrace } from "../../testing/sample-trace.js";
+import { sampleTrace } from "../sample-trace.js";
 import type { TraceRecord } from "../types.js";
 import { emptyAcc, NULL_VALUE, type RollupAcc } from "./rollup-groups.js";
 import type { RollupStore } from "./rollup-store.js";

@@ -5,7 +5,7 @@ import { openMemorySqlite } from "../../storage/sqlite.js";
 import { ALPHA } from "../rollup/log-sketch.js";
 import { guardTriggered } from "../rollup/rollup-groups.js";
 import { SqliteTraceStore } from "../sqlite-trace-store.js";
-import { sampleTrace } from "../../testing/sample-trace.js";
+import { sampleTrace } from "../sample-trace.js";
 import type { TraceRecord } from "../types.js";
 import { summarize, type SliceSummary } from "./summarize.js";
 import { SqliteSummaryStore } from "./sqlite-summary-store.js";

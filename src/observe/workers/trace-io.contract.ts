@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sampleTrace } from "../../testing/sample-trace.js";
+import { sampleTrace } from "../sample-trace.js";
 import type { TraceReads, TraceWrites } from "./trace-workers.js";
 
 /** The asynchronous trace seams over one store: what is written is what is read. */

@@ -7,7 +7,7 @@ import { openSqlite } from "../../storage/sqlite.js";
 import { startTestKeel } from "../../testing/keel-fixture.js";
 import { SqliteTraceStore } from "../sqlite-trace-store.js";
 import { SqliteSummaryStore } from "../summary/sqlite-summary-store.js";
-import { sampleTrace } from "../../testing/sample-trace.js";
+import { sampleTrace } from "../sample-trace.js";
 import { TraceWriter } from "../trace-writer.js";
 import { TraceWriteWorker } from "./trace-workers.js";
 

@@ -1,4 +1,4 @@
-import type { TraceRecord } from "../observe/types.js";
+import type { TraceRecord } from "./types.js";
 
 /** A small, valid trace record for store and writer tests; `over` replaces any field. */
 export function sampleTrace(i: number, over: Partial<TraceRecord> = {}): TraceRecord {
