@@ -77,7 +77,7 @@ export interface SentenceScore {
 export function scoreSentence(s: string, code = false): SentenceScore {
   // Leading labels ("important:", "note:", "description:") and list markers carry no meaning here.
   // Tool output is often JSON or a dict ("{'snippet': 'Please …'}"): keys and quotes are not words either.
-  const t = s.trim().replace(/^(?:[\s"'*\-#>•\d.){}\[\]]+|[a-z_]+\d*(?: [a-z]+)?["']?\s*:(?:\s+|\s*(?=["'{[])))+(?=\S)/, "");
+  const t = s.trim().replace(/^(?:[\s"'*\-#>•\d.){}\[\]]|[a-z_]+\d*(?: [a-z]+)?["']?\s*:(?=[\s"'{[]))+(?=\S)/, "");
   const words = t.split(/\s+/).length;
   const reasons: string[] = [];
   let strong = 1;
