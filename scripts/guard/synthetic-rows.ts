@@ -164,6 +164,21 @@ const TASK = ["Write", "Explain", "Summarize", "Give me", "List", "Describe", "C
 const THING = ["a haiku about", "five facts about", "the pros and cons of", "a short history of", "a beginner's guide to", "three tips for", "a product description for", "an email to my landlord about", "a lesson plan on", "a tweet announcing"];
 const TOPIC = ["electric cars", "sourdough baking", "the French Revolution", "learning Rust", "remote work", "photosynthesis", "saving for retirement", "composting at home", "the Moon landing", "a leaking kitchen tap", "marathon training", "black holes", "our new bakery", "time management", "the water cycle"];
 
+// Prompt-registry templates with their variable filled: the shape most of a deployment's traffic
+// has ("Answer helpfully: {{q}}"), and an instruction to the model that is not an override.
+const TEMPLATE = [
+  "Answer helpfully: {q}", "Answer tersely: {q}", "Answer in one sentence: {q}", "Answer the customer's question: {q}",
+  "Answer the question below.\n\nQuestion: {q}", "You are a support assistant for Acme. Answer politely.\n\n{q}",
+  "Use the context to answer.\nContext: Orders ship within 2 days.\nQuestion: {q}", "Reply briefly: {q}",
+  "Answer as a friendly tutor: {q}", "Respond in French: {q}", "Answer with yes or no: {q}", "Summarize the request: {q}",
+  "Classify the intent of: {q}", "Rewrite more politely: {q}", "Answer step by step: {q}", "Answer: {q}",
+];
+const QUESTION = [
+  "question 4", "how do I get a refund?", "where is my order?", "can I change my delivery address?", "what is 12 times 7?",
+  "is the shop open on Sunday?", "how do I reset my password?", "what does this error mean?", "item 17", "my invoice is wrong",
+  "which plan includes SSO?", "test", "the app crashes on start", "how long does shipping take?",
+];
+
 function fill(t: string, vars: Record<string, string>): string {
   return t.replace(/\{(\w)\}/g, (_, k: string) => vars[k] ?? "");
 }
@@ -181,6 +196,7 @@ export function syntheticRows(seed = 7): SyntheticRow[] {
   for (const [role, duty, q] of ROLES) for (let i = 0; i < 2; i++) rows.push({ text: fill(pick(r, ACTS), { r: role, d: duty, q }), label: 0, family: "act_as" });
   for (const t of TRIGGERS) rows.push({ text: t, label: 0, family: "trigger_words" });
   for (let i = 0; i < 80; i++) rows.push({ text: `${pick(r, TASK)} ${pick(r, THING)} ${pick(r, TOPIC)}.`, label: 0, family: "ordinary" });
+  for (const t of TEMPLATE) for (let i = 0; i < 8; i++) rows.push({ text: fill(t, { q: pick(r, QUESTION) }), label: 0, family: "template" });
   // Deduplicate (the grammars can repeat a combination).
   const seen = new Set<string>();
   return rows.filter((x) => (seen.has(x.text) ? false : (seen.add(x.text), true)));

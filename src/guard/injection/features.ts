@@ -162,7 +162,8 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
     tokens > 0 ? Math.min(1, (4 * f.leet) / tokens) : 0,
     tokens > 0 ? Math.min(1, (4 * (f.spaced + f.scrambled)) / tokens) : 0,
     decodedHits > 0 ? 1 : 0,
-    tokens > 0 ? Math.min(1, (5 * meta) / tokens) : 0,
+    // Density over at least 12 tokens: in a four-word template one "answer" is not a meta-heavy text.
+    Math.min(1, (5 * meta) / Math.max(tokens, 12)),
     1,
   ];
   const idx: number[] = [];

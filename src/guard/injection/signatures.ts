@@ -39,6 +39,13 @@ export interface Signature {
   re: RegExp;
   /** Match the NFKC original (case kept) instead of the folded text: "DAN" the persona, not "Dan". */
   caseSensitive?: boolean;
+  /**
+   * A cheap global pattern for where a match can start; `re` is then sticky and runs only from
+   * each anchor hit. V8 counts backtracks over a whole search, and a pattern with gaps retried
+   * from every word of a long text ("ignore ignore …", 64 KB) passes its limit and falls back to
+   * the slow linear engine; from an anchor, each try is a few dozen steps.
+   */
+  anchor?: RegExp;
 }
 
 export interface SignatureHit {
@@ -63,7 +70,11 @@ const AI = "(?:ai|assistant|chatbot|bot|model|language model|llm|gpt|chatgpt|cla
 
 export const SIGNATURES: readonly Signature[] = [
   // instruction override
-  { id: "override.ignore_previous", type: "instruction_override", weight: 0.92, re: pattern("signature.override.ignore_previous", `\\b${OVERRIDE_VERB}\\s+${G}${PRIOR}\\s+${G}${RULES}\\b`) },
+  {
+    id: "override.ignore_previous", type: "instruction_override", weight: 0.92,
+    anchor: pattern("signature.override.ignore_previous.anchor", `\\b${OVERRIDE_VERB}\\s`, "g"),
+    re: pattern("signature.override.ignore_previous", `\\b${OVERRIDE_VERB}\\s+${G}${PRIOR}\\s+${G}${RULES}\\b`, "y"),
+  },
   { id: "override.ignore_everything", type: "instruction_override", weight: 0.75, re: pattern("signature.override.ignore_everything", `\\b${OVERRIDE_VERB}\\s+(?:everything|all)\\s+(?:above|before|prior|previously|you (?:were|have been) told)\\b`) },
   { id: "override.new_instructions", type: "instruction_override", weight: 0.6, re: /\b(?:new|updated|real|actual|revised|true) (?:instructions?|task|rules|directive|system prompt|objective)\s*(?::|are|is\b)/ },
   { id: "override.instead", type: "instruction_override", weight: 0.55, re: /\binstead(?:,)? (?:of (?:doing )?(?:that|this|the above)|you (?:will|must|should))\b/ },
@@ -160,7 +171,8 @@ export function matchSignatures(folded: string, original: string, minWeight = 0)
   let miss = 1;
   for (const s of SIGNATURES) {
     if (s.weight < minWeight) continue;
-    const m = s.re.exec(s.caseSensitive ? original : folded);
+    const text = s.caseSensitive ? original : folded;
+    const m = s.anchor === undefined ? s.re.exec(text) : execFromAnchors(s.anchor, s.re, text);
     if (m === null) continue;
     hits.push({ id: s.id, type: s.type, weight: s.weight, index: m.index });
     byType[s.type] = 1 - (1 - byType[s.type]) * (1 - s.weight);
@@ -173,6 +185,17 @@ export function matchSignatures(folded: string, original: string, minWeight = 0)
     miss *= 1 - suffix;
   }
   return { hits, byType, score: 1 - miss };
+}
+
+/** The first match of sticky `re` starting at a hit of global `anchor`. */
+function execFromAnchors(anchor: RegExp, re: RegExp, text: string): RegExpExecArray | null {
+  anchor.lastIndex = 0;
+  for (let a = anchor.exec(text); a !== null; a = anchor.exec(text)) {
+    re.lastIndex = a.index;
+    const m = re.exec(text);
+    if (m !== null) return m;
+  }
+  return null;
 }
 
 /** Merge results from several views of one input (the text itself, decoded segments, smuggled text). */
