@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { readCliEnv } from "../config/env.js";
 import { VERSION } from "../version.js";
 import { registerAuditCommands } from "./audit-commands.js";
+import { registerCalcCommands } from "./calc-commands.js";
 import { registerEvalCommands } from "./eval-commands.js";
 import { registerPromptCommands } from "./prompt-commands.js";
 import { configureUsageErrors, normaliseArgs } from "./usage-errors.js";
@@ -190,6 +191,8 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
     .action(async (o) => (await import("./credentials.js")).listCredentials(clientOpts(o)));
   client(creds.command("delete").description("Delete a stored credential").argument("<name>", "credential name"))
     .action(async (name: string, o) => (await import("./credentials.js")).deleteCredential(clientOpts(o), name));
+
+  registerCalcCommands(program);
 
   configureUsageErrors(program);
   return program;
