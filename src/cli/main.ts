@@ -125,6 +125,12 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
   client(incidents.command("show").description("Regressed slices and candidate causes, most likely first").argument("<id>", "incident id (inc_…)")).option("--json", "print JSON")
     .action(async (id: string, o) => (await import("./incidents.js")).showIncident(clientOpts(o), id, o));
 
+  client(program.command("doctor").description("Where this deployment stands: maturity level 0–4 checked from its own data, with evidence, next steps and the models in use"))
+    .option("--window <days>", "days of data to judge", "7")
+    .option("--min-level <n>", "exit 1 when the level is below this (for CI)")
+    .option("--json", "print JSON (with the numeric level)")
+    .action(async (o) => (await import("./doctor.js")).runDoctor(clientOpts(o), o));
+
   client(program.command("stats").description("Latency, TTFT, throughput, errors, cost, cache, guard and judge scores per slice"))
     .option("--by <dim>", "slice by: model, route, prompt_version, key, user, feature, provider, endpoint (none: one row)")
     .option("--since <when>", "start: a duration back from now (15m, 24h, 7d) or a time", "24h")

@@ -25,6 +25,7 @@ const NOT_RUN: Readonly<Record<string, string>> = {
   "npm ci && npm start": "installs packages; `npm start` is `node bin/keel.js start` (checked below), whose first run start.test.ts drives",
   "npm ci": "installs packages (a CI workflow step)",
   "npm test": "the test suite itself",
+  "keel doctor --min-level 2": "exits 1 by design on the docs test's fresh instance (level 0); the gate's both exits are tested in src/doctor/maturity.test.ts",
   "npm run build": "rewrites dist/, which other tests of a parallel run may be reading",
   "npm run typecheck": "a whole-project compile, run by CI on its own",
   "npm run bench": "a load benchmark; prints figures, asserts nothing",
