@@ -51,6 +51,8 @@ import { sendJson } from "./server/respond.js";
 import { Router } from "./server/router.js";
 import { registerUi } from "./server/ui-static.js";
 import { openSqliteStores } from "./storage/sqlite-stores.js";
+import { EngineScraper } from "./engines/engine-scraper.js";
+import { engineTargets } from "./engines/engine-schema.js";
 
 export interface KeelApp {
   readonly url: string;
@@ -168,7 +170,9 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerPromptRoutes(router, roles, prompts);
     registerMeRoute(router, roles);
     registerAuditRoutes(router, auth, audit);
-    registerTargetRoutes(router, auth, routing);
+    const engines = new EngineScraper(engineTargets(config.routes));
+    engines.start();
+    registerTargetRoutes(router, auth, routing, engines);
     registerSummaryRoutes(router, auth, traceReads, () => traces.flush());
     const alertStore = stores.alerts;
     const notifier = new WebhookNotifier(log, (name) => credentials.reveal(name), alertStore, config.alerts.delivery);
@@ -219,6 +223,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
           ready = false;
           clearInterval(pruneTimer);
           await http.shutdown(config.server.shutdown_grace_ms);
+          engines.stop();
           await alerts.close();
           await drift.close();
           await notifier.close();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { priceSchema } from "../observe/price-schema.js";
+import { engineSchema } from "../engines/engine-schema.js";
 
 /**
  * The `routes:` section of keel.yaml: a public model name served by several targets, a strategy
@@ -90,6 +91,8 @@ export const targetSchema = z.strictObject({
   timeouts: timeoutsSchema.optional(),
   /** Overrides the price table for calls this target served. */
   price: priceSchema.optional(),
+  /** A self-hosted engine (vLLM, SGLang, TGI, llama.cpp) whose metrics page Keel scrapes. */
+  engine: engineSchema.optional(),
 });
 
 export const routeSchema = z.strictObject({

@@ -13,6 +13,7 @@ import { chatRequestSchema } from "../../api/chat-schema.js";
 import type { ChatRequest } from "../../api/chat-types.js";
 import type { SimOptions } from "./options.js";
 import { streamCompletion } from "./stream.js";
+import { SimMetrics } from "./vllm-metrics.js";
 import { sleep } from "./timing.js";
 
 /**
@@ -38,6 +39,8 @@ const ROUTES = new Map([
   ["/v1/chat/completions", "POST"],
   ["/v1/models", "GET"],
   ["/healthz", "GET"],
+  // vLLM-compatible Prometheus page (vllm-metrics.ts).
+  ["/metrics", "GET"],
   // Classification endpoints (vLLM, TEI); they answer only when the sim is configured as a classifier.
   ["/classify", "POST"],
   ["/v1/classify", "POST"],
@@ -46,6 +49,7 @@ const ROUTES = new Map([
 
 export async function startSimServer(opts: { port: number; host: string; sim: SimOptions }): Promise<SimServer> {
   const engine = new SimEngine(opts.sim);
+  const metrics = new SimMetrics();
   const models = Buffer.from(
     JSON.stringify({ object: "list", data: opts.sim.models.map((id) => ({ id, object: "model", created: 0, owned_by: "keel-sim" })) }),
   );
@@ -59,7 +63,12 @@ export async function startSimServer(opts: { port: number; host: string; sim: Si
     if (req.method !== method) return sendError(res, new KeelError("method_not_allowed", `${path} accepts ${method} only.`, { headers: { allow: method } }));
     if (path === "/healthz") return sendRaw(res, 200, HEALTHZ);
     if (path === "/v1/models") return sendRaw(res, 200, models);
-    (path.endsWith("/chat/completions") ? chat(engine, req, res) : classify(engine, path, req, res)).catch((err: unknown) => {
+    if (path === "/metrics") {
+      const kv = engine.prefixCache.capacity > 0 ? engine.prefixCache.size / engine.prefixCache.capacity : 0;
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+      return void res.end(metrics.render(opts.sim.models[0] ?? "sim", kv));
+    }
+    (path.endsWith("/chat/completions") ? chat(engine, metrics, req, res) : classify(engine, path, req, res)).catch((err: unknown) => {
       // a KeelError is an answer; anything else is a bug in the simulator, worth a stack trace
       if (!isKeelError(err)) console.error("keel sim: unexpected error", err);
       if (!res.headersSent) sendError(res, err);
@@ -87,11 +96,14 @@ export async function startSimServer(opts: { port: number; host: string; sim: Si
   };
 }
 
-async function chat(engine: SimEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function chat(engine: SimEngine, metrics: SimMetrics, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // The same bounded reader and schema as the gateway: sim direct and sim behind Keel accept and refuse alike.
   const chatReq = validateBody(chatRequestSchema, await readJsonBody(req, MAX_BODY_BYTES)) as ChatRequest;
   const stream = chatReq.stream === true;
   const plan = engine.plan(chatReq, req.headers, stream);
+  if (plan.kind === "answer") metrics.observe(plan);
+  metrics.running++;
+  res.once("close", () => metrics.running--);
   const signal = needsTimers(plan, stream) ? abortOnClose(res) : NEVER;
   if (stream) return streamTo(engine, plan, res, signal);
   try {
