@@ -169,9 +169,9 @@ function put(b: Buffer, i: number, c: number): void {
  * Whole-text transforms (ROT13, reversal) are kept only when they read clearly better than the
  * original: ordinary prose scores ~0.3–0.5 and its ROT13 near 0.
  */
-function betterReading(original: string, transformed: string): boolean {
+function betterReading(originalScore: number, transformed: string): boolean {
   const after = languageScore(transformed);
-  return after >= 0.2 && after > 2 * languageScore(original) + 0.05;
+  return after >= 0.2 && after > 2 * originalScore + 0.05;
 }
 
 export function decodeSegments(text: string): DecodedSegment[] {
@@ -181,11 +181,13 @@ export function decodeSegments(text: string): DecodedSegment[] {
   if (text.includes(".-") || text.includes("-.")) for (const s of decodeMorseSegments(text)) out.push({ encoding: "morse", text: s });
   if (text.includes("%")) for (const s of decodePercentSegments(text)) out.push({ encoding: "percent", text: s });
   // Text that already reads as English cannot read twice as well transformed: skip the two passes.
-  if (/[a-zA-Z]{3}/.test(text) && languageScore(text) < 0.2) {
+  // The original's score is computed once for both comparisons (it was read three times).
+  const score = /[a-zA-Z]{3}/.test(text) ? languageScore(text) : 1;
+  if (score < 0.2) {
     const r = rot13(text);
-    if (betterReading(text, r)) out.push({ encoding: "rot13", text: r });
+    if (betterReading(score, r)) out.push({ encoding: "rot13", text: r });
     const rev = reverseText(text);
-    if (betterReading(text, rev)) out.push({ encoding: "reversed", text: rev });
+    if (betterReading(score, rev)) out.push({ encoding: "reversed", text: rev });
   }
   return out;
 }

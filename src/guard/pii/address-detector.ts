@@ -63,8 +63,8 @@ const CORES: Core[] = [
   },
   // 20789 Allika 46, 641 Dašická 688: a building number, a capitalised name, a house number.
   { re: pattern("address.core_building_name_number", String.raw`(?<![\w.,-])\d{1,6} (?!(?:${MONTH_NAMES})\b)(?:\p{Lu}[\p{L}\p{M}'’-]{2,30} ){1,3}\d{1,5}[A-Za-z]?(?![\w.,]\d|[\w])`, "gu"), score: 0.7 },
-  // PO Box 123, PSC 1437, Box 3833, Unit 1009 Box 0219, APO AE 09012
-  { re: /(?<![\w])(?:P\.? ?O\.? Box \d{1,6}|(?:PSC|Unit|CMR) \d{1,5},? Box \d{1,5}|(?:APO|FPO|DPO) (?:AA|AE|AP) \d{5})/gi, score: 0.85 },
+  // PO Box 123, PSC 1437, Box 3833, Unit 1009 Box 0219, APO AE 09012 (the look-ahead: the alternatives' first letters)
+  { re: /(?=[pucafd])(?<![\w])(?:P\.? ?O\.? Box \d{1,6}|(?:PSC|Unit|CMR) \d{1,5},? Box \d{1,5}|(?:APO|FPO|DPO) (?:AA|AE|AP) \d{5})/gi, score: 0.85 },
 ];
 
 const CUE = /\b(?:(?:home |billing |shipping |mailing |postal |street |new )?address(?:es)?\s*(?:is|:|-|was)?(?:\s*(?:it is|it's))?|lives? at|living at|located at|located on|(?:office|offices|shop|store|restaurant) (?:is|are) (?:at|on|in)|meet (?:me|you|us) at|moved to|ship(?:ped)? (?:it |them )?to|deliver(?:ed)? (?:it |them )?to|send (?:it |them )?to|arrived at|drops? (?:you|me) off at|the corner of|resides? at)\b[:\s]*/gi;
