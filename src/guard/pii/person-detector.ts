@@ -92,8 +92,17 @@ function splitList(run: string, base: number): { start: number; end: number }[] 
   return out;
 }
 
-function tokensOf(name: string): string[] {
-  return name.split(/[\s.]+/).filter((t) => t.length > 1);
+// The rules ask tokensOf, knownTokens, commonTokens and allNameLike of the same name in a row:
+// the last split is kept (callers only read it) so one name is split once, not up to four times.
+let lastName = "";
+let lastTokens: readonly string[] = [];
+
+function tokensOf(name: string): readonly string[] {
+  if (name !== lastName) {
+    lastTokens = name.split(/[\s.]+/).filter((t) => t.length > 1);
+    lastName = name;
+  }
+  return lastTokens;
 }
 
 /** Tokens that are listed names (in the lexicon and not more common as a lower-case word). */
