@@ -27,6 +27,8 @@ const COMMON = new Set(
 );
 
 const COMMON_MAX = Math.max(...[...COMMON].map((w) => w.length));
+// First letter and length of every common word: a run whose pair is absent is never sliced out.
+const COMMON_EDGES = new Set([...COMMON].map((w) => (w.charCodeAt(0) << 8) | w.length));
 
 /** Share of tokens that are common words: a cheap "is this language" test. */
 export function languageScore(text: string): number {
@@ -44,7 +46,7 @@ export function languageScore(text: string): number {
     }
     if (start < 0) continue;
     words++;
-    if (i - start <= COMMON_MAX && COMMON.has(t.slice(start, i))) hits++;
+    if (i - start <= COMMON_MAX && COMMON_EDGES.has((t.charCodeAt(start) << 8) | (i - start)) && COMMON.has(t.slice(start, i))) hits++;
     start = -1;
   }
   return words < 2 ? 0 : hits / words;
