@@ -32,7 +32,9 @@ const flag = (name: string): string | undefined => (argv.includes(name) ? argv[a
 const baselineRev = flag("--baseline");
 const http = !argv.includes("--no-http");
 const SIZES = [1024, 10 * 1024, 100 * 1024, 1024 * 1024];
-const REPS: Record<number, number> = { 1024: 200, 10240: 40, 102400: 8, 1048576: 3 };
+// `--scale K` multiplies the repetitions (a steadier mean on a loaded machine; K=5 runs ~1 minute in process).
+const SCALE = Math.max(1, Number(flag("--scale") ?? 1));
+const REPS: Record<number, number> = { 1024: 200 * SCALE, 10240: 40 * SCALE, 102400: 8 * SCALE, 1048576: 3 * SCALE };
 
 interface Guard {
   screenInput(body: unknown): Promise<unknown>;
@@ -149,8 +151,10 @@ for (const r of rows) {
 const before = rows.filter((r) => r.variant.startsWith("before"));
 if (before.length) {
   for (const b of before) {
-    const a = rows.find((r) => r.variant === "after" && r.kb === b.kb)!;
-    process.stdout.write(`before ÷ after at ${b.kb.toFixed(0)} KB: ${(b.cpu_ms_mean / a.cpu_ms_mean).toFixed(1)}x\n`);
+    const hostile = b.variant.endsWith("(hostile)");
+    const a = rows.find((r) => r.variant === (hostile ? "after (hostile)" : "after") && r.kb === b.kb);
+    if (!a) continue;
+    process.stdout.write(`before ÷ after at ${b.kb.toFixed(0)} KB${hostile ? " (hostile)" : ""}: ${(b.cpu_ms_mean / a.cpu_ms_mean).toFixed(2)}x\n`);
   }
 }
 

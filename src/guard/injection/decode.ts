@@ -27,6 +27,8 @@ const COMMON = new Set(
 );
 
 const COMMON_MAX = Math.max(...[...COMMON].map((w) => w.length));
+// First letter and length of every common word: a run whose pair is absent is never sliced out.
+const COMMON_EDGES = new Set([...COMMON].map((w) => (w.charCodeAt(0) << 8) | w.length));
 
 /** Share of tokens that are common words: a cheap "is this language" test. */
 export function languageScore(text: string): number {
@@ -44,7 +46,7 @@ export function languageScore(text: string): number {
     }
     if (start < 0) continue;
     words++;
-    if (i - start <= COMMON_MAX && COMMON.has(t.slice(start, i))) hits++;
+    if (i - start <= COMMON_MAX && COMMON_EDGES.has((t.charCodeAt(start) << 8) | (i - start)) && COMMON.has(t.slice(start, i))) hits++;
     start = -1;
   }
   return words < 2 ? 0 : hits / words;
@@ -169,9 +171,9 @@ function put(b: Buffer, i: number, c: number): void {
  * Whole-text transforms (ROT13, reversal) are kept only when they read clearly better than the
  * original: ordinary prose scores ~0.3–0.5 and its ROT13 near 0.
  */
-function betterReading(original: string, transformed: string): boolean {
+function betterReading(originalScore: number, transformed: string): boolean {
   const after = languageScore(transformed);
-  return after >= 0.2 && after > 2 * languageScore(original) + 0.05;
+  return after >= 0.2 && after > 2 * originalScore + 0.05;
 }
 
 export function decodeSegments(text: string): DecodedSegment[] {
@@ -181,11 +183,13 @@ export function decodeSegments(text: string): DecodedSegment[] {
   if (text.includes(".-") || text.includes("-.")) for (const s of decodeMorseSegments(text)) out.push({ encoding: "morse", text: s });
   if (text.includes("%")) for (const s of decodePercentSegments(text)) out.push({ encoding: "percent", text: s });
   // Text that already reads as English cannot read twice as well transformed: skip the two passes.
-  if (/[a-zA-Z]{3}/.test(text) && languageScore(text) < 0.2) {
+  // The original's score is computed once for both comparisons (it was read three times).
+  const score = /[a-zA-Z]{3}/.test(text) ? languageScore(text) : 1;
+  if (score < 0.2) {
     const r = rot13(text);
-    if (betterReading(text, r)) out.push({ encoding: "rot13", text: r });
+    if (betterReading(score, r)) out.push({ encoding: "rot13", text: r });
     const rev = reverseText(text);
-    if (betterReading(text, rev)) out.push({ encoding: "reversed", text: rev });
+    if (betterReading(score, rev)) out.push({ encoding: "reversed", text: rev });
   }
   return out;
 }

@@ -9,6 +9,7 @@
  */
 
 import { pattern } from "../regex-registry.js";
+import { buildSignatureGate, type SignatureGate } from "./signature-gate.js";
 import { adversarialSuffixWeight } from "./structural.js";
 
 export type SignatureType =
@@ -169,8 +170,12 @@ export function matchSignatures(folded: string, original: string, minWeight = 0)
   const hits: SignatureHit[] = [];
   const byType = emptyByType();
   let miss = 1;
-  for (const s of SIGNATURES) {
-    if (s.weight < minWeight) continue;
+  // Case-sensitive signatures read the original, not the folded text the gate reads: never gated.
+  gate ??= buildSignatureGate(SIGNATURES.map((s) => (s.caseSensitive ? null : s.re)));
+  const may = gate.mayMatch(folded);
+  for (let i = 0; i < SIGNATURES.length; i++) {
+    const s = SIGNATURES[i];
+    if (s.weight < minWeight || may[i] === 0) continue;
     const text = s.caseSensitive ? original : folded;
     const m = s.anchor === undefined ? s.re.exec(text) : execFromAnchors(s.anchor, s.re, text);
     if (m === null) continue;
@@ -186,6 +191,8 @@ export function matchSignatures(folded: string, original: string, minWeight = 0)
   }
   return { hits, byType, score: 1 - miss };
 }
+
+let gate: SignatureGate | undefined;
 
 /** The first match of sticky `re` starting at a hit of global `anchor`. */
 function execFromAnchors(anchor: RegExp, re: RegExp, text: string): RegExpExecArray | null {

@@ -55,15 +55,39 @@ export function matchScrambled(word: string, d: Descrambler): string | null {
   return d.keys.get(scrambleKey(word)) ?? null;
 }
 
-const WORD = /[a-z]{5,}/g;
-
+/**
+ * Every maximal run of five or more a–z letters (what `/[a-z]{5,}/g` matches) is looked up; the
+ * text is rebuilt only when one is restored. The edge test runs on char codes before the run is
+ * sliced out, so most words of a long text cost no string at all (a `replace` callback made one
+ * per word).
+ */
 export function descramble(text: string, d: Descrambler): { text: string; restored: number } {
   let restored = 0;
-  const out = text.replace(WORD, (w) => {
-    const hit = matchScrambled(w, d);
-    if (hit === null) return w;
-    restored++;
-    return hit;
-  });
-  return { text: out, restored };
+  let out = "";
+  let copied = 0;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c < 97 || c > 122) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n) {
+      const k = text.charCodeAt(j);
+      if (k < 97 || k > 122) break;
+      j++;
+    }
+    const len = j - i;
+    if (len >= MIN_SCRAMBLE_LENGTH && (!d.edges || d.edges.has((c << 16) | (text.charCodeAt(j - 1) << 8) | Math.min(len, 255)))) {
+      const hit = matchScrambled(text.slice(i, j), d);
+      if (hit !== null) {
+        restored++;
+        out += text.slice(copied, i) + hit;
+        copied = j;
+      }
+    }
+    i = j;
+  }
+  return { text: copied === 0 ? text : out + text.slice(copied), restored };
 }

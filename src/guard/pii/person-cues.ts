@@ -23,7 +23,10 @@ export function wordStartCues(phrases: readonly string[]): string {
     if (!/[a-z]/.test(c)) throw new Error(`cue ${p} must start with a letter`);
     byFirst.set(c, [...(byFirst.get(c) ?? []), p.slice(1)]);
   }
-  return `(?:${[...byFirst].map(([c, rests]) => `${ci(c)}(?<![\\p{L}]${ci(c)})(?:${rests.map(ci).join("|")})`).join("|")})`;
+  // The look-ahead of every first letter (both cases) lets the engine skip most positions on one
+  // character test before trying the alternation (the same matches: each branch starts with one of them).
+  const firsts = [...byFirst.keys()].map((c) => c + c.toUpperCase()).join("");
+  return `(?=[${firsts}])(?:${[...byFirst].map(([c, rests]) => `${ci(c)}(?<![\\p{L}]${ci(c)})(?:${rests.map(ci).join("|")})`).join("|")})`;
 }
 const each = (heads: string, tail: string): string[] => heads.split("|").map((h) => h + tail);
 

@@ -30,11 +30,15 @@ import { nameShape, wordKind } from "./name-shape.js";
  */
 
 const TOKEN = String.raw`\p{Lu}[\p{Ll}\p{M}]+(?:['’-]\p{Lu}?[\p{Ll}\p{M}]+)?`;
+// Every \p{Lu} is A–Z or at or above U+00C0: a look-ahead of that plain range, put before
+// patterns that open on a capital, lets the engine reject most characters of a text on one range
+// test instead of the Unicode property's tables (the same matches, a quarter to a third less time).
+const UPPER_AHEAD = String.raw`(?=[A-Z\u00C0-\u{10FFFF}])`;
 const PARTICLE = String.raw`(?:van|von|der|den|de|da|do|dos|das|del|della|di|du|la|le|bin|ibn|al|el|y|ter|ten|zu)`;
 const INITIAL = String.raw`\p{Lu}\.?`;
 // A name: 1–4 capitalised tokens, with initials and particles inside ("Janka M. Szász", "Ludwig van Beethoven").
 const NAME = String.raw`${TOKEN}(?:[ \t]+(?:${INITIAL}[ \t]+)?(?:${PARTICLE}[ \t]+)?${TOKEN}){0,3}`;
-const NAME_RE = pattern("person.name", NAME, "gu");
+const NAME_RE = pattern("person.name", UPPER_AHEAD + NAME, "gu");
 
 // "my partner's name Shane M Culp" is its own scan for a literal: inside STRONG_RE's alternation
 // the possessive tripled that scan's time.
@@ -43,17 +47,17 @@ const STRONG_RE = pattern("person.strong_cue", String.raw`${STRONG_CUE}[ \t]*(?:
 const WEAK_RE = pattern("person.weak_cue", String.raw`(?:(${PERSON_CUE})|${PREP_CUE})[ \t]+(${NAME})`, "gu");
 const AFTER_RE = pattern(
   "person.after",
-  String.raw`(${NAME})(?=[ \t]+(?:lives|lived|living|resides|said|says|told|tells|wrote|writes|works|worked|joined|founded|flew|moved|was born|is a \d|is an? (?:\d+|[a-z]+) year|turned|fan\b|had given|gave|has been|called|emailed|texted|phoned|signed|shouted|began|spent|listed (?:his|her|their)|replied|answered|smiled|laughed|married|grew up|\(\d)|,?[ \t]+(?:age|aged) \d)`,
+  UPPER_AHEAD + String.raw`(${NAME})(?=[ \t]+(?:lives|lived|living|resides|said|says|told|tells|wrote|writes|works|worked|joined|founded|flew|moved|was born|is a \d|is an? (?:\d+|[a-z]+) year|turned|fan\b|had given|gave|has been|called|emailed|texted|phoned|signed|shouted|began|spent|listed (?:his|her|their)|replied|answered|smiled|laughed|married|grew up|\(\d)|,?[ \t]+(?:age|aged) \d)`,
   "gu",
 );
 
 const SPEAKER_RE = pattern("person.speaker", String.raw`(?:^|\n)[ \t>]*(${TOKEN}(?:[ \t]${TOKEN})?)[ \t]*:([ \t]*["“])?`, "gdu");
-const LIST_RE = pattern("person.list", String.raw`${TOKEN}(?:,[ \t]*${TOKEN}){1,12},?[ \t]+(?:and|&)[ \t]+${TOKEN}`, "gu");
+const LIST_RE = pattern("person.list", UPPER_AHEAD + String.raw`${TOKEN}(?:,[ \t]*${TOKEN}){1,12},?[ \t]+(?:and|&)[ \t]+${TOKEN}`, "gu");
 // No capture group and no `d` flag where the name is the whole match or its end: match indices
 // cost more than the matching on text with thousands of capitalised words.
 // The look-behind sits after the capital, not before it: checked only where a capital matched
 // rather than at every character, the scan takes half the time (same matches).
-export const SINGLE_RE = pattern("person.single", String.raw`\p{Lu}(?<![\p{L}\p{M}'’-]\p{Lu})[\p{Ll}\p{M}]+(?:['’-]\p{Lu}?[\p{Ll}\p{M}]+)?(?![\p{L}\p{M}]|[ \t]+\p{Lu})`, "gu");
+export const SINGLE_RE = pattern("person.single", UPPER_AHEAD + String.raw`\p{Lu}(?<![\p{L}\p{M}'’-]\p{Lu})[\p{Ll}\p{M}]+(?:['’-]\p{Lu}?[\p{Ll}\p{M}]+)?(?![\p{L}\p{M}]|[ \t]+\p{Lu})`, "gu");
 const PREV_TOKEN_RE = pattern("person.prev_token", String.raw`(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]+)[ \t]+$`, "u");
 // A name alone on its line: a signature, a letterhead, a contact block ("Janka M. Szász\n…").
 // No `d` flag (match indices cost more than the match on short texts): the prefix holds no letter,
@@ -88,8 +92,17 @@ function splitList(run: string, base: number): { start: number; end: number }[] 
   return out;
 }
 
-function tokensOf(name: string): string[] {
-  return name.split(/[\s.]+/).filter((t) => t.length > 1);
+// The rules ask tokensOf, knownTokens, commonTokens and allNameLike of the same name in a row:
+// the last split is kept (callers only read it) so one name is split once, not up to four times.
+let lastName = "";
+let lastTokens: readonly string[] = [];
+
+function tokensOf(name: string): readonly string[] {
+  if (name !== lastName) {
+    lastTokens = name.split(/[\s.]+/).filter((t) => t.length > 1);
+    lastName = name;
+  }
+  return lastTokens;
 }
 
 /** Tokens that are listed names (in the lexicon and not more common as a lower-case word). */
@@ -179,7 +192,6 @@ export function detectPersons(text: string): Entity[] {
     if (commonTokens(m[1]) > 0) continue;
     if (knownTokens(m[1]) > 0 || (m[2] !== undefined && allNameLike(m[1], UNLISTED_AFTER_CUE))) out.push({ type: "PERSON", start, end: start + m[1].length, score: 0.75 });
   }
-  const PREV_TOKEN_RE = pattern("person.prev_token", String.raw`(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]+)[ \t]+$`, "u");
 // A name alone on its line: two or more tokens, none a word, with a listed name or an initial.
   for (const m of execAll(LINE_RE, text)) {
     const start = m.index + m[0].indexOf(m[1]);
