@@ -51,6 +51,7 @@ import { sendJson } from "./server/respond.js";
 import { Router } from "./server/router.js";
 import { registerUi } from "./server/ui-static.js";
 import { openSqliteStores } from "./storage/sqlite-stores.js";
+import { StoredResponses } from "./responses/stored-responses.js";
 
 export interface KeelApp {
   readonly url: string;
@@ -161,7 +162,9 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     if (metrics) registerMetricsRoute(router, metrics, config.metrics.require_auth ? auth : null);
     const otelEndpoint = config.otel.export.endpoint;
     const otel = otelEndpoint ? new OtlpExporter({ ...config.otel.export, endpoint: otelEndpoint }, log) : undefined;
-    registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, metrics, otel, log, startedAt: Date.now() });
+    // Responses API responses: written after the answer is out, the newest read from memory (decision 0026).
+    const responses = new StoredResponses(stores.responses, (err) => log.error("stored response write failed", { error: String(err) }));
+    registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, responses, metrics, otel, log, startedAt: Date.now() });
     registerAdminRoutes(router, { auth, keys, traceStore, traceWriter: traces, traceReads, audit });
     registerTracePurgeRoute(router, { auth, purge: (filter, dryRun) => traceWrites.purge(filter, dryRun), flushTraces: () => traces.flush(), audit, subject: (user) => subjectDigest(piiKey, user) });
     registerCredentialRoutes(router, auth, credentials, providers, audit);
@@ -225,6 +228,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
           prompts.close();
           await evals.close();
           await traces.close();
+          responses.close();
           closing = true;
           await traceWrites.close();
           await traceReads.close();

@@ -46,6 +46,7 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     startedAt: ctx.startedAt,
     endedAt,
     endpoint: ctx.endpoint,
+    surface: ctx.surface,
     keyId: ctx.principal?.keyId ?? null,
     user: ctx.user,
     feature: ctx.feature,
