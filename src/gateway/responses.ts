@@ -46,6 +46,10 @@ export class ResponsesContext extends ChatContext {
 export const validateResponses: Stage<ResponsesContext> = {
   name: "validate",
   run(ctx, deps) {
+    // A missing input fails the union, which would read "expected string or array": say it is missing.
+    if (ctx.raw !== null && typeof ctx.raw === "object" && (ctx.raw as { input?: unknown }).input === undefined && typeof (ctx.raw as { model?: unknown }).model === "string") {
+      throw new KeelError("invalid_request", "Missing required parameter: 'input'.", { param: "input" });
+    }
     const req = validateBody(responsesRequestSchema, ctx.raw);
     ctx.request = req;
     let previous: readonly ChatMessage[] | null = null;

@@ -78,7 +78,7 @@ export class ResponseEventStream {
     const status = "incomplete" as const;
     if (this.message) {
       this.message.status = status;
-      (this.message.content[0] as { text: string }).text = this.text;
+      this.message.content = [{ type: "output_text", annotations: [], logprobs: [], text: this.text }];
     }
     for (const c of this.calls.values()) c.item.status = status;
     const response: ResponseObject = { ...this.base, status: "failed", error: { code, message }, model: this.model || this.base.model, output: this.output, usage: null };
