@@ -27,6 +27,14 @@ export function responseStoreContract(label: string, make: () => ResponseStore |
     assert.equal((await s.get("resp_a", "key_1"))?.conversation[0].content, "second");
   });
 
+  test(`${label}: putBatch writes every response, a later one of an id winning`, async () => {
+    const s = await make();
+    await s.putBatch([stored("resp_a", "key_1", 1000, "one"), stored("resp_b", "key_2", 1000), stored("resp_a", "key_1", 1000, "two")]);
+    assert.equal((await s.get("resp_a", "key_1"))?.conversation[0].content, "two");
+    assert.ok(await s.get("resp_b", "key_2"));
+    await s.putBatch([]);
+  });
+
   test(`${label}: delete removes the key's response; another key's delete changes nothing`, async () => {
     const s = await make();
     await s.put(stored("resp_a", "key_1", 1000));

@@ -25,6 +25,8 @@ export interface StoredResponse {
 export interface ResponseStore {
   /** Inserts or replaces by id (a repeated write of the same id keeps the last). */
   put(r: StoredResponse): void;
+  /** Puts each, in order, as one write (one transaction in SQLite): how queued responses are flushed. */
+  putBatch(rs: readonly StoredResponse[]): void;
   /** The response when it exists and belongs to `keyId`; null otherwise (another key's id reads as missing). */
   get(id: string, keyId: string): StoredResponse | null;
   /** Deletes the key's response; false when there was none for that key (another key's stays). */

@@ -8,14 +8,14 @@ import { StoredResponses } from "./stored-responses.js";
 
 const r = (id: string, keyId = "key_1"): StoredResponse => ({ id, keyId, createdAt: 1000, response: { id } as ResponseObject, conversation: [] });
 
-test("a put is readable at once, reaches the store only after the tick, and stays scoped to its key", async () => {
+test("a put is readable at once, reaches the store with the next batch, and stays scoped to its key", async () => {
   const store = new SqliteResponseStore(openMemorySqlite());
   const s = new StoredResponses(store);
   s.put(r("resp_a"));
   assert.equal(s.get("resp_a", "key_1")?.id, "resp_a");
   assert.equal(s.get("resp_a", "key_2"), null);
   assert.equal(store.get("resp_a", "key_1"), null, "not written synchronously");
-  await new Promise((ok) => setImmediate(ok));
+  await new Promise((ok) => setTimeout(ok, 150));
   assert.equal(store.get("resp_a", "key_1")?.id, "resp_a");
 });
 
@@ -36,7 +36,7 @@ test("older responses are read from the store; a store failure is reported, not 
   const errors: unknown[] = [];
   const s = new StoredResponses(store, (e) => errors.push(e));
   assert.equal(s.get("resp_old", "key_1")?.id, "resp_old");
-  const broken = new StoredResponses({ ...store, get: () => { throw new Error("disk"); }, put: store.put.bind(store), delete: store.delete.bind(store), deleteBefore: store.deleteBefore.bind(store) }, (e) => errors.push(e));
+  const broken = new StoredResponses({ ...store, get: () => { throw new Error("disk"); }, put: store.put.bind(store), putBatch: store.putBatch.bind(store), delete: store.delete.bind(store), deleteBefore: store.deleteBefore.bind(store) }, (e) => errors.push(e));
   assert.equal(broken.get("resp_x", "key_1"), null);
   assert.equal(errors.length, 1);
 });

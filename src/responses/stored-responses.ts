@@ -2,6 +2,9 @@ import type { ResponseStore, StoredResponse } from "./response-store.js";
 
 /** Recent responses kept in memory: a conversation's next turn usually follows within seconds. */
 const RECENT = 2048;
+/** Queued writes go out together at most this often (one transaction), or sooner when this many wait. */
+const FLUSH_MS = 100;
+const FLUSH_AT = 256;
 
 /**
  * The gateway's view of stored responses (docs/decisions/0026-stored-responses.md). Writes are
@@ -12,7 +15,7 @@ const RECENT = 2048;
 export class StoredResponses {
   private readonly recent = new Map<string, StoredResponse>();
   private pending: StoredResponse[] = [];
-  private flushing: NodeJS.Immediate | null = null;
+  private flushing: NodeJS.Timeout | null = null;
 
   constructor(private readonly store: ResponseStore, private readonly onError: (err: unknown) => void = () => {}) {}
 
@@ -20,7 +23,11 @@ export class StoredResponses {
   put(r: StoredResponse): void {
     this.remember(r);
     this.pending.push(r);
-    this.flushing ??= setImmediate(() => this.flush());
+    if (this.pending.length >= FLUSH_AT) this.flush();
+    else if (this.flushing === null) {
+      this.flushing = setTimeout(() => this.flush(), FLUSH_MS);
+      this.flushing.unref();
+    }
   }
 
   get(id: string, keyId: string): StoredResponse | null {
@@ -44,18 +51,17 @@ export class StoredResponses {
     return this.store.delete(id, keyId) || hot !== undefined;
   }
 
-  /** Writes what is queued; called after each tick with writes, and at shutdown. */
+  /** Writes what is queued as one batch; called by the timer, when the queue is full, and at shutdown. */
   flush(): void {
-    if (this.flushing) clearImmediate(this.flushing);
+    if (this.flushing) clearTimeout(this.flushing);
     this.flushing = null;
     const batch = this.pending;
+    if (batch.length === 0) return;
     this.pending = [];
-    for (const r of batch) {
-      try {
-        this.store.put(r);
-      } catch (err) {
-        this.onError(err);
-      }
+    try {
+      this.store.putBatch(batch);
+    } catch (err) {
+      this.onError(err);
     }
   }
 
