@@ -186,10 +186,10 @@ describe("streaming", () => {
   });
 
   test("a stream cut upstream ends with response.failed, the text so far kept — no hang", async () => {
-    const stream = await client.responses.create(
+    const { data: stream, response } = await client.responses.create(
       { model: "sim", input: "a long answer please", stream: true, max_output_tokens: 50 },
       { headers: { "x-keel-sim": "cut_after=3" } },
-    );
+    ).withResponse();
     const events: OpenAI.Responses.ResponseStreamEvent[] = [];
     for await (const e of stream) events.push(e);
     const last = events.at(-1) as OpenAI.Responses.ResponseFailedEvent;
@@ -199,6 +199,12 @@ describe("streaming", () => {
     assert.match(last.response.error?.message ?? "", /stream/i);
     assert.ok(events.some((e) => e.type === "response.output_text.delta"), "deltas before the cut were delivered");
     await assert.rejects(client.responses.retrieve(last.response.id), OpenAI.NotFoundError, "a failed response is not stored");
+    // Billed for what it produced: no provider usage arrived, so Keel counted the text streamed.
+    const { json: t } = await keel.admin("GET", `/api/v1/traces/${response.headers.get("x-request-id")}`);
+    assert.equal(t.status, "error");
+    assert.equal(t.error_code, "upstream_stream_error");
+    assert.equal(t.usage_source, "counted");
+    assert.ok(t.tokens_out > 0 && t.tokens_in > 0);
   });
 });
 
