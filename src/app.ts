@@ -116,12 +116,16 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       maxQueue: config.traces.max_queue,
       onError: (err) => log.error("trace write failed", { error: String(err) }),
     });
+    // Responses API responses: written after the answer is out, the newest read from memory (decision 0026).
+    const responses = new StoredResponses(stores.responses, (err) => log.error("stored response write failed", { error: String(err) }));
     let pruning: Promise<void> | null = null;
     let closing = false;
     const prune = (): void => {
       const before = Date.now() - config.traces.retention_days * 24 * HOUR;
       // A false-positive review item keeps its counts, but not text its trace no longer holds.
       guardReviews.expireExcerptsBefore(before);
+      // Stored Responses API responses are kept as long as traces (decision 0026).
+      void responses.prune(before).catch((err) => { if (!closing) log.error("stored response retention failed", { error: String(err) }); });
       // Bounded steps in the writer worker; one pass at a time.
       pruning ??= traceWrites.prune({ before, rollupsBefore: Date.now() - config.traces.rollup_retention_days * 24 * HOUR })
         .then((deleted) => { if (deleted.traces > 0) log.info("pruned old traces", deleted); })
@@ -162,8 +166,6 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     if (metrics) registerMetricsRoute(router, metrics, config.metrics.require_auth ? auth : null);
     const otelEndpoint = config.otel.export.endpoint;
     const otel = otelEndpoint ? new OtlpExporter({ ...config.otel.export, endpoint: otelEndpoint }, log) : undefined;
-    // Responses API responses: written after the answer is out, the newest read from memory (decision 0026).
-    const responses = new StoredResponses(stores.responses, (err) => log.error("stored response write failed", { error: String(err) }));
     registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, responses, metrics, otel, log, startedAt: Date.now() });
     registerAdminRoutes(router, { auth, keys, traceStore, traceWriter: traces, traceReads, audit });
     registerTracePurgeRoute(router, { auth, purge: (filter, dryRun) => traceWrites.purge(filter, dryRun), flushTraces: () => traces.flush(), audit, subject: (user) => subjectDigest(piiKey, user) });

@@ -50,7 +50,11 @@ export function responseStoreContract(label: string, make: () => ResponseStore |
     await s.put(stored("resp_old", "key_1", 1000));
     await s.put(stored("resp_edge", "key_1", 2000));
     await s.put(stored("resp_new", "key_2", 3000));
-    assert.equal(await s.deleteBefore(2000), 1);
+    await s.put(stored("resp_older", "key_1", 500));
+    assert.equal(await s.deleteBefore(2000, 1), 1, "at most limit");
+    assert.equal(await s.get("resp_older", "key_1"), null, "oldest first");
+    assert.ok(await s.get("resp_old", "key_1"));
+    assert.equal(await s.deleteBefore(2000, 10), 1);
     assert.equal(await s.get("resp_old", "key_1"), null);
     assert.ok(await s.get("resp_edge", "key_1"));
     assert.ok(await s.get("resp_new", "key_2"));

@@ -31,6 +31,6 @@ export interface ResponseStore {
   get(id: string, keyId: string): StoredResponse | null;
   /** Deletes the key's response; false when there was none for that key (another key's stays). */
   delete(id: string, keyId: string): boolean;
-  /** Deletes every response created before `before` (epoch ms); returns how many. */
-  deleteBefore(before: number): number;
+  /** Deletes responses created before `before` (epoch ms), at most `limit` of them (oldest first); returns how many. */
+  deleteBefore(before: number, limit: number): number;
 }

@@ -13,7 +13,7 @@ export class SqliteResponseStore implements ResponseStore {
       put: db.prepare("INSERT OR REPLACE INTO responses (id, key_id, created_at, response, conversation) VALUES (?, ?, ?, ?, ?)"),
       get: db.prepare("SELECT * FROM responses WHERE id = ? AND key_id = ?"),
       delete: db.prepare("DELETE FROM responses WHERE id = ? AND key_id = ?"),
-      deleteBefore: db.prepare("DELETE FROM responses WHERE created_at < ?"),
+      deleteBefore: db.prepare("DELETE FROM responses WHERE rowid IN (SELECT rowid FROM responses WHERE created_at < ? ORDER BY created_at LIMIT ?)"),
     };
     // One transaction per batch: a commit per response cost ~0.3 ms of CPU each (bench/responses-surface.ts).
     this.many = db.transaction((rs: readonly StoredResponse[]) => {
@@ -39,7 +39,7 @@ export class SqliteResponseStore implements ResponseStore {
     return this.s.delete.run(id, keyId).changes > 0;
   }
 
-  deleteBefore(before: number): number {
-    return this.s.deleteBefore.run(before).changes;
+  deleteBefore(before: number, limit: number): number {
+    return this.s.deleteBefore.run(before, limit).changes;
   }
 }

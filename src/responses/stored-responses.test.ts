@@ -30,6 +30,18 @@ test("delete before the flush drops the queued write; another key cannot delete"
   assert.equal(s.get("resp_a", "key_1"), null);
 });
 
+test("prune deletes old responses in steps, from memory and the store", async () => {
+  const store = new SqliteResponseStore(openMemorySqlite());
+  const s = new StoredResponses(store);
+  store.putBatch(Array.from({ length: 4500 }, (_, i) => ({ ...r(`resp_${i}`), createdAt: i })));
+  s.put({ ...r("resp_hot"), createdAt: 10 });
+  s.put({ ...r("resp_new"), createdAt: 9000 });
+  s.flush();
+  assert.equal(await s.prune(5000), 4501);
+  assert.equal(s.get("resp_hot", "key_1"), null);
+  assert.equal(s.get("resp_new", "key_1")?.id, "resp_new");
+});
+
 test("older responses are read from the store; a store failure is reported, not thrown", () => {
   const store = new SqliteResponseStore(openMemorySqlite());
   store.put(r("resp_old"));

@@ -5,6 +5,7 @@ const RECENT = 2048;
 /** Queued writes go out together at most this often (one transaction), or sooner when this many wait. */
 const FLUSH_MS = 100;
 const FLUSH_AT = 256;
+const PRUNE_STEP = 2000;
 
 /**
  * The gateway's view of stored responses (docs/decisions/0026-stored-responses.md). Writes are
@@ -62,6 +63,21 @@ export class StoredResponses {
       this.store.putBatch(batch);
     } catch (err) {
       this.onError(err);
+    }
+  }
+
+  /**
+   * Deletes responses created before `before` (epoch ms) in steps of 2000 rows, yielding to the
+   * event loop between steps so requests are never held up behind a long delete; returns how many.
+   */
+  async prune(before: number): Promise<number> {
+    for (const [id, r] of this.recent) if (r.createdAt < before) this.recent.delete(id);
+    let total = 0;
+    for (;;) {
+      const n = this.store.deleteBefore(before, PRUNE_STEP);
+      total += n;
+      if (n < PRUNE_STEP) return total;
+      await new Promise((ok) => setImmediate(ok));
     }
   }
 
