@@ -40,7 +40,7 @@ export class ResponseEventStream {
     if (typeof d.content === "string" && d.content.length > 0) {
       out += this.openMessage();
       this.text += d.content;
-      out += this.event("response.output_text.delta", { item_id: this.message!.id, output_index: this.output.length - 1, content_index: 0, delta: d.content, logprobs: [] });
+      out += this.delta("response.output_text.delta", this.message!.id, this.output.length - 1, `"content_index":0,"delta":${JSON.stringify(d.content)},"logprobs":[]`);
     }
     if (d.tool_calls) {
       out += this.closeMessage();
@@ -56,7 +56,7 @@ export class ResponseEventStream {
         const delta = tc.function?.arguments;
         if (delta) {
           open.item.arguments += delta;
-          out += this.event("response.function_call_arguments.delta", { item_id: open.item.id, output_index: open.outputIndex, delta });
+          out += this.delta("response.function_call_arguments.delta", open.item.id, open.outputIndex, `"delta":${JSON.stringify(delta)}`);
         }
       }
     }
@@ -126,6 +126,15 @@ export class ResponseEventStream {
     }
     this.calls.clear();
     return out;
+  }
+
+  /**
+   * The per-chunk events, written as text: one JSON.stringify of the delta instead of an object
+   * spread and a stringify per chunk; the ids are Keel's own (msg_/fc_ and hex), so they need no
+   * escaping. The same bytes as event() would write.
+   */
+  private delta(type: string, itemId: string, outputIndex: number, rest: string): string {
+    return `event: ${type}\ndata: {"type":"${type}","sequence_number":${this.seq++},"item_id":"${itemId}","output_index":${outputIndex},${rest}}\n\n`;
   }
 
   // `type` first, `sequence_number` right after it, as OpenAI writes them.
