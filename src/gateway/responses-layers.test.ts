@@ -21,6 +21,10 @@ before(async () => {
       { name: "claude", kind: "anthropic", base_url: "http://127.0.0.1:9", api_key: "sk-ant-test" },
     ],
     models: [{ name: "claude-x", provider: "claude", model: "claude-sonnet-x" }],
+    guard: {
+      policies: { no_zebra: { stage: "output", scanners: { banned_topics: { action: "block", options: { keywords: ["zebra"] } } } } },
+      assign: [{ model: "ha", output: "no_zebra" }],
+    },
     routes: [{
       name: "ha", strategy: "failover", retry: { max_attempts: 2, backoff_base_ms: 5 },
       targets: [{ provider: "down", model: "m" }, { provider: "backup", model: "m" }],
@@ -54,6 +58,19 @@ test("the output guard redacts a secret in the answer, in JSON and in the event 
   }
   assert.ok(deltas.length > 0 && !deltas.includes(SECRET), deltas);
   assert.equal(final, deltas, "the completed response is what was streamed");
+});
+
+test("an output block: a 400 guard_blocked as JSON, response.failed with content_filter on a stream", async () => {
+  const headers = { "x-keel-sim": `answer=${encodeURIComponent("here comes a zebra now")}` };
+  await assert.rejects(client.responses.create({ model: "ha", input: "animals" }, { headers }), (e: unknown) => e instanceof OpenAI.BadRequestError && e.code === "guard_blocked");
+  const stream = await client.responses.create({ model: "ha", input: "animals", stream: true }, { headers });
+  const events: OpenAI.Responses.ResponseStreamEvent[] = [];
+  for await (const e of stream) events.push(e);
+  const last = events.at(-1) as OpenAI.Responses.ResponseFailedEvent;
+  assert.equal(last.type, "response.failed");
+  assert.equal(last.response.error?.code, "content_filter");
+  const text = events.filter((e) => e.type === "response.output_text.delta").map((e) => (e as { delta: string }).delta).join("");
+  assert.ok(!text.includes("zebra"), "the blocked text never reached the client");
 });
 
 test("a key's rate limit answers RateLimitError", async () => {
