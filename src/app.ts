@@ -53,6 +53,7 @@ import { registerUi } from "./server/ui-static.js";
 import { openSqliteStores } from "./storage/sqlite-stores.js";
 import { EngineScraper } from "./engines/engine-scraper.js";
 import { engineTargets } from "./engines/engine-schema.js";
+import { StoredResponses } from "./responses/stored-responses.js";
 
 export interface KeelApp {
   readonly url: string;
@@ -117,12 +118,16 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       maxQueue: config.traces.max_queue,
       onError: (err) => log.error("trace write failed", { error: String(err) }),
     });
+    // Responses API responses: written after the answer is out, the newest read from memory (decision 0026).
+    const responses = new StoredResponses(stores.responses, (err) => log.error("stored response write failed", { error: String(err) }));
     let pruning: Promise<void> | null = null;
     let closing = false;
     const prune = (): void => {
       const before = Date.now() - config.traces.retention_days * 24 * HOUR;
       // A false-positive review item keeps its counts, but not text its trace no longer holds.
       guardReviews.expireExcerptsBefore(before);
+      // Stored Responses API responses are kept as long as traces (decision 0026).
+      void responses.prune(before).catch((err) => { if (!closing) log.error("stored response retention failed", { error: String(err) }); });
       // Bounded steps in the writer worker; one pass at a time.
       pruning ??= traceWrites.prune({ before, rollupsBefore: Date.now() - config.traces.rollup_retention_days * 24 * HOUR })
         .then((deleted) => { if (deleted.traces > 0) log.info("pruned old traces", deleted); })
@@ -163,7 +168,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     if (metrics) registerMetricsRoute(router, metrics, config.metrics.require_auth ? auth : null);
     const otelEndpoint = config.otel.export.endpoint;
     const otel = otelEndpoint ? new OtlpExporter({ ...config.otel.export, endpoint: otelEndpoint }, log) : undefined;
-    registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, metrics, otel, log, startedAt: Date.now() });
+    registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, responses, metrics, otel, log, startedAt: Date.now() });
     registerAdminRoutes(router, { auth, keys, traceStore, traceWriter: traces, traceReads, audit });
     registerTracePurgeRoute(router, { auth, purge: (filter, dryRun) => traceWrites.purge(filter, dryRun), flushTraces: () => traces.flush(), audit, subject: (user) => subjectDigest(piiKey, user) });
     registerCredentialRoutes(router, auth, credentials, providers, audit);
@@ -230,6 +235,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
           prompts.close();
           await evals.close();
           await traces.close();
+          responses.close();
           closing = true;
           await traceWrites.close();
           await traceReads.close();

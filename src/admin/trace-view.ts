@@ -7,6 +7,7 @@ export function traceView(t: TraceRecord, withBodies: boolean): Record<string, u
     started_at: new Date(t.startedAt).toISOString(),
     ended_at: new Date(t.endedAt).toISOString(),
     endpoint: t.endpoint,
+    surface: t.surface ?? null,
     key_id: t.keyId,
     user: t.user,
     feature: t.feature,

@@ -7,6 +7,7 @@ import type { GatewayMetrics } from "../observe/metrics/gateway-metrics.js";
 import type { OtlpExporter } from "../observe/otel/otlp-exporter.js";
 import type { TraceWriter } from "../observe/trace-writer.js";
 import type { PromptService } from "../prompts/prompt-service.js";
+import type { StoredResponses } from "../responses/stored-responses.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { RoutingService } from "../routing/routing-service.js";
 import type { ModelRegistry } from "../routing/model-registry.js";
@@ -26,6 +27,8 @@ export interface GatewayDeps {
   /** Guardrail policies (docs/guardrails.md); absent: no screening. */
   readonly guard?: GuardService;
   readonly traces: TraceWriter;
+  /** Stored Responses API responses (`previous_response_id`, GET/DELETE /v1/responses/{id}); absent: none are kept. */
+  readonly responses?: StoredResponses;
   /** Prometheus metrics, fed from trace finalisation; absent (metrics.enabled: false): nothing is counted. */
   readonly metrics?: GatewayMetrics;
   /** OTLP/HTTP span export of every call (otel.export.endpoint); absent: nothing is exported. */

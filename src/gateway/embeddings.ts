@@ -19,6 +19,7 @@ export class EmbeddingsContext extends GatewayContext<EmbeddingsRequest, Embeddi
 
   constructor(requestId: string, headers: IncomingHttpHeaders, trace: TraceContext) {
     super(requestId, headers, trace, "embeddings");
+    this.surface = "openai.embeddings";
   }
 }
 

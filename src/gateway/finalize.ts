@@ -46,6 +46,7 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     startedAt: ctx.startedAt,
     endedAt,
     endpoint: ctx.endpoint,
+    surface: ctx.surface,
     keyId: ctx.principal?.keyId ?? null,
     user: ctx.user,
     feature: ctx.feature,
@@ -103,10 +104,22 @@ function fingerprintOf(ctx: GatewayContext): string | null {
 }
 
 function countCompletion(c: ChatCompletion | null): number {
+  // A Responses API answer (gateway/responses.ts): its output items' text and call arguments.
+  const output = (c as { output?: unknown } | null)?.output;
+  if (!c?.choices && Array.isArray(output)) return countTextTokens(outputText(output));
   if (!c?.choices) return 0;
   let n = 0;
   for (const ch of c.choices) n += countTextTokens(messageText(ch.message));
   return n;
+}
+
+function outputText(items: readonly unknown[]): string {
+  let text = "";
+  for (const item of items as { content?: { text?: unknown }[]; arguments?: unknown }[]) {
+    if (typeof item.arguments === "string") text += item.arguments;
+    if (Array.isArray(item.content)) for (const p of item.content) if (typeof p.text === "string") text += p.text;
+  }
+  return text;
 }
 
 function round(ms: number): number {

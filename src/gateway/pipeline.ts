@@ -19,6 +19,7 @@ export type StageName =
   | "attribute"
   | "prompt"
   | "admit model"
+  | "check target"
   | "limits"
   | "guard input"
   | "normalise"

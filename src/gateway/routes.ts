@@ -10,6 +10,9 @@ import { handleModels } from "./embeddings.js";
 import { EMBEDDINGS } from "./embeddings-pipeline.js";
 import { runDeferred, runStages, type Surface } from "./pipeline.js";
 import { randomHex } from "../random/random-hex.js";
+import { RESPONSES } from "./responses-pipeline.js";
+import { handleResponseDelete, handleResponseRead } from "./responses-read.js";
+import { MODERATIONS } from "./moderations-pipeline.js";
 import { traceContextFrom } from "./trace-context.js";
 
 const REQUEST_ID = /^[\w.:-]{8,128}$/;
@@ -18,6 +21,10 @@ const REQUEST_ID = /^[\w.:-]{8,128}$/;
 export function registerGatewayRoutes(router: Router, deps: GatewayDeps): void {
   router.add("POST", "/v1/chat/completions", traced(deps, CHAT));
   router.add("POST", "/v1/embeddings", traced(deps, EMBEDDINGS));
+  router.add("POST", "/v1/responses", traced(deps, RESPONSES));
+  router.add("GET", "/v1/responses/:id", (req, res, params) => untraced(req, res, () => handleResponseRead(deps, req, res, params.id)));
+  router.add("DELETE", "/v1/responses/:id", (req, res, params) => untraced(req, res, () => handleResponseDelete(deps, req, res, params.id)));
+  router.add("POST", "/v1/moderations", traced(deps, MODERATIONS));
   router.add("GET", "/v1/models", (req, res) => {
     res.setHeader("x-request-id", requestIdOf(req));
     try {
@@ -65,6 +72,16 @@ function traced<C extends GatewayContext>(deps: GatewayDeps, surface: Surface<C>
       await runDeferred(surface.deferred, ctx, deps);
     }
   };
+}
+
+/** A read that calls no model: a request id and errors in OpenAI's shape, no trace. */
+function untraced(req: IncomingMessage, res: ServerResponse, handle: () => void): void {
+  res.setHeader("x-request-id", requestIdOf(req));
+  try {
+    handle();
+  } catch (err) {
+    sendError(res, err);
+  }
 }
 
 function requestIdOf(req: IncomingMessage): string {

@@ -10,7 +10,7 @@ const COLUMNS = [
   "status", "http_status", "error_code", "error_message", "latency_ms", "ttft_ms", "tokens_in", "tokens_out", "tokens_cached",
   "usage_source", "cost_usd", "stream", "trace_id", "parent_span_id", "metadata", "request_body", "response_body",
   "target", "attempts", "prompt_name", "prompt_version", "prompt_label", "guard", "system_fingerprint", "guard_triggered",
-  "pii_kept",
+  "pii_kept", "surface",
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], unknown>;
@@ -130,7 +130,7 @@ function toRow(r: TraceRecord): unknown[] {
     r.usageSource, r.costUsd, r.stream ? 1 : 0, r.traceId, r.parentSpanId, JSON.stringify(r.metadata), packJson(r.requestBody), packJson(r.responseBody),
     r.target, packJson(JSON.stringify(r.attempts)), r.promptName ?? null, r.promptVersion ?? null, r.promptLabel ?? null,
     r.guard && r.guard.length > 0 ? packJson(JSON.stringify(r.guard)) : null, r.systemFingerprint ?? null, guardTriggered(r) ? 1 : 0,
-    r.piiKept ? 1 : 0,
+    r.piiKept ? 1 : 0, r.surface ?? null,
   ];
 }
 
@@ -151,5 +151,6 @@ function fromRow(r: Row): TraceRecord {
     guard: r.guard === null || r.guard === undefined ? null : (JSON.parse(unpackJson(r.guard)!) as TraceRecord["guard"]),
     systemFingerprint: (r.system_fingerprint as string | null | undefined) ?? null,
     piiKept: r.pii_kept === 1,
+    surface: (r.surface as string | null | undefined) ?? null,
   };
 }

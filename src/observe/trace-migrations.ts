@@ -152,4 +152,11 @@ export const TRACE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE traces ADD COLUMN pii_kept INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 16,
+    name: "the inbound surface (wire format) of each call on traces; stored Responses API responses",
+    sql: `
+      ALTER TABLE traces ADD COLUMN surface TEXT;
+    `,
+  },
 ];

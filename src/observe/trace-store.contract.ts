@@ -16,7 +16,7 @@ export function traceStoreContract(label: string, make: () => TraceStore | Promi
       user: "u1", feature: "support", traceId: W3C, parentSpanId: "00f067aa0ba902b7", metadata: { env: "prod" },
       requestBody: JSON.stringify({ model: "sim", messages: [{ role: "user", content: "hi ✓" }] }), responseBody: "{\"ok\":true}",
       target: "sim/sim", attempts: [{ target: "sim/sim", provider: "sim", model: "sim", startMs: 0.2, waitMs: 0, durationMs: 1.3, ttftMs: 1, outcome: "ok", errorCode: null, upstreamStatus: 200, error: null }],
-      promptName: "support", promptVersion: 2, promptLabel: "production", systemFingerprint: "fp_1", piiKept: true,
+      promptName: "support", promptVersion: 2, promptLabel: "production", systemFingerprint: "fp_1", piiKept: true, surface: "openai.responses",
       guard: [{ scanner: "pii", source: "user", score: 0.9, triggered: true, action: "redact", latency_ms: 0.2, findings: ["EMAIL"] }],
     });
     await s.insertBatch([full]);

@@ -8,6 +8,11 @@ export interface TraceRecord {
   startedAt: number;
   endedAt: number;
   endpoint: "chat" | "embeddings";
+  /**
+   * The inbound wire format the call came in on: "openai.chat_completions", "openai.embeddings",
+   * "openai.responses", "openai.moderations" (issue 20). Absent on records written before it existed.
+   */
+  surface?: string | null;
   keyId: string | null;
   user: string | null;
   feature: string | null;

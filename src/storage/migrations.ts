@@ -8,6 +8,7 @@ import { KEY_MIGRATIONS } from "../keys/key-migrations.js";
 import { LIMIT_MIGRATIONS } from "../limits/limit-migrations.js";
 import { TRACE_MIGRATIONS } from "../observe/trace-migrations.js";
 import { PROMPT_MIGRATIONS } from "../prompts/prompt-migrations.js";
+import { RESPONSE_MIGRATIONS } from "../responses/response-migrations.js";
 import { composeMigrations, type Migration } from "../store/migrate.js";
 import { SETTINGS_MIGRATIONS } from "../store/settings-migrations.js";
 
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = composeMigrations([
   EVAL_MIGRATIONS,
   ALERT_MIGRATIONS,
   INCIDENT_MIGRATIONS,
+  RESPONSE_MIGRATIONS,
 ]);

@@ -17,6 +17,7 @@ import { SqliteTraceStore } from "../observe/sqlite-trace-store.js";
 import { SqliteSummaryStore } from "../observe/summary/sqlite-summary-store.js";
 import { TraceReadWorker, TraceWriteWorker } from "../observe/workers/trace-workers.js";
 import { SqlitePromptStore } from "../prompts/sqlite-prompt-store.js";
+import { SqliteResponseStore } from "../responses/sqlite-response-store.js";
 import { SqliteSettingsStore } from "../store/sqlite-settings-store.js";
 import type { SqliteDb } from "../store/sqlite.js";
 import { openSqlite } from "./sqlite.js";
@@ -82,6 +83,7 @@ export function sqliteStoresOn(db: SqliteDb): Omit<Stores, "traceWrites" | "trac
     alerts: new SqliteAlertStore(db),
     incidents: new SqliteIncidentStore(db),
     drift: new SqliteDriftStore(db),
+    responses: new SqliteResponseStore(db),
     evals: {
       datasets: new SqliteDatasetStore(db),
       runs: new SqliteRunStore(db),

@@ -14,6 +14,7 @@ import type { SummaryStore } from "../observe/summary/summary-store.js";
 import type { TraceStore } from "../observe/types.js";
 import type { TraceReads, TraceWrites } from "../observe/workers/trace-workers.js";
 import type { PromptStore } from "../prompts/types.js";
+import type { ResponseStore } from "../responses/response-store.js";
 import type { SettingsStore } from "../store/settings-store.js";
 
 /**
@@ -45,6 +46,8 @@ export interface Stores {
   readonly incidents: IncidentStore;
   readonly drift: DriftStore;
   readonly evals: EvalStores;
+  /** Stored Responses API responses (docs/decisions/0026-stored-responses.md). */
+  readonly responses: ResponseStore;
   /** Stops the trace workers and closes the connections. */
   close(): Promise<void>;
 }
