@@ -56,6 +56,8 @@ export class GatewayContext<Req extends RequestBody = RequestBody, Sent extends 
   guard: RequestGuard | null = null;
   /** Facts derived from `body` once, on first use, by whichever stage asks first (request-memo.ts). */
   readonly memo: RequestMemo;
+  /** The inbound wire format when it is not the endpoint's own (`anthropic.messages`); recorded on the trace. */
+  surface: string | null = null;
   // Outcome
   usage: Usage | null = null;
   ttftMs: number | null = null;

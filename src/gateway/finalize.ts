@@ -69,7 +69,7 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     parentSpanId: ctx.trace.parentSpanId,
     spanId: ctx.trace.spanId,
     systemFingerprint: fingerprintOf(ctx),
-    metadata: meta && typeof meta === "object" ? (meta as Record<string, string>) : {},
+    metadata: withSurface(meta && typeof meta === "object" ? (meta as Record<string, string>) : {}, ctx.surface),
     // One body of record (what went upstream), never the client's raw body; values the guard
     // redacted stay hidden in the response too, even where the answer restored them for the client.
     requestBody: captureBody(ctx.bodyOfRecord, cfg.capture, bodyChars, conceal),
@@ -81,6 +81,7 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     attempts: ctx.attempts,
     guard: ctx.guard ? ctx.guard.records() : null,
   };
+  if (ctx.surface !== null) record.surface = ctx.surface;
   if (pii.mode !== "keep") record.pii = pii;
   else if (record.requestBody !== null || record.responseBody !== null) record.piiKept = true;
   deps.traces.record(record);
@@ -90,6 +91,15 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
   // reports per-call facts a rollout metric reads (the guard layer: `guard_triggered`).
   if (ctx.prompt?.rollout) deps.prompts?.observe(ctx.prompt, ctx.requestId, { ok, latencyMs: record.latencyMs, costUsd: record.costUsd, signals: { guard_triggered: record.guard?.some((v) => v.triggered && v.action !== "log") ? 1 : 0 } });
   return record;
+}
+
+/**
+ * A call that came in another wire format (`anthropic.messages`) says so in its stored metadata
+ * under `keel.surface` (Keel's value wins over a client's), stored without a schema change;
+ * `surface` on the record carries it to metrics and export.
+ */
+function withSurface(meta: Record<string, string>, surface: string | null): Record<string, string> {
+  return surface === null ? meta : { ...meta, "keel.surface": surface };
 }
 
 function responseModel(ctx: GatewayContext): string | undefined {

@@ -8,6 +8,7 @@ import type { GatewayContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
 import { handleModels } from "./embeddings.js";
 import { EMBEDDINGS } from "./embeddings-pipeline.js";
+import { COUNT_TOKENS, MESSAGES } from "./anthropic/messages-pipeline.js";
 import { runDeferred, runStages, type Surface } from "./pipeline.js";
 import { randomHex } from "../random/random-hex.js";
 import { traceContextFrom } from "./trace-context.js";
@@ -18,6 +19,9 @@ const REQUEST_ID = /^[\w.:-]{8,128}$/;
 export function registerGatewayRoutes(router: Router, deps: GatewayDeps): void {
   router.add("POST", "/v1/chat/completions", traced(deps, CHAT));
   router.add("POST", "/v1/embeddings", traced(deps, EMBEDDINGS));
+  // Anthropic's Messages API (docs/inbound-anthropic.md).
+  router.add("POST", "/v1/messages", traced(deps, MESSAGES));
+  router.add("POST", "/v1/messages/count_tokens", traced(deps, COUNT_TOKENS));
   router.add("GET", "/v1/models", (req, res) => {
     res.setHeader("x-request-id", requestIdOf(req));
     try {
@@ -35,6 +39,7 @@ export function registerGatewayRoutes(router: Router, deps: GatewayDeps): void {
  */
 function traced<C extends GatewayContext>(deps: GatewayDeps, surface: Surface<C>) {
   const timeoutMs = deps.config.server.request_timeout_ms;
+  const answerError = surface.sendError ?? sendError;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = requestIdOf(req);
     res.setHeader("x-request-id", requestId);
@@ -57,7 +62,7 @@ function traced<C extends GatewayContext>(deps: GatewayDeps, surface: Surface<C>
       ctx.httpStatus = res.destroyed && !res.writableFinished ? 499 : status;
       ctx.errorCode = body.error.code;
       ctx.errorMessage = body.error.message;
-      if (!res.destroyed) sendError(res, e);
+      if (!res.destroyed) answerError(res, e);
     } finally {
       clearTimeout(deadline);
       res.off("close", onClose);

@@ -42,6 +42,8 @@ export interface TraceRecord {
   /** Bodies stored under `capture.pii: keep`, personal data unmasked: the dashboard marks such traces. */
   piiKept?: boolean;
   metadata: Record<string, string>;
+  /** The inbound wire format when not the endpoint's own (`anthropic.messages`); stored as metadata `keel.surface`. */
+  surface?: string;
   requestBody: string | null;
   responseBody: string | null;
   /** `provider/model` of the target that served the call (routing), or null. */

@@ -147,7 +147,10 @@ function parseArguments(args: string, param: string): unknown {
 function toolResult(m: ChatMessage, at: string): AnthropicToolResultBlock {
   if (typeof m.tool_call_id !== "string" || m.tool_call_id === "") throw invalid("a tool message needs tool_call_id", `${at}.tool_call_id`);
   const content = typeof m.content === "string" ? m.content : partsToBlocks(m.content ?? [], `${at}.content`);
-  return { type: "tool_result", tool_use_id: m.tool_call_id, content: content as AnthropicToolResultBlock["content"] };
+  const out: AnthropicToolResultBlock = { type: "tool_result", tool_use_id: m.tool_call_id, content: content as AnthropicToolResultBlock["content"] };
+  // Not an OpenAI field: set by the Messages inbound surface (gateway/anthropic/request-to-chat.ts).
+  if ((m as { is_error?: unknown }).is_error === true) out.is_error = true;
+  return out;
 }
 
 function textBlocks(content: ChatMessage["content"], at: string): AnthropicTextBlock[] {

@@ -20,6 +20,7 @@ export interface AnthropicToolResultBlock {
   tool_use_id: string;
   content: string | (AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock)[];
   cache_control?: unknown;
+  is_error?: boolean;
 }
 
 export type AnthropicContentBlock =

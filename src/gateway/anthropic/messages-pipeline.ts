@@ -1,0 +1,42 @@
+import { ChatContext, renderPrompt, routeAndCall, screenInput, screenOutput } from "../chat.js";
+import type { Surface } from "../pipeline.js";
+import { admitModelStage, attributeCall, deferredGuard, finalise, limits, normalise, read, recordBody, settle } from "../stages.js";
+import {
+  authenticateAnthropic, MessagesContext, respondCountTokens, respondMessages, sendAnthropicError, validateCountTokens, validateMessages,
+} from "./messages.js";
+
+/**
+ * POST /v1/messages, in order: chat's list (chat-pipeline.ts) with the Messages edge at both ends —
+ * its own authenticate (x-api-key), validate (the translation into the internal chat request) and
+ * respond (the translation back) — and every stage between them shared. No second pipeline.
+ */
+export const MESSAGES: Surface<MessagesContext> = {
+  create: (requestId, headers, trace) => new MessagesContext(requestId, headers, trace),
+  stages: [
+    authenticateAnthropic,
+    read,
+    validateMessages,
+    attributeCall,
+    renderPrompt,
+    admitModelStage("chat"),
+    limits,
+    screenInput,
+    normalise,
+    routeAndCall,
+    screenOutput,
+    respondMessages,
+  ],
+  deferred: [deferredGuard, recordBody, finalise, settle],
+  sendError: sendAnthropicError,
+};
+
+/** POST /v1/messages/count_tokens: no model call, so no limits, guard, route or trace. */
+export const COUNT_TOKENS: Surface<MessagesContext> = {
+  create: (requestId, headers, trace) => new MessagesContext(requestId, headers, trace),
+  stages: [authenticateAnthropic, read, validateCountTokens, admitModelStage("chat"), respondCountTokens],
+  deferred: [],
+  sendError: sendAnthropicError,
+};
+
+// ChatContext's stages run on a MessagesContext unchanged: it is one.
+export type { ChatContext };
