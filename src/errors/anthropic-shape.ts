@@ -75,7 +75,7 @@ export function toAnthropicError(err: unknown): { status: number; body: Anthropi
     const headers: Record<string, string> = { ...(err.headers ?? {}) };
     if (err.retryAfter !== undefined) headers["retry-after"] = String(Math.max(0, Math.ceil(err.retryAfter)));
     // Anthropic's messages name the field in front ("max_tokens: Field required"); Keel's name it inside.
-    const message = err.param && !err.message.includes(err.param) ? `${err.param}: ${err.message}` : err.message;
+    const message = err.param && !err.message.includes(`'${err.param}'`) ? `${err.param}: ${err.message}` : err.message;
     // client_closed is never sent; its status only feeds the trace.
     const status = err.code === "client_closed" ? err.status : ANTHROPIC_STATUS[type];
     return { status, body: { type: "error", error: { type, message } }, headers };

@@ -13,6 +13,7 @@ import { drained } from "../../server/backpressure.js";
 import { sendJson } from "../../server/respond.js";
 import { ChatContext } from "../chat.js";
 import { settleStream } from "../guard-step.js";
+import type { GatewayDeps } from "../deps.js";
 import type { Stage } from "../pipeline.js";
 import { withPromptHeader } from "../prompt-step.js";
 import { StreamAssembler } from "../stream-assembler.js";
@@ -63,12 +64,19 @@ export const authenticateAnthropic: Stage<MessagesContext> = {
 /** The Messages schema (the 400 names the field), then the translation; `x-keel-prompt` applies to the result. */
 export const validateMessages: Stage<MessagesContext> = {
   name: "validate",
-  run(ctx, _deps, req) {
+  run(ctx, deps, req) {
     const body = validateBody(anthropicMessagesRequestSchema, ctx.raw);
     ctx.anthropic = body;
-    ctx.sent = withPromptHeader(req.headers, messagesToChat(body)) as MessagesContext["sent"];
+    const chat = messagesToChat(body, body.thinking?.type === "enabled" ? targetName(deps, body.model) : "");
+    ctx.sent = withPromptHeader(req.headers, chat) as MessagesContext["sent"];
   },
 };
+
+/** How a refusal names the target: the model's provider, when the model is configured. */
+function targetName(deps: GatewayDeps, model: string): string {
+  const m = deps.models.resolve(model);
+  return m ? `provider '${m.provider}'` : "not a configured model";
+}
 
 /** The Anthropic message, or its event stream. */
 export const respondMessages: Stage<MessagesContext> = {

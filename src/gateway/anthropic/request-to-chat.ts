@@ -18,7 +18,11 @@ import { KeelError } from "../../errors/errors.js";
 type Block = AnthropicInboundBlock & Record<string, unknown>;
 
 /** The internal body for a Messages request; `stream` asks providers for usage, as chat always does. */
-export function messagesToChat(req: AnthropicMessagesRequest): ChatRequest {
+export function messagesToChat(req: AnthropicMessagesRequest, target: string): ChatRequest {
+  if (req.thinking !== undefined && req.thinking.type === "enabled") {
+    // Refused, not dropped: a client asking for thinking would otherwise get an answer without it.
+    throw invalid(`extended thinking cannot be passed to model '${req.model}' (${target}): Keel's internal request has no thinking field yet, so no target receives it`, "thinking");
+  }
   const out = promptToChat(req);
   out.max_tokens = req.max_tokens;
   if (req.stream === true) {
@@ -41,9 +45,6 @@ export function messagesToChat(req: AnthropicMessagesRequest): ChatRequest {
 
 /** System, messages, tools and tool_choice: what both /v1/messages and count_tokens carry. */
 export function promptToChat(req: AnthropicCountTokensRequest): ChatRequest {
-  if (req.thinking !== undefined && req.thinking.type === "enabled") {
-    throw invalid(`extended thinking cannot be passed to model '${req.model}': Keel's internal request has no thinking field, so no target receives it yet`, "thinking");
-  }
   const messages: ChatMessage[] = [];
   if (req.system !== undefined) {
     if (typeof req.system === "string") {
