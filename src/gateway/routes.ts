@@ -59,10 +59,12 @@ function traced<C extends GatewayContext>(deps: GatewayDeps, surface: Surface<C>
       const e = ctx.abort.signal.aborted && !(err instanceof KeelError) ? ctx.abort.signal.reason : err;
       if (!(e instanceof KeelError)) deps.log.error("unhandled error in gateway call", { request_id: requestId, error: String((e as Error)?.stack ?? e) });
       const { status, body } = toOpenAIError(e);
-      ctx.httpStatus = res.destroyed && !res.writableFinished ? 499 : status;
+      const cut = res.destroyed && !res.writableFinished;
       ctx.errorCode = body.error.code;
       ctx.errorMessage = body.error.message;
-      if (!res.destroyed) answerError(res, e);
+      // The trace keeps the status the client was sent, in its surface's shape (Anthropic's 529 is not OpenAI's 503).
+      const sent = res.destroyed ? status : answerError(res, e);
+      ctx.httpStatus = cut ? 499 : sent;
     } finally {
       clearTimeout(deadline);
       res.off("close", onClose);

@@ -175,6 +175,27 @@ describe("errors map to the SDK's error classes", () => {
     );
   });
 
+  test("an upstream failure is InternalServerError (api_error), and the trace keeps the status the client saw", async () => {
+    let id = "";
+    await assert.rejects(
+      client.messages.create({ model: "sim", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }, { headers: { "x-keel-sim": "fail=500" } }),
+      (e: unknown) => {
+        assert.ok(e instanceof Anthropic.InternalServerError);
+        assert.equal(e.status, 500);
+        assert.equal((e.error as { error: { type: string } }).error.type, "api_error");
+        id = e.requestID ?? "";
+        return true;
+      },
+    );
+    let t: any = null;
+    for (let i = 0; i < 100 && !t?.id; i++) {
+      t = (await keel.admin("GET", `/api/v1/traces/${id}`)).json;
+      if (!t?.id) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(t.errorCode ?? t.error_code, "upstream_error");
+    assert.equal(t.httpStatus ?? t.http_status, 500);
+  });
+
   test("malformed bodies name the offending field in Anthropic's shape", async () => {
     const post = async (body: unknown): Promise<{ status: number; json: any }> => {
       const res = await fetch(`${keel.url}/v1/messages`, { method: "POST", headers: { "x-api-key": keel.key, "content-type": "application/json" }, body: JSON.stringify(body) });

@@ -149,12 +149,13 @@ export const respondCountTokens: Stage<MessagesContext> = {
   },
 };
 
-/** Errors on this surface in Anthropic's shape (errors/anthropic-shape.ts). */
-export function sendAnthropicError(res: ServerResponse, err: unknown): void {
+/** Errors on this surface in Anthropic's shape (errors/anthropic-shape.ts); returns the status sent. */
+export function sendAnthropicError(res: ServerResponse, err: unknown): number {
   const { status, body, headers } = toAnthropicError(err);
   if (res.headersSent) {
     res.destroy();
-    return;
+    return status;
   }
   sendJson(res, status, body, headers);
+  return status;
 }
