@@ -5,7 +5,8 @@
  * could get the format wrong: it refuses a request without `x-api-key`, `anthropic-version`,
  * `max_tokens`, or with a `system` role inside `messages` (Anthropic takes the system prompt as a
  * top-level field), with Anthropic's error body `{"type":"error","error":{type,message}}`.
- * Answers are made up from the prompt's words, one output token per word.
+ * Answers are made up from the prompt's words, one output token per word; with `thinking` enabled a
+ * signed thinking block comes first.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -80,7 +81,12 @@ function answer(body: Json): { content: Json[]; stop: string; input: number; out
   const all = Array.from({ length: 24 }, (_, i) => pool[i % pool.length] ?? "ok");
   const max = body.max_tokens as number;
   const said = all.slice(0, max);
-  return { content: [{ type: "text", text: said.join(" ") }], stop: said.length < all.length ? "max_tokens" : "end_turn", input, output: said.length };
+  const text = { type: "text", text: said.join(" ") };
+  // Extended thinking asked for: a signed thinking block first, as Claude answers.
+  const thinking = (body.thinking as Json | undefined)?.type === "enabled"
+    ? [{ type: "thinking", thinking: `Considering: ${pool.slice(0, 4).join(" ")}.`, signature: `sig_${randomBytes(8).toString("hex")}` }]
+    : [];
+  return { content: [...thinking, text], stop: said.length < all.length ? "max_tokens" : "end_turn", input, output: said.length + thinking.length * 4 };
 }
 
 function sse(res: ServerResponse, event: string, data: Json): void {
@@ -95,6 +101,10 @@ function stream(res: ServerResponse, body: Json, a: ReturnType<typeof answer>, i
       sse(res, "content_block_start", { index, content_block: { type: "text", text: "" } });
       sse(res, "ping", {});
       for (const w of String(block.text).split(/(?<= )/)) sse(res, "content_block_delta", { index, delta: { type: "text_delta", text: w } });
+    } else if (block.type === "thinking") {
+      sse(res, "content_block_start", { index, content_block: { type: "thinking", thinking: "" } });
+      for (const w of String(block.thinking).split(/(?<= )/)) sse(res, "content_block_delta", { index, delta: { type: "thinking_delta", thinking: w } });
+      sse(res, "content_block_delta", { index, delta: { type: "signature_delta", signature: block.signature } });
     } else {
       sse(res, "content_block_start", { index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } });
       const json = JSON.stringify(block.input);

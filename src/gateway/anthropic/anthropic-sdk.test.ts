@@ -131,6 +131,35 @@ describe("through to an Anthropic target", () => {
   });
 });
 
+describe("extended thinking through to an Anthropic target", () => {
+  const ask = { model: "claude-test", max_tokens: 2000, thinking: { type: "enabled" as const, budget_tokens: 1024 }, messages: [{ role: "user" as const, content: "Think about the harbour" }] };
+
+  test("plain: the signed thinking block comes back first, and goes upstream again on the next turn", async () => {
+    fake.requests.length = 0;
+    const msg = await client.messages.create(ask);
+    assert.deepEqual(fake.requests[0].body.thinking, { type: "enabled", budget_tokens: 1024 });
+    const thinking = msg.content[0] as Anthropic.ThinkingBlock;
+    assert.equal(thinking.type, "thinking");
+    assert.match(thinking.signature, /^sig_/);
+    assert.equal(msg.content[1].type, "text");
+    await client.messages.create({ ...ask, messages: [...ask.messages, { role: "assistant", content: msg.content }, { role: "user", content: "And then?" }] });
+    assert.deepEqual((fake.requests[1].body.messages as { content: unknown[] }[])[1].content[0], { type: "thinking", thinking: thinking.thinking, signature: thinking.signature });
+  });
+
+  test("streaming: thinking_delta and signature_delta in a thinking block, never in text, grammar intact", async () => {
+    const final = await client.messages.stream(ask).finalMessage();
+    const thinking = final.content[0] as Anthropic.ThinkingBlock;
+    assert.equal(thinking.type, "thinking");
+    assert.match(thinking.thinking, /^Considering:/);
+    assert.match(thinking.signature, /^sig_/);
+    assert.ok(!(final.content[1] as Anthropic.TextBlock).text.includes("Considering"));
+    const raw = await rawStream(ask);
+    const r = checkAnthropicStream(parseSse(raw.text), { requireInputUsage: true });
+    assert.deepEqual(r.violations, []);
+    assert.deepEqual(r.message!.content.map((b) => b.type), ["thinking", "text"]);
+  });
+});
+
 describe("errors map to the SDK's error classes", () => {
   test("a bad key is AuthenticationError (x-api-key), and Authorization: Bearer works too", async () => {
     const bad = new Anthropic({ apiKey: "sk-keel-not-a-key", baseURL: keel.url, maxRetries: 0 });
@@ -167,11 +196,15 @@ describe("errors map to the SDK's error classes", () => {
     });
   });
 
-  test("an unknown model is NotFoundError; a model the target cannot think with is a 400 naming thinking", async () => {
+  test("an unknown model is NotFoundError; thinking on a route with a non-Anthropic target is a 400 naming the field and target", async () => {
     await assert.rejects(client.messages.create({ model: "nope", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }), Anthropic.NotFoundError);
     await assert.rejects(
-      client.messages.create({ model: "claude-test", max_tokens: 2000, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "hi" }] }),
-      (e: unknown) => e instanceof Anthropic.BadRequestError && /^thinking: .*'claude-test' \(provider 'claude'\)/.test((e.error as { error: { message: string } }).error.message),
+      client.messages.create({ model: "sim", max_tokens: 2000, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "hi" }] }),
+      (e: unknown) => e instanceof Anthropic.BadRequestError && /^thinking: .*target 'sim\/sim' \(a sim provider\)/.test((e.error as { error: { message: string } }).error.message),
+    );
+    await assert.rejects(
+      client.messages.create({ model: "sim", max_tokens: 20, messages: [{ role: "user", content: "hi" }, { role: "assistant", content: [{ type: "thinking", thinking: "x", signature: "s" }, { type: "text", text: "ok" }] }, { role: "user", content: "again" }] }),
+      (e: unknown) => e instanceof Anthropic.BadRequestError && /^messages\[1\]\.content\[0\]: /.test((e.error as { error: { message: string } }).error.message),
     );
   });
 

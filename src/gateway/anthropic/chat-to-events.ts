@@ -20,6 +20,7 @@ const NONE = 0;
 const TEXT = 1;
 const THINKING = 2;
 const TOOL = 3;
+const REDACTED = 4;
 
 export function sseEvent(name: string, data: object): string {
   return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -56,10 +57,21 @@ export class AnthropicEventWriter {
     if (chunk.usage) this.usage = chunk.usage;
     const choice = chunk.choices[0];
     if (choice === undefined) return out;
-    const delta = choice.delta as ChatChunk["choices"][number]["delta"] & { reasoning_content?: unknown };
+    const delta = choice.delta as ChatChunk["choices"][number]["delta"] & { reasoning_content?: unknown; reasoning_signature?: unknown; thinking_blocks?: unknown };
     if (typeof delta.reasoning_content === "string" && delta.reasoning_content !== "") {
       if (this.open !== THINKING) out += this.openBlock(THINKING, { type: "thinking", thinking: "", signature: "" });
       out += this.delta({ type: "thinking_delta", thinking: delta.reasoning_content });
+    }
+    // The signature closes a thinking block (an Anthropic target's, through its adapter).
+    if (typeof delta.reasoning_signature === "string" && delta.reasoning_signature !== "") {
+      if (this.open !== THINKING) out += this.openBlock(THINKING, { type: "thinking", thinking: "", signature: "" });
+      out += this.delta({ type: "signature_delta", signature: delta.reasoning_signature });
+    }
+    if (Array.isArray(delta.thinking_blocks)) {
+      // Redacted thinking arrives whole: a block with no deltas.
+      for (const b of delta.thinking_blocks as { type?: unknown; data?: unknown }[]) {
+        if (b?.type === "redacted_thinking") out += this.openBlock(REDACTED, { type: "redacted_thinking", data: b.data }) + this.closeBlock();
+      }
     }
     const text = typeof delta.content === "string" && delta.content !== "" ? delta.content : typeof delta.refusal === "string" ? delta.refusal : "";
     if (text !== "") {

@@ -17,6 +17,7 @@ export interface AnthropicUsageOut {
 export type AnthropicBlockOut =
   | { type: "text"; text: string }
   | { type: "thinking"; thinking: string; signature: string }
+  | { type: "redacted_thinking"; data: string }
   | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> };
 
 export interface AnthropicMessageOut {
@@ -77,9 +78,14 @@ export function toolInput(args: string, provider: string): Record<string, unknow
 export function completionToMessage(c: ChatCompletion, model: string, provider: string): AnthropicMessageOut {
   const choice = c.choices[0];
   const content: AnthropicBlockOut[] = [];
-  const msg = choice?.message as (ChatCompletion["choices"][number]["message"] & { reasoning_content?: unknown }) | undefined;
-  // OpenAI-compatible reasoning servers (DeepSeek, vLLM) return the reasoning beside the content.
-  if (typeof msg?.reasoning_content === "string" && msg.reasoning_content !== "") content.push({ type: "thinking", thinking: msg.reasoning_content, signature: "" });
+  const msg = choice?.message as (ChatCompletion["choices"][number]["message"] & { reasoning_content?: unknown; thinking_blocks?: unknown }) | undefined;
+  if (Array.isArray(msg?.thinking_blocks)) {
+    // An Anthropic target's thinking, signature and all, as its adapter kept it.
+    for (const b of msg.thinking_blocks as AnthropicBlockOut[]) if (b?.type === "thinking" || b?.type === "redacted_thinking") content.push(b);
+  } else if (typeof msg?.reasoning_content === "string" && msg.reasoning_content !== "") {
+    // OpenAI-compatible reasoning servers (DeepSeek, vLLM) return the reasoning beside the content, unsigned.
+    content.push({ type: "thinking", thinking: msg.reasoning_content, signature: "" });
+  }
   const text = typeof msg?.content === "string" ? msg.content : msg?.refusal ?? "";
   if (text) content.push({ type: "text", text });
   for (const call of msg?.tool_calls ?? []) {

@@ -2,7 +2,7 @@ import { ChatContext, renderPrompt, routeAndCall, screenInput, screenOutput } fr
 import type { Surface } from "../pipeline.js";
 import { admitModelStage, attributeCall, deferredGuard, finalise, limits, normalise, read, recordBody, settle } from "../stages.js";
 import {
-  authenticateAnthropic, MessagesContext, respondCountTokens, respondMessages, sendAnthropicError, validateCountTokens, validateMessages,
+  admitMessagesModel, authenticateAnthropic, MessagesContext, respondCountTokens, respondMessages, sendAnthropicError, validateCountTokens, validateMessages,
 } from "./messages.js";
 
 /**
@@ -18,7 +18,7 @@ export const MESSAGES: Surface<MessagesContext> = {
     validateMessages,
     attributeCall,
     renderPrompt,
-    admitModelStage("chat"),
+    admitMessagesModel,
     limits,
     screenInput,
     normalise,

@@ -13,14 +13,15 @@ import { drained } from "../../server/backpressure.js";
 import { sendJson } from "../../server/respond.js";
 import { ChatContext } from "../chat.js";
 import { settleStream } from "../guard-step.js";
-import type { GatewayDeps } from "../deps.js";
+import { chatFacts } from "../../routing/conditions.js";
+import { admitModel } from "../admission.js";
 import type { Stage } from "../pipeline.js";
 import { withPromptHeader } from "../prompt-step.js";
 import { StreamAssembler } from "../stream-assembler.js";
 import type { TraceContext } from "../trace-context.js";
 import { AnthropicEventWriter } from "./chat-to-events.js";
 import { completionToMessage } from "./chat-to-message.js";
-import { messagesToChat, promptToChat } from "./request-to-chat.js";
+import { messagesToChat, promptToChat, thinkingParam } from "./request-to-chat.js";
 
 /**
  * POST /v1/messages and /v1/messages/count_tokens: the stages only Anthropic's Messages surface
@@ -34,6 +35,8 @@ export const MESSAGES_SURFACE = "anthropic.messages";
 export class MessagesContext extends ChatContext {
   /** The body as the Anthropic client sent it, validated. */
   anthropic: AnthropicMessagesRequest | null = null;
+  /** The field using extended thinking (`thinking`, or an assistant turn's thinking block), or null. */
+  thinking: string | null = null;
 
   constructor(requestId: string, headers: IncomingHttpHeaders, trace: TraceContext) {
     super(requestId, headers, trace);
@@ -64,19 +67,34 @@ export const authenticateAnthropic: Stage<MessagesContext> = {
 /** The Messages schema (the 400 names the field), then the translation; `x-keel-prompt` applies to the result. */
 export const validateMessages: Stage<MessagesContext> = {
   name: "validate",
-  run(ctx, deps, req) {
+  run(ctx, _deps, req) {
     const body = validateBody(anthropicMessagesRequestSchema, ctx.raw);
     ctx.anthropic = body;
-    const chat = messagesToChat(body, body.thinking?.type === "enabled" ? targetName(deps, body.model) : "");
-    ctx.sent = withPromptHeader(req.headers, chat) as MessagesContext["sent"];
+    ctx.thinking = thinkingParam(body);
+    ctx.sent = withPromptHeader(req.headers, messagesToChat(body)) as MessagesContext["sent"];
   },
 };
 
-/** How a refusal names the target: the model's provider, when the model is configured. */
-function targetName(deps: GatewayDeps, model: string): string {
-  const m = deps.models.resolve(model);
-  return m ? `provider '${m.provider}'` : "not a configured model";
-}
+/**
+ * Chat's model admission, then: a call using extended thinking may only go where thinking
+ * arrives — a route whose every target (failover included) is an Anthropic provider. Otherwise a
+ * 400 naming the field and the first target that cannot take it, never an answer without thinking.
+ */
+export const admitMessagesModel: Stage<MessagesContext> = {
+  name: "admit model",
+  run(ctx, deps) {
+    const model = admitModel(ctx, deps, ctx.modelRequested, "chat");
+    ctx.model = model;
+    if (ctx.thinking === null) return;
+    const route = deps.routing.route(model, chatFacts({ feature: ctx.feature, user: ctx.user, keyId: ctx.principal?.keyId ?? null }, ctx.body!, ctx.memo.promptTokens));
+    for (const t of route.targets) {
+      const kind = deps.providers.get(t.provider).kind;
+      if (kind !== "anthropic") {
+        throw new KeelError("invalid_request", `extended thinking cannot be passed to target '${t.id}' (a ${kind} provider) of model '${ctx.modelRequested}': only Anthropic targets receive it`, { param: ctx.thinking });
+      }
+    }
+  },
+};
 
 /** The Anthropic message, or its event stream. */
 export const respondMessages: Stage<MessagesContext> = {

@@ -18,12 +18,11 @@ import { KeelError } from "../../errors/errors.js";
 type Block = AnthropicInboundBlock & Record<string, unknown>;
 
 /** The internal body for a Messages request; `stream` asks providers for usage, as chat always does. */
-export function messagesToChat(req: AnthropicMessagesRequest, target: string): ChatRequest {
-  if (req.thinking !== undefined && req.thinking.type === "enabled") {
-    // Refused, not dropped: a client asking for thinking would otherwise get an answer without it.
-    throw invalid(`extended thinking cannot be passed to model '${req.model}' (${target}): Keel's internal request has no thinking field yet, so no target receives it`, "thinking");
-  }
+export function messagesToChat(req: AnthropicMessagesRequest): ChatRequest {
   const out = promptToChat(req);
+  // Carried loose, as the client sent it: only the Anthropic adapter reads it, and the surface
+  // refuses it for a route with any other target (messages.ts, thinkingTargets).
+  if (req.thinking !== undefined) (out as Record<string, unknown>).thinking = req.thinking;
   out.max_tokens = req.max_tokens;
   if (req.stream === true) {
     out.stream = true;
@@ -42,6 +41,22 @@ export function messagesToChat(req: AnthropicMessagesRequest, target: string): C
   if (typeof user === "string" && user !== "") out.user = user;
   return out;
 }
+
+/**
+ * Where the request uses extended thinking — `thinking` enabled, or thinking blocks in an
+ * assistant turn — as the field to name when a target cannot take it; null when it does not.
+ */
+export function thinkingParam(req: AnthropicMessagesRequest): string | null {
+  if (req.thinking?.type === "enabled") return "thinking";
+  for (let i = 0; i < req.messages.length; i++) {
+    const c = req.messages[i].content;
+    if (req.messages[i].role !== "assistant" || typeof c === "string") continue;
+    for (let j = 0; j < c.length; j++) if (THINKING_BLOCKS.has(c[j].type)) return `messages[${i}].content[${j}]`;
+  }
+  return null;
+}
+
+const THINKING_BLOCKS = new Set(["thinking", "redacted_thinking"]);
 
 /** System, messages, tools and tool_choice: what both /v1/messages and count_tokens carry. */
 export function promptToChat(req: AnthropicCountTokensRequest): ChatRequest {
@@ -88,15 +103,19 @@ function assistantTurn(content: string | Block[], at: string): ChatMessage {
   if (typeof content === "string") return { role: "assistant", content };
   const parts: ContentPart[] = [];
   const calls: ToolCall[] = [];
+  const thinking: Block[] = [];
   for (let j = 0; j < content.length; j++) {
     const b = content[j];
     const param = `${at}.content[${j}]`;
     if (b.type === "text") parts.push(withCache({ type: "text", text: b.text as string }, b));
     else if (b.type === "tool_use") calls.push({ id: b.id as string, type: "function", function: { name: b.name as string, arguments: JSON.stringify(b.input) } });
+    else if (THINKING_BLOCKS.has(b.type)) thinking.push(b);
     else throw unsupported(b.type, `${param}.type`, "in an assistant turn");
   }
-  const msg: ChatMessage = { role: "assistant", content: parts.length === 0 ? (calls.length > 0 ? null : "") : parts };
+  const msg: ChatMessage = { role: "assistant", content: parts.length === 0 ? (calls.length > 0 || thinking.length > 0 ? null : "") : parts };
   if (calls.length > 0) msg.tool_calls = calls;
+  // Signed thinking goes back unchanged (LiteLLM's `thinking_blocks`); the Anthropic adapter writes it first in the turn.
+  if (thinking.length > 0) (msg as Record<string, unknown>).thinking_blocks = thinking;
   return msg;
 }
 
@@ -159,9 +178,7 @@ function withCache<T extends object>(part: T, from: object): T {
 }
 
 function unsupported(type: unknown, param: string, where: string): KeelError {
-  const t = String(type);
-  const why = t === "thinking" || t === "redacted_thinking" ? "thinking blocks cannot be carried: Keel's internal request has no thinking field" : "Keel cannot translate it for its targets";
-  return invalid(`content block type '${t}' is not supported ${where}: ${why}`, param);
+  return invalid(`content block type '${String(type)}' is not supported ${where}: Keel cannot translate it for its targets`, param);
 }
 
 function invalid(message: string, param: string): KeelError {

@@ -61,7 +61,7 @@ for (const file of corpus) {
     assert.deepEqual(checkAnthropicStream(events, { requireInputUsage: true }).violations, []);
   });
 
-  test(`${file}: Anthropic → internal → Anthropic keeps text, tool input, stop reason and every usage field`, () => {
+  test(`${file}: Anthropic → internal → Anthropic keeps text, thinking and its signature, tool input, stop reason and every usage field`, () => {
     const source = checkAnthropicStream(events);
     const { chunks, error } = toChunks(events);
     const out = checkAnthropicStream(parseSse(toEvents(chunks, error)), { requireInputUsage: true });
@@ -74,11 +74,14 @@ for (const file of corpus) {
     }
     const want = source.message!;
     const got = out.message!;
-    // Thinking has no counterpart in the internal chunks (docs/inbound-anthropic.md); everything else survives.
-    const kept = want.content.filter((b) => b.type !== "thinking");
+    const kept = want.content;
     assert.deepEqual(got.content.map((b) => b.type), kept.map((b) => b.type));
     kept.forEach((b, i) => {
       if (b.type === "text") assert.equal(got.content[i].text, b.text);
+      if (b.type === "thinking") {
+        assert.equal(got.content[i].thinking, b.thinking);
+        assert.equal(got.content[i].signature, b.signature, "the signature survives, or the next turn is refused upstream");
+      }
       if (b.type === "tool_use") {
         assert.equal(got.content[i].id, b.id);
         assert.equal(got.content[i].name, b.name);

@@ -55,6 +55,8 @@ export interface AnthropicRequest {
   metadata?: { user_id: string };
   tools?: AnthropicTool[];
   tool_choice?: AnthropicToolChoice;
+  /** Extended thinking (`{type:"enabled", budget_tokens}`), passed as the client sent it. */
+  thinking?: unknown;
   stream?: boolean;
 }
 
