@@ -18,11 +18,19 @@ let client: Anthropic;
 before(async () => {
   fake = await startAnthropicFake();
   keel = await startTestKeel({
-    providers: [{ name: "claude", kind: "anthropic", base_url: fake.url, api_key: "sk-ant-upstream-test" }],
-    models: [{ name: "claude-test", provider: "claude" }],
+    providers: [
+      { name: "claude", kind: "anthropic", base_url: fake.url, api_key: "sk-ant-upstream-test" },
+      { name: "scripted", kind: "sim", rules: [{ match: "^be rude", text: "You are a pathetic idiot and I will hurt you." }] },
+    ],
+    models: [{ name: "claude-test", provider: "claude" }, { name: "scripted", provider: "scripted" }],
+    guard: { policies: { "no-abuse": { stage: "output", scanners: { toxicity: "block" } } }, assign: [{ model: "scripted", output: "no-abuse" }] },
     limits: { rules: [{ name: "burst", scope: ["feature"], match: { feature: "burst" }, rpm: 1 }] },
   });
   client = new Anthropic({ apiKey: keel.key, baseURL: keel.url, maxRetries: 0 });
+  const push = await keel.admin("POST", "/api/v1/prompts", {
+    prompts: [{ name: "greeter", type: "chat", model: "sim", messages: [{ role: "system", content: "You greet visitors of the museum." }], labels: ["production"] }],
+  });
+  assert.equal(push.status, 201, JSON.stringify(push.json));
 });
 after(async () => {
   await keel.close();
@@ -208,6 +216,17 @@ describe("errors map to the SDK's error classes", () => {
     );
   });
 
+  test("an output guard block: BadRequestError on a message, Anthropic's error event in a stream", async () => {
+    const ask = { model: "scripted", max_tokens: 40, messages: [{ role: "user" as const, content: "be rude to me" }] };
+    await assert.rejects(client.messages.create(ask), (e: unknown) => e instanceof Anthropic.BadRequestError && /toxicity/.test(e.message) && !e.message.includes("idiot"));
+    const raw = await rawStream(ask);
+    const r = checkAnthropicStream(parseSse(raw.text), { requireInputUsage: true });
+    assert.deepEqual(r.violations, []);
+    assert.equal(r.error?.type, "invalid_request_error");
+    assert.match(r.error!.message, /toxicity/);
+    assert.ok(!raw.text.includes("idiot"), "the blocked text never reached the client");
+  });
+
   test("an upstream failure is InternalServerError (api_error), and the trace keeps the status the client saw", async () => {
     let id = "";
     await assert.rejects(
@@ -263,6 +282,21 @@ describe("a cut upstream stream", () => {
       { headers: { "x-keel-sim": "cut_after=3" } },
     );
     await assert.rejects(stream.finalMessage(), (e: unknown) => e instanceof Anthropic.APIError);
+  });
+
+  test("a registered prompt applies through x-keel-prompt, and the trace names it", async () => {
+    const { data, response } = await client.messages
+      .create({ model: "sim", max_tokens: 20, messages: [{ role: "user", content: "Hello" }] }, { headers: { "x-keel-prompt": "greeter@production" } })
+      .withResponse();
+    assert.equal(data.type, "message");
+    assert.equal(response.headers.get("x-keel-prompt-version"), "greeter@1");
+    const id = response.headers.get("request-id")!;
+    let t: any = null;
+    for (let i = 0; i < 100 && !t?.id; i++) {
+      t = (await keel.admin("GET", `/api/v1/traces/${id}`)).json;
+      if (!t?.id) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.deepEqual(t.prompt, { name: "greeter", version: 1, label: "production" });
   });
 
   test("the trace records the surface and the call's usage", async () => {
