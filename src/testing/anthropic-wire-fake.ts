@@ -23,6 +23,8 @@ export interface AnthropicFake {
 export interface AnthropicFakeOptions {
   /** Answer every call with HTTP 500 and an `api_error` body. */
   failing?: boolean;
+  /** Streams stop after this many events: the connection is destroyed with no message_stop (a cut upstream). */
+  cutAfterEvents?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -89,11 +91,13 @@ function answer(body: Json): { content: Json[]; stop: string; input: number; out
   return { content: [...thinking, text], stop: said.length < all.length ? "max_tokens" : "end_turn", input, output: said.length + thinking.length * 4 };
 }
 
-function sse(res: ServerResponse, event: string, data: Json): void {
-  res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
-}
-
-function stream(res: ServerResponse, body: Json, a: ReturnType<typeof answer>, id: string): void {
+function stream(res: ServerResponse, body: Json, a: ReturnType<typeof answer>, id: string, cutAfter = Infinity): void {
+  let sent = 0;
+  const sse = (_: ServerResponse, event: string, data: Json): void => {
+    // The cut comes after what was written has left (a destroy at once would discard it unsent).
+    if (sent++ === cutAfter) setTimeout(() => res.destroy(), 50);
+    if (sent <= cutAfter) res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+  };
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   sse(res, "message_start", { message: { id, type: "message", role: "assistant", model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: a.input, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } });
   a.content.forEach((block, index) => {
@@ -114,7 +118,7 @@ function stream(res: ServerResponse, body: Json, a: ReturnType<typeof answer>, i
   });
   sse(res, "message_delta", { delta: { stop_reason: a.stop, stop_sequence: null }, usage: { output_tokens: a.output } });
   sse(res, "message_stop", {});
-  res.end();
+  if (sent <= cutAfter) res.end();
 }
 
 export async function startAnthropicFake(opts: AnthropicFakeOptions = {}): Promise<AnthropicFake> {
@@ -138,7 +142,7 @@ export async function startAnthropicFake(opts: AnthropicFakeOptions = {}): Promi
       if (why) return error(res, 400, "invalid_request_error", why);
       const a = answer(body);
       const id = `msg_${randomBytes(12).toString("hex")}`;
-      if (body.stream === true) return stream(res, body, a, id);
+      if (body.stream === true) return stream(res, body, a, id, opts.cutAfterEvents);
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({
         id, type: "message", role: "assistant", model: body.model, content: a.content, stop_reason: a.stop, stop_sequence: null,

@@ -13,16 +13,19 @@ import { startTestKeel, type TestKeel } from "../../testing/keel-fixture.js";
 
 let keel: TestKeel;
 let fake: AnthropicFake;
+let cutting: AnthropicFake;
 let client: Anthropic;
 
 before(async () => {
   fake = await startAnthropicFake();
+  cutting = await startAnthropicFake({ cutAfterEvents: 5 });
   keel = await startTestKeel({
     providers: [
       { name: "claude", kind: "anthropic", base_url: fake.url, api_key: "sk-ant-upstream-test" },
+      { name: "claude-cut", kind: "anthropic", base_url: cutting.url, api_key: "sk-ant-upstream-test" },
       { name: "scripted", kind: "sim", rules: [{ match: "^be rude", text: "You are a pathetic idiot and I will hurt you." }] },
     ],
-    models: [{ name: "claude-test", provider: "claude" }, { name: "scripted", provider: "scripted" }],
+    models: [{ name: "claude-test", provider: "claude" }, { name: "claude-cut", provider: "claude-cut" }, { name: "scripted", provider: "scripted" }],
     guard: { policies: { "no-abuse": { stage: "output", scanners: { toxicity: "block" } } }, assign: [{ model: "scripted", output: "no-abuse" }] },
     limits: { rules: [{ name: "burst", scope: ["feature"], match: { feature: "burst" }, rpm: 1 }] },
   });
@@ -35,6 +38,7 @@ before(async () => {
 after(async () => {
   await keel.close();
   await fake.close();
+  await cutting.close();
 });
 
 /** The raw SSE body, for the grammar check (the SDK would hide a malformed sequence). */
@@ -282,6 +286,19 @@ describe("a cut upstream stream", () => {
       { headers: { "x-keel-sim": "cut_after=3" } },
     );
     await assert.rejects(stream.finalMessage(), (e: unknown) => e instanceof Anthropic.APIError);
+  });
+
+  test("cut at the Anthropic upstream (no message_stop): the same error event, grammar intact", async () => {
+    const raw = await rawStream({ model: "claude-cut", messages: [{ role: "user", content: "Tell me a long story about the sea and ships" }] });
+    assert.equal(raw.status, 200);
+    const r = checkAnthropicStream(parseSse(raw.text), { requireInputUsage: true });
+    assert.deepEqual(r.violations, []);
+    assert.equal(r.error?.type, "api_error");
+    assert.ok(r.message!.content.length > 0, "what arrived before the cut was streamed");
+    await assert.rejects(
+      client.messages.stream({ model: "claude-cut", max_tokens: 64, messages: [{ role: "user", content: "Tell me a long story about the sea and ships" }] }).finalMessage(),
+      (e: unknown) => e instanceof Anthropic.APIError,
+    );
   });
 
   test("a registered prompt applies through x-keel-prompt, and the trace names it", async () => {
