@@ -9,7 +9,8 @@
  *
  * `node --import tsx bench/inbound-surfaces.ts` (after `npm run build`).
  * Env: BENCH_DURATION (s per load run, default 5), BENCH_ROUNDS (default 4), BENCH_CONNECTIONS
- * (default 8), BENCH_SEQUENTIAL (sequential requests per surface per round, default 400).
+ * (default 8), BENCH_SEQUENTIAL (sequential requests per surface per round, default 400),
+ * BENCH_STREAM=1 (streaming calls, read to their end: chat's chunks against Anthropic's events).
  */
 import autocannon from "autocannon";
 import { Pool } from "undici";
@@ -26,6 +27,7 @@ const DURATION_S = num("BENCH_DURATION", 5);
 const ROUNDS = Math.round(num("BENCH_ROUNDS", 4));
 const CONNECTIONS = Math.round(num("BENCH_CONNECTIONS", 8));
 const SEQUENTIAL = Math.round(num("BENCH_SEQUENTIAL", 400));
+const STREAM = process.env.BENCH_STREAM === "1";
 
 const log = (s: string): void => void process.stderr.write(`bench: ${s}\n`);
 
@@ -39,13 +41,13 @@ function call(surface: SurfaceName, key: string): { path: string; headers: Recor
     return {
       path: "/v1/chat/completions",
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: JSON.stringify({ model: "bench", messages: [{ role: "system", content: SYSTEM }, { role: "user", content: USER }], max_tokens: 16, temperature: 0.2 }),
+      body: JSON.stringify({ model: "bench", messages: [{ role: "system", content: SYSTEM }, { role: "user", content: USER }], max_tokens: 16, temperature: 0.2, ...(STREAM ? { stream: true } : {}) }),
     };
   }
   return {
     path: "/v1/messages",
     headers: { "content-type": "application/json", "x-api-key": key, "anthropic-version": "2023-06-01" },
-    body: JSON.stringify({ model: "bench", system: SYSTEM, messages: [{ role: "user", content: USER }], max_tokens: 16, temperature: 0.2 }),
+    body: JSON.stringify({ model: "bench", system: SYSTEM, messages: [{ role: "user", content: USER }], max_tokens: 16, temperature: 0.2, ...(STREAM ? { stream: true } : {}) }),
   };
 }
 
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
   };
   const row = (name: string, f: (x: Sample) => number, digits: number): string =>
     `${name.padEnd(30)}${mean("chat", f).toFixed(digits).padStart(12)}${mean("messages", f).toFixed(digits).padStart(12)}${(mean("messages", f) / mean("chat", f)).toFixed(3).padStart(10)}`;
-  console.log(`Inbound surfaces: ${ROUNDS} rounds; sequential ${SEQUENTIAL} calls, then ${DURATION_S} s at ${CONNECTIONS} connections; Keel → keel sim, non-streaming`);
+  console.log(`Inbound surfaces: ${ROUNDS} rounds; sequential ${SEQUENTIAL} calls, then ${DURATION_S} s at ${CONNECTIONS} connections; Keel → keel sim, ${STREAM ? "streaming" : "non-streaming"}`);
   console.log(`${"".padEnd(30)}${"chat".padStart(12)}${"messages".padStart(12)}${"ratio".padStart(10)}`);
   console.log(row("sequential latency p50 (ms)", (x) => x.p50, 3));
   console.log(row("sequential latency p99 (ms)", (x) => x.p99, 3));
