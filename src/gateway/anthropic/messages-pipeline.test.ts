@@ -7,7 +7,7 @@ const names = (stages: readonly { name: string }[]): string[] => stages.map((s) 
 
 test("/v1/messages is chat's list with its own edge stages: same names, same order, the shared stage objects between", () => {
   assert.deepEqual(names(MESSAGES.stages), names(CHAT.stages).filter((n) => n !== "prompt header"), "x-keel-prompt is applied at validate, after the translation");
-  // admitModelStage(kind) builds one stage object per surface list; every other shared stage is the same object.
+  // admit model is chat's admission plus the thinking-target check (messages.ts); every other shared stage is the same object.
   const own = MESSAGES.stages.filter((s) => !CHAT.stages.includes(s as never) && s.name !== "admit model").map((s) => s.name);
   assert.deepEqual(own, ["authenticate", "validate", "respond"], "only the wire-format edges differ");
   assert.deepEqual(MESSAGES.deferred, CHAT.deferred, "the same deferred stages: guard, body of record, trace, settle");

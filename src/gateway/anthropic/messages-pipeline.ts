@@ -1,4 +1,4 @@
-import { ChatContext, renderPrompt, routeAndCall, screenInput, screenOutput } from "../chat.js";
+import { renderPrompt, routeAndCall, screenInput, screenOutput } from "../chat.js";
 import type { Surface } from "../pipeline.js";
 import { admitModelStage, attributeCall, deferredGuard, finalise, limits, normalise, read, recordBody, settle } from "../stages.js";
 import {
@@ -8,7 +8,9 @@ import {
 /**
  * POST /v1/messages, in order: chat's list (chat-pipeline.ts) with the Messages edge at both ends —
  * its own authenticate (x-api-key), validate (the translation into the internal chat request) and
- * respond (the translation back) — and every stage between them shared. No second pipeline.
+ * respond (the translation back), and chat's model admission plus the one check only this surface
+ * needs (extended thinking goes to Anthropic targets only) — every other stage shared. No second
+ * pipeline.
  */
 export const MESSAGES: Surface<MessagesContext> = {
   create: (requestId, headers, trace) => new MessagesContext(requestId, headers, trace),
@@ -37,6 +39,3 @@ export const COUNT_TOKENS: Surface<MessagesContext> = {
   deferred: [],
   sendError: sendAnthropicError,
 };
-
-// ChatContext's stages run on a MessagesContext unchanged: it is one.
-export type { ChatContext };
