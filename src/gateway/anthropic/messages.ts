@@ -57,7 +57,7 @@ export const authenticateAnthropic: Stage<MessagesContext> = {
       ctx.principal = deps.keys.authenticate(`Bearer ${key}`);
       return;
     }
-    if (req.headers.authorization === undefined) {
+    if (!req.headers.authorization) {
       throw new KeelError("missing_api_key", "Missing API key: send it as 'x-api-key: <key>' or 'Authorization: Bearer <key>'.");
     }
     ctx.principal = deps.keys.authenticate(req.headers.authorization);

@@ -70,12 +70,17 @@ export function promptToChat(req: AnthropicCountTokensRequest): ChatRequest {
   }
   for (let i = 0; i < req.messages.length; i++) {
     const m = req.messages[i];
+    // As Anthropic: every turn has content, except a final assistant turn (a prefill to continue).
+    if (m.content.length === 0 && !(m.role === "assistant" && i === req.messages.length - 1)) {
+      throw invalid("a message needs non-empty content (only a final assistant message may be empty)", `messages[${i}].content`);
+    }
     if (m.role === "user") userTurn(messages, m.content as string | Block[], `messages[${i}]`);
     else messages.push(assistantTurn(m.content as string | Block[], `messages[${i}]`));
   }
   const out: ChatRequest = { model: req.model, messages };
   if (req.tools !== undefined && req.tools.length > 0) out.tools = req.tools.map(toTool);
   if (req.tool_choice !== undefined) {
+    if (out.tools === undefined && req.tool_choice.type !== "none") throw invalid("tool_choice needs tools", "tool_choice");
     const choice = toToolChoice(req.tool_choice);
     if (choice.choice !== undefined && out.tools !== undefined) out.tool_choice = choice.choice;
     if (choice.parallel === false && out.tools !== undefined) out.parallel_tool_calls = false;

@@ -124,6 +124,11 @@ test("what the internal request cannot carry is a 400 naming the field", () => {
   refused({ messages: [{ role: "user", content: [{ type: "document", source: { type: "url", url: "https://x/y.pdf" } }] }] }, "messages[0].content[0].source");
   refused({ tools: [{ type: "web_search_20250305", name: "web_search" }], messages: [{ role: "user", content: "x" }] }, "tools[0].type");
   refused({ stop_sequences: ["a", "b", "c", "d", "e"], messages: [{ role: "user", content: "x" }] }, "stop_sequences");
+  refused({ tool_choice: { type: "any" }, messages: [{ role: "user", content: "x" }] }, "tool_choice");
+  refused({ messages: [{ role: "user", content: [] }] }, "messages[0].content");
+  refused({ messages: [{ role: "user", content: "x" }, { role: "assistant", content: "" }, { role: "user", content: "y" }] }, "messages[1].content");
+  // A final assistant turn may be empty or a prefill.
+  assert.equal(messagesToChat(parse({ ...base, messages: [{ role: "user", content: "x" }, { role: "assistant", content: "The answer is" }] })).messages.length, 2);
   // Disabled thinking asks for nothing: accepted.
   assert.equal(messagesToChat(parse({ ...base, thinking: { type: "disabled" }, messages: [{ role: "user", content: "x" }] })).messages.length, 1);
 });
