@@ -64,7 +64,7 @@ export class GatewayContext<Req extends RequestBody = RequestBody, Sent extends 
   errorMessage: string | null = null;
   /** The response as the client saw it (assembled for streams), for capture. */
   response: unknown = null;
-  /** The inbound wire format, recorded on the trace (a surface's context sets its own). */
+  /** The inbound wire format, recorded on the trace (a surface's context sets its own: `anthropic.messages`, `openai.responses`, …). */
   surface = "openai.chat_completions";
   /** The trace record once finalised; null before, or when finalisation failed. */
   record: TraceRecord | null = null;

@@ -56,6 +56,8 @@ export interface Surface<C extends GatewayContext = GatewayContext> {
   readonly create: (requestId: string, headers: IncomingHttpHeaders, trace: TraceContext) => C;
   readonly stages: readonly Stage<C>[];
   readonly deferred: readonly DeferredStage<C>[];
+  /** The surface's own error shape (Anthropic's for /v1/messages); absent: OpenAI's (server/respond.ts). */
+  readonly sendError?: (res: ServerResponse, err: unknown) => number;
 }
 
 /** Walks a surface's stages in order; the first throw ends the request. */

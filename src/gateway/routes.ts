@@ -8,6 +8,7 @@ import type { GatewayContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
 import { handleModels } from "./embeddings.js";
 import { EMBEDDINGS } from "./embeddings-pipeline.js";
+import { COUNT_TOKENS, MESSAGES } from "./anthropic/messages-pipeline.js";
 import { runDeferred, runStages, type Surface } from "./pipeline.js";
 import { randomHex } from "../random/random-hex.js";
 import { RESPONSES } from "./responses-pipeline.js";
@@ -25,6 +26,9 @@ export function registerGatewayRoutes(router: Router, deps: GatewayDeps): void {
   router.add("GET", "/v1/responses/:id", (req, res, params) => untraced(req, res, () => handleResponseRead(deps, req, res, params.id)));
   router.add("DELETE", "/v1/responses/:id", (req, res, params) => untraced(req, res, () => handleResponseDelete(deps, req, res, params.id)));
   router.add("POST", "/v1/moderations", traced(deps, MODERATIONS));
+  // Anthropic's Messages API (docs/inbound-anthropic.md).
+  router.add("POST", "/v1/messages", traced(deps, MESSAGES));
+  router.add("POST", "/v1/messages/count_tokens", traced(deps, COUNT_TOKENS));
   router.add("GET", "/v1/models", (req, res) => {
     res.setHeader("x-request-id", requestIdOf(req));
     try {
@@ -42,6 +46,7 @@ export function registerGatewayRoutes(router: Router, deps: GatewayDeps): void {
  */
 function traced<C extends GatewayContext>(deps: GatewayDeps, surface: Surface<C>) {
   const timeoutMs = deps.config.server.request_timeout_ms;
+  const answerError = surface.sendError ?? sendError;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = requestIdOf(req);
     res.setHeader("x-request-id", requestId);
@@ -61,10 +66,12 @@ function traced<C extends GatewayContext>(deps: GatewayDeps, surface: Surface<C>
       const e = ctx.abort.signal.aborted && !(err instanceof KeelError) ? ctx.abort.signal.reason : err;
       if (!(e instanceof KeelError)) deps.log.error("unhandled error in gateway call", { request_id: requestId, error: String((e as Error)?.stack ?? e) });
       const { status, body } = toOpenAIError(e);
-      ctx.httpStatus = res.destroyed && !res.writableFinished ? 499 : status;
+      const cut = res.destroyed && !res.writableFinished;
       ctx.errorCode = body.error.code;
       ctx.errorMessage = body.error.message;
-      if (!res.destroyed) sendError(res, e);
+      // The trace keeps the status the client was sent, in its surface's shape (Anthropic's 529 is not OpenAI's 503).
+      const sent = res.destroyed ? status : answerError(res, e);
+      ctx.httpStatus = cut ? 499 : sent;
     } finally {
       clearTimeout(deadline);
       res.off("close", onClose);

@@ -10,7 +10,7 @@ export interface TraceRecord {
   endpoint: "chat" | "embeddings";
   /**
    * The inbound wire format the call came in on: "openai.chat_completions", "openai.embeddings",
-   * "openai.responses", "openai.moderations" (issue 20). Absent on records written before it existed.
+   * "openai.responses", "openai.moderations", "anthropic.messages" (issue 20). Absent on records written before it existed.
    */
   surface?: string | null;
   keyId: string | null;

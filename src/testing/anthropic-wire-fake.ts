@@ -5,7 +5,8 @@
  * could get the format wrong: it refuses a request without `x-api-key`, `anthropic-version`,
  * `max_tokens`, or with a `system` role inside `messages` (Anthropic takes the system prompt as a
  * top-level field), with Anthropic's error body `{"type":"error","error":{type,message}}`.
- * Answers are made up from the prompt's words, one output token per word.
+ * Answers are made up from the prompt's words, one output token per word; with `thinking` enabled a
+ * signed thinking block comes first.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -22,6 +23,8 @@ export interface AnthropicFake {
 export interface AnthropicFakeOptions {
   /** Answer every call with HTTP 500 and an `api_error` body. */
   failing?: boolean;
+  /** Streams stop after this many events: the connection is destroyed with no message_stop (a cut upstream). */
+  cutAfterEvents?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -80,14 +83,21 @@ function answer(body: Json): { content: Json[]; stop: string; input: number; out
   const all = Array.from({ length: 24 }, (_, i) => pool[i % pool.length] ?? "ok");
   const max = body.max_tokens as number;
   const said = all.slice(0, max);
-  return { content: [{ type: "text", text: said.join(" ") }], stop: said.length < all.length ? "max_tokens" : "end_turn", input, output: said.length };
+  const text = { type: "text", text: said.join(" ") };
+  // Extended thinking asked for: a signed thinking block first, as Claude answers.
+  const thinking = (body.thinking as Json | undefined)?.type === "enabled"
+    ? [{ type: "thinking", thinking: `Considering: ${pool.slice(0, 4).join(" ")}.`, signature: `sig_${randomBytes(8).toString("hex")}` }]
+    : [];
+  return { content: [...thinking, text], stop: said.length < all.length ? "max_tokens" : "end_turn", input, output: said.length + thinking.length * 4 };
 }
 
-function sse(res: ServerResponse, event: string, data: Json): void {
-  res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
-}
-
-function stream(res: ServerResponse, body: Json, a: ReturnType<typeof answer>, id: string): void {
+function stream(res: ServerResponse, body: Json, a: ReturnType<typeof answer>, id: string, cutAfter = Infinity): void {
+  let sent = 0;
+  const sse = (_: ServerResponse, event: string, data: Json): void => {
+    // The cut comes after what was written has left (a destroy at once would discard it unsent).
+    if (sent++ === cutAfter) setTimeout(() => res.destroy(), 50);
+    if (sent <= cutAfter) res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+  };
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   sse(res, "message_start", { message: { id, type: "message", role: "assistant", model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: a.input, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } });
   a.content.forEach((block, index) => {
@@ -95,6 +105,10 @@ function stream(res: ServerResponse, body: Json, a: ReturnType<typeof answer>, i
       sse(res, "content_block_start", { index, content_block: { type: "text", text: "" } });
       sse(res, "ping", {});
       for (const w of String(block.text).split(/(?<= )/)) sse(res, "content_block_delta", { index, delta: { type: "text_delta", text: w } });
+    } else if (block.type === "thinking") {
+      sse(res, "content_block_start", { index, content_block: { type: "thinking", thinking: "" } });
+      for (const w of String(block.thinking).split(/(?<= )/)) sse(res, "content_block_delta", { index, delta: { type: "thinking_delta", thinking: w } });
+      sse(res, "content_block_delta", { index, delta: { type: "signature_delta", signature: block.signature } });
     } else {
       sse(res, "content_block_start", { index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } });
       const json = JSON.stringify(block.input);
@@ -104,7 +118,7 @@ function stream(res: ServerResponse, body: Json, a: ReturnType<typeof answer>, i
   });
   sse(res, "message_delta", { delta: { stop_reason: a.stop, stop_sequence: null }, usage: { output_tokens: a.output } });
   sse(res, "message_stop", {});
-  res.end();
+  if (sent <= cutAfter) res.end();
 }
 
 export async function startAnthropicFake(opts: AnthropicFakeOptions = {}): Promise<AnthropicFake> {
@@ -128,7 +142,7 @@ export async function startAnthropicFake(opts: AnthropicFakeOptions = {}): Promi
       if (why) return error(res, 400, "invalid_request_error", why);
       const a = answer(body);
       const id = `msg_${randomBytes(12).toString("hex")}`;
-      if (body.stream === true) return stream(res, body, a, id);
+      if (body.stream === true) return stream(res, body, a, id, opts.cutAfterEvents);
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({
         id, type: "message", role: "assistant", model: body.model, content: a.content, stop_reason: a.stop, stop_sequence: null,

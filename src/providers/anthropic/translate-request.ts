@@ -71,6 +71,9 @@ export function toAnthropicRequest(req: ChatRequest, defaultMaxTokens: number): 
   if (typeof req.top_p === "number") body.top_p = req.top_p;
   if (typeof req.top_k === "number") body.top_k = req.top_k;
   if (typeof req.user === "string" && req.user !== "") body.metadata = { user_id: req.user };
+  // Extended thinking, as the Messages inbound surface carries it (not an OpenAI field): passed as is.
+  const thinking = (req as { thinking?: unknown }).thinking;
+  if (thinking !== undefined && thinking !== null) body.thinking = thinking;
 
   const tools = (req.tools ?? []).map(toTool);
   let choice = toolChoice(req.tool_choice, req.parallel_tool_calls);
@@ -115,8 +118,11 @@ function asBlocks(content: string | AnthropicContentBlock[]): AnthropicContentBl
 
 function assistantContent(m: ChatMessage, at: string): string | AnthropicContentBlock[] | null {
   const calls = m.tool_calls ?? [];
-  if (typeof m.content === "string" && calls.length === 0) return m.content === "" ? null : m.content;
-  const blocks: AnthropicContentBlock[] = [];
+  // Signed thinking from an earlier turn (LiteLLM's `thinking_blocks`): Anthropic wants it back first, unchanged.
+  const thinking = (m as { thinking_blocks?: unknown }).thinking_blocks;
+  const kept = Array.isArray(thinking) ? (thinking as AnthropicContentBlock[]) : [];
+  if (typeof m.content === "string" && calls.length === 0 && kept.length === 0) return m.content === "" ? null : m.content;
+  const blocks: AnthropicContentBlock[] = [...kept];
   if (typeof m.content === "string") {
     if (m.content !== "") blocks.push({ type: "text", text: m.content });
   } else if (Array.isArray(m.content)) {
@@ -147,7 +153,10 @@ function parseArguments(args: string, param: string): unknown {
 function toolResult(m: ChatMessage, at: string): AnthropicToolResultBlock {
   if (typeof m.tool_call_id !== "string" || m.tool_call_id === "") throw invalid("a tool message needs tool_call_id", `${at}.tool_call_id`);
   const content = typeof m.content === "string" ? m.content : partsToBlocks(m.content ?? [], `${at}.content`);
-  return { type: "tool_result", tool_use_id: m.tool_call_id, content: content as AnthropicToolResultBlock["content"] };
+  const out: AnthropicToolResultBlock = { type: "tool_result", tool_use_id: m.tool_call_id, content: content as AnthropicToolResultBlock["content"] };
+  // Not an OpenAI field: set by the Messages inbound surface (gateway/anthropic/request-to-chat.ts).
+  if ((m as { is_error?: unknown }).is_error === true) out.is_error = true;
+  return out;
 }
 
 function textBlocks(content: ChatMessage["content"], at: string): AnthropicTextBlock[] {

@@ -34,7 +34,7 @@ test("a text message becomes a chat completion with cache-aware usage", () => {
   });
 });
 
-test("tool_use blocks become tool_calls with JSON-string arguments", () => {
+test("tool_use blocks become tool_calls with JSON-string arguments; thinking is kept whole beside the content", () => {
   const out = fromAnthropicMessage(
     {
       ...textMessage,
@@ -57,6 +57,9 @@ test("tool_use blocks become tool_calls with JSON-string arguments", () => {
       tool_calls: [
         { id: "toolu_01A09q90qw90lq917835lq9", type: "function", function: { name: "get_weather", arguments: '{"location":"San Francisco, CA","unit":"celsius"}' } },
       ],
+      // for the Messages inbound surface (and any client that reads reasoning_content)
+      reasoning_content: "hidden",
+      thinking_blocks: [{ type: "thinking", thinking: "hidden", signature: "sig" }],
     },
     finish_reason: "tool_calls",
   });

@@ -14,14 +14,21 @@ export function fromAnthropicMessage(msg: AnthropicMessage, jsonOutput: boolean,
   let text = "";
   let json: string | undefined;
   const toolCalls: ToolCall[] = [];
+  let reasoning = "";
+  const thinkingBlocks: Record<string, unknown>[] = [];
   for (const block of msg.content) {
     if (block.type === "text") text += block.text as string;
+    else if (block.type === "thinking" || block.type === "redacted_thinking") {
+      // Kept whole (signature included) for a client that must send it back; the text also as reasoning_content.
+      thinkingBlocks.push(block as Record<string, unknown>);
+      if (typeof block.thinking === "string") reasoning += block.thinking;
+    }
     else if (block.type === "tool_use") {
       const input = JSON.stringify(block.input ?? {});
       if (jsonOutput && block.name === JSON_OUTPUT_TOOL) json = input;
       else toolCalls.push({ id: block.id as string, type: "function", function: { name: block.name as string, arguments: input } });
     }
-    // thinking, redacted_thinking and server-tool blocks have no Chat Completions counterpart
+    // server-tool blocks have no Chat Completions counterpart
   }
   const message: ChatCompletion["choices"][number]["message"] = {
     role: "assistant",
@@ -29,6 +36,7 @@ export function fromAnthropicMessage(msg: AnthropicMessage, jsonOutput: boolean,
     content: json ?? (text === "" && toolCalls.length > 0 ? null : text),
   };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (thinkingBlocks.length > 0) Object.assign(message, { reasoning_content: reasoning, thinking_blocks: thinkingBlocks });
   return {
     id: msg.id,
     object: "chat.completion",

@@ -183,12 +183,20 @@ test("an error event, a malformed event and a cut stream are upstream_stream_err
   assert.throws(() => translate('event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n'), isStreamError);
 });
 
-test("unknown events and thinking blocks are skipped", () => {
+test("unknown events are skipped; thinking streams as reasoning_content and reasoning_signature", () => {
   const sse = TEXT_STREAM.replace(
     "event: content_block_start",
     'event: content_block_start\ndata: {"type":"content_block_start","index":5,"content_block":{"type":"thinking","thinking":""}}\n\n' +
       'event: content_block_delta\ndata: {"type":"content_block_delta","index":5,"delta":{"type":"thinking_delta","thinking":"hmm"}}\n\n' +
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":5,"delta":{"type":"signature_delta","signature":"sig"}}\n\n' +
       'event: future_event\ndata: {"type":"future_event"}\n\nevent: content_block_start',
   );
-  assert.deepEqual(strip(translate(sse)), strip(translate(TEXT_STREAM)));
+  const plain = strip(translate(TEXT_STREAM));
+  const got = strip(translate(sse));
+  assert.deepEqual(got.slice(3), plain.slice(1));
+  assert.deepEqual(got.slice(0, 3), [
+    plain[0],
+    { choices: [{ index: 0, delta: { reasoning_content: "hmm" }, finish_reason: null }] },
+    { choices: [{ index: 0, delta: { reasoning_signature: "sig" }, finish_reason: null }] },
+  ]);
 });

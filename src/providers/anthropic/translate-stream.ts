@@ -2,8 +2,10 @@
  * Anthropic stream events → OpenAI ChatChunks: a small state machine fed one SSE event at a time.
  *
  *   message_start        → first chunk, delta {role:"assistant", content:""}; input usage recorded
- *   content_block_start  → tool_use: tool_call delta with id, name, arguments ""; text: nothing
- *   content_block_delta  → text_delta: content; input_json_delta: tool_call arguments fragment
+ *   content_block_start  → tool_use: tool_call delta with id, name, arguments ""; text, thinking: nothing;
+ *                          redacted_thinking: delta {thinking_blocks:[the block]}
+ *   content_block_delta  → text_delta: content; input_json_delta: tool_call arguments fragment;
+ *                          thinking_delta: reasoning_content; signature_delta: reasoning_signature
  *   content_block_stop   → nothing
  *   message_delta        → finish_reason chunk (delta {}); output usage recorded
  *   message_stop         → usage chunk (choices: []), then done
@@ -22,13 +24,14 @@ import type { AnthropicUsage } from "./wire-types.js";
 const TEXT = -1;
 const JSON_ANSWER = -2;
 const IGNORED = -3;
+const THINKING = -4;
 
 interface StreamEvent {
   type?: string;
   index?: number;
   message?: { id?: string; model?: string; usage?: AnthropicUsage };
   content_block?: { type?: string; id?: string; name?: string; text?: string };
-  delta?: { type?: string; text?: string; partial_json?: string; stop_reason?: string | null };
+  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; signature?: string; stop_reason?: string | null };
   usage?: AnthropicUsage;
   error?: { type?: string; message?: string };
 }
@@ -104,8 +107,17 @@ export class AnthropicStreamTranslator {
       this.blocks[index] = TEXT;
       return block.text ? this.chunk({ content: block.text }, null) : undefined;
     }
+    if (block?.type === "thinking") {
+      this.blocks[index] = THINKING;
+      return undefined;
+    }
+    if (block?.type === "redacted_thinking") {
+      // Encrypted, arrives whole: one chunk carrying the block, for a client that must send it back.
+      this.blocks[index] = IGNORED;
+      return this.chunk({ thinking_blocks: [{ type: "redacted_thinking", data: (block as { data?: unknown }).data }] } as ChunkChoice["delta"], null);
+    }
     if (block?.type !== "tool_use") {
-      this.blocks[index] = IGNORED; // thinking, server tools: no Chat Completions counterpart
+      this.blocks[index] = IGNORED; // server tools: no Chat Completions counterpart
       return undefined;
     }
     if (this.jsonOutput && block.name === JSON_OUTPUT_TOOL) {
@@ -122,6 +134,12 @@ export class AnthropicStreamTranslator {
     const delta = ev.delta;
     if (kind === undefined || kind === IGNORED || delta === undefined) return undefined;
     if (delta.type === "text_delta" && kind === TEXT) return delta.text ? this.chunk({ content: delta.text }, null) : undefined;
+    // Thinking as OpenAI-compatible reasoning servers stream it (`reasoning_content`), its signature beside it.
+    if (kind === THINKING) {
+      if (delta.type === "thinking_delta" && delta.thinking) return this.chunk({ reasoning_content: delta.thinking } as ChunkChoice["delta"], null);
+      if (delta.type === "signature_delta" && delta.signature) return this.chunk({ reasoning_signature: delta.signature } as ChunkChoice["delta"], null);
+      return undefined;
+    }
     if (delta.type !== "input_json_delta" || !delta.partial_json) return undefined;
     // the json_output tool's input is the answer: its JSON fragments stream as content
     if (kind === JSON_ANSWER) return this.chunk({ content: delta.partial_json }, null);

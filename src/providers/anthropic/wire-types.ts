@@ -20,6 +20,7 @@ export interface AnthropicToolResultBlock {
   tool_use_id: string;
   content: string | (AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock)[];
   cache_control?: unknown;
+  is_error?: boolean;
 }
 
 export type AnthropicContentBlock =
@@ -54,6 +55,8 @@ export interface AnthropicRequest {
   metadata?: { user_id: string };
   tools?: AnthropicTool[];
   tool_choice?: AnthropicToolChoice;
+  /** Extended thinking (`{type:"enabled", budget_tokens}`), passed as the client sent it. */
+  thinking?: unknown;
   stream?: boolean;
 }
 
