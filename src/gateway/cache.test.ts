@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import OpenAI from "openai";
+import type { TraceRecord } from "../observe/types.js";
 import { startTestKeel, type TestKeel } from "../testing/keel-fixture.js";
 
 const CARD = ["4111", "1111", "1111", "1111"].join(" ");
@@ -57,6 +58,12 @@ describe("exact cache", () => {
     assert.equal(b.data.choices[0].message.content, a.data.choices[0].message.content);
     assert.notEqual(b.data.id, a.data.id, "each answer has its own id");
     assert.equal(b.data.object, "chat.completion");
+    // The outcome is on the trace record, and /metrics counts it with what the hit saved.
+    await new Promise((r) => setTimeout(r, 50));
+    const metrics = await (await fetch(`${keel.url}/metrics`)).text();
+    assert.match(metrics, /keel_response_cache_requests_total\{outcome="hit",route="sim"\} [1-9]/);
+    assert.match(metrics, /keel_response_cache_requests_total\{outcome="miss",route="sim"\} [1-9]/);
+    assert.match(metrics, /keel_response_cache_tokens_saved_total\{route="sim"\} [1-9]/);
   });
 
   test("fields that do not change the answer (user, metadata) share the entry; one that does (max_tokens) does not", async () => {
@@ -94,6 +101,30 @@ describe("exact cache", () => {
     assert.equal(plain.data.choices[0].message.content, live);
     const quiet = await client.chat.completions.create({ model: "sim", temperature: 0, stream: true, messages: [{ role: "user", content: "Stream a long answer about caches" }] });
     for await (const c of quiet) assert.ok(!c.usage);
+  });
+
+  test("the trace records the outcome, the entry and what the hit saved; a hit costs and spends nothing", async () => {
+    const seen: TraceRecord[] = [];
+    const writer = keel.app.traces;
+    const original = writer.record.bind(writer);
+    writer.record = (r: TraceRecord) => { seen.push(r); return original(r); };
+    try {
+      await ask("Trace my cache");
+      await new Promise((r) => setTimeout(r, 50));
+      await ask("Trace my cache");
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      writer.record = original;
+    }
+    const [miss, hit] = seen;
+    assert.equal(miss.cache?.outcome, "miss");
+    assert.ok(miss.tokensIn > 0);
+    assert.equal(hit.cache?.outcome, "hit");
+    assert.equal(hit.cache?.entry, miss.cache?.entry, "the hit names the entry the miss made");
+    assert.match(hit.cache?.entry ?? "", /^[0-9a-f]{16}$/);
+    assert.equal(hit.cache?.tokens_saved, miss.tokensIn + miss.tokensOut);
+    assert.equal(hit.tokensIn + hit.tokensOut, 0);
+    assert.equal(hit.costUsd, 0);
   });
 
   test("two virtual keys with the same prompt never share an entry under the default key scope", async () => {
