@@ -149,6 +149,13 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     cache = await createCache(config.cache, { dataDir: config.dataDir, redis: config.redis, onError: (what, err) => log.warn(what, { error: String(err) }) });
     const prompts = new PromptService(stores.prompts, audit, config.prompts, { log });
     prompts.rollouts.startTimer();
+    // Entries made with a prompt version die when a label moves off it (replaced or rolled back).
+    if (cache) {
+      const c = cache;
+      prompts.registry.onLabelMove((m) => {
+        if (m.from !== null) void c.purge({ prompt: `${m.name}@${m.from}` }).catch((err) => log.warn("cache purge after a prompt label move failed", { error: String(err) }));
+      });
+    }
     let ready = false;
 
     const router = new Router();

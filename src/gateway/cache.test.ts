@@ -192,6 +192,41 @@ describe("exact cache", () => {
     assert.equal(after, before + 1);
   });
 
+  test("entries made with a prompt version die when its label moves off it (replaced, then rolled back)", async () => {
+    const push = (text: string) => keel.admin("POST", "/api/v1/prompts", { prompts: [{ name: "faq", type: "chat", model: "sim", params: { temperature: 0 }, messages: [{ role: "system", content: text }, { role: "user", content: "{{q}}" }], labels: ["production"] }] });
+    const call = async () => {
+      const res = await fetch(`${keel.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ prompt: { name: "faq", variables: { q: "Opening hours?" } } }),
+      });
+      await res.text();
+      return { cache: res.headers.get("x-keel-cache"), version: res.headers.get("x-keel-prompt-version") };
+    };
+    const byPrompt = (v: string): number => {
+      const db = new Database(join(keel.dataDir, "cache.db"), { readonly: true });
+      try {
+        return (db.prepare("SELECT COUNT(*) AS n FROM cache_entries WHERE prompt = ?").get(v) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    assert.equal((await push("Answer as the shop.")).status, 201);
+    assert.deepEqual(await call(), { cache: "miss", version: "faq@1" });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await call(), { cache: "hit", version: "faq@1" });
+    assert.equal(byPrompt("faq@1"), 1);
+    assert.equal((await push("Answer as the shop, politely.")).status, 201);
+    assert.equal(byPrompt("faq@1"), 0, "replaced: v1's entries are gone");
+    assert.deepEqual(await call(), { cache: "miss", version: "faq@2" });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(byPrompt("faq@2"), 1);
+    const rb = await keel.admin("POST", "/api/v1/prompts/faq/rollback", { label: "production" });
+    assert.equal(rb.status, 200, JSON.stringify(rb.json));
+    assert.equal(byPrompt("faq@2"), 0, "rolled back: v2's entries are gone");
+    assert.deepEqual(await call(), { cache: "miss", version: "faq@1" });
+  });
+
   test("purge by route is audited; a bad purge is a 400 naming the field", async () => {
     await ask("Purge me");
     await new Promise((r) => setTimeout(r, 100));
