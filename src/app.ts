@@ -146,7 +146,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       limits: config.limits, budgets: config.budgets, redis: config.redis, spendStore: stores.spend, budgetEvents: stores.budgetEvents, log,
       keyLimits: (id) => keys.get(id)?.limits ?? null, requestTimeoutMs: config.server.request_timeout_ms,
     });
-    cache = await createCache(config.cache, { dataDir: config.dataDir, redis: config.redis, onError: (what, err) => log.warn(what, { error: String(err) }) });
+    cache = await createCache(config.cache, { dataDir: config.dataDir, redis: config.redis, embedder: getDefaultEmbedder(), onError: (what, err) => log.warn(what, { error: String(err) }) });
     const prompts = new PromptService(stores.prompts, audit, config.prompts, { log });
     prompts.rollouts.startTimer();
     // Entries made with a prompt version die when a label moves off it (replaced or rolled back).

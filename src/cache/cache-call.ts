@@ -18,6 +18,12 @@ export interface CacheCall {
   /** On a hit: the entry's age and what it saved. */
   ageS: number | null;
   saved: CachedAnswer | null;
+  /** Semantic: the context hash and the last user turn's text and vector (null when not semantic). */
+  context: string | null;
+  text: string | null;
+  vector: Float32Array | null;
+  /** On a semantic hit: the matched entry's similarity. */
+  similarity: number | null;
 }
 
 /** The cache outcome as the trace record carries it (observe/types.ts `CacheTraceRecord`). */
@@ -26,6 +32,7 @@ export function cacheTraceRecord(c: CacheCall): CacheTraceRecord {
   if (c.bypass) r.bypass = c.bypass;
   if (c.key) r.entry = c.key.slice(0, 16);
   if (c.ageS !== null) r.age_s = c.ageS;
+  if (c.similarity !== null) r.similarity = Math.round(c.similarity * 10_000) / 10_000;
   if (c.saved) {
     r.tokens_saved = c.saved.tokensIn + c.saved.tokensOut;
     r.usd_saved = c.saved.costUsd;

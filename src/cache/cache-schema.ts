@@ -29,6 +29,10 @@ export const cacheRouteSchema = z.strictObject({
   scope: cacheScopeSchema.optional(),
   cache_tool_calls: z.boolean().optional(),
   cache_json_schema: z.boolean().optional(),
+  /** Semantic lookups on this route (needs `semantic.enabled`); absent: the section's `semantic.routes_default`. */
+  semantic: z.boolean().optional(),
+  /** Cosine similarity a semantic hit needs on this route, 0–1 (choose it with `keel cache calibrate`). */
+  semantic_threshold: z.number().min(0).max(1).optional(),
 });
 export type CacheRouteConfig = z.output<typeof cacheRouteSchema>;
 
@@ -52,6 +56,22 @@ export const cacheConfigSchema = z
     cache_json_schema: z.boolean().default(false),
     /** Highest `x-keel-cache-ttl` a caller may ask for. */
     max_request_ttl_s: ttl.default(7 * DAY_S),
+    /**
+     * The semantic cache (experimental, off): on an exact miss, the last user turn's embedding
+     * (offline embedder) is compared with entries of the same context. docs/cache.md has the
+     * measured false-hit rates that keep it off by default.
+     */
+    semantic: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** Whether routes without their own `semantic` use it. */
+        routes_default: z.boolean().default(true),
+        threshold: z.number().min(0).max(1).default(0.95),
+        /** Vectors kept in total and per context (the oldest go first). */
+        max_entries: z.int().min(1).max(10_000_000).default(100_000),
+        max_entries_per_context: z.int().min(1).max(1_000_000).default(10_000),
+      })
+      .prefault({}),
     /** Per route or model name (what the client sent as `model`, or the name it resolved to). */
     routes: z.record(z.string().min(1).max(256), cacheRouteSchema).default({}),
   })

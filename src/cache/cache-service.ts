@@ -2,10 +2,20 @@ import type { CacheBackend, CachePurgeFilter, CacheTags } from "./cache-backend.
 import { type CachedAnswer, decodeAnswer, encodeAnswer } from "./cache-entry.js";
 import type { CacheConfig } from "./cache-schema.js";
 import { CacheSettingsTable } from "./cache-settings.js";
+import type { SemanticIndex } from "./semantic-index.js";
+
+/** What the semantic cache needs: its index and an embedder (the offline one by default). */
+export interface SemanticCache {
+  readonly index: SemanticIndex;
+  readonly embed: (text: string, signal?: AbortSignal) => Promise<Float32Array>;
+  /** Longest text embedded; longer turns are cut to it. */
+  readonly maxChars: number;
+}
 
 /** Counters since start, read by /metrics and the admin API. */
 export interface CacheCounters {
   hits: number;
+  semanticHits: number;
   misses: number;
   bypasses: number;
   stored: number;
@@ -19,6 +29,8 @@ export interface CacheCounters {
   skippedSensitive: number;
   /** A backend read or write failed: the call went on as a miss (or unstored). */
   backendErrors: number;
+  /** The embedder failed on a turn: the call went on as an exact-only miss. */
+  embedErrors: number;
   tokensSaved: number;
   usdSaved: number;
 }
@@ -38,10 +50,10 @@ export class CacheService {
   readonly settings: CacheSettingsTable;
   readonly maxRequestTtlS: number;
   readonly counters: CacheCounters = {
-    hits: 0, misses: 0, bypasses: 0, stored: 0, droppedCorrupt: 0, droppedOversized: 0, skippedOversized: 0, skippedSensitive: 0, backendErrors: 0, tokensSaved: 0, usdSaved: 0,
+    hits: 0, semanticHits: 0, misses: 0, bypasses: 0, stored: 0, droppedCorrupt: 0, droppedOversized: 0, skippedOversized: 0, skippedSensitive: 0, backendErrors: 0, embedErrors: 0, tokensSaved: 0, usdSaved: 0,
   };
 
-  constructor(readonly backend: CacheBackend, cfg: CacheConfig, private readonly onError: (what: string, err: unknown) => void = () => {}) {
+  constructor(readonly backend: CacheBackend, cfg: CacheConfig, private readonly onError: (what: string, err: unknown) => void = () => {}, readonly semantic: SemanticCache | null = null) {
     this.settings = new CacheSettingsTable(cfg);
     this.maxRequestTtlS = cfg.max_request_ttl_s;
   }
@@ -59,9 +71,10 @@ export class CacheService {
   }
 
   /** Counts the outcome of one call (the gateway calls this once per call it decided on). */
-  count(outcome: "hit" | "miss" | "bypass", hit?: CachedAnswer): void {
-    if (outcome === "hit") {
-      this.counters.hits++;
+  count(outcome: "hit" | "semantic-hit" | "miss" | "bypass", hit?: CachedAnswer): void {
+    if (outcome === "hit" || outcome === "semantic-hit") {
+      if (outcome === "hit") this.counters.hits++;
+      else this.counters.semanticHits++;
       if (hit) {
         this.counters.tokensSaved += hit.tokensIn + hit.tokensOut;
         this.counters.usdSaved += hit.costUsd;
@@ -89,6 +102,8 @@ export class CacheService {
   }
 
   async purge(filter: CachePurgeFilter): Promise<number> {
+    // Vectors whose entry is gone are dropped when a lookup finds them missing; a full purge clears them.
+    if (Object.keys(filter).length === 0) this.semantic?.index.clear();
     return await this.backend.purge(filter);
   }
 
@@ -113,6 +128,19 @@ export class CacheService {
       this.onError("cache delete failed", err);
     }
     return null;
+  }
+
+  /** The turn's embedding, or null when the embedder failed (counted). */
+  async embed(text: string, signal?: AbortSignal): Promise<Float32Array | null> {
+    if (!this.semantic) return null;
+    try {
+      return await this.semantic.embed(text.length > this.semantic.maxChars ? text.slice(0, this.semantic.maxChars) : text, signal);
+    } catch (err) {
+      if (signal?.aborted) return null;
+      this.counters.embedErrors++;
+      this.onError("cache embedding failed", err);
+      return null;
+    }
   }
 
   private failedRead(err: unknown): null {

@@ -9,6 +9,9 @@ export interface CacheSettings {
   readonly scope: CacheScope;
   readonly cacheToolCalls: boolean;
   readonly cacheJsonSchema: boolean;
+  /** Whether semantic lookups apply (the section enabled and the route did not opt out). */
+  readonly semantic: boolean;
+  readonly semanticThreshold: number;
 }
 
 /**
@@ -23,6 +26,7 @@ export class CacheSettingsTable {
     this.defaults = Object.freeze({
       mode: cfg.mode, maxTemperature: cfg.max_temperature, ttlS: cfg.ttl_s, maxEntryBytes: cfg.max_entry_bytes,
       scope: cfg.scope, cacheToolCalls: cfg.cache_tool_calls, cacheJsonSchema: cfg.cache_json_schema,
+      semantic: cfg.semantic.enabled && cfg.semantic.routes_default, semanticThreshold: cfg.semantic.threshold,
     });
     for (const [name, r] of Object.entries(cfg.routes)) {
       const d = this.defaults;
@@ -30,6 +34,7 @@ export class CacheSettingsTable {
         mode: r.mode ?? d.mode, maxTemperature: r.max_temperature ?? d.maxTemperature, ttlS: r.ttl_s ?? d.ttlS,
         maxEntryBytes: r.max_entry_bytes ?? d.maxEntryBytes, scope: r.scope ?? d.scope,
         cacheToolCalls: r.cache_tool_calls ?? d.cacheToolCalls, cacheJsonSchema: r.cache_json_schema ?? d.cacheJsonSchema,
+        semantic: cfg.semantic.enabled && (r.semantic ?? cfg.semantic.routes_default), semanticThreshold: r.semantic_threshold ?? d.semanticThreshold,
       }));
     }
   }

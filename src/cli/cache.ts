@@ -6,6 +6,8 @@ interface Stats {
   backend: string;
   entries: number;
   hits: number;
+  semantic_hits: number;
+  semantic: { vectors: number; embed_errors: number } | null;
   misses: number;
   bypasses: number;
   hit_rate: number | null;
@@ -29,7 +31,8 @@ export async function cacheStats(c: Conn, o: { json?: boolean }): Promise<void> 
   const rate = s.hit_rate === null ? "-" : `${(s.hit_rate * 100).toFixed(1)}%`;
   process.stdout.write(
     `backend ${s.backend}, ${s.entries} entries\n` +
-    `hits ${s.hits}  misses ${s.misses}  bypasses ${s.bypasses}  hit rate ${rate}\n` +
+    `hits ${s.hits}  semantic hits ${s.semantic_hits}  misses ${s.misses}  bypasses ${s.bypasses}  hit rate ${rate}\n` +
+    (s.semantic ? `semantic index: ${s.semantic.vectors} vectors, ${s.semantic.embed_errors} embedding errors\n` : "") +
     `saved ${s.tokens_saved} tokens, $${s.usd_saved.toFixed(4)}\n` +
     `stored ${s.stored}; not stored: ${s.skipped_sensitive} sensitive, ${s.skipped_oversized} oversized; dropped on read: ${s.dropped_corrupt} corrupt, ${s.dropped_oversized} oversized; backend errors ${s.backend_errors}\n`,
   );

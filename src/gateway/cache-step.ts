@@ -8,6 +8,7 @@ import { safeToStore } from "../cache/cache-safety.js";
 import type { CacheHit, CacheService } from "../cache/cache-service.js";
 import { scopeOf } from "../cache/cache-settings.js";
 import { replayChunks } from "../cache/replay.js";
+import { semanticParts } from "../cache/semantic-index.js";
 import { KeelError } from "../errors/errors.js";
 import { resolvePiiPolicy } from "../observe/pii-policy.js";
 import { drained } from "../server/backpressure.js";
@@ -38,7 +39,7 @@ export const cacheLookup: Stage<ChatContext> = {
     const d = decideCache(s, { cacheControl: headerText(req.headers["cache-control"]), ttlS: ttl.ttlS }, body);
     const call: CacheCall = {
       outcome: "bypass", bypass: d.bypass, key: null, write: d.write, ttlS: d.ttlS, maxEntryBytes: s.maxEntryBytes,
-      cacheToolCalls: s.cacheToolCalls, tags: null, ageS: null, saved: null,
+      cacheToolCalls: s.cacheToolCalls, tags: null, ageS: null, saved: null, context: null, text: null, vector: null, similarity: null,
     };
     ctx.cache = call;
     if (!d.read && !d.write) {
@@ -48,12 +49,22 @@ export const cacheLookup: Stage<ChatContext> = {
     }
     const scope = scopeOf(s.scope, ctx.principal?.keyId ?? null, ctx.principal?.team ?? null);
     const prompt = ctx.prompt ? `${ctx.prompt.compiled.name}@${ctx.prompt.compiled.version}` : null;
-    call.key = cacheKey({ model: { name: model.name, provider: model.provider, upstream: model.upstream }, body, prompt, scope });
+    const parts = { model: { name: model.name, provider: model.provider, upstream: model.upstream }, body, prompt, scope };
+    call.key = cacheKey(parts);
     call.tags = { route: model.name, model: `${model.provider}/${model.upstream}`, scope, prompt };
+    if (s.semantic && cache.semantic) {
+      const sp = semanticParts(parts);
+      if (sp) {
+        call.context = sp.context;
+        call.text = sp.text;
+      }
+    }
     if (!d.read) return missed(ctx, cache, res);
     const hit = cache.lookup(call.key, s.maxEntryBytes, Date.now());
-    if (hit instanceof Promise) return hit.then((h) => answer(ctx, cache, res, h));
-    return answer(ctx, cache, res, hit);
+    const semantic = call.context !== null ? s.semanticThreshold : null;
+    if (hit instanceof Promise) return hit.then((h) => (h || semantic === null ? answer(ctx, cache, res, h) : nearest(ctx, cache, res, semantic)));
+    if (hit || semantic === null) return answer(ctx, cache, res, hit);
+    return nearest(ctx, cache, res, semantic);
   },
 };
 
@@ -67,11 +78,33 @@ function missed(ctx: ChatContext, cache: CacheService, res: ServerResponse): voi
   res.setHeader("x-keel-cache", "miss");
 }
 
-function answer(ctx: ChatContext, cache: CacheService, res: ServerResponse, hit: CacheHit | null): void | Promise<void> {
+/**
+ * On an exact miss with the semantic cache on: the last user turn is embedded and compared with
+ * the entries of its context (semantic-index.ts); at or above the route's threshold, the matched
+ * entry answers as a `semantic-hit`. The vector is kept for the write after the response.
+ */
+async function nearest(ctx: ChatContext, cache: CacheService, res: ServerResponse, threshold: number): Promise<void> {
+  const call = ctx.cache!;
+  const v = await cache.embed(call.text!, ctx.abort.signal);
+  call.vector = v;
+  const m = v ? cache.semantic!.index.nearest(call.context!, v) : null;
+  if (!m || m.similarity < threshold) return missed(ctx, cache, res);
+  const hit = await cache.lookup(m.key, call.maxEntryBytes, Date.now());
+  if (!hit) {
+    cache.semantic!.index.remove(call.context!, m.key);
+    return missed(ctx, cache, res);
+  }
+  call.similarity = m.similarity;
+  // The trace names the matched entry, not this call's own key.
+  call.key = m.key;
+  return answer(ctx, cache, res, hit, "semantic-hit");
+}
+
+function answer(ctx: ChatContext, cache: CacheService, res: ServerResponse, hit: CacheHit | null, outcome: "hit" | "semantic-hit" = "hit"): void | Promise<void> {
   const call = ctx.cache!;
   if (!hit) return missed(ctx, cache, res);
-  cache.count("hit", hit.answer);
-  call.outcome = "hit";
+  cache.count(outcome, hit.answer);
+  call.outcome = outcome;
   call.ageS = hit.ageS;
   call.saved = hit.answer;
   call.write = false;
@@ -80,7 +113,7 @@ function answer(ctx: ChatContext, cache: CacheService, res: ServerResponse, hit:
   // A fresh id and time per answer, as a model would give; the content is the stored one.
   const completion: ChatCompletion = { ...hit.answer.completion, id: `chatcmpl-${ctx.requestId.slice(4)}`, created: Math.floor(Date.now() / 1000) };
   ctx.response = completion;
-  res.setHeader("x-keel-cache", "hit");
+  res.setHeader("x-keel-cache", outcome);
   res.setHeader("age", String(hit.ageS));
   ctx.ttftMs = performance.now() - ctx.t0;
   if (!ctx.stream) {
@@ -113,7 +146,7 @@ export const cacheStore: DeferredStage<ChatContext> = {
   run(ctx, deps) {
     const cache = deps.cache;
     const call = ctx.cache;
-    if (!cache || !call || !call.write || call.outcome === "hit" || !call.key || !call.tags) return;
+    if (!cache || !call || !call.write || call.outcome === "hit" || call.outcome === "semantic-hit" || !call.key || !call.tags) return;
     if (ctx.httpStatus !== 200 || ctx.errorCode !== null) return;
     const c = ctx.response as ChatCompletion | null;
     if (!c || !isServable(c)) return;
@@ -127,6 +160,12 @@ export const cacheStore: DeferredStage<ChatContext> = {
     }
     const r = ctx.record;
     const stored: ChatCompletion = { ...c, usage: c.usage ?? ctx.usage ?? undefined };
-    return cache.store(call.key, call.tags, { completion: stored, tokensIn: r?.tokensIn ?? 0, tokensOut: r?.tokensOut ?? 0, costUsd: r?.costUsd ?? 0 }, call.ttlS, call.maxEntryBytes, Date.now()).then(() => {});
+    const key = call.key;
+    return cache.store(key, call.tags, { completion: stored, tokensIn: r?.tokensIn ?? 0, tokensOut: r?.tokensOut ?? 0, costUsd: r?.costUsd ?? 0 }, call.ttlS, call.maxEntryBytes, Date.now()).then(async (ok) => {
+      // Indexed only once stored; a refreshed (no-cache) call is embedded here, after its response.
+      if (!ok || call.context === null || !cache.semantic) return;
+      const v = call.vector ?? (await cache.embed(call.text!));
+      if (v) cache.semantic.index.add(call.context, key, v);
+    });
   },
 };

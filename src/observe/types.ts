@@ -66,6 +66,8 @@ export interface CacheTraceRecord {
   /** The first 16 hex of the entry's key: correlates hits with the call that made the entry. */
   entry?: string;
   age_s?: number;
+  /** A semantic hit's cosine similarity to the matched entry (`entry`). */
+  similarity?: number;
   tokens_saved?: number;
   usd_saved?: number;
 }
