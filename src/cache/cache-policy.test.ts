@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cacheControl, cacheTtlHeader, decideCache } from "./cache-policy.js";
+import { loadConfig } from "../config/load.js";
 import { cacheConfigSchema } from "./cache-schema.js";
 import { CacheSettingsTable, scopeOf } from "./cache-settings.js";
 
@@ -51,4 +52,12 @@ test("config: nonsense settings fail with the key path", () => {
   assert.match(bad({ routes: { sim: { mode: "sometimes" } } }), /routes\.sim\.mode/);
   assert.match(bad({ backend: "disk" }), /backend/);
   assert.match(bad({ max_entry_bytes: 10 }), /max_entry_bytes/);
+  assert.match(bad({ semantic: { threshold: 1.2 } }), /^semantic\.threshold: /);
+  assert.match(bad({ routes: { faq: { semantic_threshold: -0.1 } } }), /^routes\.faq\.semantic_threshold: /);
+});
+
+test("keel.yaml: a bad cache setting stops start-up naming its full path", () => {
+  assert.throws(() => loadConfig({ inline: { cache: { enabled: true, ttl_s: -60 } }, env: {} }), /cache\.ttl_s/);
+  assert.throws(() => loadConfig({ inline: { cache: { semantic: { threshold: 2 } } }, env: {} }), /cache\.semantic\.threshold/);
+  assert.equal(loadConfig({ inline: {}, env: {} }).cache.enabled, false, "off by default");
 });
