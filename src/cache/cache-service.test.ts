@@ -63,3 +63,17 @@ test("a failing backend is a miss, counted and reported, never a failed call", a
   assert.equal(s.counters.backendErrors, 2);
   assert.deepEqual(errors, ["cache read failed", "cache write failed"]);
 });
+
+test("a target's new system_fingerprint purges the route's entries; the first sighting and a steady one do not", async () => {
+  const backend = new MemoryCacheBackend(1 << 20);
+  const s = new CacheService(backend, cfg);
+  await s.store("a", tags, answer("a"), 60, 4096, 0);
+  await s.store("b", { ...tags, route: "other" }, answer("b"), 60, 4096, 0);
+  assert.equal(s.observeFingerprint("openai/gpt-x", "fp_1", { route: "sim" }), null, "first sighting");
+  assert.equal(s.observeFingerprint("openai/gpt-x", "fp_1", { route: "sim" }), null, "unchanged");
+  assert.equal(s.observeFingerprint("openai/gpt-y", "fp_9", { route: "sim" }), null, "another target of the route has its own");
+  assert.equal(s.observeFingerprint("openai/gpt-x", null, { route: "sim" }), null, "no fingerprint says nothing");
+  assert.equal(await s.observeFingerprint("openai/gpt-x", "fp_2", { route: "sim" }), 1);
+  assert.equal(backend.count(), 1, "only the route's entry went");
+  assert.ok(backend.get("b", 1));
+});

@@ -107,6 +107,28 @@ export class CacheService {
     return await this.backend.purge(filter);
   }
 
+  private readonly fingerprints = new Map<string, string>();
+
+  /**
+   * Called with each answered call's serving target (`provider/model`) and `system_fingerprint`:
+   * when a target's fingerprint changes (its backend was updated — what the drift tracker also
+   * sees), the entries matching `filter` (the route it served) are purged. Keyed by target, so a
+   * route over several targets with different fingerprints does not flap. Returns the purge, or
+   * null when nothing changed.
+   */
+  observeFingerprint(target: string, fingerprint: string | null | undefined, filter: CachePurgeFilter): Promise<number> | null {
+    if (!fingerprint) return null;
+    const before = this.fingerprints.get(target);
+    if (before === fingerprint) return null;
+    // Bounded: one string per target Keel has served.
+    if (before !== undefined || this.fingerprints.size < 10_000) this.fingerprints.set(target, fingerprint);
+    if (before === undefined) return null;
+    return this.purge(filter).catch((err) => {
+      this.onError("cache purge after a fingerprint change failed", err);
+      return 0;
+    });
+  }
+
   async entries(): Promise<number> {
     return await this.backend.count();
   }

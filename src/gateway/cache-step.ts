@@ -14,6 +14,7 @@ import { resolvePiiPolicy } from "../observe/pii-policy.js";
 import { drained } from "../server/backpressure.js";
 import { sendJson } from "../server/respond.js";
 import type { ChatContext } from "./chat.js";
+import type { GatewayDeps } from "./deps.js";
 import type { DeferredStage, Stage } from "./pipeline.js";
 
 /**
@@ -146,26 +147,34 @@ export const cacheStore: DeferredStage<ChatContext> = {
   run(ctx, deps) {
     const cache = deps.cache;
     const call = ctx.cache;
-    if (!cache || !call || !call.write || call.outcome === "hit" || call.outcome === "semantic-hit" || !call.key || !call.tags) return;
-    if (ctx.httpStatus !== 200 || ctx.errorCode !== null) return;
-    const c = ctx.response as ChatCompletion | null;
-    if (!c || !isServable(c)) return;
-    if (!call.cacheToolCalls && callsTools(c)) return;
-    // Values the input guard redacted and the answer restored for the client are not kept either.
-    if (ctx.guard?.vault && ctx.guard.vault.size > 0) return;
-    const pii = resolvePiiPolicy(deps.config.capture, { keyId: ctx.principal?.keyId ?? null, keyName: ctx.principal?.keyName ?? null, model: ctx.modelRequested });
-    if (!safeToStore(c, pii)) {
-      cache.counters.skippedSensitive++;
-      return;
-    }
-    const r = ctx.record;
-    const stored: ChatCompletion = { ...c, usage: c.usage ?? ctx.usage ?? undefined };
-    const key = call.key;
-    return cache.store(key, call.tags, { completion: stored, tokensIn: r?.tokensIn ?? 0, tokensOut: r?.tokensOut ?? 0, costUsd: r?.costUsd ?? 0 }, call.ttlS, call.maxEntryBytes, Date.now()).then(async (ok) => {
-      // Indexed only once stored; a refreshed (no-cache) call is embedded here, after its response.
-      if (!ok || call.context === null || !cache.semantic) return;
-      const v = call.vector ?? (await cache.embed(call.text!));
-      if (v) cache.semantic.index.add(call.context, key, v);
-    });
+    if (!cache || !call || call.outcome === "hit" || call.outcome === "semantic-hit" || !call.tags) return;
+    // A model whose backend changed (new system_fingerprint) loses its entries before this one is written.
+    const purging = cache.observeFingerprint(ctx.target?.id ?? call.tags.model, ctx.record?.systemFingerprint, { route: call.tags.route });
+    if (purging) return purging.then(() => storeAnswer(ctx, deps, cache, call));
+    return storeAnswer(ctx, deps, cache, call);
   },
 };
+
+function storeAnswer(ctx: ChatContext, deps: GatewayDeps, cache: CacheService, call: CacheCall): void | Promise<void> {
+  if (!call.write || !call.key || !call.tags) return;
+  if (ctx.httpStatus !== 200 || ctx.errorCode !== null) return;
+  const c = ctx.response as ChatCompletion | null;
+  if (!c || !isServable(c)) return;
+  if (!call.cacheToolCalls && callsTools(c)) return;
+  // Values the input guard redacted and the answer restored for the client are not kept either.
+  if (ctx.guard?.vault && ctx.guard.vault.size > 0) return;
+  const pii = resolvePiiPolicy(deps.config.capture, { keyId: ctx.principal?.keyId ?? null, keyName: ctx.principal?.keyName ?? null, model: ctx.modelRequested });
+  if (!safeToStore(c, pii)) {
+    cache.counters.skippedSensitive++;
+    return;
+  }
+  const r = ctx.record;
+  const stored: ChatCompletion = { ...c, usage: c.usage ?? ctx.usage ?? undefined };
+  const key = call.key;
+  return cache.store(key, call.tags, { completion: stored, tokensIn: r?.tokensIn ?? 0, tokensOut: r?.tokensOut ?? 0, costUsd: r?.costUsd ?? 0 }, call.ttlS, call.maxEntryBytes, Date.now()).then(async (ok) => {
+    // Indexed only once stored; a refreshed (no-cache) call is embedded here, after its response.
+    if (!ok || call.context === null || !cache.semantic) return;
+    const v = call.vector ?? (await cache.embed(call.text!));
+    if (v) cache.semantic.index.add(call.context, key, v);
+  });
+}
