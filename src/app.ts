@@ -1,5 +1,8 @@
 import { registerAlertRoutes } from "./admin/alert-routes.js";
 import { registerAuditRoutes } from "./admin/audit-routes.js";
+import { registerCacheRoutes } from "./admin/cache-routes.js";
+import type { CacheService } from "./cache/cache-service.js";
+import { createCache } from "./cache/create-cache.js";
 import { registerIncidentRoutes } from "./admin/incident-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
 import { routedCanaryCaller } from "./incidents/drift/canary-caller.js";
@@ -84,6 +87,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
   const masterKey = loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir });
   const piiKey = derivePiiHashKey(masterKey);
   let limits: LimitsLayer | null = null;
+  let cache: CacheService | null = null;
   // The one place a backend is chosen: everything below sees store interfaces only (decision 0018).
   // Trace writes, retention and analytics run on their own threads and connections (decision 0010).
   const stores = openSqliteStores({
@@ -149,8 +153,16 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       limits: config.limits, budgets: config.budgets, redis: config.redis, spendStore: stores.spend, budgetEvents: stores.budgetEvents, log,
       keyLimits: (id) => keys.get(id)?.limits ?? null, requestTimeoutMs: config.server.request_timeout_ms,
     });
+    cache = await createCache(config.cache, { dataDir: config.dataDir, redis: config.redis, embedder: getDefaultEmbedder(), onError: (what, err) => log.warn(what, { error: String(err) }) });
     const prompts = new PromptService(stores.prompts, audit, config.prompts, { log });
     prompts.rollouts.startTimer();
+    // Entries made with a prompt version die when a label moves off it (replaced or rolled back).
+    if (cache) {
+      const c = cache;
+      prompts.registry.onLabelMove((m) => {
+        if (m.from !== null) void c.purge({ prompt: `${m.name}@${m.from}` }).catch((err) => log.warn("cache purge after a prompt label move failed", { error: String(err) }));
+      });
+    }
     let ready = false;
 
     const router = new Router();
@@ -168,7 +180,8 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     if (metrics) registerMetricsRoute(router, metrics, config.metrics.require_auth ? auth : null);
     const otelEndpoint = config.otel.export.endpoint;
     const otel = otelEndpoint ? new OtlpExporter({ ...config.otel.export, endpoint: otelEndpoint }, log) : undefined;
-    registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, responses, metrics, otel, log, startedAt: Date.now() });
+    registerGatewayRoutes(router, { config, keys, models, providers, routing, limits, guard, prompts, traces, responses, metrics, otel, log, startedAt: Date.now(), ...(cache ? { cache } : {}) });
+    registerCacheRoutes(router, auth, cache, audit);
     registerAdminRoutes(router, { auth, keys, traceStore, traceWriter: traces, traceReads, audit });
     registerTracePurgeRoute(router, { auth, purge: (filter, dryRun) => traceWrites.purge(filter, dryRun), flushTraces: () => traces.flush(), audit, subject: (user) => subjectDigest(piiKey, user) });
     registerCredentialRoutes(router, auth, credentials, providers, audit);
@@ -241,6 +254,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
           await traceReads.close();
           await otel?.close();
           await limits?.close();
+          await cache?.close();
           await providers.close();
           await stores.close();
         })();
@@ -249,6 +263,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     };
   } catch (err) {
     await limits?.close();
+    await cache?.close();
     await stores.close();
     throw err;
   }

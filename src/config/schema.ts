@@ -12,6 +12,7 @@ import { guardConfigSchema } from "../guard/policy/config-schema.js";
 import { redisConfigSchema } from "../store/redis-schema.js";
 import { promptsConfigSchema } from "../prompts/config.js";
 import { captureConfigSchema } from "../observe/pii-capture-schema.js";
+import { cacheConfigSchema } from "../cache/cache-schema.js";
 
 export const configSchema = z.strictObject({
   server: z
@@ -77,6 +78,8 @@ export const configSchema = z.strictObject({
   alerts: alertsConfigSchema,
   /** OpenTelemetry: export every gateway call as a GenAI span over OTLP/HTTP (docs/observability.md). */
   otel: otelConfigSchema,
+  /** The response cache: exact answers per tenant scope, TTLs, per-route modes (docs/cache.md). */
+  cache: cacheConfigSchema,
   /** Upstream drift canary: fixed prompts per model at temperature 0, on an interval (docs/observability.md). */
   drift: driftConfigSchema,
 });

@@ -1,4 +1,5 @@
 import { ChatContext, promptHeader, renderPrompt, respondChat, routeAndCall, screenInput, screenOutput, validateChat } from "./chat.js";
+import { cacheLookup, cacheStore } from "./cache-step.js";
 import type { Surface } from "./pipeline.js";
 import { admitModelStage, attributeCall, authenticate, deferredGuard, finalise, limits, normalise, read, recordBody, settle } from "./stages.js";
 
@@ -21,12 +22,14 @@ export const CHAT: Surface<ChatContext> = {
     screenInput,
     // After every stage that reads Keel-only fields (`prompt`, `keel_source`), before routing.
     normalise,
-    // [cache] a response cache goes here: after the input guard (a refused call is never served
-    // from it) and on the body of record; a hit answers and ends the list.
+    // [cache] the response cache: after the input guard (a refused call is never served from it)
+    // and on the body of record; a hit answers and ends the list.
+    cacheLookup,
     routeAndCall,
     screenOutput,
     respondChat,
   ],
   // After the response, whatever happened: log-only scanners, the stored body, the trace, then limits.
-  deferred: [deferredGuard, recordBody, finalise, settle],
+  // The answer is cached after its trace, whose usage and cost say what a hit saves.
+  deferred: [deferredGuard, recordBody, finalise, cacheStore, settle],
 };

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { ChatRequest, EmbeddingsRequest, Usage } from "../api/chat-types.js";
+import type { CacheCall } from "../cache/cache-call.js";
 import type { RequestGuard } from "../guard/request-guard.js";
 import type { Principal } from "../keys/types.js";
 import type { LimitTicket } from "../limits/limiter.js";
@@ -66,6 +67,10 @@ export class GatewayContext<Req extends RequestBody = RequestBody, Sent extends 
   response: unknown = null;
   /** The inbound wire format, recorded on the trace (a surface's context sets its own: `anthropic.messages`, `openai.responses`, …). */
   surface = "openai.chat_completions";
+  /** Set by a stage that answered the call itself (a cache hit): the runner stops there. */
+  answered = false;
+  /** The call's dealings with the response cache (gateway/cache-step.ts), or null when no cache applies. */
+  cache: CacheCall | null = null;
   /** The trace record once finalised; null before, or when finalisation failed. */
   record: TraceRecord | null = null;
 

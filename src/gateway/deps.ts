@@ -1,3 +1,4 @@
+import type { CacheService } from "../cache/cache-service.js";
 import type { ResolvedConfig } from "../config/load.js";
 import type { GuardService } from "../guard/policy/guard-service.js";
 import type { KeyService } from "../keys/key-service.js";
@@ -33,6 +34,8 @@ export interface GatewayDeps {
   readonly metrics?: GatewayMetrics;
   /** OTLP/HTTP span export of every call (otel.export.endpoint); absent: nothing is exported. */
   readonly otel?: OtlpExporter;
+  /** The response cache (docs/cache.md); absent (cache.enabled: false): nothing is cached. */
+  readonly cache?: CacheService;
   readonly log: Logger;
   /** Epoch ms when this instance started (reported as models' `created`). */
   readonly startedAt: number;

@@ -1,4 +1,5 @@
 import type { ChatCompletion } from "../api/chat-types.js";
+import { cacheTraceRecord } from "../cache/cache-call.js";
 import { captureBody } from "../observe/capture.js";
 import { maskedTypes, maskPiiText, PII_CUT_SLACK } from "../observe/pii-mask.js";
 import { resolvePiiPolicy } from "../observe/pii-policy.js";
@@ -82,6 +83,7 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     attempts: ctx.attempts,
     guard: ctx.guard ? ctx.guard.records() : null,
   };
+  if (ctx.cache) record.cache = cacheTraceRecord(ctx.cache);
   if (pii.mode !== "keep") record.pii = pii;
   else if (record.requestBody !== null || record.responseBody !== null) record.piiKept = true;
   deps.traces.record(record);

@@ -52,6 +52,13 @@ test("the first throw ends the list: later stages never run", async () => {
   assert.deepEqual(ctx.seen, ["authenticate"]);
 });
 
+test("a stage that answers the call ends the list", async () => {
+  const ctx = newCtx();
+  const hit: Stage<Ctx> = { name: "cache", run: (c) => { c.seen.push("cache"); c.answered = true; } };
+  await runStages([sync("authenticate"), hit, sync("route and call"), sync("respond")], ctx, fakeDeps(), req, res);
+  assert.deepEqual(ctx.seen, ["authenticate", "cache"]);
+});
+
 test("a failed deferred stage is logged once and skips the rest, except the ones that always run", async () => {
   const ctx = newCtx();
   const lines: string[] = [];
@@ -80,8 +87,11 @@ test("chat's list: the prompt before the model is read, Keel-only fields strippe
   assert.ok(before(chat, "normalise", "route and call"), "the body of record is what goes upstream");
   assert.ok(before(chat, "route and call", "guard output") && before(chat, "guard output", "respond"));
   assert.equal(chat.at(-1), "respond");
-  assert.deepEqual(names(CHAT.deferred), ["deferred guard", "record body", "finalise", "settle"]);
-  assert.deepEqual(CHAT.deferred.map((s) => s.always), [false, false, false, true], "only settling runs after a failed finalisation");
+  assert.ok(before(chat, "guard input", "cache") && before(chat, "normalise", "cache"), "the cache keys the body of record, and a refused call is never served from it");
+  assert.ok(before(chat, "cache", "route and call"), "a hit never goes upstream");
+  assert.deepEqual(names(CHAT.deferred), ["deferred guard", "record body", "finalise", "cache store", "settle"]);
+  assert.ok(before(names(CHAT.deferred), "finalise", "cache store"), "an entry records what its call cost, from the trace");
+  assert.deepEqual(CHAT.deferred.map((s) => s.always), [false, false, false, false, true], "only settling runs after a failed finalisation");
 });
 
 test("embeddings reuse chat's shared stages, in the same order, without prompts and guard", () => {

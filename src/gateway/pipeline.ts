@@ -23,12 +23,14 @@ export type StageName =
   | "limits"
   | "guard input"
   | "normalise"
+  | "cache"
   | "route and call"
   | "guard output"
   | "respond"
   | "deferred guard"
   | "record body"
   | "finalise"
+  | "cache store"
   | "settle";
 
 /**
@@ -65,6 +67,8 @@ export async function runStages<C extends GatewayContext>(stages: readonly Stage
   for (let i = 0; i < stages.length; i++) {
     const pending = stages[i].run(ctx, deps, req, res);
     if (pending) await pending;
+    // A stage that answered (a cache hit) ends the list: nothing after it runs.
+    if (ctx.answered) return;
   }
 }
 

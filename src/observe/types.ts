@@ -59,6 +59,22 @@ export interface TraceRecord {
   promptLabel?: string | null;
   /** Guardrail verdicts, one per scanner and source (docs/guardrails.md); null when nothing was screened. */
   guard?: GuardVerdictRecord[] | null;
+  /** The response cache's outcome (docs/cache.md); absent when no cache applied. */
+  cache?: CacheTraceRecord;
+}
+
+/** The response cache's outcome for one call (docs/cache.md): never the prompt's text. */
+export interface CacheTraceRecord {
+  outcome: "hit" | "miss" | "semantic-hit" | "bypass";
+  /** Why the cache was not used (no-store, temperature, …). */
+  bypass?: string;
+  /** The first 16 hex of the entry's key: correlates hits with the call that made the entry. */
+  entry?: string;
+  age_s?: number;
+  /** A semantic hit's cosine similarity to the matched entry (`entry`). */
+  similarity?: number;
+  tokens_saved?: number;
+  usd_saved?: number;
 }
 
 /** One scanner's verdict on a call, as traces store it: never the screened text. */

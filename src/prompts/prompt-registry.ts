@@ -159,6 +159,17 @@ export class PromptRegistry {
   moveLabel(move: LabelMove, expected: number | null | undefined): boolean {
     const ok = this.store.moveLabel(move, expected);
     this.refresh(move.name);
+    if (ok) for (const fn of this.labelListeners) fn(move);
     return ok;
+  }
+
+  private readonly labelListeners: ((move: LabelMove) => void)[] = [];
+
+  /**
+   * Calls `fn` after each label move (set, rollback, delete, a rollout's promotion): what depends
+   * on the version a label served (the response cache's entries) is dropped with it.
+   */
+  onLabelMove(fn: (move: LabelMove) => void): void {
+    this.labelListeners.push(fn);
   }
 }

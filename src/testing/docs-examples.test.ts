@@ -51,7 +51,7 @@ let sandbox: string;
 const outputs = new Map<string, string>();
 
 before(async () => {
-  keel = await startTestKeel({ alerts: { interval_s: 3600, rules: [ALERT_RULE] } });
+  keel = await startTestKeel({ alerts: { interval_s: 3600, rules: [ALERT_RULE] }, cache: { enabled: true, backend: "memory" } });
   sandbox = mkdtempSync(join(tmpdir(), "keel-docs-"));
   cpSync(join(ROOT, "src/testing/doc-sandbox"), sandbox, { recursive: true });
   // Docs are read from a clone's root, where the repository's data/ is at hand.

@@ -44,6 +44,9 @@ export class GatewayMetrics {
   private readonly cost: Counter;
   private readonly cacheHits: Counter;
   private readonly cachedTokens: Counter;
+  private readonly responseCache: Counter;
+  private readonly responseCacheTokens: Counter;
+  private readonly responseCacheUsd: Counter;
   private readonly guardTriggers: Counter;
   private readonly rejections: Counter;
   private readonly attempts: Counter;
@@ -80,6 +83,10 @@ export class GatewayMetrics {
     this.cost = r.counter("keel_cost_usd_total", "Estimated spend in USD.", ["model", "provider", "key", "feature"]);
     this.cacheHits = r.counter("keel_cache_hits_total", "Calls that read cached prompt tokens (provider prompt cache).", ["model", "provider"]);
     this.cachedTokens = r.counter("keel_cached_input_tokens_total", "Input tokens served from the provider's prompt cache.", ["model", "provider"]);
+    // Keel's own response cache (docs/cache.md), apart from the provider's prompt cache above.
+    this.responseCache = r.counter("keel_response_cache_requests_total", "Chat calls by response-cache outcome (hit, semantic-hit, miss, bypass) and route.", ["outcome", "route"]);
+    this.responseCacheTokens = r.counter("keel_response_cache_tokens_saved_total", "Tokens (input and output) the response cache's hits did not spend upstream.", ["route"]);
+    this.responseCacheUsd = r.counter("keel_response_cache_usd_saved_total", "Estimated USD the response cache's hits saved.", ["route"]);
     this.guardTriggers = r.counter("keel_guard_triggers_total", "Guardrail scanners that triggered, by scanner, action and source.", ["scanner", "action", "source"]);
     this.rejections = r.counter("keel_rate_limit_rejections_total", "Calls refused by rate limits or budgets, by error code.", ["code", "key", "feature"]);
     this.attempts = r.counter("keel_upstream_attempts_total", "Attempts at upstream targets (retries and failovers included), by outcome.", ["target", "outcome"]);
@@ -141,6 +148,11 @@ export class GatewayMetrics {
     if (t.tokensCached > 0) {
       this.cacheHits.inc([served, provider]);
       this.cachedTokens.inc([served, provider], t.tokensCached);
+    }
+    if (t.cache) {
+      this.responseCache.inc([t.cache.outcome, route]);
+      if (t.cache.tokens_saved) this.responseCacheTokens.inc([route], t.cache.tokens_saved);
+      if (t.cache.usd_saved) this.responseCacheUsd.inc([route], t.cache.usd_saved);
     }
     if (t.errorCode !== null && REJECTIONS.has(t.errorCode)) this.rejections.inc([t.errorCode, key, feature]);
     if (t.guard) for (const v of t.guard) if (v.triggered) this.guardTriggers.inc([this.scanner.map(v.scanner), v.action, v.source]);

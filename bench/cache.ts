@@ -1,0 +1,162 @@
+/**
+ * Response cache cost (issue 18): what the cache stage adds and what it holds. `npm run bench:cache`.
+ * A measurement, not a test: it prints figures and exits 0.
+ *
+ * 1. In process, over 100k stored entries (a ~600-byte answer each): the key (canonical JSON +
+ *    SHA-256 of a typical body), a lookup + decode on the memory and SQLite backends. Each figure
+ *    is the mean of batches of 1,000 operations, reported as median and p99 of the batch means.
+ * 2. End to end through a real Keel (SQLite cache, in-process simulator with no delays), one call
+ *    in flight: a hit, a miss forced with `Cache-Control: no-cache` (goes to the simulator), and
+ *    a bypass (`no-store`: the same path with no cache work). The hit's added cost over the direct
+ *    read is its p50 minus the in-process lookup's, and is dominated by HTTP itself.
+ * 3. Memory per 100k entries: the memory backend's byte estimate, the heap it really grew by, and
+ *    the SQLite file's size.
+ * 4. A brute-force cosine scan over 100k 512-dimension vectors (the offline embedder's size): what
+ *    a semantic lookup without an index would cost (no semantic cache ships; docs/cache.md).
+ *
+ * Env: BENCH_CACHE_ENTRIES (default 100000), BENCH_CACHE_CALLS (HTTP calls per figure, default 2000).
+ */
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CACHE_MIGRATIONS } from "../src/cache/cache-migrations.js";
+import { cacheKey } from "../src/cache/cache-key.js";
+import { decodeAnswer, encodeAnswer, type CachedAnswer } from "../src/cache/cache-entry.js";
+import { MemoryCacheBackend } from "../src/cache/memory-cache-backend.js";
+import { SqliteCacheStore } from "../src/cache/sqlite-cache-store.js";
+import { SemanticIndex } from "../src/cache/semantic-index.js";
+import { getDefaultEmbedder } from "../src/providers/embeddings/local-embedder.js";
+import { openSqliteFile } from "../src/store/sqlite.js";
+import { startTestKeel } from "../src/testing/keel-fixture.js";
+import { machineInfo } from "./report.js";
+import { round3, summarize } from "./stats.js";
+
+const ENTRIES = Number(process.env.BENCH_CACHE_ENTRIES ?? 100_000);
+const CALLS = Number(process.env.BENCH_CACHE_CALLS ?? 2000);
+const BATCH = 1000;
+const tags = { route: "sim", model: "sim/sim", scope: "key:key_bench", prompt: null };
+const body = (i: number): Record<string, unknown> => ({
+  model: "sim", temperature: 0, max_tokens: 64,
+  messages: [{ role: "system", content: "You are a helpful assistant for an online shop. Be brief." }, { role: "user", content: `Question number ${i}: what are your opening hours on public holidays?` }],
+});
+const model = { name: "sim", provider: "sim", upstream: "sim" };
+const answer = (i: number): CachedAnswer => ({
+  completion: {
+    id: `chatcmpl-${i}`, object: "chat.completion", created: 1, model: "sim",
+    choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: `We are open from nine to five on public holidays, except on the first of January (${i}). `.repeat(4) } }],
+    usage: { prompt_tokens: 40, completion_tokens: 90, total_tokens: 130 },
+  },
+  tokensIn: 40, tokensOut: 90, costUsd: 0.0004,
+});
+
+function batched(ops: (i: number) => void, batches = 200): { median: number; p99: number } {
+  const means: number[] = [];
+  let i = 0;
+  for (let b = 0; b < batches; b++) {
+    const t0 = performance.now();
+    for (let k = 0; k < BATCH; k++) ops(i++);
+    means.push(((performance.now() - t0) / BATCH) * 1000);
+  }
+  const s = summarize(means);
+  return { median: round3(s.p50), p99: round3(s.p99) };
+}
+
+async function main(): Promise<void> {
+  console.log(JSON.stringify({ machine: machineInfo(), entries: ENTRIES, calls: CALLS }));
+  const keys = Array.from({ length: ENTRIES }, (_, i) => cacheKey({ model, body: body(i), prompt: null, scope: tags.scope }));
+
+  // 1. In process.
+  console.log("key (canonical JSON + SHA-256), µs/op:", JSON.stringify(batched((i) => cacheKey({ model, body: body(i % ENTRIES), prompt: null, scope: tags.scope }), 100)));
+  if (global.gc) global.gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const mem = new MemoryCacheBackend(16 * 1024 ** 3);
+  for (let i = 0; i < ENTRIES; i++) mem.set({ key: keys[i], value: encodeAnswer(keys[i], answer(i)), createdAt: 0, expiresAt: 1e15, tags });
+  if (global.gc) global.gc();
+  const heapGrowth = process.memoryUsage().heapUsed - heap0;
+  console.log("memory lookup + decode, µs/op:", JSON.stringify(batched((i) => { const e = mem.get(keys[(i * 7919) % ENTRIES], 1)!; decodeAnswer(e.key, e.value, 1 << 20); })));
+
+  const dir = mkdtempSync(join(tmpdir(), "keel-bench-cache-"));
+  const db = openSqliteFile(dir, "cache.db", CACHE_MIGRATIONS);
+  const sqlite = new SqliteCacheStore(db);
+  const fill = db.transaction(() => { for (let i = 0; i < ENTRIES; i++) sqlite.set({ key: keys[i], value: encodeAnswer(keys[i], answer(i)), createdAt: 0, expiresAt: 1e15, tags }); });
+  fill();
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  const sqliteBytes = statSync(join(dir, "cache.db")).size;
+  const sqliteRead = batched((i) => { const e = sqlite.get(keys[(i * 7919) % ENTRIES], 1)!; decodeAnswer(e.key, e.value, 1 << 20); });
+  console.log("sqlite lookup + decode, µs/op:", JSON.stringify(sqliteRead));
+  console.log("memory per entries:", JSON.stringify({ entries: ENTRIES, memory_backend_estimate_mb: round3(mem.heldBytes() / 2 ** 20), heap_growth_mb: round3(heapGrowth / 2 ** 20), gc_exposed: Boolean(global.gc), sqlite_file_mb: round3(sqliteBytes / 2 ** 20) }));
+  sqlite.close();
+  mem.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  // 4. Brute-force cosine over ENTRIES × 512 (unit vectors: a dot product each).
+  const D = 512;
+  const vecs = new Float32Array(ENTRIES * D);
+  for (let i = 0; i < vecs.length; i++) vecs[i] = Math.random() - 0.5;
+  const q = new Float32Array(D).map(() => Math.random() - 0.5);
+  const scans: number[] = [];
+  for (let r = 0; r < 30; r++) {
+    const t0 = performance.now();
+    let best = -2;
+    for (let e = 0; e < ENTRIES; e++) {
+      let s = 0;
+      const o = e * D;
+      for (let d = 0; d < D; d++) s += vecs[o + d] * q[d];
+      if (s > best) best = s;
+    }
+    scans.push(performance.now() - t0);
+  }
+  const scan = summarize(scans);
+  console.log("brute-force cosine scan, ms:", JSON.stringify({ vectors: ENTRIES, dims: D, p50: round3(scan.p50), p99: round3(scan.p99), vector_mb: round3(vecs.byteLength / 2 ** 20) }));
+
+  // 4b. The semantic index itself at ENTRIES vectors in one context (the worst case: every entry
+  // shares one context), and one offline embedding (the rest of a semantic lookup's cost).
+  const idx = new SemanticIndex(ENTRIES, ENTRIES);
+  for (let e = 0; e < ENTRIES; e++) idx.add("ctx", keys[e], vecs.subarray(e * D, (e + 1) * D));
+  const looks: number[] = [];
+  for (let r = 0; r < 30; r++) {
+    const t0 = performance.now();
+    idx.nearest("ctx", q);
+    looks.push(performance.now() - t0);
+  }
+  const look = summarize(looks);
+  const embedder = getDefaultEmbedder();
+  await embedder.warm();
+  const embeds: number[] = [];
+  for (let r = 0; r < 50; r++) {
+    const t0 = performance.now();
+    await embedder.embed([`How do I reset my password, attempt ${r}?`]);
+    embeds.push(performance.now() - t0);
+  }
+  const emb = summarize(embeds);
+  console.log("semantic index nearest (one context), ms:", JSON.stringify({ vectors: ENTRIES, p50: round3(look.p50), p99: round3(look.p99) }), "one embedding, ms:", JSON.stringify({ p50: round3(emb.p50), p99: round3(emb.p99) }));
+
+  // 2. End to end.
+  const keel = await startTestKeel({ cache: { enabled: true } });
+  try {
+    const call = async (headers: Record<string, string>): Promise<number> => {
+      const t0 = performance.now();
+      const res = await fetch(`${keel.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body(1)) });
+      await res.arrayBuffer();
+      return performance.now() - t0;
+    };
+    await call({});
+    await new Promise((r) => setTimeout(r, 200));
+    const runs: Record<string, number[]> = { hit: [], miss: [], bypass: [] };
+    // Interleaved, so drift on a shared machine hits all three alike.
+    for (let i = 0; i < CALLS + 200; i++) {
+      const h = await call({});
+      const m = await call({ "cache-control": "no-cache" });
+      const b = await call({ "cache-control": "no-store" });
+      if (i >= 200) { runs.hit.push(h); runs.miss.push(m); runs.bypass.push(b); }
+    }
+    const fig = (xs: number[]) => { const s = summarize(xs); return { p50: round3(s.p50), p99: round3(s.p99) }; };
+    const hit = fig(runs.hit);
+    console.log("HTTP through Keel, ms (one in flight):", JSON.stringify({ hit, miss_no_cache: fig(runs.miss), bypass_no_store: fig(runs.bypass) }));
+    console.log("hit p50 over the direct SQLite read, ms:", round3(hit.p50 - sqliteRead.median / 1000));
+  } finally {
+    await keel.close();
+  }
+}
+
+await main();

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { validateBody } from "../api/validate.js";
+import type { AuditSink } from "../audit/types.js";
+import type { CachePurgeFilter } from "../cache/cache-backend.js";
+import type { CacheService } from "../cache/cache-service.js";
+import { KeelError } from "../errors/errors.js";
+import type { AdminAuth } from "../keys/admin-token.js";
+import { readJsonBody } from "../server/body.js";
+import { sendJson } from "../server/respond.js";
+import type { Router } from "../server/router.js";
+import { actorOf, reasonOf } from "./actor.js";
+import { adminRoute } from "./admin-route.js";
+
+const name = z.string().min(1).max(256);
+const purgeBody = z.strictObject({
+  /** The public model or route name entries were made for. */
+  route: name.optional(),
+  /** The upstream model, `provider/model`. */
+  model: name.optional(),
+  /** A virtual key id: entries under its `key` scope. */
+  key: z.string().regex(/^key_[A-Za-z0-9]{1,64}$/, "a key id (key_…)").optional(),
+  /** A team: entries under its `team` scope. */
+  team: name.optional(),
+  /** A prompt, `name` (every version) or `name@version`. */
+  prompt: name.optional(),
+  /** Every entry; must be said explicitly. */
+  all: z.boolean().optional(),
+  reason: z.string().max(1000).optional(),
+});
+
+/** `/api/v1/cache/*` (admin token): the cache's counters, and purges (audited). */
+export function registerCacheRoutes(router: Router, auth: AdminAuth, cache: CacheService | null, audit: AuditSink): void {
+  const need = (): CacheService => {
+    if (!cache) throw new KeelError("conflict", "The response cache is not enabled (cache.enabled: false in keel.yaml).");
+    return cache;
+  };
+  router.add("GET", "/api/v1/cache/stats", adminRoute(auth, async (_req, res) => {
+    const c = need();
+    const k = c.counters;
+    const decided = k.hits + k.semanticHits + k.misses;
+    sendJson(res, 200, {
+      backend: c.backend.name, entries: await c.entries(), hits: k.hits, semantic_hits: k.semanticHits, misses: k.misses, bypasses: k.bypasses,
+      hit_rate: decided === 0 ? null : (k.hits + k.semanticHits) / decided, semantic: c.semantic ? { vectors: c.semantic.index.size, embed_errors: k.embedErrors } : null, stored: k.stored, dropped_corrupt: k.droppedCorrupt, dropped_oversized: k.droppedOversized,
+      skipped_oversized: k.skippedOversized, skipped_sensitive: k.skippedSensitive, backend_errors: k.backendErrors,
+      tokens_saved: k.tokensSaved, usd_saved: k.usdSaved,
+    });
+  }));
+  router.add("POST", "/api/v1/cache/purge", adminRoute(auth, async (req, res) => {
+    const actor = actorOf(req, "admin");
+    const c = need();
+    const b = validateBody(purgeBody, await readJsonBody(req, 16 * 1024));
+    if (b.key !== undefined && b.team !== undefined) throw new KeelError("invalid_request", "Give 'key' or 'team', not both: an entry has one scope.", { param: "team" });
+    const filter: CachePurgeFilter = {
+      ...(b.route !== undefined ? { route: b.route } : {}),
+      ...(b.model !== undefined ? { model: b.model } : {}),
+      ...(b.key !== undefined ? { scope: `key:${b.key}` } : b.team !== undefined ? { scope: `team:${b.team}` } : {}),
+      ...(b.prompt !== undefined ? { prompt: b.prompt } : {}),
+    };
+    const narrowed = Object.keys(filter).length > 0;
+    if (!narrowed && b.all !== true) throw new KeelError("invalid_request", "A purge needs at least one of 'route', 'model', 'key', 'team', 'prompt', or 'all': true.", { param: "route" });
+    if (narrowed && b.all === true) throw new KeelError("invalid_request", "'all' purges everything; do not combine it with a filter.", { param: "all" });
+    const deleted = await c.purge(filter);
+    const described = narrowed ? Object.entries(filter).map(([k, v]) => `${k}=${v}`).join(" ") : "all";
+    const answer = { filter: narrowed ? filter : "all", deleted };
+    audit.record({ actor: actor.name, role: actor.role, action: "cache.purged", targetType: "cache", target: described, after: answer, reason: reasonOf(req, b.reason) });
+    sendJson(res, 200, answer);
+  }));
+}

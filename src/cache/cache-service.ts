@@ -1,0 +1,179 @@
+import type { CacheBackend, CachePurgeFilter, CacheTags } from "./cache-backend.js";
+import { type CachedAnswer, decodeAnswer, encodeAnswer } from "./cache-entry.js";
+import type { CacheConfig } from "./cache-schema.js";
+import { CacheSettingsTable } from "./cache-settings.js";
+import type { SemanticIndex } from "./semantic-index.js";
+
+/** What the semantic cache needs: its index and an embedder (the offline one by default). */
+export interface SemanticCache {
+  readonly index: SemanticIndex;
+  readonly embed: (text: string, signal?: AbortSignal) => Promise<Float32Array>;
+  /** Longest text embedded; longer turns are cut to it. */
+  readonly maxChars: number;
+}
+
+/** Counters since start, read by /metrics and the admin API. */
+export interface CacheCounters {
+  hits: number;
+  semanticHits: number;
+  misses: number;
+  bypasses: number;
+  stored: number;
+  /** Entries read back that failed their checks: dropped (deleted), never served. */
+  droppedCorrupt: number;
+  /** Entries read back larger than the route allows: dropped likewise. */
+  droppedOversized: number;
+  /** Answers not stored because their entry was over `max_entry_bytes`. */
+  skippedOversized: number;
+  /** Answers not stored because they held personal data or a secret (cache-safety.ts). */
+  skippedSensitive: number;
+  /** A backend read or write failed: the call went on as a miss (or unstored). */
+  backendErrors: number;
+  /** The embedder failed on a turn: the call went on as an exact-only miss. */
+  embedErrors: number;
+  tokensSaved: number;
+  usdSaved: number;
+}
+
+export interface CacheHit {
+  answer: CachedAnswer;
+  /** Seconds since the entry was made. */
+  ageS: number;
+}
+
+/**
+ * The response cache over one backend: lookups that decode and check what they read (a corrupt
+ * or oversized entry is deleted and counted, never served), writes bounded by size, purges.
+ * A backend failure never fails a call: it is a miss, counted.
+ */
+export class CacheService {
+  readonly settings: CacheSettingsTable;
+  readonly maxRequestTtlS: number;
+  readonly counters: CacheCounters = {
+    hits: 0, semanticHits: 0, misses: 0, bypasses: 0, stored: 0, droppedCorrupt: 0, droppedOversized: 0, skippedOversized: 0, skippedSensitive: 0, backendErrors: 0, embedErrors: 0, tokensSaved: 0, usdSaved: 0,
+  };
+
+  constructor(readonly backend: CacheBackend, cfg: CacheConfig, private readonly onError: (what: string, err: unknown) => void = () => {}, readonly semantic: SemanticCache | null = null) {
+    this.settings = new CacheSettingsTable(cfg);
+    this.maxRequestTtlS = cfg.max_request_ttl_s;
+  }
+
+  /** The live answer under `key`, or null; a promise only when the backend is asynchronous (Redis). */
+  lookup(key: string, maxEntryBytes: number, now: number): CacheHit | null | Promise<CacheHit | null> {
+    let got;
+    try {
+      got = this.backend.get(key, now);
+    } catch (err) {
+      return this.failedRead(err);
+    }
+    if (got instanceof Promise) return got.then((e) => this.check(key, e, maxEntryBytes, now), (err) => this.failedRead(err));
+    return this.check(key, got, maxEntryBytes, now);
+  }
+
+  /** Counts the outcome of one call (the gateway calls this once per call it decided on). */
+  count(outcome: "hit" | "semantic-hit" | "miss" | "bypass", hit?: CachedAnswer): void {
+    if (outcome === "hit" || outcome === "semantic-hit") {
+      if (outcome === "hit") this.counters.hits++;
+      else this.counters.semanticHits++;
+      if (hit) {
+        this.counters.tokensSaved += hit.tokensIn + hit.tokensOut;
+        this.counters.usdSaved += hit.costUsd;
+      }
+    } else if (outcome === "miss") this.counters.misses++;
+    else this.counters.bypasses++;
+  }
+
+  /** Stores an answer unless its entry is over `maxEntryBytes`; resolves when written (failures are counted, not thrown). */
+  store(key: string, tags: CacheTags, answer: CachedAnswer, ttlS: number, maxEntryBytes: number, now: number): Promise<boolean> {
+    const value = encodeAnswer(key, answer);
+    if (Buffer.byteLength(value) > maxEntryBytes) {
+      this.counters.skippedOversized++;
+      return Promise.resolve(false);
+    }
+    try {
+      const done = this.backend.set({ key, value, createdAt: now, expiresAt: now + ttlS * 1000, tags });
+      return Promise.resolve(done).then(() => {
+        this.counters.stored++;
+        return true;
+      }, (err) => this.failedWrite(err));
+    } catch (err) {
+      return Promise.resolve(this.failedWrite(err));
+    }
+  }
+
+  async purge(filter: CachePurgeFilter): Promise<number> {
+    // Vectors whose entry is gone are dropped when a lookup finds them missing; a full purge clears them.
+    if (Object.keys(filter).length === 0) this.semantic?.index.clear();
+    return await this.backend.purge(filter);
+  }
+
+  private readonly fingerprints = new Map<string, string>();
+
+  /**
+   * Called with each answered call's serving target (`provider/model`) and `system_fingerprint`:
+   * when a target's fingerprint changes (its backend was updated — what the drift tracker also
+   * sees), the entries matching `filter` (the route it served) are purged. Keyed by target, so a
+   * route over several targets with different fingerprints does not flap. Returns the purge, or
+   * null when nothing changed.
+   */
+  observeFingerprint(target: string, fingerprint: string | null | undefined, filter: CachePurgeFilter): Promise<number> | null {
+    if (!fingerprint) return null;
+    const before = this.fingerprints.get(target);
+    if (before === fingerprint) return null;
+    // Bounded: one string per target Keel has served.
+    if (before !== undefined || this.fingerprints.size < 10_000) this.fingerprints.set(target, fingerprint);
+    if (before === undefined) return null;
+    return this.purge(filter).catch((err) => {
+      this.onError("cache purge after a fingerprint change failed", err);
+      return 0;
+    });
+  }
+
+  async entries(): Promise<number> {
+    return await this.backend.count();
+  }
+
+  async close(): Promise<void> {
+    await this.backend.close();
+  }
+
+  private check(key: string, e: { value: string; createdAt: number } | null, maxEntryBytes: number, now: number): CacheHit | null {
+    if (!e) return null;
+    // Characters bound bytes from below; a UTF-8 byte check on every hit would cost a pass.
+    const d = decodeAnswer(key, e.value, maxEntryBytes);
+    if (d.ok) return { answer: d.answer, ageS: Math.max(0, Math.floor((now - e.createdAt) / 1000)) };
+    if (d.why === "corrupt") this.counters.droppedCorrupt++;
+    else this.counters.droppedOversized++;
+    try {
+      void Promise.resolve(this.backend.delete(key)).catch((err) => this.onError("cache delete failed", err));
+    } catch (err) {
+      this.onError("cache delete failed", err);
+    }
+    return null;
+  }
+
+  /** The turn's embedding, or null when the embedder failed (counted). */
+  async embed(text: string, signal?: AbortSignal): Promise<Float32Array | null> {
+    if (!this.semantic) return null;
+    try {
+      return await this.semantic.embed(text.length > this.semantic.maxChars ? text.slice(0, this.semantic.maxChars) : text, signal);
+    } catch (err) {
+      if (signal?.aborted) return null;
+      this.counters.embedErrors++;
+      this.onError("cache embedding failed", err);
+      return null;
+    }
+  }
+
+  private failedRead(err: unknown): null {
+    this.counters.backendErrors++;
+    this.onError("cache read failed", err);
+    return null;
+  }
+
+  private failedWrite(err: unknown): false {
+    this.counters.backendErrors++;
+    this.onError("cache write failed", err);
+    return false;
+  }
+}

@@ -1,0 +1,85 @@
+import type { Redis } from "ioredis";
+import { type CacheBackend, type CachePurgeFilter, matchesPurge, type StoredEntry } from "./cache-backend.js";
+
+/**
+ * Entries shared by every Keel instance on one Redis: one string per entry,
+ * `<prefix>cache:e:<key>`, holding the stored entry as JSON and expiring with it (PX), so Redis
+ * itself forgets dead entries. A purge scans the entry keys (it is rare and administrative; the
+ * lookups stay one GET).
+ */
+export class RedisCacheBackend implements CacheBackend {
+  readonly name = "redis" as const;
+  private readonly ns: string;
+
+  constructor(private readonly redis: Redis, prefix: string) {
+    this.ns = `${prefix}cache:e:`;
+  }
+
+  async get(key: string, now: number): Promise<StoredEntry | null> {
+    const raw = await this.redis.get(this.ns + key);
+    if (raw === null) return null;
+    const e = parseStored(raw, key);
+    // Unparseable framing is handed on as a corrupt payload: the service drops and counts it.
+    if (!e) return { key, value: raw, createdAt: now, expiresAt: now + 1, tags: { route: "", model: "", scope: "", prompt: null } };
+    return e.expiresAt <= now ? null : e;
+  }
+
+  async set(e: StoredEntry): Promise<void> {
+    const ttl = Math.max(1, e.expiresAt - e.createdAt);
+    await this.redis.set(this.ns + e.key, JSON.stringify(e), "PX", ttl);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(this.ns + key);
+  }
+
+  async purge(f: CachePurgeFilter): Promise<number> {
+    let n = 0;
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${escapeGlob(this.ns)}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length === 0) continue;
+      const values = await this.redis.mget(...keys);
+      const doomed: string[] = [];
+      for (let i = 0; i < keys.length; i++) {
+        const v = values[i];
+        if (v === null) continue;
+        const e = parseStored(v, keys[i].slice(this.ns.length));
+        // A corrupt entry matches any purge: nothing it holds can be trusted to say otherwise.
+        if (!e || matchesPurge(e.tags, f)) doomed.push(keys[i]);
+      }
+      if (doomed.length > 0) n += await this.redis.del(...doomed);
+    } while (cursor !== "0");
+    return n;
+  }
+
+  async count(): Promise<number> {
+    let n = 0;
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${escapeGlob(this.ns)}*`, "COUNT", 500);
+      cursor = next;
+      n += keys.length;
+    } while (cursor !== "0");
+    return n;
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+function parseStored(raw: string, key: string): StoredEntry | null {
+  try {
+    const e = JSON.parse(raw) as StoredEntry;
+    if (!e || typeof e.value !== "string" || typeof e.expiresAt !== "number" || typeof e.createdAt !== "number" || !e.tags || e.key !== key) return null;
+    return e;
+  } catch {
+    return null;
+  }
+}
+
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,48 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { CacheKeyParts } from "./cache-key.js";
+import { SemanticIndex, semanticParts } from "./semantic-index.js";
+
+const unit = (...xs: number[]): Float32Array => {
+  const n = Math.hypot(...xs);
+  return Float32Array.from(xs.map((x) => x / n));
+};
+const parts = (messages: unknown[], over: Partial<CacheKeyParts> = {}): CacheKeyParts => ({
+  model: { name: "sim", provider: "sim", upstream: "sim" }, body: { messages, temperature: 0 }, prompt: null, scope: "key:key_a", ...over,
+});
+
+test("the context is everything but the last user turn's text: a follow-up never matches another conversation", () => {
+  const a = semanticParts(parts([{ role: "system", content: "Be brief." }, { role: "user", content: "What is Rust?" }, { role: "assistant", content: "A language." }, { role: "user", content: "And in French?" }]))!;
+  const b = semanticParts(parts([{ role: "system", content: "Be brief." }, { role: "user", content: "What is Go?" }, { role: "assistant", content: "A language." }, { role: "user", content: "And in French?" }]))!;
+  assert.equal(a.text, "And in French?");
+  assert.notEqual(a.context, b.context, "an earlier turn differs");
+  const q = (content: string, system = "Be brief.", over: Partial<CacheKeyParts> = {}) => semanticParts(parts([{ role: "system", content: system }, { role: "user", content }], over))!;
+  assert.equal(q("Reset my password").context, q("How do I reset my password?").context, "the question's wording is not in the context");
+  assert.notEqual(q("x").context, q("x", "Be long.").context, "the system prompt is");
+  assert.notEqual(q("x").context, q("x", "Be brief.", { scope: "key:key_b" }).context, "the tenant is");
+  assert.notEqual(q("x").context, q("x", "Be brief.", { prompt: "faq@2" }).context, "the prompt version is");
+  const withTools = semanticParts({ ...parts([{ role: "user", content: "x" }]), body: { messages: [{ role: "user", content: "x" }], tools: [{ type: "function", function: { name: "f" } }] } })!;
+  assert.notEqual(withTools.context, semanticParts(parts([{ role: "user", content: "x" }]))!.context, "the tools are");
+  assert.equal(semanticParts(parts([{ role: "system", content: "only a system turn" }])), null);
+  assert.equal(semanticParts(parts([{ role: "user", content: [{ type: "image_url", image_url: { url: "data:," } }] }])), null, "an image turn is not matched by text");
+  assert.equal(semanticParts(parts([{ role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] }]))!.text, "a\nb");
+});
+
+test("nearest compares within one context only, and the index is bounded per context and in total", () => {
+  const idx = new SemanticIndex(2, 3);
+  idx.add("c1", "k1", unit(1, 0));
+  idx.add("c1", "k2", unit(0.9, 0.1));
+  assert.deepEqual(idx.nearest("c1", unit(1, 0))?.key, "k1");
+  assert.ok(Math.abs(idx.nearest("c1", unit(1, 0))!.similarity - 1) < 1e-6);
+  assert.equal(idx.nearest("c2", unit(1, 0)), null, "another context has nothing to offer");
+  idx.add("c1", "k3", unit(0, 1));
+  assert.equal(idx.size, 2, "per-context bound: the oldest (k1) went");
+  assert.equal(idx.nearest("c1", unit(1, 0))?.key, "k2");
+  idx.add("c2", "k4", unit(1, 0));
+  idx.add("c3", "k5", unit(1, 0));
+  assert.equal(idx.size, 3, "total bound");
+  idx.remove("c3", "k5");
+  assert.equal(idx.nearest("c3", unit(1, 0)), null);
+  idx.clear();
+  assert.equal(idx.size, 0);
+});
