@@ -96,7 +96,7 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
 /**
  * A call that came in another wire format (`anthropic.messages`) says so in its stored metadata
  * under `keel.surface` (Keel's value wins over a client's), stored without a schema change;
- * `surface` on the record carries it to metrics and export.
+ * `surface` on the record is for in-process readers (metrics and OTLP export do not label by it yet).
  */
 function withSurface(meta: Record<string, string>, surface: string | null): Record<string, string> {
   return surface === null ? meta : { ...meta, "keel.surface": surface };
