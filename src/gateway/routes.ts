@@ -9,6 +9,7 @@ import type { GatewayDeps } from "./deps.js";
 import { handleModels } from "./embeddings.js";
 import { EMBEDDINGS } from "./embeddings-pipeline.js";
 import { COUNT_TOKENS, MESSAGES } from "./anthropic/messages-pipeline.js";
+import { handleAnthropicModels, isAnthropicClient } from "./anthropic/models.js";
 import { runDeferred, runStages, type Surface } from "./pipeline.js";
 import { randomHex } from "../random/random-hex.js";
 import { RESPONSES } from "./responses-pipeline.js";
@@ -31,6 +32,8 @@ export function registerGatewayRoutes(router: Router, deps: GatewayDeps): void {
   router.add("POST", "/v1/messages/count_tokens", traced(deps, COUNT_TOKENS));
   router.add("GET", "/v1/models", (req, res) => {
     res.setHeader("x-request-id", requestIdOf(req));
+    // Anthropic's SDK lists models in its own shape (it sends anthropic-version).
+    if (isAnthropicClient(req)) return handleAnthropicModels(deps, req, res);
     try {
       handleModels(deps, req, res);
     } catch (err) {

@@ -120,6 +120,18 @@ for (const model of ["sim", "claude-test"]) {
   });
 }
 
+test("models.list: the key's chat models in Anthropic's list shape; a bad key is AuthenticationError", async () => {
+  const ids: string[] = [];
+  for await (const m of client.models.list()) {
+    assert.equal(m.type, "model");
+    assert.match(m.created_at, /^\d{4}-\d\d-\d\dT/);
+    ids.push(m.id);
+  }
+  assert.ok(ids.includes("sim") && ids.includes("claude-test"), ids.join(","));
+  const bad = new Anthropic({ apiKey: "sk-keel-not-a-key", baseURL: keel.url, maxRetries: 0 });
+  await assert.rejects(bad.models.list(), Anthropic.AuthenticationError);
+});
+
 describe("through to an Anthropic target", () => {
   test("system, stop sequences, top_k, metadata and tool_choice arrive at the upstream as the client sent them", async () => {
     fake.requests.length = 0;

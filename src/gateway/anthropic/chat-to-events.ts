@@ -59,12 +59,12 @@ export class AnthropicEventWriter {
     if (choice === undefined) return out;
     const delta = choice.delta as ChatChunk["choices"][number]["delta"] & { reasoning_content?: unknown; reasoning_signature?: unknown; thinking_blocks?: unknown };
     if (typeof delta.reasoning_content === "string" && delta.reasoning_content !== "") {
-      if (this.open !== THINKING) out += this.openBlock(THINKING, { type: "thinking", thinking: "", signature: "" });
+      if (this.open !== THINKING) out += this.openBlock(THINKING, { type: "thinking", thinking: "" });
       out += this.delta({ type: "thinking_delta", thinking: delta.reasoning_content });
     }
     // The signature closes a thinking block (an Anthropic target's, through its adapter).
     if (typeof delta.reasoning_signature === "string" && delta.reasoning_signature !== "") {
-      if (this.open !== THINKING) out += this.openBlock(THINKING, { type: "thinking", thinking: "", signature: "" });
+      if (this.open !== THINKING) out += this.openBlock(THINKING, { type: "thinking", thinking: "" });
       out += this.delta({ type: "signature_delta", signature: delta.reasoning_signature });
     }
     if (Array.isArray(delta.thinking_blocks)) {

@@ -190,3 +190,30 @@ test("the checker catches each known gateway bug", () => {
     { event: "content_block_stop", data: { type: "content_block_stop", index: 0 } }, ...end]), /do not join into JSON/);
   assert.match(violations([start(u)]), /without message_stop or error/);
 });
+
+test("every event this surface writes has the recorded event's shape: the same keys at each level, per event, block and delta type", () => {
+  const shapes = new Map<string, string>();
+  const shapeOf = (e: SseEvent): [string, string] => {
+    const d = e.data;
+    const kind = [e.event, d.content_block?.type, d.delta?.type].filter(Boolean).join("/");
+    const keys = (o: unknown): string => (o && typeof o === "object" ? Object.keys(o).sort().join(",") : "");
+    // usage is left out: Anthropic's message_delta repeats input and cache counts in newer streams, older ones only output_tokens.
+    const shape = [keys(d), keys(d.message && { ...d.message, usage: undefined }), keys(d.content_block), keys(d.delta && (d.delta.type ? d.delta : { ...d.delta }))].join(" | ");
+    return [kind, shape];
+  };
+  for (const file of corpus) for (const e of parseSse(readFileSync(join(DIR, file), "utf8"))) {
+    const [kind, shape] = shapeOf(e);
+    shapes.set(kind, shape);
+  }
+  let checked = 0;
+  for (const file of corpus) {
+    const { chunks, error } = toChunks(parseSse(readFileSync(join(DIR, file), "utf8")));
+    for (const e of parseSse(toEvents(chunks, error))) {
+      const [kind, shape] = shapeOf(e);
+      assert.ok(shapes.has(kind), `${file}: ${kind} is not in the recorded corpus`);
+      assert.equal(shape, shapes.get(kind), `${file}: ${kind}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 40);
+});
