@@ -12,6 +12,7 @@ import { guardConfigSchema } from "../guard/policy/config-schema.js";
 import { redisConfigSchema } from "../store/redis-schema.js";
 import { promptsConfigSchema } from "../prompts/config.js";
 import { captureConfigSchema } from "../observe/pii-capture-schema.js";
+import { knowledgeConfigSchema } from "../knowledge/knowledge-schema.js";
 
 export const configSchema = z.strictObject({
   server: z
@@ -79,6 +80,8 @@ export const configSchema = z.strictObject({
   otel: otelConfigSchema,
   /** Upstream drift canary: fixed prompts per model at temperature 0, on an interval (docs/observability.md). */
   drift: driftConfigSchema,
+  /** Document stores: upload limit, chunking, fusion, vector index, ingestion screening (docs/knowledge.md). */
+  knowledge: knowledgeConfigSchema,
 });
 
 export type KeelConfigInput = z.input<typeof configSchema>;
