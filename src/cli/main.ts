@@ -3,6 +3,7 @@ import { readCliEnv } from "../config/env.js";
 import { VERSION } from "../version.js";
 import { registerAuditCommands } from "./audit-commands.js";
 import { registerEvalCommands } from "./eval-commands.js";
+import { registerKnowledgeCommands } from "./knowledge-commands.js";
 import { registerPromptCommands } from "./prompt-commands.js";
 import { configureUsageErrors, normaliseArgs } from "./usage-errors.js";
 
@@ -182,6 +183,7 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
   registerEvalCommands(program, client, clientOpts, env);
   registerPromptCommands(program, client, clientOpts);
   registerAuditCommands(program, client, clientOpts);
+  registerKnowledgeCommands(program, client, clientOpts);
 
   const creds = program.command("credentials").description("Provider API keys, stored encrypted (AES-256-GCM)");
   client(creds.command("set").description("Store a credential; reads the value from stdin").argument("<name>", "credential name, referenced as `credential:` in keel.yaml"))

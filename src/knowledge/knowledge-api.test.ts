@@ -204,7 +204,9 @@ describe("ingestion screening", () => {
     const again = await keel.admin("POST", `/api/v1/knowledge/quarantine/${item.chunk_id}/release`, {});
     assert.equal(again.status, 404);
     const audit = await keel.admin("GET", "/api/v1/audit?action=knowledge.chunk_released");
-    assert.ok(JSON.stringify(audit.json).includes("knowledge.chunk_released"));
+    assert.equal(audit.json.data[0].action, "knowledge.chunk_released");
+    assert.equal(audit.json.data[0].target, String(item.chunk_id));
+    assert.equal(audit.json.data[0].reason, "reviewed: a red-team sample");
     const viewerless = await fetch(`${keel.url}/api/v1/knowledge/quarantine`, { headers: { authorization: `Bearer ${keel.key}` } });
     assert.equal(viewerless.status, 401);
   });
