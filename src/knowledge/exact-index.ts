@@ -35,6 +35,10 @@ export class ExactIndex implements VectorIndex {
     this.data.set(vector, s * this.dimensions);
   }
 
+  addBatch(keys: readonly number[], vectors: readonly Float32Array[]): void {
+    for (let i = 0; i < keys.length; i++) this.add(keys[i], vectors[i]);
+  }
+
   remove(key: number): void {
     const s = this.slot.get(key);
     if (s === undefined) return;

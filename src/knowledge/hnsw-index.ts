@@ -54,6 +54,27 @@ export class HnswIndex implements VectorIndex {
     this.index.add(k, vector);
   }
 
+  /** One native call over a packed matrix, on every core: a rebuild of 10k vectors is several times faster than 10k `add`s. */
+  addBatch(keys: readonly number[], vectors: readonly Float32Array[]): void {
+    if (keys.length === 0) return;
+    const d = this.dimensions;
+    const last = new Map<number, number>();
+    keys.forEach((k, i) => last.set(k, i));
+    const packed = new Float32Array(last.size * d);
+    const ks = new BigUint64Array(last.size);
+    let j = 0;
+    for (const [key, i] of last) {
+      checkDimensions(this, vectors[i]);
+      const k = BigInt(key);
+      if (this.index.contains(k)) this.index.remove(k);
+      else this.count++;
+      ks[j] = k;
+      packed.set(vectors[i], j * d);
+      j++;
+    }
+    this.index.add(ks, packed, 0);
+  }
+
   remove(key: number): void {
     const k = BigInt(key);
     if (!this.index.contains(k)) return;

@@ -159,7 +159,7 @@ export class KnowledgeService {
     let idx = this.indexes.get(storeId);
     if (!idx) {
       idx = new StoreIndex(this.d.config.index, this.d.embedder.dimensions);
-      for (const c of this.store.chunksOf(storeId)) idx.add(c);
+      idx.addAll(this.store.chunksOf(storeId));
       this.indexes.set(storeId, idx);
     }
     return idx;

@@ -21,6 +21,13 @@ export class StoreIndex {
     this.keywords.add(c.key, c.text);
   }
 
+  /** A rebuild from stored chunks: vectors in one batch, then keywords. */
+  addAll(chunks: readonly ChunkRecord[]): void {
+    const live = chunks.filter((c) => c.status === "live");
+    this.vectors.addBatch(live.map((c) => c.key), live.map((c) => c.embedding));
+    for (const c of live) this.keywords.add(c.key, c.text);
+  }
+
   remove(key: number): void {
     this.vectors.remove(key);
     this.keywords.remove(key);

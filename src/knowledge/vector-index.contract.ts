@@ -28,6 +28,15 @@ export function vectorIndexContract(label: string, make: (dimensions: number) =>
     assert.deepEqual(idx.search(new Float32Array([0, 0, 1]), 5).map((h) => h.key), [2]);
   });
 
+  test(`${label}: a batch replaces keys already held and counts each key once`, () => {
+    const idx = make(2);
+    idx.add(1, new Float32Array([1, 0]));
+    idx.addBatch([1, 2, 2], [new Float32Array([0, 1]), new Float32Array([1, 0]), new Float32Array([0.6, 0.8])]);
+    assert.equal(idx.size(), 2);
+    assert.equal(idx.search(new Float32Array([0, 1]), 1)[0].key, 1);
+    assert.equal(idx.search(new Float32Array([0.6, 0.8]), 1)[0].key, 2);
+  });
+
   test(`${label}: rejects a vector of the wrong dimension`, () => {
     const idx = make(4);
     assert.throws(() => idx.add(1, new Float32Array(3)), RangeError);
@@ -39,10 +48,13 @@ export function vectorIndexContract(label: string, make: (dimensions: number) =>
     const data = randomUnitVectors(2000, d, 7);
     const idx = make(d);
     const ref = new ExactIndex(d);
+    // Half one at a time, half in one batch: both paths must agree with the reference.
     data.forEach((v, i) => {
-      idx.add(i + 1, v);
+      if (i < 1000) idx.add(i + 1, v);
       ref.add(i + 1, v);
     });
+    idx.addBatch(data.slice(1000).map((_, i) => 1001 + i), data.slice(1000));
+    assert.equal(idx.size(), 2000);
     let found = 0;
     const queries = randomUnitVectors(50, d, 8);
     for (const q of queries) {

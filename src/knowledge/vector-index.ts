@@ -16,6 +16,8 @@ export interface VectorIndex {
   size(): number;
   /** Adds a vector under `key`; adding a key again replaces its vector. Throws on a wrong dimension. */
   add(key: number, vector: Float32Array): void;
+  /** Adds many at once (an index rebuild): the same as `add` for each, in order; may use several threads. */
+  addBatch(keys: readonly number[], vectors: readonly Float32Array[]): void;
   /** Removes `key`; removing an absent key does nothing. */
   remove(key: number): void;
   /** At most `k` hits, best first; ties by smaller key (exact index). An empty index answers []. */
