@@ -6,7 +6,8 @@
  * random-word texts: embedding 100k chunks with USE-lite takes far longer than a bench run.
  *
  *   node --import tsx bench/knowledge.ts                    # ingestion + 10k chunks
- *   node --import tsx bench/knowledge.ts --chunks 100000 --no-ingest
+ *   node --import tsx bench/knowledge.ts --chunks 100000 --no-ingest --no-hybrid
+ *   (--ef N: HNSW expansion at search, default the index's)
  *
  * A measurement, not a test: it prints a table and exits 0.
  */
@@ -142,6 +143,7 @@ async function atScale(): Promise<void> {
   console.log(`hnsw k=40  ${"".padEnd(9)} ${"".padEnd(18)} ${String(h40.p50).padEnd(14)} ${h40.p99}`);
   console.log(`exact      ${String(exact.ms).padEnd(9)} ${`${exact.rssMb} (${round3((exact.rssMb * 100_000) / N)})`.padEnd(18)} ${String(e.p50).padEnd(14)} ${String(e.p99).padEnd(7)} 1`);
 
+  if (args.includes("--no-hybrid")) return;
   // The whole search path, less the query's embedding: a store of N chunks in SQLite, HNSW + BM25, RRF, chunk reads, filters.
   const store = new SqliteKnowledgeStore(openMemorySqliteWith(KNOWLEDGE_MIGRATIONS));
   const vs = { id: "vs_bench", name: "bench", metadata: {}, chunking: null, maxAgeMs: null, createdAt: 0, lastActiveAt: 0 };

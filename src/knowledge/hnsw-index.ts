@@ -15,7 +15,10 @@ export interface HnswOptions {
   connectivity?: number;
   /** Candidate list while inserting (efConstruction). */
   expansionAdd?: number;
-  /** Candidate list while searching (ef); recall against speed, measured in bench/knowledge.ts. */
+  /**
+   * Candidate list while searching (ef); recall against speed. 256, not usearch's 64: on 10k random
+   * 512-d vectors recall@10 went from 0.61 to 0.85 for 1.7 ms p50 (bench/README.md).
+   */
   expansionSearch?: number;
 }
 
@@ -36,7 +39,7 @@ export class HnswIndex implements VectorIndex {
       metric: "cos" as never,
       connectivity: opts.connectivity ?? 16,
       expansion_add: opts.expansionAdd ?? 128,
-      expansion_search: opts.expansionSearch ?? 64,
+      expansion_search: opts.expansionSearch ?? 256,
       quantization: "f32" as never,
       multi: false,
     });
