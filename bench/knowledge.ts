@@ -7,7 +7,7 @@
  *
  *   node --import tsx bench/knowledge.ts                    # ingestion + 10k chunks
  *   node --import tsx bench/knowledge.ts --chunks 100000 --no-ingest --no-hybrid
- *   (--ef N: HNSW expansion at search, default the index's)
+ *   (--ef N / --ef-add N: HNSW expansion at search / insertion, default the index's)
  *
  * A measurement, not a test: it prints a table and exits 0.
  */
@@ -124,24 +124,24 @@ async function atScale(): Promise<void> {
   const isotropic = randomUnitVectors(QUERIES, D, 11);
   console.log(`\n${N} chunks, ${D} dimensions (random unit vectors, generated in ${Math.round(performance.now() - t0)} ms)`);
 
-  const ef = Number(args[args.indexOf("--ef") + 1] || 0) || undefined;
-  const hnsw = measureMemory(() => {
-    const h = new HnswIndex(D, { expansionSearch: ef });
-    h.addBatch(keys, vectors);
-    return h;
-  });
+  const flag = (name: string): number | undefined => Number(args[args.indexOf(name) + 1] || 0) || undefined;
   const exact = measureMemory(() => {
     const e = new ExactIndex(D, N);
     e.addBatch(keys, vectors);
     return e;
   });
-  const h = timeSearches((i) => hnsw.index.search(near[i % QUERIES], 10));
   const e = timeSearches((i) => exact.index.search(near[i % QUERIES], 10));
-  const h40 = timeSearches((i) => hnsw.index.search(near[i % QUERIES], 40));
   console.log(`index      build ms  MB (per 100k)      search p50 ms  p99 ms  recall@10 near  (top 10 of 40)  recall@10 isotropic  (top 10 of 40)`);
+  console.log(`exact      ${String(exact.ms).padEnd(9)} ${`${exact.rssMb} (${round3((exact.rssMb * 100_000) / N)})`.padEnd(18)} ${String(e.p50).padEnd(14)} ${String(e.p99).padEnd(7)} 1`);
+  const hnsw = measureMemory(() => {
+    const h = new HnswIndex(D, { expansionSearch: flag("--ef"), expansionAdd: flag("--ef-add") });
+    h.addBatch(keys, vectors);
+    return h;
+  });
+  const h = timeSearches((i) => hnsw.index.search(near[i % QUERIES], 10));
+  const h40 = timeSearches((i) => hnsw.index.search(near[i % QUERIES], 40));
   console.log(`hnsw       ${String(hnsw.ms).padEnd(9)} ${`${hnsw.rssMb} (${round3((hnsw.rssMb * 100_000) / N)})`.padEnd(18)} ${String(h.p50).padEnd(14)} ${String(h.p99).padEnd(7)} ${String(recallAt10(hnsw.index, exact.index, near)).padEnd(15)} ${String(recallAt10(hnsw.index, exact.index, near, 40)).padEnd(15)} ${String(recallAt10(hnsw.index, exact.index, isotropic)).padEnd(20)} ${recallAt10(hnsw.index, exact.index, isotropic, 40)}`);
   console.log(`hnsw k=40  ${"".padEnd(9)} ${"".padEnd(18)} ${String(h40.p50).padEnd(14)} ${h40.p99}`);
-  console.log(`exact      ${String(exact.ms).padEnd(9)} ${`${exact.rssMb} (${round3((exact.rssMb * 100_000) / N)})`.padEnd(18)} ${String(e.p50).padEnd(14)} ${String(e.p99).padEnd(7)} 1`);
 
   if (args.includes("--no-hybrid")) return;
   // The whole search path, less the query's embedding: a store of N chunks in SQLite, HNSW + BM25, RRF, chunk reads, filters.
