@@ -29,6 +29,8 @@ export class KnowledgeService {
   private readonly store: KnowledgeStore;
   private readonly now: () => number;
   private readonly indexes = new Map<string, StoreIndex>();
+  /** A store's index while its rebuild runs; searches of that store wait for it. */
+  private readonly building = new Map<string, Promise<StoreIndex>>();
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
   private closed = false;
@@ -98,6 +100,7 @@ export class KnowledgeService {
   deleteStore(id: string): void {
     if (!this.store.deleteStore(id)) throw new KeelError("not_found", `No vector store with id ${id}.`, { param: "vector_store_id" });
     this.indexes.delete(id);
+    this.building.delete(id);
   }
   counts(storeId: string): Record<StoreFileRecord["status"], number> {
     return this.store.attachmentCounts(storeId);
@@ -141,7 +144,8 @@ export class KnowledgeService {
     const vs = this.vectorStore(storeId);
     const [qv] = await this.d.embedder.embed([q.query.slice(0, this.d.embedder.maxInputChars)]);
     this.store.putStore({ ...vs, lastActiveAt: this.now() });
-    return searchStore({ store: this.store, index: this.indexOf(storeId), vs, rrfK: this.d.config.rrf_k, now: this.now() }, q, qv);
+    const index = await this.indexOf(storeId);
+    return searchStore({ store: this.store, index, vs, rrfK: this.d.config.rrf_k, now: this.now() }, q, qv);
   }
 
   quarantined(limit: number, afterKey?: number): ChunkRecord[] {
@@ -155,14 +159,15 @@ export class KnowledgeService {
     return c;
   }
 
-  private indexOf(storeId: string): StoreIndex {
-    let idx = this.indexes.get(storeId);
-    if (!idx) {
-      idx = new StoreIndex(this.d.config.index, this.d.embedder.dimensions);
-      idx.addAll(this.store.chunksOf(storeId));
-      this.indexes.set(storeId, idx);
-    }
-    return idx;
+  private indexOf(storeId: string): StoreIndex | Promise<StoreIndex> {
+    const ready = this.building.get(storeId) ?? this.indexes.get(storeId);
+    if (ready) return ready;
+    // In the map at once, so chunks ingested during the rebuild are added to it too (re-adding a key replaces it).
+    const idx = new StoreIndex(this.d.config.index, this.d.embedder.dimensions);
+    this.indexes.set(storeId, idx);
+    const build = idx.addAllInSlices(this.store.chunksOf(storeId)).then(() => idx).finally(() => this.building.delete(storeId));
+    this.building.set(storeId, build);
+    return build;
   }
 
   private enqueue(a: StoreFileRecord): void {

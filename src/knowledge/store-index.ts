@@ -21,11 +21,26 @@ export class StoreIndex {
     this.keywords.add(c.key, c.text);
   }
 
-  /** A rebuild from stored chunks: vectors in one batch, then keywords. */
+  /** A rebuild from stored chunks: vectors in one batch, then keywords. Blocks for the whole build. */
   addAll(chunks: readonly ChunkRecord[]): void {
     const live = chunks.filter((c) => c.status === "live");
     this.vectors.addBatch(live.map((c) => c.key), live.map((c) => c.embedding));
     for (const c of live) this.keywords.add(c.key, c.text);
+  }
+
+  /**
+   * The same rebuild in slices, yielding to the event loop between them: an HNSW insert is a
+   * synchronous native call (~1.5 ms a vector on a busy 2-core machine), so 10k chunks in one batch
+   * would stall every other request for many seconds (bench/README.md).
+   */
+  async addAllInSlices(chunks: readonly ChunkRecord[], slice = 256): Promise<void> {
+    const live = chunks.filter((c) => c.status === "live");
+    for (let i = 0; i < live.length; i += slice) {
+      const part = live.slice(i, i + slice);
+      this.vectors.addBatch(part.map((c) => c.key), part.map((c) => c.embedding));
+      for (const c of part) this.keywords.add(c.key, c.text);
+      if (i + slice < live.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   remove(key: number): void {
