@@ -12,6 +12,7 @@ export interface IngestDeps {
   embedder: Embedder;
   screen: ChunkScreen | null;
   chunking: ChunkingOptions;
+  maxChunks: number;
   now: () => number;
   newId: () => string;
 }
@@ -47,6 +48,7 @@ export async function ingestAttachment(d: IngestDeps, a: StoreFileRecord): Promi
     }
     const pieces = dedup(chunkText(text, d.chunking));
     if (pieces.length === 0) return fail("invalid_file", "The file has no text to index.");
+    if (pieces.length > d.maxChunks) return fail("invalid_file", `The file makes ${pieces.length} chunks; the limit is ${d.maxChunks} (knowledge.max_chunks_per_file).`);
     const vectors: Float32Array[] = [];
     for (let i = 0; i < pieces.length; i += EMBED_GROUP) {
       const group = pieces.slice(i, i + EMBED_GROUP).map((p) => p.slice(0, d.embedder.maxInputChars));

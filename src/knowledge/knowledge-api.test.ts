@@ -17,7 +17,7 @@ const poll = { pollIntervalMs: 50 };
 
 before(async () => {
   await getDefaultEmbedder().warm();
-  keel = await startTestKeel({ knowledge: { max_file_bytes: 64 * 1024 } });
+  keel = await startTestKeel({ knowledge: { max_file_bytes: 64 * 1024, max_chunks_per_file: 50 } });
   client = new OpenAI({ apiKey: keel.key, baseURL: `${keel.url}/v1`, maxRetries: 0 });
 });
 after(async () => keel.close());
@@ -148,9 +148,13 @@ describe("vector stores", () => {
     assert.equal(b.status, "failed");
     assert.equal(b.last_error?.code, "invalid_file");
     assert.match(b.last_error?.message ?? "", /PDF/);
+    const long = await upload("long.txt", Array.from({ length: 1200 }, (_, i) => `Line ${i} of a long file that says little.`).join("\n\n"));
+    const c = await client.vectorStores.files.createAndPoll(vs.id, { file_id: long }, poll);
+    assert.equal(c.status, "failed");
+    assert.match(c.last_error?.message ?? "", /limit is 50 \(knowledge.max_chunks_per_file\)/);
     const failed = [];
     for await (const f of client.vectorStores.files.list(vs.id, { filter: "failed" })) failed.push(f.id);
-    assert.equal(failed.length, 2);
+    assert.equal(failed.length, 3);
     await assert.rejects(client.vectorStores.files.create(vs.id, { file_id: "file-missing" }), NotFoundError);
     await assert.rejects(client.vectorStores.search(vs.id, { query: "" }), OpenAI.BadRequestError);
   });

@@ -15,6 +15,8 @@ export const knowledgeConfigSchema = z
     /** Largest upload to /v1/files; a bigger one is refused with 413 before its body is read. */
     max_file_bytes: z.int().min(1024).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
     chunking: chunkingSchema.prefault({}),
+    /** A file that chunks into more than this fails (`invalid_file`) rather than holding the ingestion queue for hours. */
+    max_chunks_per_file: z.int().min(1).max(1_000_000).default(5000),
     /** Reciprocal rank fusion constant: score = Σ 1/(k + rank). 60 is Cormack et al.'s (2009) value. */
     rrf_k: z.int().min(1).max(1000).default(60),
     /** Vector index: "hnsw" (usearch, approximate) or "exact" (brute force, the reference). */

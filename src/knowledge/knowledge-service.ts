@@ -178,7 +178,7 @@ export class KnowledgeService {
         const vs = this.store.getStore(a.storeId);
         if (!vs || !this.store.getAttachment(a.storeId, a.fileId)) return;
         const { attachment, inserted } = await ingestAttachment(
-          { store: this.store, embedder: this.d.embedder, screen: this.d.screen, chunking: vs.chunking ?? this.d.config.chunking, now: this.now, newId: () => `doc_${randomHex(12)}` },
+          { store: this.store, embedder: this.d.embedder, screen: this.d.screen, chunking: vs.chunking ?? this.d.config.chunking, maxChunks: this.d.config.max_chunks_per_file, now: this.now, newId: () => `doc_${randomHex(12)}` },
           a,
         );
         // Detached while it was being ingested: drop what it produced.
