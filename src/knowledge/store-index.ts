@@ -52,7 +52,3 @@ export class StoreIndex {
     return this.vectors.size();
   }
 }
-
-export function createVectorIndex(kind: KnowledgeConfig["index"], dimensions: number): VectorIndex {
-  return kind === "hnsw" ? new HnswIndex(dimensions) : new ExactIndex(dimensions);
-}
