@@ -5,6 +5,9 @@ import type { CacheService } from "./cache/cache-service.js";
 import { createCache } from "./cache/create-cache.js";
 import { registerIncidentRoutes } from "./admin/incident-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
+import { registerKnowledgeRoutes } from "./admin/knowledge-routes.js";
+import { KnowledgeService } from "./knowledge/knowledge-service.js";
+import { documentScreen } from "./knowledge/screening.js";
 import { routedCanaryCaller } from "./incidents/drift/canary-caller.js";
 import { DriftCanary } from "./incidents/drift/drift-canary.js";
 import { getDefaultEmbedder } from "./providers/embeddings/local-embedder.js";
@@ -214,6 +217,13 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces, reviews: guardReviews });
     registerGuardReviewRoutes(router, { auth, reviews: guardReviews, traceStore, traceWriter: traces, audit });
     const evals = createEvals({ stores: stores.evals, traceStore, traces, credentials, settings, requestTimeoutMs: config.server.request_timeout_ms, log, models });
+    // Ingestion runs on its own serial queue, off the request path (docs/knowledge.md).
+    const knowledge = new KnowledgeService({
+      store: stores.knowledge, embedder: getDefaultEmbedder(), config: config.knowledge,
+      screen: config.knowledge.screening ? documentScreen() : null,
+      onError: (what, err) => log.error(`${what} failed`, { error: String(err) }),
+    });
+    registerKnowledgeRoutes(router, { auth, keys, knowledge, config: config.knowledge, audit });
     registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces, maskText: callTextMasker(config.capture, piiHasher(piiKey)) });
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.
     if (!registerUi(router)) log.debug("dashboard not built; /ui is not served");
@@ -226,6 +236,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     evals.start(http.url);
     alerts.start();
     drift.start();
+    knowledge.start();
     let stopping: Promise<void> | null = null;
     return {
       url: http.url,
@@ -244,6 +255,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
           engines.stop();
           await alerts.close();
           await drift.close();
+          await knowledge.close();
           await notifier.close();
           prompts.close();
           await evals.close();

@@ -5,6 +5,7 @@ import { registerAuditCommands } from "./audit-commands.js";
 import { registerCacheCommands } from "./cache-commands.js";
 import { registerCalcCommands } from "./calc-commands.js";
 import { registerEvalCommands } from "./eval-commands.js";
+import { registerKnowledgeCommands } from "./knowledge-commands.js";
 import { registerPromptCommands } from "./prompt-commands.js";
 import { configureUsageErrors, normaliseArgs } from "./usage-errors.js";
 
@@ -191,6 +192,7 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
   registerPromptCommands(program, client, clientOpts);
   registerAuditCommands(program, client, clientOpts);
   registerCacheCommands(program, client, clientOpts);
+  registerKnowledgeCommands(program, client, clientOpts);
 
   const creds = program.command("credentials").description("Provider API keys, stored encrypted (AES-256-GCM)");
   client(creds.command("set").description("Store a credential; reads the value from stdin").argument("<name>", "credential name, referenced as `credential:` in keel.yaml"))

@@ -13,6 +13,7 @@ import { redisConfigSchema } from "../store/redis-schema.js";
 import { promptsConfigSchema } from "../prompts/config.js";
 import { captureConfigSchema } from "../observe/pii-capture-schema.js";
 import { cacheConfigSchema } from "../cache/cache-schema.js";
+import { knowledgeConfigSchema } from "../knowledge/knowledge-schema.js";
 
 export const configSchema = z.strictObject({
   server: z
@@ -82,6 +83,8 @@ export const configSchema = z.strictObject({
   cache: cacheConfigSchema,
   /** Upstream drift canary: fixed prompts per model at temperature 0, on an interval (docs/observability.md). */
   drift: driftConfigSchema,
+  /** Document stores: upload limit, chunking, fusion, vector index, ingestion screening (docs/knowledge.md). */
+  knowledge: knowledgeConfigSchema,
 });
 
 export type KeelConfigInput = z.input<typeof configSchema>;

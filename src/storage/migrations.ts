@@ -5,6 +5,7 @@ import { EVAL_MIGRATIONS } from "../evals/eval-migrations.js";
 import { GUARD_MIGRATIONS } from "../guard/guard-migrations.js";
 import { INCIDENT_MIGRATIONS } from "../incidents/incident-migrations.js";
 import { KEY_MIGRATIONS } from "../keys/key-migrations.js";
+import { KNOWLEDGE_MIGRATIONS } from "../knowledge/knowledge-migrations.js";
 import { LIMIT_MIGRATIONS } from "../limits/limit-migrations.js";
 import { TRACE_MIGRATIONS } from "../observe/trace-migrations.js";
 import { PROMPT_MIGRATIONS } from "../prompts/prompt-migrations.js";
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = composeMigrations([
   ALERT_MIGRATIONS,
   INCIDENT_MIGRATIONS,
   RESPONSE_MIGRATIONS,
+  KNOWLEDGE_MIGRATIONS,
 ]);

@@ -9,6 +9,7 @@ import { SqliteGuardReviewStore } from "../guard/review/sqlite-review-store.js";
 import { SqliteVerdictStore, withGuardVerdicts } from "../observe/sqlite-verdict-store.js";
 import { SqliteDriftStore } from "../incidents/drift/sqlite-drift-store.js";
 import { SqliteIncidentStore } from "../incidents/sqlite-incident-store.js";
+import { SqliteKnowledgeStore } from "../knowledge/sqlite-knowledge-store.js";
 import { SqliteKeyStore } from "../keys/sqlite-key-store.js";
 import { SqliteBudgetEventStore } from "../limits/sqlite-budget-event-store.js";
 import { SqliteSpendStore } from "../limits/spend/sqlite-spend-store.js";
@@ -84,6 +85,7 @@ export function sqliteStoresOn(db: SqliteDb): Omit<Stores, "traceWrites" | "trac
     incidents: new SqliteIncidentStore(db),
     drift: new SqliteDriftStore(db),
     responses: new SqliteResponseStore(db),
+    knowledge: new SqliteKnowledgeStore(db),
     evals: {
       datasets: new SqliteDatasetStore(db),
       runs: new SqliteRunStore(db),

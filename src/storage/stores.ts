@@ -7,6 +7,7 @@ import type { VerdictStore } from "../observe/verdict-store.js";
 import type { DriftStore } from "../incidents/drift/drift-store.js";
 import type { IncidentStore } from "../incidents/incident-store.js";
 import type { KeyStore } from "../keys/types.js";
+import type { KnowledgeStore } from "../knowledge/knowledge-store.js";
 import type { BudgetEventStore } from "../limits/budget-events.js";
 import type { SpendStore } from "../limits/spend/spend-types.js";
 import type { SpanStore } from "../observe/otel/span-store.js";
@@ -48,6 +49,8 @@ export interface Stores {
   readonly evals: EvalStores;
   /** Stored Responses API responses (docs/decisions/0026-stored-responses.md). */
   readonly responses: ResponseStore;
+  /** Files, vector stores, document versions and chunks (docs/knowledge.md). */
+  readonly knowledge: KnowledgeStore;
   /** Stops the trace workers and closes the connections. */
   close(): Promise<void>;
 }

@@ -39,6 +39,7 @@ const NOT_RUN: Readonly<Record<string, string>> = {
   "keel guard eval data/guard/train/indirect.jsonl --source document --json --by-scanner": "scores 576 rows (tens of seconds); see the entry above",
   "keel guard eval data/guard/extra/injection.jsonl data/guard/extra/benign.jsonl --group-by family": "scores 4 772 rows (tens of seconds); `--group-by` runs here on guard-families.jsonl (docs/guardrails.md)",
   "keel guard eval data/guard/extra/indirect.jsonl --source document --group-by family": "scores 1 589 documents (tens of seconds); see the entry above",
+  "keel knowledge eval --corpus data/knowledge/xquad-sample/corpus.jsonl --queries data/knowledge/xquad-sample/queries.jsonl --qrels data/knowledge/xquad-sample/qrels.jsonl": "embeds 20 documents and 60 queries in three modes (tens of seconds on a busy machine); src/cli/knowledge.test.ts runs it on the same files",
 };
 
 /** Commands that run until stopped: started, read until their first output, then sent SIGTERM. */

@@ -1,0 +1,70 @@
+import { knowledgeConfigSchema } from "../knowledge/knowledge-schema.js";
+import { evaluateRetrieval, readEvalSet } from "../knowledge/retrieval-eval.js";
+import type { MetricSummary } from "../knowledge/retrieval-metrics.js";
+import type { SearchQuery } from "../knowledge/search.js";
+import { getDefaultEmbedder } from "../providers/embeddings/local-embedder.js";
+import { AdminClient } from "./admin-client.js";
+import { table } from "./table.js";
+
+type Conn = { url: string; token?: string };
+const KNOWLEDGE_DEFAULTS = knowledgeConfigSchema.parse(undefined);
+const out = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
+
+function intOpt(raw: string | undefined, name: string, min: number, max: number, dflt: number): number {
+  if (raw === undefined) return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+function rateOpt(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!(n >= 0 && n <= 1)) throw new Error(`--${name} must be a number from 0 to 1`);
+  return n;
+}
+
+export interface KnowledgeEvalOptions {
+  corpus: string; queries: string; qrels: string; k: string; mode: string; chunkSize?: string; overlap?: string;
+  index: "hnsw" | "exact"; rrfK: string; minNdcg?: string; minRecall?: string; json?: boolean;
+}
+
+export async function runKnowledgeEval(o: KnowledgeEvalOptions): Promise<void> {
+  const k = intOpt(o.k, "k", 1, 50, 10);
+  const size = intOpt(o.chunkSize, "chunk-size", 100, 16_000, KNOWLEDGE_DEFAULTS.chunking.size);
+  const overlap = intOpt(o.overlap, "overlap", 0, Math.floor(size / 2), Math.min(KNOWLEDGE_DEFAULTS.chunking.overlap, Math.floor(size / 2)));
+  const rrfK = intOpt(o.rrfK, "rrf-k", 1, 1000, 60);
+  const minNdcg = rateOpt(o.minNdcg, "min-ndcg");
+  const minRecall = rateOpt(o.minRecall, "min-recall");
+  const modes = (o.mode === "all" ? ["vector", "keyword", "hybrid"] : [o.mode]) as NonNullable<SearchQuery["mode"]>[];
+  const set = await readEvalSet(o.corpus, o.queries, o.qrels);
+  const embedder = getDefaultEmbedder();
+  const r = await evaluateRetrieval(set, { k, chunking: { size, overlap }, index: o.index, rrfK, modes, embedder });
+  await embedder.close();
+  if (o.json) out(JSON.stringify(r));
+  else {
+    out(`${r.documents} documents → ${r.chunks} chunks (size ${size}, overlap ${overlap}), ${o.index} index, ingested in ${r.ingest_ms} ms`);
+    const f = (m: MetricSummary): string => `${m.mean.toFixed(3)} [${m.ci ? `${m.ci.low.toFixed(3)}, ${m.ci.high.toFixed(3)}` : "-"}]`;
+    out(table(["MODE", "QUERIES", `RECALL@${k}`, `PRECISION@${k}`, "MRR", "NDCG@10", "SEARCH MS"], Object.entries(r.modes).map(([m, s]) => [m, s.queries, f(s.recall), f(s.precision), f(s.mrr), f(s.ndcg10), s.search_ms])));
+  }
+  const low = Object.entries(r.modes).filter(([, s]) => (minNdcg !== undefined && s.ndcg10.mean < minNdcg) || (minRecall !== undefined && s.recall.mean < minRecall));
+  if (low.length > 0) {
+    process.stderr.write(`keel knowledge eval: below the gate in ${low.map(([m]) => m).join(", ")}\n`);
+    process.exitCode = 1;
+  }
+}
+
+interface QuarantineView { chunk_id: number; vector_store_id: string; document_id: string; ordinal: number; verdict: { scanner: string; score: number; types: string[] }[]; chars: number; excerpt: string | null }
+
+export async function listQuarantine(c: Conn, o: { limit: string; json?: boolean }): Promise<void> {
+  const limit = intOpt(o.limit, "limit", 1, 500, 100);
+  const { data } = await new AdminClient(c.url, c.token).call<{ data: QuarantineView[] }>("GET", `/api/v1/knowledge/quarantine?limit=${limit}`);
+  if (o.json) return out(data.map((d) => JSON.stringify(d)).join("\n") || "");
+  if (data.length === 0) return out("no quarantined chunks");
+  out(table(["CHUNK", "STORE", "DOCUMENT", "VERDICT", "EXCERPT"], data.map((d) => [d.chunk_id, d.vector_store_id, d.document_id, d.verdict.map((v) => `${v.scanner} ${v.score} (${v.types.join(",")})`).join("; "), d.excerpt === null ? `(${d.chars} chars, withheld)` : d.excerpt.replace(/\s+/g, " ").slice(0, 60)])));
+}
+
+export async function releaseChunk(c: Conn, chunk: string, o: { reason?: string }): Promise<void> {
+  if (!/^\d{1,15}$/.test(chunk)) throw new Error("a chunk id is a positive integer (see `keel knowledge quarantine list`)");
+  const r = await new AdminClient(c.url, c.token).call<{ chunk_id: number; vector_store_id: string }>("POST", `/api/v1/knowledge/quarantine/${chunk}/release`, o.reason ? { reason: o.reason } : {});
+  out(`released chunk ${r.chunk_id} in ${r.vector_store_id}`);
+}

@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { KnowledgeStore } from "./knowledge-store.js";
+import type { ChunkRecord, DocumentRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
+
+const vs = (id: string, createdAt: number): VectorStoreRecord => ({ id, name: id, metadata: { k: "v" }, chunking: null, maxAgeMs: null, createdAt, lastActiveAt: createdAt });
+const doc = (id: string, storeId: string, fileId: string, version: number, at: number): DocumentRecord => ({
+  id, storeId, fileId, sourceUri: "handbook.md", contentHash: `h${version}`, version, validFrom: at, updatedAt: at, expiresAt: null, owner: "team-a", licence: "CC-BY-4.0", supersededAt: null,
+});
+const chunk = (documentId: string, storeId: string, ordinal: number, text: string, status: ChunkRecord["status"] = "live"): Omit<ChunkRecord, "key"> => ({
+  documentId, storeId, ordinal, text, textHash: `t:${text}`, embedding: new Float32Array([ordinal, 0.5, -1]), status, verdict: status === "quarantined" ? [{ scanner: "indirect_injection", score: 0.9, types: ["instruction_override"] }] : null,
+});
+const att = (storeId: string, fileId: string, createdAt: number, status: StoreFileRecord["status"] = "in_progress"): StoreFileRecord => ({ storeId, fileId, status, lastError: null, attributes: { team: "a" }, documentId: null, chunks: 0, quarantined: 0, createdAt });
+
+/** What callers of a KnowledgeStore rely on, through the interface only; `make` returns a fresh, empty store. */
+export function knowledgeStoreContract(label: string, make: () => KnowledgeStore | Promise<KnowledgeStore>): void {
+  test(`${label}: files keep their bytes; pages newest first lose nothing; delete`, async () => {
+    const s = await make();
+    for (let i = 0; i < 5; i++) await s.putFile({ id: `file-${i}`, filename: `f${i}.txt`, purpose: i === 4 ? "user_data" : "assistants", bytes: 3, createdAt: 1000 + (i % 3), owner: "key_1" }, new Uint8Array([i, 1, 2]));
+    assert.deepEqual([...((await s.fileContent("file-2")) ?? [])], [2, 1, 2]);
+    assert.equal((await s.getFile("file-2"))?.filename, "f2.txt");
+    const first = await s.listFiles({ limit: 2 });
+    const second = await s.listFiles({ limit: 2, after: first[1].id });
+    const third = await s.listFiles({ limit: 2, after: second[1].id });
+    const all = [...first, ...second, ...third].map((f) => f.id);
+    assert.deepEqual(all, ["file-2", "file-4", "file-1", "file-3", "file-0"]);
+    assert.deepEqual((await s.listFiles({ limit: 10, order: "asc" })).map((f) => f.id), [...all].reverse());
+    assert.deepEqual((await s.listFiles({ limit: 10, purpose: "user_data" })).map((f) => f.id), ["file-4"]);
+    assert.equal(await s.deleteFile("file-2"), true);
+    assert.equal(await s.deleteFile("file-2"), false);
+    assert.equal(await s.getFile("file-2"), undefined);
+  });
+
+  test(`${label}: stores upsert, list and delete with everything in them`, async () => {
+    const s = await make();
+    await s.putStore(vs("vs_a", 1));
+    await s.putStore(vs("vs_b", 2));
+    await s.putStore({ ...vs("vs_a", 1), name: "renamed", maxAgeMs: 5000, chunking: { size: 400, overlap: 50 } });
+    assert.deepEqual(await s.getStore("vs_a"), { ...vs("vs_a", 1), name: "renamed", maxAgeMs: 5000, chunking: { size: 400, overlap: 50 } });
+    assert.deepEqual((await s.listStores({ limit: 10 })).map((v) => v.id), ["vs_b", "vs_a"]);
+    await s.putFile({ id: "file-x", filename: "x.md", purpose: "assistants", bytes: 1, createdAt: 1, owner: null }, new Uint8Array([1]));
+    await s.putAttachment(att("vs_a", "file-x", 5));
+    const [c] = await s.insertDocument(doc("doc_1", "vs_a", "file-x", 1, 10), [chunk("doc_1", "vs_a", 0, "alpha")]);
+    assert.equal(await s.deleteStore("vs_a"), true);
+    assert.equal(await s.getStore("vs_a"), undefined);
+    assert.equal(await s.getAttachment("vs_a", "file-x"), undefined);
+    assert.deepEqual(await s.getChunks([c.key]), []);
+    assert.deepEqual(await s.documentsOf("vs_a"), []);
+    assert.equal(await s.deleteStore("vs_a"), false);
+    assert.ok(await s.getFile("file-x"), "a file outlives the store it was in");
+  });
+
+  test(`${label}: attachments replace by (store, file), page and count by status`, async () => {
+    const s = await make();
+    await s.putStore(vs("vs_a", 1));
+    for (let i = 0; i < 4; i++) await s.putAttachment(att("vs_a", `file-${i}`, 10 + i));
+    await s.putAttachment({ ...att("vs_a", "file-1", 11, "failed"), lastError: { code: "invalid_file", message: "bad" } });
+    assert.deepEqual((await s.getAttachment("vs_a", "file-1"))?.lastError, { code: "invalid_file", message: "bad" });
+    assert.deepEqual(await s.attachmentCounts("vs_a"), { in_progress: 3, completed: 0, failed: 1, cancelled: 0 });
+    const p1 = await s.listAttachments("vs_a", { limit: 2 });
+    const p2 = await s.listAttachments("vs_a", { limit: 2, after: p1[1].fileId });
+    assert.deepEqual([...p1, ...p2].map((a) => a.fileId), ["file-3", "file-2", "file-1", "file-0"]);
+    assert.deepEqual((await s.listAttachments("vs_a", { limit: 10, status: "failed" })).map((a) => a.fileId), ["file-1"]);
+    assert.deepEqual(await s.listAttachments("vs_other", { limit: 10 }), []);
+  });
+
+  test(`${label}: a new version supersedes the old one in one step; chunks dedup by hash and keep their embedding`, async () => {
+    const s = await make();
+    await s.putStore(vs("vs_a", 1));
+    const v1 = await s.insertDocument(doc("doc_1", "vs_a", "file-1", 1, 100), [chunk("doc_1", "vs_a", 0, "alpha"), chunk("doc_1", "vs_a", 1, "alpha"), chunk("doc_1", "vs_a", 2, "beta")]);
+    assert.equal(v1.length, 2, "the repeated text is stored once");
+    assert.ok(v1[0].key < v1[1].key);
+    assert.deepEqual([...(await s.getChunks([v1[0].key]))[0].embedding], [0, 0.5, -1]);
+    assert.equal((await s.latestDocument("vs_a", "handbook.md"))?.id, "doc_1");
+    await s.insertDocument(doc("doc_2", "vs_a", "file-2", 2, 200), [chunk("doc_2", "vs_a", 0, "alpha")], "doc_1");
+    assert.equal((await s.latestDocument("vs_a", "handbook.md"))?.id, "doc_2");
+    assert.equal((await s.getDocument("doc_1"))?.supersededAt, 200);
+    assert.equal((await s.getDocument("doc_2"))?.supersededAt, null);
+    assert.deepEqual((await s.documentsOf("vs_a")).map((d) => d.id), ["doc_1", "doc_2"]);
+    assert.equal((await s.chunksOf("vs_a")).length, 3);
+  });
+
+  test(`${label}: deleting an attachment deletes its versions' chunks and returns their keys`, async () => {
+    const s = await make();
+    await s.putStore(vs("vs_a", 1));
+    await s.putAttachment(att("vs_a", "file-1", 1));
+    const ins = await s.insertDocument(doc("doc_1", "vs_a", "file-1", 1, 100), [chunk("doc_1", "vs_a", 0, "alpha"), chunk("doc_1", "vs_a", 1, "beta")]);
+    const keys = await s.deleteAttachment("vs_a", "file-1");
+    assert.deepEqual([...keys].sort((a, b) => a - b), ins.map((c) => c.key));
+    assert.deepEqual(await s.chunksOf("vs_a"), []);
+    assert.equal(await s.getDocument("doc_1"), undefined);
+  });
+
+  test(`${label}: quarantined chunks list in key order with their verdict; release makes one live once`, async () => {
+    const s = await make();
+    await s.putStore(vs("vs_a", 1));
+    const ins = await s.insertDocument(doc("doc_1", "vs_a", "file-1", 1, 100), [chunk("doc_1", "vs_a", 0, "ok"), chunk("doc_1", "vs_a", 1, "bad one", "quarantined"), chunk("doc_1", "vs_a", 2, "bad two", "quarantined")]);
+    const q = await s.quarantined(10);
+    assert.deepEqual(q.map((c) => c.text), ["bad one", "bad two"]);
+    assert.equal(q[0].verdict?.[0].scanner, "indirect_injection");
+    assert.deepEqual((await s.quarantined(10, q[0].key)).map((c) => c.text), ["bad two"]);
+    assert.equal(await s.release(ins[1].key), true);
+    assert.equal(await s.release(ins[1].key), false);
+    assert.equal(await s.release(ins[0].key), false, "a live chunk is not released");
+    assert.equal((await s.getChunks([ins[1].key]))[0].status, "live");
+    assert.deepEqual((await s.quarantined(10)).map((c) => c.text), ["bad two"]);
+  });
+}

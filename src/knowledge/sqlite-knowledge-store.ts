@@ -1,0 +1,195 @@
+import type { SqliteDb } from "../store/sqlite.js";
+import type { KnowledgeStore, PageQuery } from "./knowledge-store.js";
+import type { ChunkRecord, DocumentRecord, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
+
+/** The knowledge layer in SQLite (migration 17); embeddings as little-endian float32 BLOBs. */
+export class SqliteKnowledgeStore implements KnowledgeStore {
+  private readonly s;
+  private readonly insertDoc: (doc: DocumentRecord, chunks: Omit<ChunkRecord, "key">[], supersedes?: string) => ChunkRecord[];
+  private readonly dropStore: (id: string) => boolean;
+  private readonly dropAttachment: (storeId: string, fileId: string) => number[];
+
+  constructor(private readonly db: SqliteDb) {
+    this.s = {
+      putFile: db.prepare("INSERT INTO kn_files (id, filename, purpose, bytes, created_at, owner, content) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+      getFile: db.prepare("SELECT id, filename, purpose, bytes, created_at, owner FROM kn_files WHERE id = ?"),
+      content: db.prepare("SELECT content FROM kn_files WHERE id = ?").pluck(),
+      deleteFile: db.prepare("DELETE FROM kn_files WHERE id = ?"),
+      putStore: db.prepare("INSERT OR REPLACE INTO kn_stores (id, name, metadata, chunking, max_age_ms, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+      getStore: db.prepare("SELECT * FROM kn_stores WHERE id = ?"),
+      deleteStore: db.prepare("DELETE FROM kn_stores WHERE id = ?"),
+      deleteStoreFiles: db.prepare("DELETE FROM kn_store_files WHERE store_id = ?"),
+      deleteStoreDocs: db.prepare("DELETE FROM kn_documents WHERE store_id = ?"),
+      deleteStoreChunks: db.prepare("DELETE FROM kn_chunks WHERE store_id = ?"),
+      putAttachment: db.prepare("INSERT OR REPLACE INTO kn_store_files (store_id, file_id, status, last_error, attributes, document_id, chunks, quarantined, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      getAttachment: db.prepare("SELECT * FROM kn_store_files WHERE store_id = ? AND file_id = ?"),
+      deleteAttachment: db.prepare("DELETE FROM kn_store_files WHERE store_id = ? AND file_id = ?"),
+      counts: db.prepare("SELECT status, COUNT(*) AS n FROM kn_store_files WHERE store_id = ? GROUP BY status"),
+      docsOfFile: db.prepare("SELECT id FROM kn_documents WHERE store_id = ? AND file_id = ?").pluck(),
+      chunkKeysOfDoc: db.prepare("SELECT key FROM kn_chunks WHERE document_id = ?").pluck(),
+      deleteDocChunks: db.prepare("DELETE FROM kn_chunks WHERE document_id = ?"),
+      deleteDoc: db.prepare("DELETE FROM kn_documents WHERE id = ?"),
+      latestDoc: db.prepare("SELECT * FROM kn_documents WHERE store_id = ? AND source_uri = ? ORDER BY version DESC LIMIT 1"),
+      getDoc: db.prepare("SELECT * FROM kn_documents WHERE id = ?"),
+      docsOf: db.prepare("SELECT * FROM kn_documents WHERE store_id = ? ORDER BY valid_from, version, id"),
+      insertDoc: db.prepare("INSERT INTO kn_documents (id, store_id, file_id, source_uri, content_hash, version, valid_from, updated_at, expires_at, owner, licence, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      supersede: db.prepare("UPDATE kn_documents SET superseded_at = ? WHERE id = ? AND superseded_at IS NULL"),
+      insertChunk: db.prepare("INSERT OR IGNORE INTO kn_chunks (document_id, store_id, ordinal, text, text_hash, embedding, status, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+      getChunk: db.prepare("SELECT * FROM kn_chunks WHERE key = ?"),
+      chunksOf: db.prepare("SELECT * FROM kn_chunks WHERE store_id = ? ORDER BY key"),
+      quarantined: db.prepare("SELECT * FROM kn_chunks WHERE status = 'quarantined' AND key > ? ORDER BY key LIMIT ?"),
+      release: db.prepare("UPDATE kn_chunks SET status = 'live' WHERE key = ? AND status = 'quarantined'"),
+    };
+    this.insertDoc = db.transaction((doc: DocumentRecord, chunks: Omit<ChunkRecord, "key">[], supersedes?: string) => {
+      if (supersedes) this.s.supersede.run(doc.validFrom, supersedes);
+      this.s.insertDoc.run(doc.id, doc.storeId, doc.fileId, doc.sourceUri, doc.contentHash, doc.version, doc.validFrom, doc.updatedAt, doc.expiresAt, doc.owner, doc.licence, doc.supersededAt);
+      const out: ChunkRecord[] = [];
+      for (const c of chunks) {
+        const r = this.s.insertChunk.run(c.documentId, c.storeId, c.ordinal, c.text, c.textHash, toBlob(c.embedding), c.status, c.verdict ? JSON.stringify(c.verdict) : null);
+        if (r.changes === 1) out.push({ ...c, key: Number(r.lastInsertRowid) });
+      }
+      return out;
+    });
+    this.dropStore = db.transaction((id: string) => {
+      this.s.deleteStoreChunks.run(id);
+      this.s.deleteStoreDocs.run(id);
+      this.s.deleteStoreFiles.run(id);
+      return this.s.deleteStore.run(id).changes === 1;
+    });
+    this.dropAttachment = db.transaction((storeId: string, fileId: string) => {
+      const keys: number[] = [];
+      for (const docId of this.s.docsOfFile.all(storeId, fileId) as string[]) {
+        keys.push(...(this.s.chunkKeysOfDoc.all(docId) as number[]));
+        this.s.deleteDocChunks.run(docId);
+        this.s.deleteDoc.run(docId);
+      }
+      this.s.deleteAttachment.run(storeId, fileId);
+      return keys;
+    });
+  }
+
+  putFile(f: FileRecord, content: Uint8Array): void {
+    this.s.putFile.run(f.id, f.filename, f.purpose, f.bytes, f.createdAt, f.owner, Buffer.from(content.buffer, content.byteOffset, content.byteLength));
+  }
+  getFile(id: string): FileRecord | undefined {
+    const r = this.s.getFile.get(id) as FileRow | undefined;
+    return r && fileOf(r);
+  }
+  fileContent(id: string): Uint8Array | undefined {
+    return this.s.content.get(id) as Buffer | undefined;
+  }
+  listFiles(q: PageQuery & { purpose?: string }): FileRecord[] {
+    const purpose = q.purpose === undefined ? "" : " AND purpose = ?";
+    const args = q.purpose === undefined ? [] : [q.purpose];
+    return (this.page("kn_files", "id", "created_at", "id, filename, purpose, bytes, created_at, owner", q, purpose, args) as FileRow[]).map(fileOf);
+  }
+  deleteFile(id: string): boolean {
+    return this.s.deleteFile.run(id).changes === 1;
+  }
+
+  putStore(v: VectorStoreRecord): void {
+    this.s.putStore.run(v.id, v.name, JSON.stringify(v.metadata), v.chunking ? JSON.stringify(v.chunking) : null, v.maxAgeMs, v.createdAt, v.lastActiveAt);
+  }
+  getStore(id: string): VectorStoreRecord | undefined {
+    const r = this.s.getStore.get(id) as StoreRow | undefined;
+    return r && storeOf(r);
+  }
+  listStores(q: PageQuery): VectorStoreRecord[] {
+    return (this.page("kn_stores", "id", "created_at", "*", q, "", []) as StoreRow[]).map(storeOf);
+  }
+  deleteStore(id: string): boolean {
+    return this.dropStore(id);
+  }
+
+  putAttachment(a: StoreFileRecord): void {
+    this.s.putAttachment.run(a.storeId, a.fileId, a.status, a.lastError ? JSON.stringify(a.lastError) : null, JSON.stringify(a.attributes), a.documentId, a.chunks, a.quarantined, a.createdAt);
+  }
+  getAttachment(storeId: string, fileId: string): StoreFileRecord | undefined {
+    const r = this.s.getAttachment.get(storeId, fileId) as AttachmentRow | undefined;
+    return r && attachmentOf(r);
+  }
+  listAttachments(storeId: string, q: PageQuery & { status?: StoreFileRecord["status"] }): StoreFileRecord[] {
+    const extra = ` AND store_id = ?${q.status ? " AND status = ?" : ""}`;
+    const args: unknown[] = q.status ? [storeId, q.status] : [storeId];
+    return (this.page("kn_store_files", "file_id", "created_at", "*", q, extra, args, storeId) as AttachmentRow[]).map(attachmentOf);
+  }
+  deleteAttachment(storeId: string, fileId: string): number[] {
+    return this.dropAttachment(storeId, fileId);
+  }
+  attachmentCounts(storeId: string): Record<StoreFileRecord["status"], number> {
+    const out = { in_progress: 0, completed: 0, failed: 0, cancelled: 0 };
+    for (const r of this.s.counts.all(storeId) as { status: keyof typeof out; n: number }[]) out[r.status] = r.n;
+    return out;
+  }
+
+  latestDocument(storeId: string, sourceUri: string): DocumentRecord | undefined {
+    const r = this.s.latestDoc.get(storeId, sourceUri) as DocRow | undefined;
+    return r && docOf(r);
+  }
+  getDocument(id: string): DocumentRecord | undefined {
+    const r = this.s.getDoc.get(id) as DocRow | undefined;
+    return r && docOf(r);
+  }
+  documentsOf(storeId: string): DocumentRecord[] {
+    return (this.s.docsOf.all(storeId) as DocRow[]).map(docOf);
+  }
+  insertDocument(doc: DocumentRecord, chunks: Omit<ChunkRecord, "key">[], supersedes?: string): ChunkRecord[] {
+    return this.insertDoc(doc, chunks, supersedes);
+  }
+  getChunks(keys: readonly number[]): ChunkRecord[] {
+    const out: ChunkRecord[] = [];
+    for (const k of keys) {
+      const r = this.s.getChunk.get(k) as ChunkRow | undefined;
+      if (r) out.push(chunkOf(r));
+    }
+    return out;
+  }
+  chunksOf(storeId: string): ChunkRecord[] {
+    return (this.s.chunksOf.all(storeId) as ChunkRow[]).map(chunkOf);
+  }
+  quarantined(limit: number, afterKey = 0): ChunkRecord[] {
+    return (this.s.quarantined.all(afterKey, limit) as ChunkRow[]).map(chunkOf);
+  }
+  release(key: number): boolean {
+    return this.s.release.run(key).changes === 1;
+  }
+
+  /** A keyset page on (created_at, id): the cursor row's position, so a page loses nothing between calls. */
+  private page(table: string, idCol: string, timeCol: string, cols: string, q: PageQuery, where: string, args: unknown[], storeId?: string): unknown[] {
+    const desc = (q.order ?? "desc") === "desc";
+    const cmp = desc ? "<" : ">";
+    const dir = desc ? "DESC" : "ASC";
+    let cursor = "";
+    const cursorArgs: unknown[] = [];
+    if (q.after !== undefined) {
+      const scope = storeId === undefined ? "" : " AND store_id = ?";
+      cursor = ` AND (${timeCol}, ${idCol}) ${cmp} (SELECT ${timeCol}, ${idCol} FROM ${table} WHERE ${idCol} = ?${scope})`;
+      cursorArgs.push(q.after, ...(storeId === undefined ? [] : [storeId]));
+    }
+    // The statement's text varies only with the query's shape; better-sqlite3 caches nothing itself, so build per call (listings are admin-rate).
+    const sql = `SELECT ${cols} FROM ${table} WHERE 1 = 1${where}${cursor} ORDER BY ${timeCol} ${dir}, ${idCol} ${dir} LIMIT ?`;
+    return this.db.prepare(sql).all(...args, ...cursorArgs, q.limit);
+  }
+}
+
+function toBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+function fromBlob(b: Buffer): Float32Array {
+  // Copy: the BLOB's buffer may be unaligned for a Float32Array view.
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+interface FileRow { id: string; filename: string; purpose: string; bytes: number; created_at: number; owner: string | null }
+interface StoreRow { id: string; name: string; metadata: string; chunking: string | null; max_age_ms: number | null; created_at: number; last_active_at: number }
+interface AttachmentRow { store_id: string; file_id: string; status: StoreFileRecord["status"]; last_error: string | null; attributes: string; document_id: string | null; chunks: number; quarantined: number; created_at: number }
+interface DocRow { id: string; store_id: string; file_id: string; source_uri: string; content_hash: string; version: number; valid_from: number; updated_at: number; expires_at: number | null; owner: string | null; licence: string | null; superseded_at: number | null }
+interface ChunkRow { key: number; document_id: string; store_id: string; ordinal: number; text: string; text_hash: string; embedding: Buffer; status: ChunkRecord["status"]; verdict: string | null }
+
+const fileOf = (r: FileRow): FileRecord => ({ id: r.id, filename: r.filename, purpose: r.purpose, bytes: r.bytes, createdAt: r.created_at, owner: r.owner });
+const storeOf = (r: StoreRow): VectorStoreRecord => ({ id: r.id, name: r.name, metadata: JSON.parse(r.metadata), chunking: r.chunking ? JSON.parse(r.chunking) : null, maxAgeMs: r.max_age_ms, createdAt: r.created_at, lastActiveAt: r.last_active_at });
+const attachmentOf = (r: AttachmentRow): StoreFileRecord => ({ storeId: r.store_id, fileId: r.file_id, status: r.status, lastError: r.last_error ? JSON.parse(r.last_error) : null, attributes: JSON.parse(r.attributes), documentId: r.document_id, chunks: r.chunks, quarantined: r.quarantined, createdAt: r.created_at });
+const docOf = (r: DocRow): DocumentRecord => ({ id: r.id, storeId: r.store_id, fileId: r.file_id, sourceUri: r.source_uri, contentHash: r.content_hash, version: r.version, validFrom: r.valid_from, updatedAt: r.updated_at, expiresAt: r.expires_at, owner: r.owner, licence: r.licence, supersededAt: r.superseded_at });
+const chunkOf = (r: ChunkRow): ChunkRecord => ({ key: r.key, documentId: r.document_id, storeId: r.store_id, ordinal: r.ordinal, text: r.text, textHash: r.text_hash, embedding: fromBlob(r.embedding), status: r.status, verdict: r.verdict ? JSON.parse(r.verdict) : null });
