@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
-import type { ChatChunk, ChatCompletion, ChatRequest, SentChatRequest } from "../api/chat-types.js";
+import type { ChatCompletion, ChatRequest, SentChatRequest } from "../api/chat-types.js";
 import { chatRequestSchema } from "../api/chat-schema.js";
 import { validateBody } from "../api/validate.js";
 import { KeelError } from "../errors/errors.js";
@@ -8,7 +8,6 @@ import type { StreamScreen } from "../guard/stream/stream-screen.js";
 import { chatFacts } from "../routing/conditions.js";
 import type { RouteCall } from "../routing/executor.js";
 import type { RoutedStream } from "../routing/routed-stream.js";
-import { drained } from "../server/backpressure.js";
 import { sendJson } from "../server/respond.js";
 import { GatewayContext } from "./context.js";
 import { guardCompletion, guardInput, guardStream, settleStream } from "./guard-step.js";
@@ -17,6 +16,7 @@ import { applyPromptStep, withPromptHeader } from "./prompt-step.js";
 import { attemptsOnError, servedBy } from "./served-by.js";
 import { StreamAssembler } from "./stream-assembler.js";
 import { formatTraceparent, type TraceContext } from "./trace-context.js";
+import { pumpScreened } from "./stream-pump.js";
 
 /**
  * POST /v1/chat/completions: the stages only chat has. Their order is declared in
@@ -150,7 +150,6 @@ export const respondChat: Stage<ChatContext> = {
  * still a proper HTTP error — and a failure after it ends the stream with an error event.
  */
 async function streamChat(ctx: ChatContext, stream: RoutedStream, res: ServerResponse, clientWantsUsage: boolean): Promise<void> {
-  let step: IteratorResult<ChatChunk> = { done: false, value: stream.first };
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
@@ -160,21 +159,8 @@ async function streamChat(ctx: ChatContext, stream: RoutedStream, res: ServerRes
   const asm = new StreamAssembler();
   const screen = ctx.screen;
   try {
-    while (!step.done) {
-      // [guard:output] each chunk is screened in the tick it arrives; a held-back chunk is null.
-      const chunk: ChatChunk | null = screen ? screen.push(step.value) : step.value;
-      if (chunk === null) {
-        step = await stream.next();
-        continue;
-      }
-      asm.add(chunk);
-      // Keel always asks providers for usage; a client that did not ask does not get the usage-only chunk.
-      if (clientWantsUsage || chunk.choices.length > 0 || !chunk.usage) {
-        if (!res.write(`data: ${JSON.stringify(chunk)}\n\n`)) await drained(res, ctx.abort.signal);
-      }
-      step = await stream.next();
-    }
-    screen?.finish();
+    // [guard:output] Keel always asks providers for usage; a client that did not ask does not get the usage-only chunk.
+    await pumpScreened(ctx, stream, res, asm, (chunk) => (clientWantsUsage || chunk.choices.length > 0 || !chunk.usage ? `data: ${JSON.stringify(chunk)}\n\n` : ""));
     res.end(DONE);
   } catch (err) {
     const { body, status } = toOpenAIError(err instanceof KeelError ? err : new KeelError("upstream_stream_error", "The upstream stream failed."));

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
-import type { ChatChunk, ChatMessage } from "../api/chat-types.js";
+import type { ChatMessage } from "../api/chat-types.js";
 import { type ResponsesRequest, responsesRequestSchema } from "../api/responses-schema.js";
 import { validateBody } from "../api/validate.js";
 import { KeelError } from "../errors/errors.js";
@@ -8,7 +8,6 @@ import { completedResponse, newResponseId, pendingResponse, type ResponseObject 
 import { ResponseEventStream } from "../responses/stream-events.js";
 import { toChatRequest } from "../responses/to-chat.js";
 import type { RoutedStream } from "../routing/routed-stream.js";
-import { drained } from "../server/backpressure.js";
 import { sendJson } from "../server/respond.js";
 import { ChatContext } from "./chat.js";
 import type { GatewayDeps } from "./deps.js";
@@ -16,6 +15,7 @@ import { settleStream } from "./guard-step.js";
 import type { Stage } from "./pipeline.js";
 import { StreamAssembler } from "./stream-assembler.js";
 import type { TraceContext } from "./trace-context.js";
+import { pumpScreened } from "./stream-pump.js";
 
 /**
  * POST /v1/responses: the stages only the Responses surface has (order: responses-pipeline.ts).
@@ -124,7 +124,6 @@ function keep(ctx: ResponsesContext, deps: GatewayDeps, response: ResponseObject
  * response.failed.
  */
 async function streamResponse(ctx: ResponsesContext, deps: GatewayDeps, base: ResponseObject, stream: RoutedStream, res: ServerResponse): Promise<void> {
-  let step: IteratorResult<ChatChunk> = { done: false, value: stream.first };
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" });
   ctx.ttftMs = performance.now() - ctx.t0;
   const events = new ResponseEventStream(base);
@@ -132,16 +131,7 @@ async function streamResponse(ctx: ResponsesContext, deps: GatewayDeps, base: Re
   const screen = ctx.screen;
   res.write(events.start());
   try {
-    while (!step.done) {
-      const chunk: ChatChunk | null = screen ? screen.push(step.value) : step.value;
-      if (chunk !== null) {
-        asm.add(chunk);
-        const out = events.push(chunk);
-        if (out.length > 0 && !res.write(out)) await drained(res, ctx.abort.signal);
-      }
-      step = await stream.next();
-    }
-    screen?.finish();
+    await pumpScreened(ctx, stream, res, asm, (chunk) => events.push(chunk));
     const done = events.end(Math.floor(Date.now() / 1000));
     keep(ctx, deps, events.result()!);
     res.end(done);

@@ -4,12 +4,10 @@ import {
   anthropicMessagesRequestSchema,
   type AnthropicMessagesRequest,
 } from "../../api/anthropic-messages-schema.js";
-import type { ChatChunk } from "../../api/chat-types.js";
 import { validateBody } from "../../api/validate.js";
 import { toAnthropicError } from "../../errors/anthropic-shape.js";
 import { KeelError } from "../../errors/errors.js";
 import type { RoutedStream } from "../../routing/routed-stream.js";
-import { drained } from "../../server/backpressure.js";
 import { sendJson } from "../../server/respond.js";
 import { ChatContext } from "../chat.js";
 import { settleStream } from "../guard-step.js";
@@ -22,6 +20,7 @@ import type { TraceContext } from "../trace-context.js";
 import { AnthropicEventWriter } from "./chat-to-events.js";
 import { completionToMessage } from "./chat-to-message.js";
 import { messagesToChat, promptToChat, thinkingParam } from "./request-to-chat.js";
+import { pumpScreened } from "../stream-pump.js";
 
 /**
  * POST /v1/messages and /v1/messages/count_tokens: the stages only Anthropic's Messages surface
@@ -112,7 +111,6 @@ export const respondMessages: Stage<MessagesContext> = {
  * makes. A failure after the first byte ends the stream with Anthropic's `error` event.
  */
 async function streamMessages(ctx: MessagesContext, stream: RoutedStream, res: ServerResponse, provider: string): Promise<void> {
-  let step: IteratorResult<ChatChunk> = { done: false, value: stream.first };
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" });
   ctx.ttftMs = performance.now() - ctx.t0;
   const asm = new StreamAssembler();
@@ -120,16 +118,7 @@ async function streamMessages(ctx: MessagesContext, stream: RoutedStream, res: S
   // Counted once; the memo already holds it when limits or routing asked.
   const events = new AnthropicEventWriter(ctx.modelRequested, ctx.memo.promptTokens());
   try {
-    while (!step.done) {
-      const chunk: ChatChunk | null = screen ? screen.push(step.value) : step.value;
-      if (chunk !== null) {
-        asm.add(chunk);
-        const out = events.push(chunk);
-        if (out !== "" && !res.write(out)) await drained(res, ctx.abort.signal);
-      }
-      step = await stream.next();
-    }
-    screen?.finish();
+    await pumpScreened(ctx, stream, res, asm, (chunk) => events.push(chunk));
     res.end(events.end());
   } catch (err) {
     const e = err instanceof KeelError ? err : new KeelError("upstream_stream_error", `The upstream stream from ${provider} failed.`);
