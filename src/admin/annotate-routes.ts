@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { AnnotationService } from "../annotate/annotation-service.js";
+import { exportQueue } from "../annotate/queue-export.js";
+import { createQueueInput, EXPORT_FORMATS, labelInput, reviewerSchema } from "../annotate/queue-schema.js";
+import type { AnnotationStore } from "../annotate/types.js";
+import { validateBody } from "../api/validate.js";
+import type { AdminAuth } from "../keys/admin-token.js";
+import type { TraceStore } from "../observe/types.js";
+import { readJsonBody } from "../server/body.js";
+import type { Router } from "../server/router.js";
+import { sendJson } from "../server/respond.js";
+import { adminRoute } from "./admin-route.js";
+import { parseQuery } from "./query.js";
+
+const nextQuery = z.strictObject({ reviewer: reviewerSchema.shape.name });
+const agreementQuery = z.strictObject({ resamples: z.coerce.number().int().min(10).max(10_000).default(1000) });
+const exportQuery = z.strictObject({ format: z.enum(EXPORT_FORMATS), force: z.enum(["true", "false"]).default("false") });
+
+export interface AnnotateRouteDeps {
+  auth: AdminAuth;
+  annotations: AnnotationStore;
+  traceStore: TraceStore;
+  flushTraces: () => Promise<void>;
+}
+
+/** /api/v1/annotate: annotation queues over traces, labels, agreement and training exports (docs/alignment-data.md). */
+export function registerAnnotateRoutes(router: Router, d: AnnotateRouteDeps): void {
+  const svc = new AnnotationService(d.annotations, (f) => d.traceStore.list(f));
+  const r = (method: string, path: string, fn: Parameters<typeof adminRoute>[1]): void => void router.add(method, path, adminRoute(d.auth, fn));
+  r("GET", "/api/v1/annotate/queues", (_req, res) => sendJson(res, 200, { data: svc.list() }));
+  r("POST", "/api/v1/annotate/queues", async (req, res) => {
+    const body = validateBody(createQueueInput, await readJsonBody(req, 256 * 1024));
+    await d.flushTraces();
+    sendJson(res, 201, svc.create(body));
+  });
+  r("GET", "/api/v1/annotate/queues/:name", (_req, res, p) => sendJson(res, 200, svc.get(p.name)));
+  r("GET", "/api/v1/annotate/queues/:name/next", (_req, res, p, query) => {
+    const q = parseQuery(nextQuery, query);
+    sendJson(res, 200, { item: svc.next(p.name, q.reviewer) });
+  });
+  r("POST", "/api/v1/annotate/queues/:name/items/:id/labels", async (req, res, p) => {
+    const body = validateBody(labelInput, await readJsonBody(req, 256 * 1024));
+    const { label, state } = svc.label(p.name, p.id, body);
+    sendJson(res, 201, { item: label.itemId, reviewer: label.reviewer, expertise: label.expertise, values: label.values, critique: label.critique, correction: label.correction, at: new Date(label.at).toISOString(), state });
+  });
+  r("POST", "/api/v1/annotate/queues/:name/items/:id/skip", (req, res, p) => {
+    req.resume();
+    sendJson(res, 200, { item: p.id, state: svc.skip(p.name, p.id) });
+  });
+  r("GET", "/api/v1/annotate/queues/:name/agreement", (_req, res, p, query) => {
+    const q = parseQuery(agreementQuery, query);
+    sendJson(res, 200, svc.agreement(p.name, { resamples: q.resamples }));
+  });
+  r("GET", "/api/v1/annotate/queues/:name/export", (_req, res, p, query) => {
+    const q = parseQuery(exportQuery, query);
+    const snap = svc.snapshot(p.name);
+    const report = svc.agreement(p.name);
+    sendJson(res, 200, exportQueue(snap.queue, snap.items, snap.labels, report, q.format, { force: q.force === "true", now: Date.now() }));
+  });
+}
