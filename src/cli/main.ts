@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { readCliEnv } from "../config/env.js";
 import { VERSION } from "../version.js";
+import { registerAnnotateCommands } from "./annotate-commands.js";
 import { registerAuditCommands } from "./audit-commands.js";
 import { registerCalcCommands } from "./calc-commands.js";
 import { registerEvalCommands } from "./eval-commands.js";
@@ -189,6 +190,7 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
   registerEvalCommands(program, client, clientOpts, env);
   registerPromptCommands(program, client, clientOpts);
   registerAuditCommands(program, client, clientOpts);
+  registerAnnotateCommands(program, client, clientOpts);
 
   const creds = program.command("credentials").description("Provider API keys, stored encrypted (AES-256-GCM)");
   client(creds.command("set").description("Store a credential; reads the value from stdin").argument("<name>", "credential name, referenced as `credential:` in keel.yaml"))
