@@ -54,7 +54,8 @@ export function registerAnnotateRoutes(router: Router, d: AnnotateRouteDeps): vo
   r("GET", "/api/v1/annotate/queues/:name/export", (_req, res, p, query) => {
     const q = parseQuery(exportQuery, query);
     const snap = svc.snapshot(p.name);
-    const report = svc.agreement(p.name);
+    // The gate needs the alphas only: no bootstrap CIs (seconds on a large queue).
+    const report = svc.agreement(p.name, { resamples: 0 });
     sendJson(res, 200, exportQueue(snap.queue, snap.items, snap.labels, report, q.format, { force: q.force === "true", now: Date.now() }));
   });
 }

@@ -49,6 +49,7 @@ export function similarPairs(left: readonly (readonly string[])[], threshold: nu
     const o = order(s);
     for (const t of o.slice(0, prefix(o.length))) (index.get(t) ?? index.set(t, []).get(t)!).push(j);
   });
+  const otherSets = other.map((s) => new Set(s));
   const out: SimilarPair[] = [];
   left.forEach((s, i) => {
     if (s.length === 0) return;
@@ -61,7 +62,9 @@ export function similarPairs(left: readonly (readonly string[])[], threshold: nu
         // Size filter: J ≤ min/max, so a size ratio below t cannot reach it.
         const [lo, hi] = s.length < other[j].length ? [s.length, other[j].length] : [other[j].length, s.length];
         if (lo < threshold * hi) continue;
-        const jv = jaccard(s, other[j]);
+        let inter = 0;
+        for (const x of s) if (otherSets[j].has(x)) inter++;
+        const jv = inter / (s.length + other[j].length - inter);
         if (jv >= threshold) out.push({ a: i, b: j, jaccard: jv });
       }
     }
