@@ -140,6 +140,16 @@ test("bad queue input is refused precisely; an empty filter says so; unknown que
   assert.equal(many.status, 400);
   assert.match(many.json.error.message, /reviewers_per_item exceeds the number of reviewers/);
   assert.equal((await keel.admin("GET", "/api/v1/annotate/queues/missing/agreement")).status, 404);
+  // A skipped item is never served and takes no labels; the name is taken once.
+  assert.equal((await keel.admin("POST", "/api/v1/annotate/queues", spec("skips", { filter: { route: "sim", limit: 2 } }))).status, 201);
+  assert.equal((await keel.admin("POST", "/api/v1/annotate/queues", spec("skips"))).status, 409);
+  assert.equal((await keel.admin("POST", "/api/v1/annotate/queues/skips/items/it_0/skip")).json.state, "skipped");
+  assert.equal((await keel.admin("GET", "/api/v1/annotate/queues/skips/next?reviewer=ann")).json.item.id, "it_1");
+  const late = await keel.admin("POST", "/api/v1/annotate/queues/skips/items/it_0/labels", { reviewer: "ann", values: { quality: 3, tone: "ok" } });
+  assert.equal(late.status, 409);
+  const listed = await cli("annotate", "queues");
+  assert.equal(listed.code, 0, listed.err);
+  assert.match(listed.out, /skips\s+2\s+1\s+0\s+0\s+1/);
   const fmt = await keel.admin("GET", "/api/v1/annotate/queues/support/export?format=parquet");
   assert.equal(fmt.status, 400);
   assert.equal(fmt.json.error.param, "format");
