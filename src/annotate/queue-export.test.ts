@@ -5,6 +5,7 @@ import { agreement } from "./agreement.js";
 import { sampleQueue } from "./annotation-store.contract.js";
 import { checkLabel } from "./label-check.js";
 import { exportQueue } from "./queue-export.js";
+import { createQueueInput } from "./queue-schema.js";
 import type { LabelRecord, QueueItem } from "./types.js";
 
 const q = sampleQueue("q");
@@ -23,6 +24,14 @@ test("labels outside the rubric's scale are refused naming the allowed values", 
   assert.throws(() => checkLabel(nominal, { reviewer: "ann", values: { ok: "meh" }, critique: "x" }), /allowed: "good", "bad"/);
   assert.throws(() => checkLabel(nominal, { reviewer: "ann", values: { ok: "good" } }), /requires a critique/);
   assert.deepEqual(checkLabel(nominal, { reviewer: "ann", values: { ok: "good" }, critique: "fine" }), { ok: "good" });
+});
+
+test("a rubric's pass must lie on its scale", () => {
+  const bad = (pass: unknown, scale: unknown): boolean => !createQueueInput.safeParse({ name: "q", rubric: { dimensions: [{ name: "d", scale, pass }] }, reviewers: [{ name: "a", expertise: "expert" }], reviewers_per_item: 1 }).success;
+  assert.equal(bad(["meh"], { kind: "nominal", labels: ["good", "bad"] }), true);
+  assert.equal(bad(9, { kind: "ordinal", min: 1, max: 5 }), true);
+  assert.equal(bad(["good"], { kind: "nominal", labels: ["good", "bad"] }), false);
+  assert.equal(bad(4, { kind: "interval", min: 1, max: 5 }), false);
 });
 
 test("agreement: alpha equals the statistics module's, with a CI; pair kappa; reviewer vs expert consensus", () => {

@@ -28,8 +28,15 @@ export const dimensionSchema = z.strictObject({
 });
 export type Dimension = z.output<typeof dimensionSchema>;
 
+/** A dimension's `pass` must be on its own scale: labels of a nominal one, a value in a range. */
+function passOnScale(d: Dimension): boolean {
+  if (d.pass === undefined) return true;
+  if (d.scale.kind === "nominal") return Array.isArray(d.pass) && d.pass.every((p) => (d.scale as { labels: string[] }).labels.includes(p));
+  return typeof d.pass === "number" && d.pass >= d.scale.min && d.pass <= d.scale.max;
+}
+
 export const rubricSchema = z.strictObject({
-  dimensions: z.array(dimensionSchema).min(1).max(10),
+  dimensions: z.array(dimensionSchema.refine(passOnScale, { message: "pass must be labels of the scale (nominal) or a value within min..max", path: ["pass"] })).min(1).max(10),
   critique: z.enum(["required", "optional"]).default("optional"),
 });
 export type Rubric = z.output<typeof rubricSchema>;
@@ -52,6 +59,8 @@ export const queueFilterSchema = z.strictObject({
   sample: z.number().gt(0).max(1).default(1),
   limit: z.number().int().min(1).max(10_000).default(200),
   since: z.number().int().min(0).optional(),
+  /** Only calls a guard scanner flagged (true) or only unflagged ones (false). */
+  guard_triggered: z.boolean().optional(),
 });
 export type QueueFilter = z.output<typeof queueFilterSchema>;
 

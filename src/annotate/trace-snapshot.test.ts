@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sampleTrace } from "../observe/sample-trace.js";
-import { inSample, snapshotTrace } from "./trace-snapshot.js";
+import { inSample, matchesFilter, snapshotTrace } from "./trace-snapshot.js";
 
 test("the sample keeps about its share, and the same traces for the same queue name", () => {
   const ids = Array.from({ length: 4000 }, (_, i) => `req_${i}`);
@@ -26,4 +26,15 @@ test("a snapshot keeps the text messages and the answer, and says why a trace ca
   assert.deepEqual(snapshotTrace({ ...base, endpoint: "chat", status: "error" }), { ok: false, reason: "failed call" });
   assert.deepEqual(snapshotTrace({ ...base, endpoint: "chat", status: "ok", requestBody: null }), { ok: false, reason: "body not captured" });
   assert.deepEqual(snapshotTrace({ ...base, endpoint: "chat", status: "ok", requestBody: JSON.stringify({ messages: [{ role: "user", content: "x" }] }), responseBody: JSON.stringify({ choices: [{ message: { content: null } }] }) }), { ok: false, reason: "no text answer" });
+});
+
+test("the filter's own conditions name the field that removed a trace", () => {
+  const t = { ...sampleTrace(0), modelRequested: "support", modelServed: "gpt-x", promptName: "answer", promptVersion: 3, guard: [{ scanner: "pii", source: "user", score: 1, triggered: true, action: "log", latency_ms: 1 }] };
+  const f = { sample: 1, limit: 10 };
+  assert.equal(matchesFilter(t, { ...f, route: "support", model: "gpt-x", prompt: "answer", prompt_version: 3, guard_triggered: true }), null);
+  assert.equal(matchesFilter(t, { ...f, route: "other" }), "route");
+  assert.equal(matchesFilter(t, { ...f, model: "support" }), "model");
+  assert.equal(matchesFilter(t, { ...f, prompt_version: 2 }), "prompt_version");
+  assert.equal(matchesFilter(t, { ...f, guard_triggered: false }), "guard_triggered");
+  assert.equal(matchesFilter({ ...t, guard: null }, { ...f, guard_triggered: true }), "guard_triggered");
 });

@@ -60,5 +60,6 @@ export function matchesFilter(t: TraceRecord, f: QueueFilter): string | null {
   if (f.model !== undefined && t.modelServed !== f.model) return "model";
   if (f.prompt !== undefined && t.promptName !== f.prompt) return "prompt";
   if (f.prompt_version !== undefined && t.promptVersion !== f.prompt_version) return "prompt_version";
+  if (f.guard_triggered !== undefined && (t.guard?.some((v) => v.triggered) ?? false) !== f.guard_triggered) return "guard_triggered";
   return null;
 }
