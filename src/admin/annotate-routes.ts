@@ -3,6 +3,7 @@ import { AnnotationService } from "../annotate/annotation-service.js";
 import { exportQueue } from "../annotate/queue-export.js";
 import { createQueueInput, EXPORT_FORMATS, labelInput, reviewerSchema } from "../annotate/queue-schema.js";
 import type { AnnotationStore } from "../annotate/types.js";
+import type { ScoreStore } from "../evals/online/types.js";
 import { validateBody } from "../api/validate.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import type { TraceStore } from "../observe/types.js";
@@ -20,12 +21,13 @@ export interface AnnotateRouteDeps {
   auth: AdminAuth;
   annotations: AnnotationStore;
   traceStore: TraceStore;
+  scores: ScoreStore;
   flushTraces: () => Promise<void>;
 }
 
 /** /api/v1/annotate: annotation queues over traces, labels, agreement and training exports (docs/alignment-data.md). */
 export function registerAnnotateRoutes(router: Router, d: AnnotateRouteDeps): void {
-  const svc = new AnnotationService(d.annotations, (f) => d.traceStore.list(f));
+  const svc = new AnnotationService(d.annotations, (f) => d.traceStore.list(f), Date.now, (id) => ({ scores: d.scores.scores(id), feedback: d.scores.feedback(id) }));
   const r = (method: string, path: string, fn: Parameters<typeof adminRoute>[1]): void => void router.add(method, path, adminRoute(d.auth, fn));
   r("GET", "/api/v1/annotate/queues", (_req, res) => sendJson(res, 200, { data: svc.list() }));
   r("POST", "/api/v1/annotate/queues", async (req, res) => {

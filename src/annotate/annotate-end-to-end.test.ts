@@ -140,6 +140,17 @@ test("bad queue input is refused precisely; an empty filter says so; unknown que
   assert.equal(many.status, 400);
   assert.match(many.json.error.message, /reviewers_per_item exceeds the number of reviewers/);
   assert.equal((await keel.admin("GET", "/api/v1/annotate/queues/missing/agreement")).status, 404);
+  // Negative feedback on one call: a queue of the calls users disliked holds just it.
+  const traces = await keel.admin("GET", "/api/v1/traces?limit=1");
+  const disliked = traces.json.data[0].id as string;
+  assert.equal((await keel.admin("POST", "/api/v1/feedback", { trace_id: disliked, thumbs: "down" })).status, 201);
+  const neg = await keel.admin("POST", "/api/v1/annotate/queues", spec("disliked", { filter: { route: "sim", feedback: "negative" } }));
+  assert.equal(neg.status, 201, JSON.stringify(neg.json));
+  assert.equal(neg.json.queue.items, 1);
+  assert.equal(neg.json.build.excluded.feedback, 5);
+  assert.equal((await keel.admin("GET", "/api/v1/annotate/queues/disliked/next?reviewer=bob")).json.item.trace_id, disliked);
+  const lowScore = await keel.admin("POST", "/api/v1/annotate/queues", spec("low", { filter: { route: "sim", score_below: { name: "faithfulness", value: 0.5 } } }));
+  assert.match(lowScore.json.error.message, /score_below: 6/);
   // A skipped item is never served and takes no labels; the name is taken once.
   assert.equal((await keel.admin("POST", "/api/v1/annotate/queues", spec("skips", { filter: { route: "sim", limit: 2 } }))).status, 201);
   assert.equal((await keel.admin("POST", "/api/v1/annotate/queues", spec("skips"))).status, 409);

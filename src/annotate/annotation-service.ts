@@ -5,7 +5,7 @@ import { type AgreementOptions, type AgreementReport, agreement } from "./agreem
 import { checkLabel } from "./label-check.js";
 import type { CreateQueueInput, LabelInput } from "./queue-schema.js";
 import { createQueueInput } from "./queue-schema.js";
-import { inSample, matchesFilter, type SkipReason, snapshotTrace } from "./trace-snapshot.js";
+import { inSample, matchesEvidence, matchesFilter, type SkipReason, snapshotTrace, type TraceEvidence } from "./trace-snapshot.js";
 import type { AnnotationStore, ItemState, LabelRecord, QueueItem, QueueRecord } from "./types.js";
 
 /** Most traces read to build one queue: a bound on the work a filter can ask for. */
@@ -52,6 +52,8 @@ export class AnnotationService {
     private readonly store: AnnotationStore,
     private readonly listTraces: (f: TraceFilter) => TracePage,
     private readonly now: () => number = Date.now,
+    /** Scores and feedback of a trace, for the `feedback` and `score_below` filters. */
+    private readonly evidence: (traceId: string) => TraceEvidence = () => ({ scores: [], feedback: [] }),
   ) {}
 
   create(raw: CreateQueueInput): { queue: QueueView; build: BuildSummary } {
@@ -68,7 +70,7 @@ export class AnnotationService {
       const page = this.listTraces({ model: f.route ?? f.model, feature: f.feature, since: f.since, status: "ok", limit: 500, cursor });
       for (const t of page.data) {
         scanned++;
-        const miss = matchesFilter(t, f);
+        const miss = matchesFilter(t, f) ?? (f.feedback || f.score_below ? matchesEvidence(f, this.evidence(t.id)) : null);
         if (miss) { skip(miss); continue; }
         if (!inSample(input.name, t.id, f.sample)) { skip("sample"); continue; }
         const snap = snapshotTrace(t);

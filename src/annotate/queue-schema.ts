@@ -61,6 +61,10 @@ export const queueFilterSchema = z.strictObject({
   since: z.number().int().min(0).optional(),
   /** Only calls a guard scanner flagged (true) or only unflagged ones (false). */
   guard_triggered: z.boolean().optional(),
+  /** Only calls with user feedback of this sign: negative = thumbs down or a score below 0.5. */
+  feedback: z.enum(["negative", "positive"]).optional(),
+  /** Only calls with a score of this name (online rule, judge, API) below this value. */
+  score_below: z.strictObject({ name: z.string().min(1).max(128), value: z.number() }).optional(),
 });
 export type QueueFilter = z.output<typeof queueFilterSchema>;
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { parseCapturedBody } from "../observe/capture.js";
+import type { Feedback, TraceScore } from "../evals/online/types.js";
 import type { TraceRecord } from "../observe/types.js";
 import type { QueueFilter } from "./queue-schema.js";
 import type { QueueItem, SnapshotMessage } from "./types.js";
@@ -61,5 +62,24 @@ export function matchesFilter(t: TraceRecord, f: QueueFilter): string | null {
   if (f.prompt !== undefined && t.promptName !== f.prompt) return "prompt";
   if (f.prompt_version !== undefined && t.promptVersion !== f.prompt_version) return "prompt_version";
   if (f.guard_triggered !== undefined && (t.guard?.some((v) => v.triggered) ?? false) !== f.guard_triggered) return "guard_triggered";
+  return null;
+}
+
+/** The scores and feedback recorded on a trace (the online-evaluation store's). */
+export interface TraceEvidence {
+  scores: readonly TraceScore[];
+  feedback: readonly Feedback[];
+}
+
+/** The filter's conditions on scores and feedback; the field that removed the trace, or null. */
+export function matchesEvidence(f: QueueFilter, e: TraceEvidence): string | null {
+  if (f.feedback !== undefined) {
+    const negative = (x: Feedback): boolean => x.thumbs === "down" || (x.thumbs === null && x.score !== null && x.score < 0.5);
+    if (!e.feedback.some((x) => (f.feedback === "negative" ? negative(x) : !negative(x)))) return "feedback";
+  }
+  if (f.score_below !== undefined) {
+    const { name, value } = f.score_below;
+    if (!e.scores.some((s) => s.name === name && s.status === "scored" && s.score !== null && s.score < value)) return "score_below";
+  }
   return null;
 }
