@@ -192,7 +192,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerLimitsRoutes(router, auth, keys, limits);
     registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces, reviews: guardReviews });
     registerGuardReviewRoutes(router, { auth, reviews: guardReviews, traceStore, traceWriter: traces, audit });
-    registerAnnotateRoutes(router, { auth, annotations: stores.annotations, traceStore, scores: stores.evals.scores, flushTraces: () => traces.flush() });
+    registerAnnotateRoutes(router, { auth, annotations: stores.annotations, traceStore, scores: stores.evals.scores, flushTraces: () => traces.flush(), audit });
     const evals = createEvals({ stores: stores.evals, traceStore, traces, credentials, settings, requestTimeoutMs: config.server.request_timeout_ms, log, models });
     registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces, maskText: callTextMasker(config.capture, piiHasher(piiKey)) });
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.

@@ -3,6 +3,7 @@ import { AnnotationService } from "../annotate/annotation-service.js";
 import { exportQueue } from "../annotate/queue-export.js";
 import { createQueueInput, EXPORT_FORMATS, labelInput, reviewerSchema } from "../annotate/queue-schema.js";
 import type { AnnotationStore } from "../annotate/types.js";
+import type { AuditSink } from "../audit/types.js";
 import type { ScoreStore } from "../evals/online/types.js";
 import { validateBody } from "../api/validate.js";
 import type { AdminAuth } from "../keys/admin-token.js";
@@ -10,6 +11,7 @@ import type { TraceStore } from "../observe/types.js";
 import { readJsonBody } from "../server/body.js";
 import type { Router } from "../server/router.js";
 import { sendJson } from "../server/respond.js";
+import { actorOf } from "./actor.js";
 import { adminRoute } from "./admin-route.js";
 import { parseQuery } from "./query.js";
 
@@ -23,6 +25,8 @@ export interface AnnotateRouteDeps {
   traceStore: TraceStore;
   scores: ScoreStore;
   flushTraces: () => Promise<void>;
+  /** Queue creations and exports (with the export's content hash) go on the audit log. */
+  audit?: AuditSink;
 }
 
 /** /api/v1/annotate: annotation queues over traces, labels, agreement and training exports (docs/alignment-data.md). */
@@ -33,7 +37,10 @@ export function registerAnnotateRoutes(router: Router, d: AnnotateRouteDeps): vo
   r("POST", "/api/v1/annotate/queues", async (req, res) => {
     const body = validateBody(createQueueInput, await readJsonBody(req, 256 * 1024));
     await d.flushTraces();
-    sendJson(res, 201, svc.create(body));
+    const made = svc.create(body);
+    const actor = actorOf(req, "admin");
+    d.audit?.record({ actor: actor.name, role: actor.role, action: "annotate.queue.created", targetType: "annotation_queue", target: made.queue.name, after: { filter: made.queue.filter, rubric: made.queue.rubric, reviewers: made.queue.reviewers, items: made.queue.items } });
+    sendJson(res, 201, made);
   });
   r("GET", "/api/v1/annotate/queues/:name", (_req, res, p) => sendJson(res, 200, svc.get(p.name)));
   r("GET", "/api/v1/annotate/queues/:name/next", (_req, res, p, query) => {
@@ -53,11 +60,15 @@ export function registerAnnotateRoutes(router: Router, d: AnnotateRouteDeps): vo
     const q = parseQuery(agreementQuery, query);
     sendJson(res, 200, svc.agreement(p.name, { resamples: q.resamples }));
   });
-  r("GET", "/api/v1/annotate/queues/:name/export", (_req, res, p, query) => {
+  r("GET", "/api/v1/annotate/queues/:name/export", (req, res, p, query) => {
     const q = parseQuery(exportQuery, query);
     const snap = svc.snapshot(p.name);
     // The gate needs the alphas only: no bootstrap CIs (seconds on a large queue).
     const report = svc.agreement(p.name, { resamples: 0 });
-    sendJson(res, 200, exportQueue(snap.queue, snap.items, snap.labels, report, q.format, { force: q.force === "true", now: Date.now() }));
+    const out = exportQueue(snap.queue, snap.items, snap.labels, report, q.format, { force: q.force === "true", now: Date.now() });
+    const actor = actorOf(req, d.auth.authorize(req.headers.authorization, req.method).role);
+    // The hash identifies the exact file: a training run can be traced back to this entry.
+    d.audit?.record({ actor: actor.name, role: actor.role, action: "annotate.exported", targetType: "annotation_queue", target: snap.queue.name, after: { format: out.format, rows: out.rows, sha256: out.sha256, forced: out.forced, agreement: report.overall } });
+    sendJson(res, 200, out);
   });
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,6 +110,12 @@ test("traffic → queue → two reviewers → agreement → DPO export checked r
     assert.equal(prov[k].model, "sim");
   }
   const card = readFileSync(join(dir, "support.card.md"), "utf8");
+  const log = await keel.admin("GET", "/api/v1/audit?action=annotate.exported");
+  assert.equal(log.status, 200, JSON.stringify(log.json));
+  const entry = log.json.data.find((e: { after: { format: string } }) => e.after.format === "dpo");
+  assert.equal(entry.after.sha256, createHash("sha256").update(readFileSync(join(dir, "support.jsonl"))).digest("hex"));
+  assert.equal(entry.after.forced, true);
+  assert.match(entry.actor, /^cli/);
   assert.match(card, /Exported below the agreement threshold \(forced\)/);
   assert.match(card, /Rows: 3/);
 
