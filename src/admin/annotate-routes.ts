@@ -17,7 +17,7 @@ import { parseQuery } from "./query.js";
 
 const nextQuery = z.strictObject({ reviewer: reviewerSchema.shape.name });
 const agreementQuery = z.strictObject({ resamples: z.coerce.number().int().min(10).max(10_000).default(1000) });
-const exportQuery = z.strictObject({ format: z.enum(EXPORT_FORMATS), force: z.enum(["true", "false"]).default("false") });
+const exportQuery = z.strictObject({ format: z.enum(EXPORT_FORMATS), force: z.enum(["true", "false"]).default("false"), balance: z.enum(["true", "false"]).default("false") });
 
 export interface AnnotateRouteDeps {
   auth: AdminAuth;
@@ -65,7 +65,7 @@ export function registerAnnotateRoutes(router: Router, d: AnnotateRouteDeps): vo
     const snap = svc.snapshot(p.name);
     // The gate needs the alphas only: no bootstrap CIs (seconds on a large queue).
     const report = svc.agreement(p.name, { resamples: 0 });
-    const out = exportQueue(snap.queue, snap.items, snap.labels, report, q.format, { force: q.force === "true", now: Date.now() });
+    const out = exportQueue(snap.queue, snap.items, snap.labels, report, q.format, { force: q.force === "true", balance: q.balance === "true", now: Date.now() });
     const actor = actorOf(req, d.auth.authorize(req.headers.authorization, req.method).role);
     // The hash identifies the exact file: a training run can be traced back to this entry.
     d.audit?.record({ actor: actor.name, role: actor.role, action: "annotate.exported", targetType: "annotation_queue", target: snap.queue.name, after: { format: out.format, rows: out.rows, sha256: out.sha256, forced: out.forced, agreement: report.overall } });

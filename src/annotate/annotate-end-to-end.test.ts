@@ -119,6 +119,11 @@ test("traffic → queue → two reviewers → agreement → DPO export checked r
   assert.match(card, /Exported below the agreement threshold \(forced\)/);
   assert.match(card, /Rows: 3/);
 
+  const balanced = await keel.admin("GET", "/api/v1/annotate/queues/support/export?format=openai-dpo&force=true&balance=true");
+  assert.equal(balanced.status, 200, JSON.stringify(balanced.json));
+  assert.match(balanced.json.card, /Length-balanced: \d+ pairs dropped/);
+  const shares = balanced.json.jsonl.trim().split("\n").map((l: string) => JSON.parse(l)).map((r: { preferred_output: { content: string }[]; non_preferred_output: { content: string }[] }) => Math.sign(r.preferred_output[0].content.length - r.non_preferred_output[0].content.length));
+  assert.equal(shares.filter((x: number) => x > 0).length, shares.filter((x: number) => x < 0).length);
   const kto = await keel.admin("GET", "/api/v1/annotate/queues/support/export?format=kto&force=true");
   assert.deepEqual(kto.json.jsonl.trim().split("\n").map((l: string) => JSON.parse(l).label), items.map((_, i) => plan(i, "ann") >= 4));
 

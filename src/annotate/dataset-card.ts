@@ -14,6 +14,8 @@ export interface CardInput {
   sha256: string;
   forced: boolean;
   now: number;
+  /** Pairs dropped to balance chosen/rejected lengths, or null when not balanced. */
+  balancedDropped?: number | null;
 }
 
 const FORMAT_NAMES: Record<ExportFormat, string> = {
@@ -41,6 +43,7 @@ export function datasetCard(c: CardInput): string {
     `- Content hash (sha256 of the JSONL file): \`${c.sha256}\``,
     `- Exported: ${new Date(c.now).toISOString()}`,
     `- Licence: ${q.licence ?? "not stated"}`,
+    ...(c.balancedDropped !== undefined && c.balancedDropped !== null ? [`- Length-balanced: ${c.balancedDropped} pairs dropped so the longer answer is chosen in half the unequal pairs`] : []),
     `- Provenance: one line per row in the side file \`*.provenance.jsonl\` (row n ↔ line n)`,
     "",
     "## Sources",

@@ -4,7 +4,7 @@ import { krippendorffAlpha } from "../evals/stats/krippendorff.js";
 import { agreement } from "./agreement.js";
 import { sampleQueue } from "./annotation-store.contract.js";
 import { checkLabel } from "./label-check.js";
-import { exportQueue } from "./queue-export.js";
+import { balanceByLength, exportQueue } from "./queue-export.js";
 import { createQueueInput } from "./queue-schema.js";
 import type { LabelRecord, QueueItem } from "./types.js";
 
@@ -89,4 +89,14 @@ test("an export with no qualifying rows says which filter removed them", () => {
   assert.throws(() => exportQueue(q, items, labels, report, "sft", { now: 1 }), /the pass filter removed all 1 done items/);
   assert.throws(() => exportQueue(q, items, labels, report, "openai-dpo", { now: 1 }), /the pairing filter removed all 1 done items/);
   assert.throws(() => exportQueue(q, [items[1]], [], report, "kto", { now: 1 }), /the state filter removed all 1 items/);
+  const pairItems = [item(0, "p", "a long good answer"), item(1, "p", "bad")];
+  const pairLabels = [label("it_0", "ann", 5), label("it_0", "bob", 5), label("it_1", "ann", 1), label("it_1", "bob", 1)];
+  assert.equal(exportQueue(q, pairItems, pairLabels, report, "dpo", { now: 1 }).rows, 1);
+  assert.throws(() => exportQueue(q, pairItems, pairLabels, report, "dpo", { now: 1, balance: true }), /the length balance removed all 1 pairs/);
+});
+
+test("length balancing keeps as many longer-chosen as shorter-chosen pairs, in order, and every equal pair", () => {
+  const rows: [number, number][] = [[9, 1], [8, 2], [1, 9], [7, 3], [5, 5], [2, 8], [6, 1]];
+  assert.deepEqual(balanceByLength(rows, (r) => r), [[9, 1], [8, 2], [1, 9], [5, 5], [2, 8]]);
+  assert.deepEqual(balanceByLength([[3, 1], [4, 1]] as [number, number][], (r) => r), []);
 });

@@ -54,7 +54,7 @@ interface Judged {
  * the same prompt (DPO: the best against the worst, when they differ). A reviewer's correction is
  * a preferred answer over the model's (SFT row, DPO chosen vs the original, KTO positive).
  */
-export function exportQueue(q: QueueRecord, items: readonly QueueItem[], labels: readonly LabelRecord[], report: AgreementReport, format: ExportFormat, o: { force?: boolean; now: number }): ExportResult {
+export function exportQueue(q: QueueRecord, items: readonly QueueItem[], labels: readonly LabelRecord[], report: AgreementReport, format: ExportFormat, o: { force?: boolean; balance?: boolean; now: number }): ExportResult {
   if (!report.meets_threshold && !o.force) {
     throw new KeelError("conflict", `Queue ${q.name}'s agreement (alpha ${report.overall === null ? "undefined" : report.overall.toFixed(3)}) is below its min_agreement ${q.minAgreement}; export refused (force it with --force; the card then says so).`, { param: "force" });
   }
@@ -70,7 +70,7 @@ export function exportQueue(q: QueueRecord, items: readonly QueueItem[], labels:
     const corr = [...ls].sort((a, b) => (a.expertise === b.expertise ? b.at - a.at : a.expertise === "expert" ? -1 : 1)).find((l) => l.correction)?.correction ?? null;
     return { item, labels: ls, score, good, correction: corr };
   });
-  const rows: { row: unknown; from: Judged[]; source: RowProvenance["source"] }[] = [];
+  const rows: { row: unknown; from: Judged[]; source: RowProvenance["source"]; lengths?: [number, number] }[] = [];
   if (format === "sft") {
     for (const j of judged) {
       if (j.correction) rows.push({ row: sftRow(j.item.input, j.correction), from: [j], source: "correction" });
@@ -83,7 +83,7 @@ export function exportQueue(q: QueueRecord, items: readonly QueueItem[], labels:
     }
   } else {
     const pair = format === "dpo" ? dpoRow : openAiDpoRow;
-    for (const j of judged) if (j.correction && j.correction !== j.item.output) rows.push({ row: pair(j.item.input, j.correction, j.item.output), from: [j], source: "correction" });
+    for (const j of judged) if (j.correction && j.correction !== j.item.output) rows.push({ row: pair(j.item.input, j.correction, j.item.output), from: [j], source: "correction", lengths: [j.correction.length, j.item.output.length] });
     const groups = new Map<string, Judged[]>();
     for (const j of judged) {
       const k = JSON.stringify(j.item.input);
@@ -94,15 +94,24 @@ export function exportQueue(q: QueueRecord, items: readonly QueueItem[], labels:
       const sorted = [...g].sort((a, b) => b.score - a.score || a.item.position - b.item.position);
       const best = sorted[0];
       const worst = sorted[sorted.length - 1];
-      if (best.score > worst.score && best.item.output !== worst.item.output) rows.push({ row: pair(best.item.input, best.item.output, worst.item.output), from: [best, worst], source: "pair" });
+      if (best.score > worst.score && best.item.output !== worst.item.output) rows.push({ row: pair(best.item.input, best.item.output, worst.item.output), from: [best, worst], source: "pair", lengths: [best.item.output.length, worst.item.output.length] });
     }
   }
-  if (rows.length === 0) throw new KeelError("invalid_request", emptyReason(q, items, judged, format), { param: "queue" });
+  let dropped = 0;
+  if (o.balance && (format === "dpo" || format === "openai-dpo")) {
+    const kept = balanceByLength(rows, (r) => r.lengths!);
+    dropped = rows.length - kept.length;
+    rows.splice(0, rows.length, ...kept);
+  }
+  if (rows.length === 0) {
+    const why = dropped > 0 ? `Export of queue ${q.name} as ${format} has no qualifying rows: the length balance removed all ${dropped} pairs (in every one the chosen answer is longer, or in every one shorter); export without --balance.` : emptyReason(q, items, judged, format);
+    throw new KeelError("invalid_request", why, { param: dropped > 0 ? "balance" : "queue" });
+  }
   const lines = rows.map((r) => JSON.stringify(r.row));
   const jsonl = `${lines.join("\n")}\n`;
   const provenance = rows.map((r, i) => JSON.stringify(provenanceOf(q, r.from, r.source, i, lines[i], report))).join("\n") + "\n";
   const sha256 = createHash("sha256").update(jsonl).digest("hex");
-  const card = datasetCard({ queue: q, format, rows: rows.length, sources: rows.map((r) => r.source), items, judged: judged.length, report, sha256, forced: !report.meets_threshold, now: o.now, origins: rows.map((r) => origin(r.from.flatMap((f) => f.labels))) });
+  const card = datasetCard({ queue: q, format, rows: rows.length, sources: rows.map((r) => r.source), items, judged: judged.length, report, sha256, forced: !report.meets_threshold, now: o.now, origins: rows.map((r) => origin(r.from.flatMap((f) => f.labels))), balancedDropped: o.balance ? dropped : null });
   return { format, jsonl, provenance, card, rows: rows.length, sha256, forced: !report.meets_threshold };
 }
 
@@ -126,4 +135,23 @@ function provenanceOf(q: QueueRecord, from: readonly Judged[], source: RowProven
     traced_at: new Date(first.tracedAt).toISOString(), labelled_at: new Date(Math.max(...labels.map((l) => l.at))).toISOString(),
     reviewers, consensus: cons, agreement: report.overall, licence: q.licence,
   };
+}
+
+/**
+ * DPO learns to prefer length when the chosen answer is usually the longer one. Balancing keeps
+ * every pair of the rarer kind (chosen longer, or chosen shorter) and as many of the commoner kind,
+ * in export order, so the longer answer wins half the unequal pairs; equal-length pairs stay.
+ */
+export function balanceByLength<T>(rows: readonly T[], lengths: (r: T) => [number, number]): T[] {
+  const longer = rows.filter((r) => lengths(r)[0] > lengths(r)[1]).length;
+  const shorter = rows.filter((r) => lengths(r)[0] < lengths(r)[1]).length;
+  const cap = Math.min(longer, shorter);
+  let l = 0;
+  let s = 0;
+  return rows.filter((r) => {
+    const [c, x] = lengths(r);
+    if (c > x) return ++l <= cap;
+    if (c < x) return ++s <= cap;
+    return true;
+  });
 }

@@ -33,6 +33,7 @@ export function registerAnnotateCommands(program: Command, client: Client, clien
     .requiredOption("--queue <name>", "annotation queue")
     .requiredOption("--format <format>", "sft, dpo (TRL), kto (TRL) or openai-dpo (OpenAI preference fine-tuning)")
     .option("--out <file>", "the JSONL file (default <queue>.<format>.jsonl); beside it .provenance.jsonl and .card.md")
+    .option("--balance", "dpo/openai-dpo: drop pairs so the longer answer is chosen in half the unequal pairs (DPO's verbosity bias)")
     .option("--force", "export even when the queue's agreement is below its min_agreement (the card says so)")
     .action(async (o) => (await import("./data-export.js")).dataExport(clientOpts(o), o));
   client(data.command("audit").description("Duplicates, near-duplicates, contamination with the golden eval datasets, DPO length bias").argument("<file>", "a JSONL training file"))

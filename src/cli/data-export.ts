@@ -13,10 +13,10 @@ export function sidePaths(out: string): { provenance: string; card: string } {
   return { provenance: `${base}.provenance.jsonl`, card: `${base}.card.md` };
 }
 
-export async function dataExport(c: Conn, o: { queue: string; format: string; out?: string; force?: boolean }): Promise<void> {
+export async function dataExport(c: Conn, o: { queue: string; format: string; out?: string; force?: boolean; balance?: boolean }): Promise<void> {
   if (!FORMATS.includes(o.format)) throw new Error(`--format ${JSON.stringify(o.format)}: expected one of ${FORMATS.join(", ")}`);
   const r = await new AdminClient(c.url, c.token).call<{ jsonl: string; provenance: string; card: string; rows: number; sha256: string; forced: boolean }>(
-    "GET", `/api/v1/annotate/queues/${encodeURIComponent(o.queue)}/export?format=${o.format}&force=${o.force ? "true" : "false"}`,
+    "GET", `/api/v1/annotate/queues/${encodeURIComponent(o.queue)}/export?format=${o.format}&force=${o.force ? "true" : "false"}&balance=${o.balance ? "true" : "false"}`,
   );
   const out = o.out ?? `${o.queue}.${o.format}.jsonl`;
   const side = sidePaths(out);
