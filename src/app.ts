@@ -4,6 +4,7 @@ import { registerCacheRoutes } from "./admin/cache-routes.js";
 import type { CacheService } from "./cache/cache-service.js";
 import { createCache } from "./cache/create-cache.js";
 import { registerIncidentRoutes } from "./admin/incident-routes.js";
+import { registerAnnotateRoutes } from "./admin/annotate-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
 import { registerKnowledgeRoutes } from "./admin/knowledge-routes.js";
 import { KnowledgeService } from "./knowledge/knowledge-service.js";
@@ -216,6 +217,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerLimitsRoutes(router, auth, keys, limits);
     registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces, reviews: guardReviews });
     registerGuardReviewRoutes(router, { auth, reviews: guardReviews, traceStore, traceWriter: traces, audit });
+    registerAnnotateRoutes(router, { auth, annotations: stores.annotations, traceStore, scores: stores.evals.scores, flushTraces: () => traces.flush(), audit });
     const evals = createEvals({ stores: stores.evals, traceStore, traces, credentials, settings, requestTimeoutMs: config.server.request_timeout_ms, log, models });
     // Ingestion runs on its own serial queue, off the request path (docs/knowledge.md).
     const knowledge = new KnowledgeService({

@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { readCliEnv } from "../config/env.js";
 import { VERSION } from "../version.js";
+import { registerAnnotateCommands } from "./annotate-commands.js";
 import { registerAuditCommands } from "./audit-commands.js";
 import { registerCacheCommands } from "./cache-commands.js";
 import { registerCalcCommands } from "./calc-commands.js";
@@ -193,6 +194,7 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
   registerAuditCommands(program, client, clientOpts);
   registerCacheCommands(program, client, clientOpts);
   registerKnowledgeCommands(program, client, clientOpts);
+  registerAnnotateCommands(program, client, clientOpts);
 
   const creds = program.command("credentials").description("Provider API keys, stored encrypted (AES-256-GCM)");
   client(creds.command("set").description("Store a credential; reads the value from stdin").argument("<name>", "credential name, referenced as `credential:` in keel.yaml"))

@@ -1,4 +1,5 @@
 import { ALERT_MIGRATIONS } from "../alerts/alert-migrations.js";
+import { ANNOTATE_MIGRATIONS } from "../annotate/annotate-migrations.js";
 import { AUDIT_MIGRATIONS } from "../audit/audit-migrations.js";
 import { CREDENTIAL_MIGRATIONS } from "../credentials/credential-migrations.js";
 import { EVAL_MIGRATIONS } from "../evals/eval-migrations.js";
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = composeMigrations([
   INCIDENT_MIGRATIONS,
   RESPONSE_MIGRATIONS,
   KNOWLEDGE_MIGRATIONS,
+  ANNOTATE_MIGRATIONS,
 ]);

@@ -1,4 +1,5 @@
 import { SqliteAlertStore } from "../alerts/sqlite-alert-store.js";
+import { SqliteAnnotationStore } from "../annotate/sqlite-annotation-store.js";
 import { SqliteAuditStore } from "../audit/sqlite-audit-store.js";
 import { SqliteCredentialStore } from "../credentials/sqlite-credential-store.js";
 import { SqliteCalibrationStore } from "../evals/calibration/sqlite-calibration-store.js";
@@ -86,6 +87,7 @@ export function sqliteStoresOn(db: SqliteDb): Omit<Stores, "traceWrites" | "trac
     drift: new SqliteDriftStore(db),
     responses: new SqliteResponseStore(db),
     knowledge: new SqliteKnowledgeStore(db),
+    annotations: new SqliteAnnotationStore(db),
     evals: {
       datasets: new SqliteDatasetStore(db),
       runs: new SqliteRunStore(db),

@@ -1,4 +1,5 @@
 import type { AlertStore } from "../alerts/alert-store.js";
+import type { AnnotationStore } from "../annotate/types.js";
 import type { AuditStore } from "../audit/types.js";
 import type { CredentialStore } from "../credentials/credential-store.js";
 import type { EvalStores } from "../evals/eval-app.js";
@@ -51,6 +52,7 @@ export interface Stores {
   readonly responses: ResponseStore;
   /** Files, vector stores, document versions and chunks (docs/knowledge.md). */
   readonly knowledge: KnowledgeStore;
+  readonly annotations: AnnotationStore;
   /** Stops the trace workers and closes the connections. */
   close(): Promise<void>;
 }
