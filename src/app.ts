@@ -225,7 +225,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       screen: config.knowledge.screening ? documentScreen() : null,
       onError: (what, err) => log.error(`${what} failed`, { error: String(err) }),
     });
-    registerKnowledgeRoutes(router, { auth, keys, knowledge, config: config.knowledge, audit });
+    registerKnowledgeRoutes(router, { auth, keys, knowledge, config: config.knowledge, audit, metrics: metrics?.retrieval, spans: stores.spans });
     registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces, maskText: callTextMasker(config.capture, piiHasher(piiKey)) });
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.
     if (!registerUi(router)) log.debug("dashboard not built; /ui is not served");

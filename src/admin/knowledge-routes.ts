@@ -11,6 +11,10 @@ import type { KnowledgeConfig } from "../knowledge/knowledge-schema.js";
 import { attachBody, createStoreBody, releaseBody, searchBody, updateStoreBody } from "../knowledge/request-schemas.js";
 import { fileObject, listObject, searchResultObject, storeFileObject, vectorStoreObject } from "../knowledge/wire.js";
 import type { VectorStoreRecord } from "../knowledge/types.js";
+import type { SearchResult } from "../knowledge/search.js";
+import type { RetrievalMetrics } from "../observe/metrics/retrieval-metrics.js";
+import { callerTrace, retrievalSpan } from "../observe/otel/retrieval-span.js";
+import type { SpanStore } from "../observe/otel/span-store.js";
 import { readJsonBody, readRawBody } from "../server/body.js";
 import type { Handler } from "../server/router.js";
 import type { Router } from "../server/router.js";
@@ -24,6 +28,10 @@ export interface KnowledgeRouteDeps {
   knowledge: KnowledgeService;
   config: KnowledgeConfig;
   audit: AuditLog;
+  /** Stale-retrieval counters on /metrics; absent when metrics are off. */
+  metrics?: RetrievalMetrics;
+  /** Where a search made inside a caller's trace is recorded as a `retrieval` span. */
+  spans?: SpanStore;
 }
 
 const JSON_LIMIT = 64 * 1024;
@@ -144,6 +152,7 @@ export function registerKnowledgeRoutes(router: Router, d: KnowledgeRouteDeps): 
     const b = validateBody(searchBody, await readJsonBody(req, JSON_LIMIT));
     if (b.filters && filterDepth(b.filters) > 4) throw new KeelError("invalid_request", "'filters' nests more than 4 levels.", { param: "filters" });
     const query = typeof b.query === "string" ? b.query : b.query[0];
+    const startMs = Date.now();
     const results = await k.search(p.id, {
       query, maxResults: b.max_num_results, filter: b.filters, scoreThreshold: b.ranking_options?.score_threshold,
       mode: b.keel_mode, includeSuperseded: b.keel_include_superseded,
@@ -154,6 +163,7 @@ export function registerKnowledgeRoutes(router: Router, d: KnowledgeRouteDeps): 
       return searchResultObject(r, names.get(r.document.fileId)!);
     });
     sendJson(res, 200, { object: "vector_store.search_results.page", search_query: [query], data, has_more: false, next_page: null });
+    recordRetrieval(d, req, { storeId: p.id, query, mode: b.keel_mode ?? "hybrid", startMs, results });
   }));
 
   router.add("GET", "/api/v1/knowledge/quarantine", adminRoute(d.auth, (_req, res, _p, q) => {
@@ -174,6 +184,28 @@ export function registerKnowledgeRoutes(router: Router, d: KnowledgeRouteDeps): 
     d.audit.record({ actor: actor.name, role: actor.role, action: "knowledge.chunk_released", targetType: "knowledge_chunk", target: String(c.key), before: { status: "quarantined", verdict: c.verdict }, after: { status: "live" }, reason: reasonOf(req, b.reason) });
     sendJson(res, 200, { chunk_id: c.key, vector_store_id: c.storeId, status: "live" });
   }));
+}
+
+/**
+ * After the answer is sent: the stale-retrieval counters, and, when the search carried a W3C
+ * `traceparent`, a `retrieval` span under that trace (docs/knowledge.md, "Retrieval on the trace").
+ * A failed span write is not the caller's failure: the search was answered.
+ */
+function recordRetrieval(d: KnowledgeRouteDeps, req: IncomingMessage, s: { storeId: string; query: string; mode: string; startMs: number; results: readonly SearchResult[] }): void {
+  d.metrics?.observe(s.results.map((r) => r.freshness.reason ?? "fresh"));
+  const trace = d.spans ? callerTrace(req.headers.traceparent) : null;
+  if (!trace || !d.spans) return;
+  try {
+    d.spans.insertBatch([retrievalSpan({
+      ...trace, storeId: s.storeId, query: s.query, mode: s.mode, startMs: s.startMs, endMs: Date.now(),
+      results: s.results.map((r) => ({
+        chunkId: r.chunk.key, fileId: r.document.fileId, documentId: r.document.id, version: r.document.version,
+        score: r.score, stale: r.freshness.stale, staleReason: r.freshness.reason, ageS: r.freshness.ageS,
+      })),
+    })]);
+  } catch {
+    // The span store is the trace database; a write error there surfaces through its own paths.
+  }
 }
 
 function tooLarge(max: number): KeelError {

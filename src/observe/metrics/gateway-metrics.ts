@@ -3,6 +3,7 @@ import { OPERATION_DURATION_BUCKETS, TIME_PER_OUTPUT_TOKEN_BUCKETS, TIME_TO_FIRS
 import { BoundedLabel, NONE } from "./label-bounds.js";
 import type { MetricsConfig } from "./metrics-schema.js";
 import { type Counter, type Gauge, type Histogram, PromRegistry, seriesKey } from "./prom-registry.js";
+import { RetrievalMetrics } from "./retrieval-metrics.js";
 
 /** Facts other layers own, read when Prometheus scrapes rather than on the request path. */
 export interface ScrapeSources {
@@ -27,6 +28,8 @@ const GENAI = ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_
  */
 export class GatewayMetrics {
   readonly registry = new PromRegistry();
+  /** The knowledge layer's stale-retrieval counters (retrieval-metrics.ts), on the same /metrics. */
+  readonly retrieval: RetrievalMetrics;
   private readonly key: BoundedLabel;
   private readonly user: BoundedLabel;
   private readonly feature: BoundedLabel;
@@ -98,6 +101,7 @@ export class GatewayMetrics {
     this.tracesWritten = r.counter("keel_traces_written_total", "Trace records written to the store.");
     this.tracesDropped = r.counter("keel_traces_dropped_total", "Trace records dropped (queue full or write failed).");
     this.traceQueue = r.gauge("keel_trace_queue_depth", "Trace records waiting to be written.");
+    this.retrieval = new RetrievalMetrics(r);
   }
 
   /** One finished gateway call. Called from trace finalisation, after the response was sent. */
