@@ -152,7 +152,9 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const providers = new ProviderRegistry(config.providers, (name) => credentials.reveal(name), (msg) => log.warn(msg));
     const prices = new PriceTable(config.prices);
     const models = new ModelRegistry(config.models, prices, config.routes);
-    const routing = new RoutingService(config.routes, (name) => models.resolve(name), prices, providers);
+    // Engine figures are scraped off the request path; least-busy reads their fresh queue lengths.
+    const engines = new EngineScraper(engineTargets(config.routes));
+    const routing = new RoutingService(config.routes, (name) => models.resolve(name), prices, providers, (id) => engines.load(id));
     limits = await createLimits({
       limits: config.limits, budgets: config.budgets, redis: config.redis, spendStore: stores.spend, budgetEvents: stores.budgetEvents, log,
       keyLimits: (id) => keys.get(id)?.limits ?? null, requestTimeoutMs: config.server.request_timeout_ms,
@@ -192,7 +194,6 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerPromptRoutes(router, roles, prompts);
     registerMeRoute(router, roles);
     registerAuditRoutes(router, auth, audit);
-    const engines = new EngineScraper(engineTargets(config.routes));
     engines.start();
     registerTargetRoutes(router, auth, routing, engines);
     registerSummaryRoutes(router, auth, traceReads, () => traces.flush());

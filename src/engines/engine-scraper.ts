@@ -122,8 +122,25 @@ export class EngineScraper {
   view(target: string): EngineView | null {
     const e = this.entries.get(target);
     if (e === undefined) return null;
-    const stale = e.lastOkAt === null || this.now() - e.lastOkAt > 3 * e.cfg.interval_ms;
+    const stale = this.isStale(e);
     return { kind: e.cfg.kind as EngineKind, metricsUrl: e.cfg.metrics_url, stale, lastScrapeAt: e.lastScrapeAt, lastOkAt: e.lastOkAt, lastError: e.lastError, figures: e.figures };
+  }
+
+  private isStale(e: Entry): boolean {
+    return e.lastOkAt === null || this.now() - e.lastOkAt > 3 * e.cfg.interval_ms;
+  }
+
+  /**
+   * The engine's own load — requests running + waiting — for least-busy routing; null when the
+   * target has no engine, its figures are stale, or the engine reports neither. Called on the
+   * request path, so it reads the entry directly instead of building a view.
+   */
+  load(target: string): number | null {
+    const e = this.entries.get(target);
+    if (e === undefined || e.figures === null || this.isStale(e)) return null;
+    const { running, waiting } = e.figures;
+    if (running === null && waiting === null) return null;
+    return (running ?? 0) + (waiting ?? 0);
   }
 
   /** Figures fresh enough to act on (routing, alerts); null when stale or never scraped. */

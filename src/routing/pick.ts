@@ -27,6 +27,12 @@ export interface Pick {
   readonly coolingMs: number;
 }
 
+/**
+ * `provider/model` → requests its engine reports running + waiting, or null when it has no engine
+ * or its figures are stale. Given by whoever owns the scraper (app.ts), so routing never imports it.
+ */
+export type EngineLoadLookup = (targetId: string) => number | null;
+
 export interface PickInput {
   readonly now: number;
   readonly random: () => number;
@@ -34,12 +40,15 @@ export interface PickInput {
   readonly blockHashes?: readonly number[];
   /** Step 3 ignores a cool-down longer than this. */
   readonly maxCoolingMs: number;
+  /** least-busy: the engines' own load; read only for that strategy. */
+  readonly engineLoad?: EngineLoadLookup;
 }
 
 class View implements TargetView {
   weight = 1;
   priority = 0;
   inFlight = 0;
+  engineLoad: number | null = null;
   latencyMs: number | null = null;
   available = false;
 }
@@ -47,6 +56,7 @@ class View implements TargetView {
 export function pickTarget(route: Route, ex: Exclusions, input: PickInput): Pick | null {
   const { now } = input;
   const n = route.targets.length;
+  const engineLoad = route.strategy === "least-busy" ? input.engineLoad : undefined;
   const views = new Array<View>(n);
   const healthy = new Array<boolean>(n);
   for (let i = 0; i < n; i++) {
@@ -56,6 +66,7 @@ export function pickTarget(route: Route, ex: Exclusions, input: PickInput): Pick
     v.weight = t.weight;
     v.priority = t.priority;
     v.inFlight = s.inFlight;
+    if (engineLoad !== undefined) v.engineLoad = engineLoad(t.id);
     v.latencyMs = s.ttft.read(now) ?? s.latency.read(now);
     views[i] = v;
     healthy[i] = !ex.ruledOut.has(i) && (!route.breakerEnabled || s.breaker.allows(now));

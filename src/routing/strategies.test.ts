@@ -94,3 +94,16 @@ test("EWMA: samples in the same millisecond still move it; the first sample sets
   for (let i = 0; i < 100; i++) e.update(200, 0);
   assert.ok(e.read(0)! > 190);
 });
+
+test("least-busy: a fresh engine queue (running + waiting) replaces Keel's in-flight count; absent or null falls back to it", () => {
+  // Keel has sent nothing to 0, but its engine reports 50 queued (other clients): 1 is less busy.
+  const views = [view({ inFlight: 0, engineLoad: 50 }), view({ inFlight: 3, engineLoad: 2 })];
+  assert.equal(chooseTarget("least-busy", views, { random: never }), 1);
+  // Scaled by weight: 50 ÷ 100 = 0.5 beats 2 ÷ 1.
+  assert.equal(chooseTarget("least-busy", [view({ engineLoad: 50, weight: 100 }), view({ engineLoad: 2 })], { random: never }), 0);
+  // Stale figures arrive as null: Keel's own count decides (0 in flight beats the engine's 2).
+  assert.equal(chooseTarget("least-busy", [view({ inFlight: 0, engineLoad: null }), view({ inFlight: 3, engineLoad: 2 })], { random: never }), 0);
+  assert.equal(chooseTarget("least-busy", [view({ inFlight: 4 }), view({ inFlight: 1 })], { random: never }), 1);
+  // Other strategies ignore the engine's queue.
+  assert.equal(chooseTarget("failover", views, { random: never }), 0);
+});

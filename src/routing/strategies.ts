@@ -16,6 +16,12 @@ export interface TargetView {
   readonly priority: number;
   /** Calls this Keel has running on the target now. */
   readonly inFlight: number;
+  /**
+   * Requests the target's engine itself reports running + waiting (docs/engines.md), when its
+   * scraped figures are fresh; null or absent otherwise. It counts every client's calls, not just
+   * this Keel's, so least-busy prefers it to `inFlight`.
+   */
+  readonly engineLoad?: number | null;
   /** Moving average of time to first token (or latency), ms; null when unknown or stale. */
   readonly latencyMs: number | null;
   /** May be called now: its breaker lets calls through and the request has not ruled it out. */
@@ -43,12 +49,18 @@ export function chooseTarget(strategy: Strategy, views: readonly TargetView[], i
     case "weighted":
       return weighted(cands, views, input.random);
     case "least-busy":
-      return lowest(cands, (i) => views[i].inFlight / views[i].weight, input.random);
+      return lowest(cands, (i) => busy(views[i]) / views[i].weight, input.random);
     case "least-latency":
       return leastLatency(cands, views, input.random);
     case "prefix-affinity":
       return choosePrefixAffinity(cands, views, input);
   }
+}
+
+/** The engine's own queue when fresh, else Keel's in-flight count (stale figures never decide). */
+function busy(v: TargetView): number {
+  const e = v.engineLoad;
+  return e === undefined || e === null ? v.inFlight : e;
 }
 
 /** Available targets of the best (lowest-numbered) priority, in configuration order. */
