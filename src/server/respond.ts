@@ -10,7 +10,16 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /** Every error response goes through here, in OpenAI's error shape. Returns the status sent. */
 export function sendError(res: ServerResponse, err: unknown): number {
-  const { status, body, headers } = toOpenAIError(err);
+  return sendErrorAs(res, err, toOpenAIError);
+}
+
+/** An error in a surface's own shape (OpenAI's, Anthropic's): after the headers went out, the socket is cut instead. */
+export function sendErrorAs(
+  res: ServerResponse,
+  err: unknown,
+  shape: (err: unknown) => { status: number; body: unknown; headers?: Record<string, string> },
+): number {
+  const { status, body, headers } = shape(err);
   if (res.headersSent) {
     res.destroy();
     return status;

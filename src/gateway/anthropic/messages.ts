@@ -8,7 +8,7 @@ import { validateBody } from "../../api/validate.js";
 import { toAnthropicError } from "../../errors/anthropic-shape.js";
 import { KeelError } from "../../errors/errors.js";
 import type { RoutedStream } from "../../routing/routed-stream.js";
-import { sendJson } from "../../server/respond.js";
+import { sendErrorAs, sendJson } from "../../server/respond.js";
 import { ChatContext } from "../chat.js";
 import { settleStream } from "../guard-step.js";
 import { chatFacts } from "../../routing/conditions.js";
@@ -158,11 +158,5 @@ export const respondCountTokens: Stage<MessagesContext> = {
 
 /** Errors on this surface in Anthropic's shape (errors/anthropic-shape.ts); returns the status sent. */
 export function sendAnthropicError(res: ServerResponse, err: unknown): number {
-  const { status, body, headers } = toAnthropicError(err);
-  if (res.headersSent) {
-    res.destroy();
-    return status;
-  }
-  sendJson(res, status, body, headers);
-  return status;
+  return sendErrorAs(res, err, toAnthropicError);
 }
