@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   /** A model-based guardrail that fails closed could not screen the call (timeout, error, unreadable answer, no budget). */
   guard_unavailable: { status: 503, type: "api_error" },
   shutting_down: { status: 503, type: "api_error" },
+  /** The shared store (PostgreSQL) did not answer in time or refused the connection (docs/scale-out.md). */
+  store_unavailable: { status: 503, type: "api_error" },
   internal_error: { status: 500, type: "api_error" },
 } as const satisfies Record<string, { status: number; type: OpenAIErrorType }>;
 

@@ -71,11 +71,11 @@ export class WorkerChannel {
  * Starts a worker from a module beside the caller. Under tsx (tests, benches) the module is
  * TypeScript, and a worker does not inherit tsx's loader, so a one-line bootstrap registers it first.
  */
-export function startWorker(moduleUrl: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
-  if (!moduleUrl.pathname.endsWith(".ts")) return new Worker(moduleUrl, { workerData, resourceLimits });
+export function startWorker(moduleUrl: URL, workerData: unknown, resourceLimits?: ResourceLimits, transferList?: Transferable[]): Worker {
+  if (!moduleUrl.pathname.endsWith(".ts")) return new Worker(moduleUrl, { workerData, resourceLimits, transferList });
   const tsx = import.meta.resolve("tsx/esm/api");
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
-  return new Worker(boot, { eval: true, workerData, resourceLimits });
+  return new Worker(boot, { eval: true, workerData, resourceLimits, transferList });
 }
 
 /** The module URL of a sibling worker file, `.ts` under tsx and `.js` once built. */

@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { isKeelError } from "../../errors/errors.js";
+import { TEST_POSTGRES_URL, pgTestDb } from "../../testing/postgres-fixture.js";
+import { PgBridge, PgQueryError } from "./pg-bridge.js";
+import { migratePostgres, postgresMigrationStatus } from "./pg-migrate.js";
+import { maskStoreUrl, parsePostgresUrl } from "./pg-url.js";
+
+const t = pgTestDb();
+const db = t.db;
+db.exec(`CREATE TABLE bridge_t (id BIGINT PRIMARY KEY, v TEXT, f DOUBLE PRECISION, b BYTEA)`);
+
+test("statements round-trip parameters and types: int8 as number, double, text, bytes, null", () => {
+  db.run("INSERT INTO bridge_t (id, v, f, b) VALUES ($1, $2, $3, $4)", [1_700_000_000_123, "x'; drop table bridge_t; --", 0.25, Buffer.from([1, 2, 3])]);
+  db.run("INSERT INTO bridge_t (id, v) VALUES ($1, $2)", [2, undefined]);
+  const rows = db.all<{ id: number; v: string | null; f: number | null; b: Uint8Array | null }>("SELECT * FROM bridge_t ORDER BY id DESC");
+  assert.equal(rows[0].id, 1_700_000_000_123);
+  assert.equal(rows[0].v, "x'; drop table bridge_t; --");
+  assert.equal(rows[0].f, 0.25);
+  assert.deepEqual([...rows[0].b!], [1, 2, 3]);
+  assert.deepEqual({ ...rows[1], b: rows[1].b }, { id: 2, v: null, f: null, b: null });
+  assert.equal(db.get("SELECT 1 AS one WHERE false"), undefined);
+  assert.equal(db.run("UPDATE bridge_t SET v = 'y'"), 2);
+});
+
+test("a transaction commits when its body returns and rolls back when it throws; savepoints nest", () => {
+  db.run("DELETE FROM bridge_t");
+  db.transaction((tx) => tx.run("INSERT INTO bridge_t (id) VALUES (10)"));
+  assert.throws(() => db.transaction((tx) => {
+    tx.run("INSERT INTO bridge_t (id) VALUES (11)");
+    throw new Error("boom");
+  }), /boom/);
+  db.transaction((tx) => {
+    tx.run("INSERT INTO bridge_t (id) VALUES (12)");
+    assert.throws(() => tx.transaction((inner) => {
+      inner.run("INSERT INTO bridge_t (id) VALUES (13)");
+      throw new Error("inner");
+    }));
+  });
+  assert.deepEqual(db.all<{ id: number }>("SELECT id FROM bridge_t ORDER BY id").map((r) => r.id), [10, 12]);
+});
+
+test("a failing statement is a PgQueryError with its SQLSTATE; the bridge stays usable", () => {
+  db.run("INSERT INTO bridge_t (id) VALUES (20) ON CONFLICT DO NOTHING");
+  const err = (() => { try { db.run("INSERT INTO bridge_t (id) VALUES (20)"); } catch (e) { return e; } })();
+  assert.ok(err instanceof PgQueryError);
+  assert.equal((err as PgQueryError).code, "23505");
+  assert.equal(db.get<{ n: number }>("SELECT 1 AS n")!.n, 1);
+});
+
+test("async calls do not block and see the same data", async () => {
+  const rows = await db.allAsync<{ id: number }>("SELECT id FROM bridge_t WHERE id = $1", [20]);
+  assert.deepEqual(rows, [{ id: 20 }]);
+  const n = await db.transactionAsync(async (q) => {
+    await q.run("INSERT INTO bridge_t (id) VALUES (30), (31)");
+    return (await q.all<{ n: number }>("SELECT count(*)::int8 AS n FROM bridge_t WHERE id >= 30"))[0].n;
+  });
+  assert.equal(n, 2);
+  await assert.rejects(db.transactionAsync(async (q) => {
+    await q.run("INSERT INTO bridge_t (id) VALUES (32)");
+    throw new Error("no");
+  }));
+  assert.equal(db.get("SELECT id FROM bridge_t WHERE id = 32"), undefined);
+});
+
+test("migrations: status, idempotent re-run, a failing step leaves the last good version", () => {
+  const steps = [
+    { version: 1, name: "one", sql: "CREATE TABLE m_one (x INT)" },
+    { version: 2, name: "two", sql: "CREATE TABLE m_two (x INT); INSERT INTO m_two VALUES (1)" },
+  ];
+  const other = new PgBridge({ url: TEST_POSTGRES_URL, poolMax: 2 });
+  other.exec("DROP SCHEMA IF EXISTS keel_t_migrate CASCADE; CREATE SCHEMA keel_t_migrate");
+  const m = new PgBridge({ url: TEST_POSTGRES_URL, schema: "keel_t_migrate", poolMax: 2 });
+  after(async () => {
+    await m.close();
+    other.exec("DROP SCHEMA keel_t_migrate CASCADE");
+    await other.close();
+  });
+  assert.equal(postgresMigrationStatus(m, steps).current, 0);
+  assert.deepEqual(migratePostgres(m, steps, 4242), { from: 0, to: 2 });
+  assert.deepEqual(migratePostgres(m, steps, 4242), { from: 2, to: 2 });
+  const bad = [...steps, { version: 3, name: "three", sql: "CREATE TABLE m_three (x INT); SELECT nope FROM nowhere" }];
+  assert.throws(() => migratePostgres(m, bad, 4242), /migration 3 \(three\) failed and was rolled back/);
+  const st = postgresMigrationStatus(m, bad);
+  assert.equal(st.current, 2);
+  assert.deepEqual(st.pending, [{ version: 3, name: "three" }]);
+  assert.equal(m.get<{ t: string | null }>("SELECT to_regclass('m_three')::text AS t")!.t, null);
+  assert.throws(() => migratePostgres(m, steps.slice(0, 1), 4242), /newer than this Keel/);
+});
+
+test("an unreachable server is store_unavailable (503) naming the URL with its password masked", async () => {
+  const bad = new PgBridge({ url: "postgres://keel:hunter2@127.0.0.1:1/test", timeoutMs: 3000 });
+  after(() => bad.close());
+  try {
+    bad.get("SELECT 1");
+    assert.fail("expected an error");
+  } catch (e) {
+    assert.ok(isKeelError(e));
+    assert.equal(e.status, 503);
+    assert.match(e.message, /postgres:\/\/keel:\*\*\*\*@127\.0\.0\.1:1\/test/);
+    assert.doesNotMatch(e.message, /hunter2/);
+  }
+});
+
+test("store URLs: masked, shape-checked before connecting", () => {
+  assert.equal(maskStoreUrl("postgres://u:p%40ss@h:5432/d"), "postgres://u:****@h:5432/d");
+  assert.throws(() => parsePostgresUrl("mysql://h/d"), /must start with postgres:\/\//);
+  assert.throws(() => parsePostgresUrl("postgres://u:secret@"), (e: Error) => !e.message.includes("secret"));
+});

@@ -1,0 +1,266 @@
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
+import { KeelError } from "../../errors/errors.js";
+import { siblingUrl, startWorker } from "../../store/worker-channel.js";
+import type { PgOp, PgReply, PgRequest, PgRows } from "./pg-protocol.js";
+import { maskStoreUrl, parsePostgresUrl } from "./pg-url.js";
+
+export interface PgBridgeOptions {
+  url: string;
+  /** Pool size (default 10): the most connections this process opens. */
+  poolMax?: number;
+  /** Longest a synchronous call blocks before it fails with `store_unavailable` (default 5000). */
+  timeoutMs?: number;
+  /** Seconds to open a connection (default 3). */
+  connectTimeoutS?: number;
+  /** `search_path` for every connection; tests give each suite a schema of its own. */
+  schema?: string;
+}
+
+/** A statement failed in PostgreSQL (a constraint, a syntax error); `code` is its SQLSTATE. */
+export class PgQueryError extends Error {
+  constructor(message: string, readonly code: string | undefined) {
+    super(message);
+    this.name = "PgQueryError";
+  }
+}
+
+/** What a store runs statements on: the pool, or one reserved connection inside a transaction. */
+export interface PgSql {
+  /** Rows of one statement with `$1…` parameters (prepared and cached per connection). */
+  all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): T[];
+  /** The first row, or undefined. */
+  get<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): T | undefined;
+  /** Rows affected. */
+  run(sql: string, params?: readonly unknown[]): number;
+  /** Several statements without parameters (a migration, DDL). */
+  exec(sql: string): void;
+  /**
+   * `fn` inside one transaction on one reserved connection: committed when it returns, rolled back
+   * when it throws. Nested calls use a savepoint.
+   */
+  transaction<T>(fn: (tx: PgSql) => T): T;
+  /** `fn` on one reserved connection outside a transaction (session locks, a migration run). */
+  session<T>(fn: (conn: PgSql) => T): T;
+}
+
+/**
+ * PostgreSQL for Keel's synchronous store interfaces (decision 0031). The driver (`postgres`) runs
+ * on its own thread with a bounded pool; a store call posts its statement and blocks this thread on
+ * an `Atomics.wait` until the answer is there, as a SQLite call blocks on its file. The hot path
+ * calls no store (keys, prompts and routes are in-memory snapshots), so only admin writes, start-up
+ * loads and a few request-time reads (a stored response) wait on a round trip; trace batches use
+ * `async*`, which never blocks. A call that gets no answer in `timeoutMs`, or finds the server
+ * gone, throws `store_unavailable` (503).
+ */
+export class PgBridge implements PgSql {
+  readonly maskedUrl: string;
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly flag: Int32Array;
+  private readonly timeoutMs: number;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private exited: Error | null = null;
+  private readonly root: PgSql;
+
+  constructor(o: PgBridgeOptions) {
+    parsePostgresUrl(o.url);
+    this.maskedUrl = maskStoreUrl(o.url);
+    this.timeoutMs = o.timeoutMs ?? 5000;
+    const sab = new SharedArrayBuffer(4);
+    this.flag = new Int32Array(sab);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = startWorker(
+      siblingUrl(import.meta.url, "pg-worker"),
+      { url: o.url, poolMax: o.poolMax ?? 10, connectTimeoutS: o.connectTimeoutS ?? 3, schema: o.schema, flag: sab, syncPort: port2 },
+      undefined,
+      [port2],
+    );
+    this.worker.on("message", (m: PgReply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (m.ok) p.resolve(m.value);
+      else p.reject(this.errorOf(m));
+    });
+    this.worker.on("error", (err) => this.fail(err));
+    this.worker.on("exit", (code) => this.fail(new Error(`PostgreSQL worker exited with code ${code}`)));
+    // Neither the worker nor its ports keep the process alive: `close()` ends them, and a process
+    // that is done must not hang on an idle pool.
+    this.worker.unref();
+    this.port.unref();
+    this.root = this.connection(undefined);
+  }
+
+  all<T>(sql: string, params: readonly unknown[] = []): T[] {
+    return this.root.all<T>(sql, params);
+  }
+  get<T>(sql: string, params: readonly unknown[] = []): T | undefined {
+    return this.root.get<T>(sql, params);
+  }
+  run(sql: string, params: readonly unknown[] = []): number {
+    return this.root.run(sql, params);
+  }
+  exec(sql: string): void {
+    this.root.exec(sql);
+  }
+  transaction<T>(fn: (tx: PgSql) => T): T {
+    return this.root.transaction(fn);
+  }
+  session<T>(fn: (conn: PgSql) => T): T {
+    return this.root.session(fn);
+  }
+
+  /** Rows of one statement, without blocking: the trace writer's and the analytics reads' path. */
+  async allAsync<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const r = (await this.callAsync({ op: "query", sql, params: params.map(param) })) as PgRows;
+    return r.rows as T[];
+  }
+
+  /** Rows affected by one statement, without blocking. */
+  async runAsync(sql: string, params: readonly unknown[] = []): Promise<number> {
+    const r = (await this.callAsync({ op: "query", sql, params: params.map(param) })) as PgRows;
+    return r.count;
+  }
+
+  /** Statements on one reserved connection inside a transaction, without blocking (a trace batch). */
+  async transactionAsync<T>(fn: (q: { run(sql: string, params?: readonly unknown[]): Promise<number>; all<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> }) => Promise<T>): Promise<T> {
+    const conn = (await this.callAsync({ op: "reserve" })) as number;
+    const q = {
+      run: async (sql: string, params: readonly unknown[] = []) => ((await this.callAsync({ op: "query", sql, params: params.map(param), conn })) as PgRows).count,
+      all: async <R>(sql: string, params: readonly unknown[] = []) => ((await this.callAsync({ op: "query", sql, params: params.map(param), conn })) as PgRows).rows as R[],
+    };
+    try {
+      await this.callAsync({ op: "exec", sql: "BEGIN", conn });
+      const out = await fn(q);
+      await this.callAsync({ op: "exec", sql: "COMMIT", conn });
+      return out;
+    } catch (err) {
+      await this.callAsync({ op: "exec", sql: "ROLLBACK", conn }).catch(() => {});
+      throw err;
+    } finally {
+      await this.callAsync({ op: "release", conn }).catch(() => {});
+    }
+  }
+
+  /** Ends the pool and the worker. Idempotent. */
+  async close(): Promise<void> {
+    if (this.exited) return;
+    await this.callAsync({ op: "close" }).catch(() => {});
+    this.exited = new Error("PostgreSQL store is closed");
+    await this.worker.terminate();
+  }
+
+  private connection(conn: number | undefined, depth = 0): PgSql {
+    const self = this;
+    const q = (sql: string, params: readonly unknown[]): PgRows => this.callSync({ op: "query", sql, params: params.map(param), conn }) as PgRows;
+    return {
+      all: <T>(sql: string, params: readonly unknown[] = []) => q(sql, params).rows as T[],
+      get: <T>(sql: string, params: readonly unknown[] = []) => q(sql, params).rows[0] as T | undefined,
+      run: (sql: string, params: readonly unknown[] = []) => q(sql, params).count,
+      exec: (sql: string) => void this.callSync({ op: "exec", sql, conn }),
+      transaction<T>(fn: (tx: PgSql) => T): T {
+        if (conn !== undefined && depth > 0) {
+          // Nested: a savepoint on the same connection.
+          const name = `keel_sp_${depth}`;
+          const inner = self.connection(conn, depth + 1);
+          inner.exec(`SAVEPOINT ${name}`);
+          try {
+            const out = fn(inner);
+            inner.exec(`RELEASE SAVEPOINT ${name}`);
+            return out;
+          } catch (err) {
+            inner.exec(`ROLLBACK TO SAVEPOINT ${name}`);
+            throw err;
+          }
+        }
+        return self.withReserved(conn, (c) => {
+          const tx = self.connection(c, depth + 1);
+          tx.exec("BEGIN");
+          try {
+            const out = fn(tx);
+            if (out instanceof Promise) throw new Error("a PostgreSQL transaction body must be synchronous");
+            tx.exec("COMMIT");
+            return out;
+          } catch (err) {
+            try {
+              tx.exec("ROLLBACK");
+            } catch {
+              // The connection is gone; the server rolls back on its own.
+            }
+            throw err;
+          }
+        });
+      },
+      session<T>(fn: (c: PgSql) => T): T {
+        return self.withReserved(conn, (c) => fn(self.connection(c, depth)));
+      },
+    };
+  }
+
+  private withReserved<T>(conn: number | undefined, fn: (conn: number) => T): T {
+    if (conn !== undefined) return fn(conn);
+    const c = this.callSync({ op: "reserve" }) as number;
+    try {
+      return fn(c);
+    } finally {
+      try {
+        this.callSync({ op: "release", conn: c });
+      } catch {
+        // A release that fails leaves nothing to undo.
+      }
+    }
+  }
+
+  private callSync(req: PgOp): unknown {
+    if (this.exited) throw new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl} is closed`, { cause: this.exited });
+    const id = this.nextId++;
+    Atomics.store(this.flag, 0, 0);
+    this.port.postMessage({ id, req } satisfies PgRequest);
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      // Replies to calls that timed out earlier are drained and dropped: ids tell them apart.
+      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+        const reply = m.message as PgReply;
+        if (reply.id !== id) continue;
+        if (reply.ok) return reply.value;
+        throw this.errorOf(reply);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl} did not answer within ${this.timeoutMs} ms`);
+      }
+      Atomics.wait(this.flag, 0, 0, left);
+      Atomics.store(this.flag, 0, 0);
+    }
+  }
+
+  private callAsync(req: PgOp): Promise<unknown> {
+    if (this.exited) return Promise.reject(new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl} is closed`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      // An awaited call keeps the process alive until it is answered; an idle pool does not.
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, req } satisfies PgRequest);
+    });
+  }
+
+  private errorOf(r: Extract<PgReply, { ok: false }>): Error {
+    if (r.unavailable) return new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl} is unavailable: ${r.message}`);
+    return new PgQueryError(r.message, r.code);
+  }
+
+  private fail(err: Error): void {
+    this.exited ??= err;
+    for (const p of this.pending.values()) p.reject(new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl}: ${err.message}`));
+    this.pending.clear();
+  }
+}
+
+/** Parameters as the driver takes them: undefined is NULL; booleans, numbers, strings, bytes pass. */
+function param(v: unknown): unknown {
+  return v === undefined ? null : v;
+}

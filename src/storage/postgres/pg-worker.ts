@@ -1,0 +1,89 @@
+import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import postgres, { type ReservedSql, type Sql } from "postgres";
+import type { PgReply, PgRequest, PgRows, PgWorkerData } from "./pg-protocol.js";
+
+/**
+ * The PostgreSQL driver's thread. The main thread's stores are synchronous (decision 0031): they
+ * post a request on `syncPort` and block on a shared flag until this thread answers; the trace
+ * writer posts on the worker's own port and awaits. Both share one bounded pool.
+ */
+const data = workerData as PgWorkerData & { syncPort: MessagePort };
+const flag = new Int32Array(data.flag);
+
+// int8 and numeric columns as JS numbers: Keel keeps epoch milliseconds and counters there, all
+// far below 2^53. Floats are stored as double precision, which the driver already parses.
+const asNumber = { to: 20, from: [20, 1700], serialize: (x: number) => String(x), parse: (x: string) => Number(x) };
+
+const sql: Sql = postgres(data.url, {
+  max: data.poolMax,
+  connect_timeout: data.connectTimeoutS,
+  idle_timeout: 60,
+  onnotice: () => {},
+  types: { bigint: asNumber } as never,
+  connection: data.schema ? { search_path: data.schema, application_name: "keel" } : { application_name: "keel" },
+});
+
+const reserved = new Map<number, ReservedSql>();
+let nextConn = 1;
+
+/** Driver errors that mean "the store is not there" rather than "this statement is wrong". */
+function unavailable(err: { code?: string }): boolean {
+  const c = err.code ?? "";
+  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED)$/.test(c) || c.startsWith("08") || c === "57P01" || c === "57P03";
+}
+
+function on(conn: number | undefined): Sql | ReservedSql {
+  if (conn === undefined) return sql;
+  const r = reserved.get(conn);
+  if (!r) throw Object.assign(new Error(`connection ${conn} is not reserved`), { code: "KEEL_NO_CONN" });
+  return r;
+}
+
+async function handle(m: PgRequest): Promise<PgRows | number | null> {
+  const r = m.req;
+  switch (r.op) {
+    case "query": {
+      const rows = await on(r.conn).unsafe(r.sql, r.params as never[], { prepare: true });
+      return { rows: [...rows] as Record<string, unknown>[], count: rows.count ?? rows.length };
+    }
+    case "exec": {
+      const res = await on(r.conn).unsafe(r.sql);
+      return { rows: [], count: (res as { count?: number }).count ?? 0 };
+    }
+    case "reserve": {
+      const c = await sql.reserve();
+      const id = nextConn++;
+      reserved.set(id, c);
+      return id;
+    }
+    case "release": {
+      reserved.get(r.conn)?.release();
+      reserved.delete(r.conn);
+      return null;
+    }
+    case "close": {
+      for (const c of reserved.values()) c.release();
+      reserved.clear();
+      await sql.end({ timeout: 5 });
+      return null;
+    }
+  }
+}
+
+async function answer(m: PgRequest, port: MessagePort, notify: boolean): Promise<void> {
+  let reply: PgReply;
+  try {
+    reply = { id: m.id, ok: true, value: await handle(m) };
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    reply = { id: m.id, ok: false, message: e.message, code: e.code, unavailable: unavailable(e) };
+  }
+  port.postMessage(reply);
+  if (notify) {
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  }
+}
+
+data.syncPort.on("message", (m: PgRequest) => void answer(m, data.syncPort, true));
+parentPort!.on("message", (m: PgRequest) => void answer(m, parentPort as unknown as MessagePort, false));

@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+import { after } from "node:test";
+import { PgBridge } from "../storage/postgres/pg-bridge.js";
+import { migratePostgres } from "../storage/postgres/pg-migrate.js";
+import { PG_MIGRATIONS } from "../storage/postgres/pg-migrations.js";
+
+/** The PostgreSQL the tests use: KEEL_TEST_POSTGRES_URL, else the local default (trust auth). */
+export const TEST_POSTGRES_URL = process.env.KEEL_TEST_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";
+
+export interface PgTestDb {
+  /** The schema this file's tests use (dropped after the file). */
+  readonly schema: string;
+  /** The bridge on that schema, every table emptied: what a contract's `make()` returns a store over. */
+  fresh(): PgBridge;
+  /** The bridge, as it is. */
+  readonly db: PgBridge;
+}
+
+let shared: PgTestDb | undefined;
+
+/**
+ * A schema of its own for this test file, migrated to the latest version, dropped (and the pool
+ * closed) when the file's tests end. Fails (never skips) when the server does not answer: the
+ * README promises no skipped tests, and `.ci/run` checks the server is up.
+ */
+export function pgTestDb(): PgTestDb {
+  if (shared) return shared;
+  const schema = `keel_t_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = new PgBridge({ url: TEST_POSTGRES_URL });
+  try {
+    admin.exec(`CREATE SCHEMA ${schema}`);
+  } catch (e) {
+    throw new Error(`the tests need PostgreSQL at ${TEST_POSTGRES_URL} (set KEEL_TEST_POSTGRES_URL to point elsewhere): ${(e as Error).message}`);
+  }
+  const db = new PgBridge({ url: TEST_POSTGRES_URL, schema, poolMax: 4 });
+  migratePostgres(db, PG_MIGRATIONS, hashKey(schema));
+  const tables = db
+    .all<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename <> 'keel_schema_migrations'", [schema])
+    .map((r) => `"${r.t}"`);
+  after(async () => {
+    await db.close();
+    admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.close();
+  });
+  shared = {
+    schema,
+    db,
+    fresh() {
+      if (tables.length) db.exec(`TRUNCATE ${tables.join(", ")} RESTART IDENTITY CASCADE`);
+      return db;
+    },
+  };
+  return shared;
+}
+
+/** A stable 31-bit advisory-lock key per schema. */
+function hashKey(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h & 0x7fffffff;
+}
