@@ -60,6 +60,7 @@ export const ANTHROPIC_ERROR_TYPE = {
   limits_unavailable: "api_error",
   guard_unavailable: "api_error",
   shutting_down: "overloaded_error",
+  store_unavailable: "api_error",
   internal_error: "api_error",
 } as const satisfies Record<ErrorCode, AnthropicErrorType>;
 

@@ -1,4 +1,4 @@
-import { parentPort, type ResourceLimits, Worker } from "node:worker_threads";
+import { type MessagePort, parentPort, type ResourceLimits, Worker } from "node:worker_threads";
 
 /**
  * Request/response over a worker thread: the store's synchronous SQLite work runs on the worker's
@@ -71,7 +71,7 @@ export class WorkerChannel {
  * Starts a worker from a module beside the caller. Under tsx (tests, benches) the module is
  * TypeScript, and a worker does not inherit tsx's loader, so a one-line bootstrap registers it first.
  */
-export function startWorker(moduleUrl: URL, workerData: unknown, resourceLimits?: ResourceLimits, transferList?: Transferable[]): Worker {
+export function startWorker(moduleUrl: URL, workerData: unknown, resourceLimits?: ResourceLimits, transferList?: (ArrayBuffer | MessagePort)[]): Worker {
   if (!moduleUrl.pathname.endsWith(".ts")) return new Worker(moduleUrl, { workerData, resourceLimits, transferList });
   const tsx = import.meta.resolve("tsx/esm/api");
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
