@@ -184,7 +184,9 @@ export const cacheStore: DeferredStage<ChatContext> = {
     const call = ctx.cache;
     if (!cache || !call || call.outcome === "hit" || call.outcome === "semantic-hit" || !call.tags) return;
     // A model whose backend changed (new system_fingerprint) loses its entries before this one is written.
-    const purging = cache.observeFingerprint(ctx.target?.id ?? call.tags.model, ctx.record?.systemFingerprint, { route: call.tags.route });
+    // The trace reads it off the response; a Responses answer carries it only in the internal completion.
+    const fingerprint = ctx.record?.systemFingerprint ?? ctx.completion?.system_fingerprint;
+    const purging = cache.observeFingerprint(ctx.target?.id ?? call.tags.model, fingerprint, { route: call.tags.route });
     if (purging) return purging.then(() => storeAnswer(ctx, deps, cache, call));
     return storeAnswer(ctx, deps, cache, call);
   },
