@@ -96,12 +96,16 @@ const answerChat: CachedAnswerWriter<ChatContext> = (ctx, _deps, res, completion
 
 export const cacheLookup: Stage<ChatContext> = cacheLookupStage(answerChat);
 
-function hasReasoning(c: ChatCompletion): boolean {
+function signedThinking(c: ChatCompletion): boolean {
   for (const ch of c.choices) {
-    const m = ch.message as { reasoning_content?: unknown; thinking_blocks?: unknown };
-    if ((typeof m.reasoning_content === "string" && m.reasoning_content !== "") || (Array.isArray(m.thinking_blocks) && m.thinking_blocks.length > 0)) return true;
+    const blocks = (ch.message as { thinking_blocks?: unknown }).thinking_blocks;
+    if (Array.isArray(blocks) && blocks.length > 0) return true;
   }
   return false;
+}
+
+function asksThinking(body: Record<string, unknown> | null): boolean {
+  return (body?.thinking as { type?: unknown } | undefined)?.type === "enabled";
 }
 
 function headerText(v: string | string[] | undefined): string | undefined {
@@ -199,8 +203,8 @@ function storeAnswer(ctx: ChatContext, deps: GatewayDeps, cache: CacheService, c
   // assembled one), else a chat or Messages stream's assembled one, which is what it records.
   const c = ctx.completion ?? (ctx.response as ChatCompletion | null);
   if (!c || !isServable(c)) return;
-  // Reasoning (and a thinking block's signature) is not in the replayed stream: such an answer could not be served whole.
-  if (hasReasoning(c)) return;
+  // Anthropic thinking is signed, and a stream's assembled answer does not keep it: not served from a replay.
+  if (signedThinking(c) || asksThinking(ctx.bodyOfRecord)) return;
   if (!call.cacheToolCalls && callsTools(c)) return;
   // Values the input guard redacted and the answer restored for the client are not kept either.
   if (ctx.guard?.vault && ctx.guard.vault.size > 0) return;
