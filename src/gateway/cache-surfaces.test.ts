@@ -61,8 +61,9 @@ const chatAsk = (body: Record<string, unknown>, key = keel.key): Promise<Respons
 });
 
 describe("/v1/messages", () => {
-  const ask = (content: string, extra: Partial<Anthropic.MessageCreateParamsNonStreaming> = {}, client = anthropic) =>
-    client.messages.create({ model: "sim", max_tokens: 64, temperature: 0, system: "Be brief.", messages: [{ role: "user", content }], ...extra }).withResponse();
+  // Built apart and cast: this SDK version's types no longer list temperature or top_k, which the API still takes.
+  const ask = (content: string, extra: Record<string, unknown> = {}, client = anthropic) =>
+    client.messages.create({ model: "sim", max_tokens: 64, temperature: 0, system: "Be brief.", messages: [{ role: "user", content }], ...extra } as Anthropic.MessageCreateParamsNonStreaming).withResponse();
 
   test("the same call again is a hit: Anthropic's shape, the stored usage, no upstream call, the hit on the trace", async () => {
     const a = await storing(() => ask("What is a cache, in Messages?"));

@@ -49,10 +49,10 @@ test("a response's input items: OpenAI's list shape, newest first by default, in
   assert.deepEqual(user.content, [{ type: "input_text", text: "Hello" }, { type: "input_text", text: " there" }]);
   assert.match(user.id, /^msg_[0-9a-f]{48}$/);
   // The raw body: object, first_id and last_id as OpenAI's list.
-  const raw = await (await fetch(`${keel.url}/v1/responses/${r.id}/input_items?order=asc`, { headers: { authorization: `Bearer ${keel.key}` } })).json();
+  const raw = (await (await fetch(`${keel.url}/v1/responses/${r.id}/input_items?order=asc`, { headers: { authorization: `Bearer ${keel.key}` } })).json()) as { object: string; data: { id: string }[]; first_id: string; last_id: string; has_more: boolean };
   assert.equal(raw.object, "list");
   assert.equal(raw.first_id, raw.data[0].id);
-  assert.equal(raw.last_id, raw.data.at(-1).id);
+  assert.equal(raw.last_id, raw.data.at(-1)!.id);
   assert.equal(raw.has_more, false);
   assert.equal(raw.first_id, items[1].id, "the same ids on every read, in either order");
 });
@@ -105,7 +105,7 @@ test("the query is bounded and validated, the field named; another key, an unkno
   for (const [query, param] of [["?limit=0", "limit"], ["?limit=101", "limit"], ["?limit=ten", "limit"], ["?limit=2.5", "limit"], ["?order=up", "order"], ["?after=msg_nope", "after"], [`?after=${"x".repeat(200)}`, "after"], ["?before=msg_x", "before"]]) {
     const res = await get(query);
     assert.equal(res.status, 400, query);
-    const body = await res.json();
+    const body = (await res.json()) as { error: { param: string; type: string } };
     assert.equal(body.error.param, param, query);
     assert.equal(body.error.type, "invalid_request_error");
   }

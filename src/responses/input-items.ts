@@ -86,7 +86,8 @@ export function inputItems(stored: StoredResponse): InputItem[] {
       out.push({ id: id("fco"), type: "function_call_output", call_id: m.tool_call_id ?? "", output: textOf(m), status: "completed" });
     } else if (m.role === "assistant") {
       const text = typeof m.content === "string" ? m.content : textOf(m);
-      if (text !== "" || m.refusal) out.push(messageItem(id("msg"), "completed", text, m.refusal ?? null));
+      const refusal = typeof m.refusal === "string" ? m.refusal : null;
+      if (text !== "" || refusal !== null) out.push(messageItem(id("msg"), "completed", text, refusal));
       for (const c of m.tool_calls ?? []) {
         out.push({ id: id("fc"), type: "function_call", status: "completed", arguments: c.function.arguments, call_id: c.id, name: c.function.name });
       }
