@@ -19,8 +19,17 @@ export function admitModel(ctx: GatewayContext, deps: GatewayDeps, name: string,
     throw new KeelError("invalid_request", `The model '${name}' does not serve ${what}.`, { param: "model" });
   }
   // Before any stage counts the prompt: limits, routing and count_tokens all read the memo's one count.
-  if (want === "chat") ctx.promptCounter = promptCounterFor(deps.providers.get(model.provider).kind, model.upstream);
+  if (want === "chat") ctx.promptCounter = promptCounterFor(providerKind(deps, model.provider), model.upstream);
   return model;
+}
+
+// A provider that is not running is routing's error to report (503 at the call), not admission's.
+function providerKind(deps: GatewayDeps, name: string): string {
+  try {
+    return deps.providers.get(name).kind;
+  } catch {
+    return "";
+  }
 }
 
 /**
