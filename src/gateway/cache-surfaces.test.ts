@@ -25,7 +25,11 @@ let openai: OpenAI;
 const traces = new Map<string, TraceRecord>();
 
 before(async () => {
-  keel = await startTestKeel({ cache: { enabled: true } });
+  keel = await startTestKeel({
+    models: [{ name: "sim-tools", provider: "sim", model: "sim" }],
+    // Tool-call answers are cached only where the route says so.
+    cache: { enabled: true, routes: { "sim-tools": { cache_tool_calls: true } } },
+  });
   anthropic = new Anthropic({ apiKey: keel.key, baseURL: keel.url, maxRetries: 0 });
   openai = new OpenAI({ apiKey: keel.key, baseURL: `${keel.url}/v1`, maxRetries: 0 });
   const writer = keel.app.traces;
@@ -150,6 +154,43 @@ describe("/v1/messages", () => {
     assert.equal((await chatAsk(chat2)).headers.get("x-keel-cache"), "hit");
     assert.equal((await ask("Chat first (M)")).response.headers.get("x-keel-cache"), "miss");
   });
+});
+
+test("a tool call replays as each surface's tool events: tool_use with input_json_delta, function_call with argument deltas", async () => {
+  const weather = { name: "get_weather", description: "Weather for a city", input_schema: { type: "object" as const, properties: { city: { type: "string" } }, required: ["city"] } };
+  const msgBody = { model: "sim-tools", max_tokens: 64, temperature: 0, stream: true, tools: [weather], tool_choice: { type: "any" }, messages: [{ role: "user", content: "Weather in Oslo, cached?" }] };
+  const messages = (): Promise<Response> => fetch(`${keel.url}/v1/messages`, {
+    method: "POST", headers: { "x-api-key": keel.key, "anthropic-version": "2023-06-01", "content-type": "application/json" }, body: JSON.stringify(msgBody),
+  });
+  const live = await storing(messages);
+  const liveMsg = checkAnthropicStream(parseSse(await live.text()), { requireInputUsage: true });
+  const hit = await messages();
+  assert.equal(hit.headers.get("x-keel-cache"), "hit");
+  const events = parseSse(await hit.text());
+  const replayed = checkAnthropicStream(events, { requireInputUsage: true });
+  assert.deepEqual(replayed.violations, []);
+  const use = replayed.message!.content.find((b) => b.type === "tool_use")!;
+  assert.equal(use.name, "get_weather");
+  assert.deepEqual(use.input, liveMsg.message!.content.find((b) => b.type === "tool_use")!.input);
+  assert.ok(events.some((e) => e.data.delta?.type === "input_json_delta"));
+  assert.equal(replayed.message!.stop_reason, "tool_use");
+
+  const tools = [{ type: "function" as const, name: "get_weather", description: "Weather for a city", strict: true, parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false } }];
+  const ask = () => openai.responses.create({ model: "sim-tools", temperature: 0, input: "Weather in Oslo, cached?", tools, tool_choice: "required" }).withResponse();
+  const first = await storing(ask);
+  const call = first.data.output.find((o) => o.type === "function_call")!;
+  const hits = (await keel.admin("GET", "/api/v1/cache/stats")).json.hits as number;
+  const stream = await openai.responses.stream({ model: "sim-tools", temperature: 0, input: "Weather in Oslo, cached?", tools, tool_choice: "required" });
+  const argDeltas: string[] = [];
+  stream.on("response.function_call_arguments.delta", (e) => argDeltas.push(e.delta));
+  const final = await stream.finalResponse();
+  const replayedCall = final.output.find((o) => o.type === "function_call")!;
+  assert.ok(call.type === "function_call" && replayedCall.type === "function_call");
+  assert.equal(replayedCall.arguments, call.arguments);
+  assert.equal(replayedCall.call_id, call.call_id);
+  assert.equal(argDeltas.join(""), call.arguments, "the arguments arrive as deltas");
+  assert.equal((await keel.admin("GET", "/api/v1/cache/stats")).json.hits, hits + 1, "the stream was a hit");
+  assert.equal((await ask()).response.headers.get("x-keel-cache"), "hit");
 });
 
 describe("/v1/responses", () => {
