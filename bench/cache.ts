@@ -63,10 +63,10 @@ function batched(ops: (i: number) => void, batches = 200): { median: number; p99
 
 async function main(): Promise<void> {
   console.log(JSON.stringify({ machine: machineInfo(), entries: ENTRIES, calls: CALLS }));
-  const keys = Array.from({ length: ENTRIES }, (_, i) => cacheKey({ model, body: body(i), prompt: null, scope: tags.scope }));
+  const keys = Array.from({ length: ENTRIES }, (_, i) => cacheKey({ surface: "openai.chat_completions", model, body: body(i), prompt: null, scope: tags.scope }));
 
   // 1. In process.
-  console.log("key (canonical JSON + SHA-256), µs/op:", JSON.stringify(batched((i) => cacheKey({ model, body: body(i % ENTRIES), prompt: null, scope: tags.scope }), 100)));
+  console.log("key (canonical JSON + SHA-256), µs/op:", JSON.stringify(batched((i) => cacheKey({ surface: "openai.chat_completions", model, body: body(i % ENTRIES), prompt: null, scope: tags.scope }), 100)));
   if (global.gc) global.gc();
   const heap0 = process.memoryUsage().heapUsed;
   const mem = new MemoryCacheBackend(16 * 1024 ** 3);

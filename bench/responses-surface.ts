@@ -1,7 +1,8 @@
 /**
- * What the Responses surface costs next to chat completions (issue 20's benchmark): one Keel in
- * front of one simulator, `POST /v1/responses` and `POST /v1/chat/completions` for the same
- * question, in one run.
+ * What the Responses and Messages surfaces cost next to chat completions (issue 20's benchmark):
+ * one Keel in front of one simulator, `POST /v1/chat/completions`, `POST /v1/responses` and
+ * `POST /v1/messages` for the same question, in one run — and each surface's response-cache hit
+ * (a second model name, `bench-cached`, with the cache on; the other names have it off).
  *
  * - added latency: p50 through Keel minus p50 of the same question straight to the sim, requests
  *   alternating direct / chat / responses one by one on keep-alive connections (drift hits all alike);
@@ -31,7 +32,7 @@ const TSX = ["--import", "tsx"];
 const QUESTION = "Summarise the benefits of a gateway in two sentences.";
 const SYSTEM = "You are a concise assistant.";
 
-interface Target { label: string; pool: Pool; path: string; auth: string; body: (stream: boolean) => string }
+interface Target { label: string; pool: Pool; path: string; headers: Record<string, string>; body: (stream: boolean) => string }
 
 async function main(): Promise<void> {
   installCleanup();
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
     `  - { name: upstream-sim, kind: openai, base_url: "http://127.0.0.1:${simPort}/v1" }`,
     "models:",
     "  - { name: bench, provider: upstream-sim, model: sim }",
+    "  - { name: bench-cached, provider: upstream-sim, model: sim }",
+    "cache: { enabled: true, mode: never, routes: { bench-cached: { mode: always } } }",
     ...(process.env.BENCH_CAPTURE ? [`traces: { capture: ${process.env.BENCH_CAPTURE} }`] : []),
     "",
   ].join("\n"));
@@ -60,27 +63,37 @@ async function main(): Promise<void> {
     const made = await fetch(`${keelOrigin}/api/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) });
     const key = ((await made.json()) as { key: string }).key;
     const chatBody = (model: string) => (stream: boolean) => JSON.stringify({ model, stream, messages: [{ role: "system", content: SYSTEM }, { role: "user", content: QUESTION }], max_completion_tokens: 16 });
+    const responsesBody = (model: string, extra: Record<string, unknown> = {}) => (stream: boolean) => JSON.stringify({ model, stream, instructions: SYSTEM, input: QUESTION, max_output_tokens: 16, ...extra });
+    const messagesBody = (model: string) => (stream: boolean) => JSON.stringify({ model, stream, system: SYSTEM, messages: [{ role: "user", content: QUESTION }], max_tokens: 16 });
+    const bearer = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+    const anthropic = { "x-api-key": key, "anthropic-version": "2023-06-01", "content-type": "application/json" };
+    const pool = (): Pool => new Pool(keelOrigin, { connections: 1 });
     const targets: Target[] = [
-      { label: "direct", pool: new Pool(simOrigin, { connections: 1 }), path: "/v1/chat/completions", auth: "Bearer sk-sim", body: chatBody("sim") },
-      { label: "chat", pool: new Pool(keelOrigin, { connections: 1 }), path: "/v1/chat/completions", auth: `Bearer ${key}`, body: chatBody("bench") },
-      {
-        label: "responses", pool: new Pool(keelOrigin, { connections: 1 }), path: "/v1/responses", auth: `Bearer ${key}`,
-        body: (stream) => JSON.stringify({ model: "bench", stream, instructions: SYSTEM, input: QUESTION, max_output_tokens: 16 }),
-      },
-      {
-        label: "responses-nostore", pool: new Pool(keelOrigin, { connections: 1 }), path: "/v1/responses", auth: `Bearer ${key}`,
-        body: (stream) => JSON.stringify({ model: "bench", stream, instructions: SYSTEM, input: QUESTION, max_output_tokens: 16, store: false }),
-      },
+      { label: "direct", pool: new Pool(simOrigin, { connections: 1 }), path: "/v1/chat/completions", headers: { authorization: "Bearer sk-sim", "content-type": "application/json" }, body: chatBody("sim") },
+      { label: "chat", pool: pool(), path: "/v1/chat/completions", headers: bearer, body: chatBody("bench") },
+      { label: "responses", pool: pool(), path: "/v1/responses", headers: bearer, body: responsesBody("bench") },
+      { label: "responses-nostore", pool: pool(), path: "/v1/responses", headers: bearer, body: responsesBody("bench", { store: false }) },
+      { label: "messages", pool: pool(), path: "/v1/messages", headers: anthropic, body: messagesBody("bench") },
+      // Hits: the first call (in the warm-up) stores the answer, every later one is served from the cache.
+      { label: "chat-hit", pool: pool(), path: "/v1/chat/completions", headers: bearer, body: chatBody("bench-cached") },
+      { label: "responses-hit", pool: pool(), path: "/v1/responses", headers: bearer, body: responsesBody("bench-cached") },
+      { label: "messages-hit", pool: pool(), path: "/v1/messages", headers: anthropic, body: messagesBody("bench-cached") },
     ];
+    const HITS = new Set(["chat-hit", "responses-hit", "messages-hit"]);
+    let measuring = false;
     const bodies = new Map(targets.map((t) => [t, { plain: t.body(false), stream: t.body(true) }]));
     const once = async (t: Target, stream: boolean): Promise<number> => {
       const t0 = performance.now();
-      const res = await t.pool.request({ method: "POST", path: t.path, headers: { authorization: t.auth, "content-type": "application/json" }, body: stream ? bodies.get(t)!.stream : bodies.get(t)!.plain });
+      const res = await t.pool.request({ method: "POST", path: t.path, headers: t.headers, body: stream ? bodies.get(t)!.stream : bodies.get(t)!.plain });
       await res.body.text();
       if (res.statusCode !== 200) throw new Error(`${t.label}: HTTP ${res.statusCode}`);
+      if (measuring && HITS.has(t.label) !== (res.headers["x-keel-cache"] === "hit")) throw new Error(`${t.label}: x-keel-cache ${String(res.headers["x-keel-cache"])}`);
       return performance.now() - t0;
     };
     for (const t of targets) for (let i = 0; i < 200; i++) await once(t, i % 2 === 0);
+    // The stores after the warm-up's first calls are deferred: let them land before hits are required.
+    await new Promise((ok) => setTimeout(ok, 300));
+    measuring = true;
 
     const latency = async (stream: boolean, n: number): Promise<Map<string, number[]>> => {
       const samples = new Map(targets.map((t) => [t.label, [] as number[]]));
@@ -121,9 +134,13 @@ async function main(): Promise<void> {
       const p50 = (l: string): number => summarize(s.get(l)!).p50;
       const added = (l: string): number => p50(l) - p50("direct");
       console.log(`\n${name} (n=${s.get("direct")!.length} each, sequential, keep-alive)`);
-      console.log(`  p50 direct ${round3(p50("direct"))} ms · chat ${round3(p50("chat"))} ms · responses ${round3(p50("responses"))} ms · responses store:false ${round3(p50("responses-nostore"))} ms`);
-      for (const l of ["responses", "responses-nostore"]) {
+      console.log(`  p50 ${targets.map((t) => `${t.label} ${round3(p50(t.label))} ms`).join(" · ")}`);
+      for (const l of ["responses", "responses-nostore", "messages"]) {
         console.log(`  ${l.padEnd(17)} added p50 ${round3(added(l))} ms vs chat ${round3(added("chat"))} ms: ratio ${round3(added(l) / added("chat"))} · Keel CPU/request ${round3(c.get(l)!)} ms vs chat ${round3(c.get("chat")!)} ms: ratio ${round3(c.get(l)! / c.get("chat")!)}`);
+      }
+      // A hit never reaches the sim: its p50 is compared with its own surface's miss-free call and with chat's hit.
+      for (const [hit, own] of [["chat-hit", "chat"], ["responses-hit", "responses"], ["messages-hit", "messages"]]) {
+        console.log(`  ${hit.padEnd(17)} p50 ${round3(p50(hit))} ms (vs ${own} ${round3(p50(own))} ms, vs chat-hit ratio ${round3(p50(hit) / p50("chat-hit"))}) · Keel CPU/request ${round3(c.get(hit)!)} ms (vs chat-hit ratio ${round3(c.get(hit)! / c.get("chat-hit")!)})`);
       }
     };
     console.log(`responses-surface bench: ${CPU_ROUNDS}×${CPU_BATCH} requests per CPU figure; goal ratio ≤ 1.10`);

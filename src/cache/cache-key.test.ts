@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { cacheKey, canonicalJson, KEY_EXCLUDED_FIELDS, type CacheKeyParts } from "./cache-key.js";
 
 const base = (): CacheKeyParts => ({
+  surface: "openai.chat_completions",
   model: { name: "sim", provider: "sim", upstream: "sim-1" },
   body: { model: "sim", messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hi" }], temperature: 0 },
   prompt: null,
@@ -26,6 +27,8 @@ test("everything that changes the answer changes the key", () => {
   const k = cacheKey(base());
   const changes: [string, (p: CacheKeyParts) => void][] = [
     ["scope", (p) => (p.scope = "key:key_b")],
+    ["surface (Messages)", (p) => (p.surface = "anthropic.messages")],
+    ["surface (Responses)", (p) => (p.surface = "openai.responses")],
     ["resolved model", (p) => (p.model = { ...p.model, name: "other" })],
     ["provider", (p) => (p.model = { ...p.model, provider: "openai" })],
     ["upstream model", (p) => (p.model = { ...p.model, upstream: "sim-2" })],
@@ -51,10 +54,11 @@ test("everything that changes the answer changes the key", () => {
   assert.equal(seen.size, changes.length + 1);
 });
 
-test("parts cannot run into each other: separators keep scope and model apart", () => {
+test("parts cannot run into each other: separators keep surface, scope and model apart", () => {
   const a = keyWith((p) => { p.scope = "key:a"; p.model = { ...p.model, name: "bsim" }; });
   const b = keyWith((p) => { p.scope = "key:ab"; p.model = { ...p.model, name: "sim" }; });
   assert.notEqual(a, b);
+  assert.notEqual(keyWith((p) => { p.surface = "x"; p.scope = "yz"; }), keyWith((p) => { p.surface = "xy"; p.scope = "z"; }));
 });
 
 test("canonical JSON sorts keys at every depth and keeps explicit nulls", () => {

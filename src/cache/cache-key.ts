@@ -19,6 +19,12 @@ const EXCLUDED = new Set(KEY_EXCLUDED_FIELDS);
 
 /** What besides the body decides an entry. */
 export interface CacheKeyParts {
+  /**
+   * The inbound wire format (`openai.chat_completions`, `anthropic.messages`, `openai.responses`):
+   * an entry answers only the surface that made it. Two surfaces can translate to the same body of
+   * record while their clients asked under different defaults, and each replays in its own grammar.
+   */
+  surface: string;
   /** The resolved public model or route name, its provider and upstream model. */
   model: { name: string; provider: string; upstream: string };
   /** The body of record (prompt rendered, screened, Keel-only fields stripped). */
@@ -29,13 +35,16 @@ export interface CacheKeyParts {
   scope: string;
 }
 
-// Bumped when the canonical form changes, so entries made under an older form never match.
-const FORM = "keel-cache-v1";
+// Bumped when the canonical form changes, so entries made under an older form never match
+// (v2: the surface joined the key).
+const FORM = "keel-cache-v2";
 
 /** The key: 64 hex characters. */
 export function cacheKey(p: CacheKeyParts): string {
   const h = createHash("sha256");
   h.update(FORM);
+  h.update("\u0000");
+  h.update(p.surface);
   h.update("\u0000");
   h.update(p.scope);
   h.update("\u0000");

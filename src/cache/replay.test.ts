@@ -30,6 +30,16 @@ test("a replay has a live stream's shape: role first, content pieces, finish, us
   assert.ok(replayChunks(c, "i", 2, false, usage).every((k) => k.usage === undefined && k.choices.length === 1));
 });
 
+test("reasoning returned beside the content replays first, as reasoning servers stream it", () => {
+  const c = completion({ role: "assistant", content: "Forty-two.", reasoning_content: "The user wants the answer to everything, which is well known." } as ChatCompletion["choices"][number]["message"]);
+  const chunks = replayChunks(c, "i", 1, false, null);
+  const reasoning = chunks.map((k) => (k.choices[0].delta as { reasoning_content?: string }).reasoning_content ?? "");
+  assert.equal(reasoning.join(""), "The user wants the answer to everything, which is well known.");
+  const firstContent = chunks.findIndex((k) => k.choices[0].delta.content);
+  assert.ok(reasoning.lastIndexOf(reasoning.filter(Boolean).at(-1)!) < firstContent, "all reasoning before the content");
+  assert.equal(chunks.map((k) => k.choices[0].delta.content ?? "").join(""), "Forty-two.");
+});
+
 test("tool calls replay as a name chunk, then argument pieces that rebuild the arguments", () => {
   const args = JSON.stringify({ city: "Paris", units: "metric", days: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] });
   const c = completion({ role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: args } }] }, "tool_calls");

@@ -1,8 +1,9 @@
 import type { ChatChunk, ChatCompletion, Usage } from "../api/chat-types.js";
 
 /**
- * A stored answer as the stream a provider would have sent: a role chunk, the content in pieces
- * of a few words, tool calls (name first, then arguments), a finish chunk per choice, and — when
+ * A stored answer as the stream a provider would have sent: a role chunk, the reasoning an
+ * OpenAI-compatible reasoning server returned beside the content (`reasoning_content`, streamed
+ * first as such servers stream it), the content in pieces of a few words, tool calls (name first, then arguments), a finish chunk per choice, and — when
  * the client asked (`stream_options.include_usage`) — a last chunk with empty `choices` and the
  * usage. Same objects and order as a live stream, never one collapsed chunk (docs/cache.md).
  */
@@ -21,6 +22,11 @@ export function replayChunks(c: ChatCompletion, id: string, created: number, inc
   for (const ch of c.choices) {
     const m = ch.message;
     out.push(chunk([{ index: ch.index, delta: { role: "assistant", content: "" }, finish_reason: null }]));
+    const reasoning = (m as { reasoning_content?: unknown }).reasoning_content;
+    if (typeof reasoning === "string") {
+      // Not in chat's delta type: a loose field, as the providers' streams carry it.
+      for (const piece of pieces(reasoning)) out.push(chunk([{ index: ch.index, delta: { reasoning_content: piece } as ChatChunk["choices"][number]["delta"], finish_reason: null }]));
+    }
     if (typeof m.content === "string") for (const piece of pieces(m.content)) out.push(chunk([{ index: ch.index, delta: { content: piece }, finish_reason: null }]));
     if (m.refusal) out.push(chunk([{ index: ch.index, delta: { refusal: m.refusal }, finish_reason: null }]));
     if (m.tool_calls) {

@@ -8,7 +8,7 @@ const unit = (...xs: number[]): Float32Array => {
   return Float32Array.from(xs.map((x) => x / n));
 };
 const parts = (messages: unknown[], over: Partial<CacheKeyParts> = {}): CacheKeyParts => ({
-  model: { name: "sim", provider: "sim", upstream: "sim" }, body: { messages, temperature: 0 }, prompt: null, scope: "key:key_a", ...over,
+  surface: "openai.chat_completions", model: { name: "sim", provider: "sim", upstream: "sim" }, body: { messages, temperature: 0 }, prompt: null, scope: "key:key_a", ...over,
 });
 
 test("the context is everything but the last user turn's text: a follow-up never matches another conversation", () => {
@@ -21,6 +21,7 @@ test("the context is everything but the last user turn's text: a follow-up never
   assert.notEqual(q("x").context, q("x", "Be long.").context, "the system prompt is");
   assert.notEqual(q("x").context, q("x", "Be brief.", { scope: "key:key_b" }).context, "the tenant is");
   assert.notEqual(q("x").context, q("x", "Be brief.", { prompt: "faq@2" }).context, "the prompt version is");
+  assert.notEqual(q("x").context, q("x", "Be brief.", { surface: "anthropic.messages" }).context, "the surface is");
   const withTools = semanticParts({ ...parts([{ role: "user", content: "x" }]), body: { messages: [{ role: "user", content: "x" }], tools: [{ type: "function", function: { name: "f" } }] } })!;
   assert.notEqual(withTools.context, semanticParts(parts([{ role: "user", content: "x" }]))!.context, "the tools are");
   assert.equal(semanticParts(parts([{ role: "system", content: "only a system turn" }])), null);

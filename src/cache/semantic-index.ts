@@ -109,7 +109,7 @@ export function semanticParts(p: CacheKeyParts): { text: string; context: string
   const rest = messages.slice();
   rest[at] = { ...(messages[at] as object), content: "" };
   const h = createHash("sha256");
-  for (const part of ["keel-semantic-v1", p.scope, p.model.name, p.model.provider, p.model.upstream, p.prompt ?? "", canonicalBody({ ...p.body, messages: rest })]) {
+  for (const part of ["keel-semantic-v2", p.surface, p.scope, p.model.name, p.model.provider, p.model.upstream, p.prompt ?? "", canonicalBody({ ...p.body, messages: rest })]) {
     h.update(part);
     h.update("\u0000");
   }

@@ -2,6 +2,7 @@ import { KeelError } from "../errors/errors.js";
 import type { GatewayContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
 import type { ResolvedModel } from "../routing/model-registry.js";
+import { promptCounterFor } from "../tokens/model-tokenizer.js";
 
 const HEADER_VALUE = /^[\w.@:/ -]{1,128}$/;
 
@@ -17,7 +18,18 @@ export function admitModel(ctx: GatewayContext, deps: GatewayDeps, name: string,
     const what = want === "chat" ? "chat completions" : "embeddings";
     throw new KeelError("invalid_request", `The model '${name}' does not serve ${what}.`, { param: "model" });
   }
+  // Before any stage counts the prompt: limits, routing and count_tokens all read the memo's one count.
+  if (want === "chat") ctx.promptCounter = promptCounterFor(providerKind(deps, model.provider), model.upstream);
   return model;
+}
+
+// A provider that is not running is routing's error to report (503 at the call), not admission's.
+function providerKind(deps: GatewayDeps, name: string): string {
+  try {
+    return deps.providers.get(name).kind;
+  } catch {
+    return "";
+  }
 }
 
 /**

@@ -18,56 +18,95 @@ import type { GatewayDeps } from "./deps.js";
 import type { DeferredStage, Stage } from "./pipeline.js";
 
 /**
- * The response cache on the chat path (docs/cache.md): in the marked slot after normalise, so the
- * key is over the body of record and a call the input guard refused never reaches it. A hit
- * answers (JSON, or a replayed SSE stream) and ends the list; a miss writes its answer after the
- * response (`cacheStore`, deferred).
+ * The response cache on every chat-backed surface (docs/cache.md): in the marked slot after
+ * normalise, so the key is over the body of record and a call the input guard refused never
+ * reaches it. A hit answers in the surface's own wire format — JSON, or a replayed stream in its
+ * event grammar — and ends the list; a miss writes its answer after the response (`cacheStore`,
+ * deferred). Entries hold the internal answer (a chat completion) whatever the surface, and the
+ * key holds the surface, so an entry only ever answers the surface that made it.
  */
 
 // A hit went nowhere upstream: nothing is billed, spent or settled against budgets.
 const NO_USAGE: Usage = Object.freeze({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }) as Usage;
 
-export const cacheLookup: Stage<ChatContext> = {
-  name: "cache",
-  run(ctx, deps, req, res) {
-    const cache = deps.cache;
-    if (!cache) return;
-    const model = ctx.model!;
-    const body = ctx.bodyOfRecord!;
-    const s = cache.settings.for(ctx.modelRequested, model.name);
-    const ttl = cacheTtlHeader(req.headers["x-keel-cache-ttl"], cache.maxRequestTtlS);
-    if (ttl.error) throw new KeelError("invalid_request", ttl.error, { param: "x-keel-cache-ttl" });
-    const d = decideCache(s, { cacheControl: headerText(req.headers["cache-control"]), ttlS: ttl.ttlS }, body);
-    const call: CacheCall = {
-      outcome: "bypass", bypass: d.bypass, key: null, write: d.write, ttlS: d.ttlS, maxEntryBytes: s.maxEntryBytes,
-      cacheToolCalls: s.cacheToolCalls, tags: null, ageS: null, saved: null, context: null, text: null, vector: null, similarity: null,
-    };
-    ctx.cache = call;
-    if (!d.read && !d.write) {
-      cache.count("bypass");
-      res.setHeader("x-keel-cache", "bypass");
-      return;
-    }
-    const scope = scopeOf(s.scope, ctx.principal?.keyId ?? null, ctx.principal?.team ?? null);
-    const prompt = ctx.prompt ? `${ctx.prompt.compiled.name}@${ctx.prompt.compiled.version}` : null;
-    const parts = { model: { name: model.name, provider: model.provider, upstream: model.upstream }, body, prompt, scope };
-    call.key = cacheKey(parts);
-    call.tags = { route: model.name, model: `${model.provider}/${model.upstream}`, scope, prompt };
-    if (s.semantic && cache.semantic) {
-      const sp = semanticParts(parts);
-      if (sp) {
-        call.context = sp.context;
-        call.text = sp.text;
+/**
+ * How a surface answers from the cache: the stored answer (fresh id and time, stored usage) written
+ * as its own JSON or replayed as its own stream, and `ctx.response` set to what its trace records.
+ * Headers, the hit's accounting and the time to first byte are set before it is called.
+ */
+export type CachedAnswerWriter<C extends ChatContext> = (ctx: C, deps: GatewayDeps, res: ServerResponse, completion: ChatCompletion) => void | Promise<void>;
+
+/** The cache stage of a surface whose hits `write` answers; built once per surface, at module load. */
+export function cacheLookupStage<C extends ChatContext>(write: CachedAnswerWriter<C>): Stage<C> {
+  return {
+    name: "cache",
+    run(ctx, deps, req, res) {
+      const cache = deps.cache;
+      if (!cache) return;
+      const model = ctx.model!;
+      const body = ctx.bodyOfRecord!;
+      const s = cache.settings.for(ctx.modelRequested, model.name);
+      const ttl = cacheTtlHeader(req.headers["x-keel-cache-ttl"], cache.maxRequestTtlS);
+      if (ttl.error) throw new KeelError("invalid_request", ttl.error, { param: "x-keel-cache-ttl" });
+      const d = decideCache(s, { cacheControl: headerText(req.headers["cache-control"]), ttlS: ttl.ttlS }, body);
+      const call: CacheCall = {
+        outcome: "bypass", bypass: d.bypass, key: null, write: d.write, ttlS: d.ttlS, maxEntryBytes: s.maxEntryBytes,
+        cacheToolCalls: s.cacheToolCalls, tags: null, ageS: null, saved: null, context: null, text: null, vector: null, similarity: null,
+      };
+      ctx.cache = call;
+      if (!d.read && !d.write) {
+        cache.count("bypass");
+        res.setHeader("x-keel-cache", "bypass");
+        return;
       }
-    }
-    if (!d.read) return missed(ctx, cache, res);
-    const hit = cache.lookup(call.key, s.maxEntryBytes, Date.now());
-    const semantic = call.context !== null ? s.semanticThreshold : null;
-    if (hit instanceof Promise) return hit.then((h) => (h || semantic === null ? answer(ctx, cache, res, h) : nearest(ctx, cache, res, semantic)));
-    if (hit || semantic === null) return answer(ctx, cache, res, hit);
-    return nearest(ctx, cache, res, semantic);
-  },
+      const scope = scopeOf(s.scope, ctx.principal?.keyId ?? null, ctx.principal?.team ?? null);
+      const prompt = ctx.prompt ? `${ctx.prompt.compiled.name}@${ctx.prompt.compiled.version}` : null;
+      const parts = { surface: ctx.surface, model: { name: model.name, provider: model.provider, upstream: model.upstream }, body, prompt, scope };
+      call.key = cacheKey(parts);
+      call.tags = { route: model.name, model: `${model.provider}/${model.upstream}`, scope, prompt };
+      if (s.semantic && cache.semantic) {
+        const sp = semanticParts(parts);
+        if (sp) {
+          call.context = sp.context;
+          call.text = sp.text;
+        }
+      }
+      if (!d.read) return missed(ctx, cache, res);
+      const hit = cache.lookup(call.key, s.maxEntryBytes, Date.now());
+      const semantic = call.context !== null ? s.semanticThreshold : null;
+      if (hit instanceof Promise) return hit.then((h) => (h || semantic === null ? answer(ctx, deps, cache, res, write, h) : nearest(ctx, deps, cache, res, write, semantic)));
+      if (hit || semantic === null) return answer(ctx, deps, cache, res, write, hit);
+      return nearest(ctx, deps, cache, res, write, semantic);
+    },
+  };
+}
+
+/** Chat's hits: the completion as JSON, or replayed as chat chunks (usage last when the client asked). */
+const answerChat: CachedAnswerWriter<ChatContext> = (ctx, _deps, res, completion) => {
+  ctx.response = completion;
+  if (!ctx.stream) {
+    sendJson(res, 200, completion);
+    return;
+  }
+  const includeUsage = ctx.body!.stream_options?.include_usage === true;
+  const frames = replayChunks(completion, completion.id, completion.created, includeUsage, completion.usage ?? null).map((c) => `data: ${JSON.stringify(c)}\n\n`);
+  frames.push("data: [DONE]\n\n");
+  return replaySse(ctx, res, frames);
 };
+
+export const cacheLookup: Stage<ChatContext> = cacheLookupStage(answerChat);
+
+function signedThinking(c: ChatCompletion): boolean {
+  for (const ch of c.choices) {
+    const blocks = (ch.message as { thinking_blocks?: unknown }).thinking_blocks;
+    if (Array.isArray(blocks) && blocks.length > 0) return true;
+  }
+  return false;
+}
+
+function asksThinking(body: Record<string, unknown> | null): boolean {
+  return (body?.thinking as { type?: unknown } | undefined)?.type === "enabled";
+}
 
 function headerText(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(",") : v;
@@ -84,7 +123,7 @@ function missed(ctx: ChatContext, cache: CacheService, res: ServerResponse): voi
  * the entries of its context (semantic-index.ts); at or above the route's threshold, the matched
  * entry answers as a `semantic-hit`. The vector is kept for the write after the response.
  */
-async function nearest(ctx: ChatContext, cache: CacheService, res: ServerResponse, threshold: number): Promise<void> {
+async function nearest<C extends ChatContext>(ctx: C, deps: GatewayDeps, cache: CacheService, res: ServerResponse, write: CachedAnswerWriter<C>, threshold: number): Promise<void> {
   const call = ctx.cache!;
   const v = await cache.embed(call.text!, ctx.abort.signal);
   call.vector = v;
@@ -98,10 +137,10 @@ async function nearest(ctx: ChatContext, cache: CacheService, res: ServerRespons
   call.similarity = m.similarity;
   // The trace names the matched entry, not this call's own key.
   call.key = m.key;
-  return answer(ctx, cache, res, hit, "semantic-hit");
+  return answer(ctx, deps, cache, res, write, hit, "semantic-hit");
 }
 
-function answer(ctx: ChatContext, cache: CacheService, res: ServerResponse, hit: CacheHit | null, outcome: "hit" | "semantic-hit" = "hit"): void | Promise<void> {
+function answer<C extends ChatContext>(ctx: C, deps: GatewayDeps, cache: CacheService, res: ServerResponse, write: CachedAnswerWriter<C>, hit: CacheHit | null, outcome: "hit" | "semantic-hit" = "hit"): void | Promise<void> {
   const call = ctx.cache!;
   if (!hit) return missed(ctx, cache, res);
   cache.count(outcome, hit.answer);
@@ -111,25 +150,25 @@ function answer(ctx: ChatContext, cache: CacheService, res: ServerResponse, hit:
   call.write = false;
   ctx.answered = true;
   ctx.usage = NO_USAGE;
-  // A fresh id and time per answer, as a model would give; the content is the stored one.
+  // A fresh id and time per answer, as a model would give; the content and its usage are the stored ones.
   const completion: ChatCompletion = { ...hit.answer.completion, id: `chatcmpl-${ctx.requestId.slice(4)}`, created: Math.floor(Date.now() / 1000) };
-  ctx.response = completion;
   res.setHeader("x-keel-cache", outcome);
   res.setHeader("age", String(hit.ageS));
   ctx.ttftMs = performance.now() - ctx.t0;
-  if (!ctx.stream) {
-    sendJson(res, 200, completion);
-    return;
-  }
-  const includeUsage = ctx.body!.stream_options?.include_usage === true;
-  return replay(ctx, res, replayChunks(completion, completion.id, completion.created, includeUsage, completion.usage ?? null));
+  return write(ctx, deps, res, completion);
 }
 
-async function replay(ctx: ChatContext, res: ServerResponse, chunks: readonly unknown[]): Promise<void> {
+/**
+ * Writes a replayed stream: the SSE head, then its frames one write each (a surface's encoder gives
+ * one string per chunk, as on a live stream), waiting on backpressure. Every surface's replay goes
+ * through here; only the frames differ. The answer is at most `max_entry_bytes`, so building them
+ * ahead costs little.
+ */
+export async function replaySse(ctx: ChatContext, res: ServerResponse, frames: readonly string[]): Promise<void> {
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" });
   try {
-    for (const c of chunks) if (!res.write(`data: ${JSON.stringify(c)}\n\n`)) await drained(res, ctx.abort.signal);
-    res.end("data: [DONE]\n\n");
+    for (let i = 0; i < frames.length - 1; i++) if (frames[i] !== "" && !res.write(frames[i])) await drained(res, ctx.abort.signal);
+    res.end(frames.at(-1) ?? "");
   } catch {
     // The client went away mid-replay: nothing upstream to cancel.
     if (!res.destroyed) res.destroy();
@@ -149,7 +188,9 @@ export const cacheStore: DeferredStage<ChatContext> = {
     const call = ctx.cache;
     if (!cache || !call || call.outcome === "hit" || call.outcome === "semantic-hit" || !call.tags) return;
     // A model whose backend changed (new system_fingerprint) loses its entries before this one is written.
-    const purging = cache.observeFingerprint(ctx.target?.id ?? call.tags.model, ctx.record?.systemFingerprint, { route: call.tags.route });
+    // The trace reads it off the response; a Responses answer carries it only in the internal completion.
+    const fingerprint = ctx.record?.systemFingerprint ?? ctx.completion?.system_fingerprint;
+    const purging = cache.observeFingerprint(ctx.target?.id ?? call.tags.model, fingerprint, { route: call.tags.route });
     if (purging) return purging.then(() => storeAnswer(ctx, deps, cache, call));
     return storeAnswer(ctx, deps, cache, call);
   },
@@ -158,8 +199,12 @@ export const cacheStore: DeferredStage<ChatContext> = {
 function storeAnswer(ctx: ChatContext, deps: GatewayDeps, cache: CacheService, call: CacheCall): void | Promise<void> {
   if (!call.write || !call.key || !call.tags) return;
   if (ctx.httpStatus !== 200 || ctx.errorCode !== null) return;
-  const c = ctx.response as ChatCompletion | null;
+  // The internal answer: the screened completion (non-streaming, and a Responses stream's
+  // assembled one), else a chat or Messages stream's assembled one, which is what it records.
+  const c = ctx.completion ?? (ctx.response as ChatCompletion | null);
   if (!c || !isServable(c)) return;
+  // Anthropic thinking is signed, and a stream's assembled answer does not keep it: not served from a replay.
+  if (signedThinking(c) || asksThinking(ctx.bodyOfRecord)) return;
   if (!call.cacheToolCalls && callsTools(c)) return;
   // Values the input guard redacted and the answer restored for the client are not kept either.
   if (ctx.guard?.vault && ctx.guard.vault.size > 0) return;

@@ -9,6 +9,7 @@ import type { ResolvedPrompt } from "../prompts/prompt-service.js";
 import type { AttemptRecord } from "../routing/attempt.js";
 import type { RouteTarget } from "../routing/route-table.js";
 import type { ResolvedModel } from "../routing/model-registry.js";
+import type { PromptCounter } from "../tokens/model-tokenizer.js";
 import { RequestMemo } from "./request-memo.js";
 import type { TraceContext } from "./trace-context.js";
 
@@ -42,6 +43,8 @@ export class GatewayContext<Req extends RequestBody = RequestBody, Sent extends 
   bodyOfRecord: Record<string, unknown> | null = null;
   modelRequested = "";
   model: ResolvedModel | null = null;
+  /** How the prompt's tokens are counted for this model (tokens/model-tokenizer.ts), set at model admission. */
+  promptCounter: PromptCounter = "o200k";
   user: string | null = null;
   feature: string | null = null;
   stream = false;

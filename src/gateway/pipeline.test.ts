@@ -6,6 +6,8 @@ import { CHAT } from "./chat-pipeline.js";
 import type { GatewayContext } from "./context.js";
 import type { GatewayDeps } from "./deps.js";
 import { EMBEDDINGS } from "./embeddings-pipeline.js";
+import { MESSAGES } from "./anthropic/messages-pipeline.js";
+import { RESPONSES } from "./responses-pipeline.js";
 import { type DeferredStage, runDeferred, runStages, type Stage, type StageName } from "./pipeline.js";
 
 type Ctx = GatewayContext & { seen: string[] };
@@ -100,4 +102,13 @@ test("embeddings reuse chat's shared stages, in the same order, without prompts 
   const shared = new Set(EMBEDDINGS.stages.filter((s) => CHAT.stages.includes(s as never)).map((s) => s.name));
   assert.deepEqual([...shared], ["authenticate", "read", "attribute", "limits", "normalise"], "the same stage objects, not copies");
   assert.deepEqual(names(EMBEDDINGS.deferred), ["record body", "finalise", "settle"]);
+});
+
+test("every chat-backed surface has the cache in chat's slot, and stores after its trace", () => {
+  for (const [label, surface] of [["chat", CHAT], ["messages", MESSAGES], ["responses", RESPONSES]] as const) {
+    const list = names(surface.stages);
+    assert.ok(before(list, "guard input", "cache") && before(list, "normalise", "cache"), `${label}: the key is over the body of record, and a refused call is never served`);
+    assert.ok(before(list, "cache", "route and call"), `${label}: a hit never goes upstream`);
+    assert.ok(before(names(surface.deferred), "finalise", "cache store"), `${label}: an entry records what its call cost`);
+  }
 });

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { ChatRequest, EmbeddingsRequest } from "../api/chat-types.js";
 import { embeddingInputTokens } from "../limits/estimate.js";
 import { countPromptTokens, messageText } from "../tokens/count.js";
+import { CLAUDE_TOKEN_FACTOR } from "../tokens/model-tokenizer.js";
 import { RequestMemo } from "./request-memo.js";
 
 const chat = (): ChatRequest => ({
@@ -20,6 +21,13 @@ test("the chat prompt count is the one the rest of Keel uses, texts and tools in
   const memo = new RequestMemo({ endpoint: "chat", body });
   assert.equal(memo.promptTokens(), countPromptTokens(body));
   assert.deepEqual(memo.messageTexts(), body.messages.map(messageText));
+});
+
+test("a Claude model's count is the documented estimate over the same o200k count", () => {
+  const body = chat();
+  const o200k = countPromptTokens(body);
+  assert.equal(new RequestMemo({ endpoint: "chat", body, promptCounter: "o200k" }).promptTokens(), o200k);
+  assert.equal(new RequestMemo({ endpoint: "chat", body, promptCounter: "claude-estimate" }).promptTokens(), Math.ceil(o200k * CLAUDE_TOKEN_FACTOR));
 });
 
 test("counted once per request: every later reader gets the first count, even if the body changed since", () => {

@@ -1,11 +1,14 @@
 import type { ChatRequest, EmbeddingsRequest } from "../api/chat-types.js";
 import { embeddingInputTokens } from "../limits/estimate.js";
 import { countPromptTokens, messageText } from "../tokens/count.js";
+import { type PromptCounter, promptEstimate } from "../tokens/model-tokenizer.js";
 
 /** What the memo reads: the request's surface and its body once the body is final (after the prompt stage). */
 interface MemoSource {
   readonly endpoint: "chat" | "embeddings";
   readonly body: ChatRequest | EmbeddingsRequest | null;
+  /** The model's count (set at model admission, before any stage asks); o200k when absent. */
+  readonly promptCounter?: PromptCounter;
 }
 
 /**
@@ -22,14 +25,17 @@ export class RequestMemo {
   constructor(private readonly source: MemoSource) {}
 
   /**
-   * The prompt's tokens (chat: OpenAI's per-message overhead included; embeddings: the input's).
+   * The prompt's tokens (chat: OpenAI's per-message overhead included, and for a Claude model the
+   * documented estimate over it, tokens/model-tokenizer.ts; embeddings: the input's).
    * A bound function, so limits and routing can hold it as their lazy count without a closure each.
    */
   readonly promptTokens = (): number => {
     if (this.tokens < 0) {
       const body = this.source.body;
       if (body === null) return 0;
-      this.tokens = this.source.endpoint === "chat" ? countPromptTokens(body as ChatRequest, this.messageTexts()) : embeddingInputTokens((body as EmbeddingsRequest).input);
+      this.tokens = this.source.endpoint === "chat"
+        ? promptEstimate(countPromptTokens(body as ChatRequest, this.messageTexts()), this.source.promptCounter ?? "o200k")
+        : embeddingInputTokens((body as EmbeddingsRequest).input);
     }
     return this.tokens;
   };

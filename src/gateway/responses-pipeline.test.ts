@@ -9,12 +9,13 @@ const names = (stages: readonly { name: StageName }[]): StageName[] => stages.ma
 
 test("responses: chat's own stage objects in chat's order, only validate and respond its own (no second pipeline)", () => {
   const list = names(RESPONSES.stages);
-  assert.deepEqual(list, ["authenticate", "read", "validate", "attribute", "admit model", "check target", "limits", "guard input", "normalise", "route and call", "guard output", "respond"]);
+  assert.deepEqual(list, ["authenticate", "read", "validate", "attribute", "admit model", "check target", "limits", "guard input", "normalise", "cache", "route and call", "guard output", "respond"]);
   const own = RESPONSES.stages.filter((s) => !CHAT.stages.includes(s as never)).map((s) => s.name);
-  // admit model is built per surface kind (stages.ts), so it is chat's stage, not chat's object.
-  assert.deepEqual(own, ["validate", "admit model", "check target", "respond"]);
-  // The response cache is chat-only for now (docs/cache.md): no cache store here.
-  assert.deepEqual(RESPONSES.deferred, CHAT.deferred.filter((s) => s.name !== "cache store"), "the same deferred stages: log-only guard, body of record, trace, settle");
+  // admit model is built per surface kind (stages.ts) and the cache stage per surface (its hits
+  // answer in the Responses shape), so they are chat's stages, not chat's objects.
+  assert.deepEqual(own, ["validate", "admit model", "check target", "cache", "respond"]);
+  assert.ok(list.indexOf("normalise") < list.indexOf("cache") && list.indexOf("cache") < list.indexOf("route and call"), "chat's cache slot: on the body of record, before any upstream call");
+  assert.deepEqual(RESPONSES.deferred, CHAT.deferred, "the same deferred stages: log-only guard, body of record, trace, cache store, settle");
 });
 
 test("moderations: keys, limits and the trace as every surface; the guard stands in for the call", () => {

@@ -1,6 +1,7 @@
 import { routeAndCall, screenInput, screenOutput } from "./chat.js";
+import { cacheLookupStage, cacheStore } from "./cache-step.js";
 import type { Surface } from "./pipeline.js";
-import { checkTranslatable, respondResponses, ResponsesContext, validateResponses } from "./responses.js";
+import { answerResponsesFromCache, checkTranslatable, respondResponses, ResponsesContext, validateResponses } from "./responses.js";
 import { admitModelStage, attributeCall, authenticate, deferredGuard, finalise, limits, normalise, read, recordBody, settle } from "./stages.js";
 
 /**
@@ -20,9 +21,11 @@ export const RESPONSES: Surface<ResponsesContext> = {
     limits,
     screenInput,
     normalise,
+    // Chat's cache slot; a hit is a new stored response made from the entry.
+    cacheLookupStage(answerResponsesFromCache),
     routeAndCall,
     screenOutput,
     respondResponses,
   ],
-  deferred: [deferredGuard, recordBody, finalise, settle],
+  deferred: [deferredGuard, recordBody, finalise, cacheStore, settle],
 };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { KeelError } from "../errors/errors.js";
+import { inputItemPage, parseInputItemQuery } from "../responses/input-items.js";
 import { sendJson } from "../server/respond.js";
 import type { GatewayDeps } from "./deps.js";
 
@@ -15,6 +16,15 @@ export function handleResponseRead(deps: GatewayDeps, req: IncomingMessage, res:
   const stored = RESPONSE_ID.test(id) ? deps.responses?.get(id, principal.keyId) ?? null : null;
   if (!stored) throw notFound(id);
   sendJson(res, 200, stored.response);
+}
+
+/** GET /v1/responses/{id}/input_items: the items the response was made from, one page (responses/input-items.ts). */
+export function handleInputItems(deps: GatewayDeps, req: IncomingMessage, res: ServerResponse, id: string, query: URLSearchParams): void {
+  const principal = deps.keys.authenticate(req.headers.authorization);
+  const q = parseInputItemQuery(query);
+  const stored = RESPONSE_ID.test(id) ? deps.responses?.get(id, principal.keyId) ?? null : null;
+  if (!stored) throw notFound(id);
+  sendJson(res, 200, inputItemPage(stored, q));
 }
 
 export function handleResponseDelete(deps: GatewayDeps, req: IncomingMessage, res: ServerResponse, id: string): void {

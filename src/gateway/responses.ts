@@ -16,6 +16,8 @@ import type { Stage } from "./pipeline.js";
 import { StreamAssembler } from "./stream-assembler.js";
 import type { TraceContext } from "./trace-context.js";
 import { pumpScreened } from "./stream-pump.js";
+import { replayChunks } from "../cache/replay.js";
+import { type CachedAnswerWriter, replaySse } from "./cache-step.js";
 
 /**
  * POST /v1/responses: the stages only the Responses surface has (order: responses-pipeline.ts).
@@ -97,6 +99,30 @@ export const respondResponses: Stage<ResponsesContext> = {
   },
 };
 
+/**
+ * A response-cache hit (cache-step.ts) on this surface: a new response (its own id, stored like any
+ * other unless `store: false`) from the stored answer, as JSON or replayed through the same event
+ * stream as a live call, so a hit is the Responses event sequence with the stored usage.
+ */
+export const answerResponsesFromCache: CachedAnswerWriter<ResponsesContext> = (ctx, deps, res, completion) => {
+  const base = pendingResponse(ctx.responseId, ctx.createdAt, ctx.request!);
+  if (!ctx.stream) {
+    const response = completedResponse(base, completion, Math.floor(Date.now() / 1000));
+    keep(ctx, deps, response);
+    ctx.response = response;
+    sendJson(res, 200, response);
+    return;
+  }
+  const events = new ResponseEventStream(base);
+  const frames = [events.start()];
+  for (const c of replayChunks(completion, completion.id, completion.created, true, completion.usage ?? null)) frames.push(events.push(c));
+  frames.push(events.end(Math.floor(Date.now() / 1000)));
+  const response = events.result()!;
+  keep(ctx, deps, response);
+  ctx.response = response;
+  return replaySse(ctx, res, frames);
+};
+
 /** `store` not false: the response and the conversation it ends, for GET and the next turn. */
 function keep(ctx: ResponsesContext, deps: GatewayDeps, response: ResponseObject): void {
   if (ctx.request!.store === false || !deps.responses || response.status === "failed") return;
@@ -146,6 +172,8 @@ async function streamResponse(ctx: ResponsesContext, deps: GatewayDeps, base: Re
   } finally {
     settleStream(ctx, screen);
     ctx.usage = asm.usage;
-    ctx.response = events.result() ?? asm.result();
+    // The internal answer as the client got it: what the response cache stores (cache-step.ts).
+    ctx.completion = asm.result();
+    ctx.response = events.result() ?? ctx.completion;
   }
 }

@@ -13,7 +13,7 @@ import { handleAnthropicModels, isAnthropicClient } from "./anthropic/models.js"
 import { runDeferred, runStages, type Surface } from "./pipeline.js";
 import { randomHex } from "../random/random-hex.js";
 import { RESPONSES } from "./responses-pipeline.js";
-import { handleResponseDelete, handleResponseRead } from "./responses-read.js";
+import { handleInputItems, handleResponseDelete, handleResponseRead } from "./responses-read.js";
 import { MODERATIONS } from "./moderations-pipeline.js";
 import { traceContextFrom } from "./trace-context.js";
 
@@ -25,6 +25,7 @@ export function registerGatewayRoutes(router: Router, deps: GatewayDeps): void {
   router.add("POST", "/v1/embeddings", traced(deps, EMBEDDINGS));
   router.add("POST", "/v1/responses", traced(deps, RESPONSES));
   router.add("GET", "/v1/responses/:id", (req, res, params) => untraced(req, res, () => handleResponseRead(deps, req, res, params.id)));
+  router.add("GET", "/v1/responses/:id/input_items", (req, res, params, query) => untraced(req, res, () => handleInputItems(deps, req, res, params.id, query)));
   router.add("DELETE", "/v1/responses/:id", (req, res, params) => untraced(req, res, () => handleResponseDelete(deps, req, res, params.id)));
   router.add("POST", "/v1/moderations", traced(deps, MODERATIONS));
   // Anthropic's Messages API (docs/inbound-anthropic.md).

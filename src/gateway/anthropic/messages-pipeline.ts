@@ -1,16 +1,17 @@
 import { renderPrompt, routeAndCall, screenInput, screenOutput } from "../chat.js";
+import { cacheLookupStage, cacheStore } from "../cache-step.js";
 import type { Surface } from "../pipeline.js";
 import { admitModelStage, attributeCall, deferredGuard, finalise, limits, normalise, read, recordBody, settle } from "../stages.js";
 import {
-  admitMessagesModel, authenticateAnthropic, MessagesContext, respondCountTokens, respondMessages, sendAnthropicError, validateCountTokens, validateMessages,
+  admitMessagesModel, answerMessagesFromCache, authenticateAnthropic, MessagesContext, respondCountTokens, respondMessages, sendAnthropicError, validateCountTokens, validateMessages,
 } from "./messages.js";
 
 /**
  * POST /v1/messages, in order: chat's list (chat-pipeline.ts) with the Messages edge at both ends —
  * its own authenticate (x-api-key), validate (the translation into the internal chat request) and
  * respond (the translation back), and chat's model admission plus the one check only this surface
- * needs (extended thinking goes to Anthropic targets only) — every other stage shared. No second
- * pipeline.
+ * needs (extended thinking goes to Anthropic targets only) — every other stage shared, and the
+ * response cache in chat's slot, its hits answered in this surface's shape. No second pipeline.
  */
 export const MESSAGES: Surface<MessagesContext> = {
   create: (requestId, headers, trace) => new MessagesContext(requestId, headers, trace),
@@ -24,11 +25,12 @@ export const MESSAGES: Surface<MessagesContext> = {
     limits,
     screenInput,
     normalise,
+    cacheLookupStage(answerMessagesFromCache),
     routeAndCall,
     screenOutput,
     respondMessages,
   ],
-  deferred: [deferredGuard, recordBody, finalise, settle],
+  deferred: [deferredGuard, recordBody, finalise, cacheStore, settle],
   sendError: sendAnthropicError,
 };
 

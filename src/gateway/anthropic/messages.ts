@@ -21,6 +21,8 @@ import { AnthropicEventWriter } from "./chat-to-events.js";
 import { completionToMessage } from "./chat-to-message.js";
 import { messagesToChat, promptToChat, thinkingParam } from "./request-to-chat.js";
 import { pumpScreened } from "../stream-pump.js";
+import { replayChunks } from "../../cache/replay.js";
+import { type CachedAnswerWriter, replaySse } from "../cache-step.js";
 
 /**
  * POST /v1/messages and /v1/messages/count_tokens: the stages only Anthropic's Messages surface
@@ -134,6 +136,24 @@ async function streamMessages(ctx: MessagesContext, stream: RoutedStream, res: S
     ctx.response = asm.result();
   }
 }
+
+/**
+ * A response-cache hit (cache-step.ts) on this surface: the stored answer as the Anthropic message,
+ * or replayed through the same event writer as a live stream, so a hit is Anthropic's exact event
+ * sequence with the stored usage in message_delta.
+ */
+export const answerMessagesFromCache: CachedAnswerWriter<MessagesContext> = (ctx, _deps, res, completion) => {
+  // The trace records the internal answer, as for a live call.
+  ctx.response = completion;
+  if (!ctx.stream) {
+    sendJson(res, 200, completionToMessage(completion, ctx.modelRequested, ctx.model!.provider));
+    return;
+  }
+  const events = new AnthropicEventWriter(ctx.modelRequested, ctx.memo.promptTokens());
+  const frames = replayChunks(completion, completion.id, completion.created, true, completion.usage ?? null).map((c) => events.push(c));
+  frames.push(events.end());
+  return replaySse(ctx, res, frames);
+};
 
 // POST /v1/messages/count_tokens
 
