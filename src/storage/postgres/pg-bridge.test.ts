@@ -107,3 +107,19 @@ test("store URLs: masked, shape-checked before connecting", () => {
   assert.throws(() => parsePostgresUrl("mysql://h/d"), /must start with postgres:\/\//);
   assert.throws(() => parsePostgresUrl("postgres://u:secret@"), (e: Error) => !e.message.includes("secret"));
 });
+
+test("inside transaction(), calls on the bridge itself (another store's) join it: all commit or none", () => {
+  db.run("DELETE FROM bridge_t");
+  assert.throws(() => db.transaction(() => {
+    db.run("INSERT INTO bridge_t (id) VALUES (40)");
+    db.transaction(() => db.run("INSERT INTO bridge_t (id) VALUES (41)"));
+    throw new Error("undo both");
+  }));
+  assert.equal(db.all("SELECT id FROM bridge_t").length, 0);
+  db.transaction(() => {
+    db.run("INSERT INTO bridge_t (id) VALUES (42)");
+    // Uncommitted rows are visible to the bridge's own later calls in the same transaction.
+    assert.equal(db.all("SELECT id FROM bridge_t").length, 1);
+  });
+  assert.equal(db.all("SELECT id FROM bridge_t").length, 1);
+});

@@ -62,6 +62,7 @@ export class PgBridge implements PgSql {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private exited: Error | null = null;
   private readonly root: PgSql;
+  private active: PgSql | null = null;
 
   constructor(o: PgBridgeOptions) {
     parsePostgresUrl(o.url);
@@ -95,22 +96,40 @@ export class PgBridge implements PgSql {
   }
 
   all<T>(sql: string, params: readonly unknown[] = []): T[] {
-    return this.root.all<T>(sql, params);
+    return this.current().all<T>(sql, params);
   }
   get<T>(sql: string, params: readonly unknown[] = []): T | undefined {
-    return this.root.get<T>(sql, params);
+    return this.current().get<T>(sql, params);
   }
   run(sql: string, params: readonly unknown[] = []): number {
-    return this.root.run(sql, params);
+    return this.current().run(sql, params);
   }
   exec(sql: string): void {
-    this.root.exec(sql);
+    this.current().exec(sql);
   }
+  /**
+   * While `fn` runs, every synchronous call on this bridge — from any store built on it — goes to
+   * the transaction's connection, as every SQLite store shares one connection: a prompt change and
+   * its audit entry commit together (`PromptStore.atomically`). A call inside is a savepoint.
+   */
   transaction<T>(fn: (tx: PgSql) => T): T {
-    return this.root.transaction(fn);
+    if (this.active) return this.active.transaction(fn);
+    return this.root.transaction((tx) => {
+      this.active = tx;
+      try {
+        return fn(tx);
+      } finally {
+        this.active = null;
+      }
+    });
   }
   session<T>(fn: (conn: PgSql) => T): T {
-    return this.root.session(fn);
+    return this.current().session(fn);
+  }
+
+  /** Inside `transaction`: its connection; otherwise the pool. */
+  private current(): PgSql {
+    return this.active ?? this.root;
   }
 
   /** Rows of one statement, without blocking: the trace writer's and the analytics reads' path. */
