@@ -17,6 +17,13 @@ export interface PgTestDb {
 }
 
 let shared: PgTestDb | undefined;
+let cleanup: (() => Promise<void>) | undefined;
+
+// Registered when the test file imports this module, so it runs after the file's last test (a
+// hook registered inside a test would run after that test alone).
+after(async () => {
+  await cleanup?.();
+});
 
 /**
  * A schema of its own for this test file, migrated to the latest version, dropped (and the pool
@@ -37,11 +44,11 @@ export function pgTestDb(): PgTestDb {
   const tables = db
     .all<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename <> 'keel_schema_migrations'", [schema])
     .map((r) => `"${r.t}"`);
-  after(async () => {
+  cleanup = async () => {
     await db.close();
     admin.exec(`DROP SCHEMA ${schema} CASCADE`);
     await admin.close();
-  });
+  };
   shared = {
     schema,
     db,
