@@ -37,6 +37,23 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
     .action(async (o: { config?: string }) => (await import("./start.js")).runStart(o));
 
   program
+    .command("migrate")
+    .description("Bring the store's schema (SQLite file or PostgreSQL) to this Keel's version; safe from several machines at once")
+    .option("-c, --config <file>", "configuration file (default ./keel.yaml when present; env KEEL_STORE_URL overrides `store`)")
+    .option("--status", "show the schema version and pending migrations; change nothing")
+    .option("--json", "print JSON")
+    .action(async (o) => (await import("./migrate.js")).runMigrate(o));
+
+  const store = program.command("store").description("Move data between stores");
+  store
+    .command("copy")
+    .description("Copy an embedded install (SQLite) into a fresh PostgreSQL, all or nothing; row counts and the audit chain are checked")
+    .requiredOption("--from <sqlite>", "sqlite:<data dir> or sqlite:<path to keel.db>")
+    .requiredOption("--to <url>", "postgres://… (migrated first; must hold no rows)")
+    .option("--json", "print JSON")
+    .action(async (o) => (await import("./store-copy.js")).runStoreCopy(o));
+
+  program
     .command("sim")
     .description("Serve Keel's simulator alone as an OpenAI-compatible server (for load tests and chaos drills)")
     .option("-p, --port <port>", "port", "4100")

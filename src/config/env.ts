@@ -9,6 +9,10 @@ export interface KeelEnv {
   readonly port?: number;
   readonly host?: string;
   readonly dataDir?: string;
+  /** KEEL_STORE_URL: `sqlite` or a postgres:// URL (beats `store:` in keel.yaml). */
+  readonly storeUrl?: string;
+  /** KEEL_REDIS_URL: the shared Redis (beats `redis.url`). */
+  readonly redisUrl?: string;
   readonly adminToken?: string;
   /** KEEL_EDITOR_TOKEN: the `editor` role on the admin API (prompts only; docs/prompts.md). */
   readonly editorToken?: string;
@@ -45,6 +49,8 @@ export function readEnv(env: NodeJS.ProcessEnv): KeelEnv {
     port,
     host: get("KEEL_HOST"),
     dataDir: get("KEEL_DATA_DIR"),
+    storeUrl: get("KEEL_STORE_URL"),
+    redisUrl: get("KEEL_REDIS_URL"),
     adminToken,
     editorToken,
     masterKey: get("KEEL_MASTER_KEY"),
@@ -64,6 +70,14 @@ export function applyEnv(config: KeelConfig, env: KeelEnv): KeelConfig {
   if (env.port !== undefined) config.server.port = env.port;
   if (env.host !== undefined) config.server.host = env.host;
   if (env.dataDir !== undefined) config.data_dir = env.dataDir;
+  if (env.storeUrl !== undefined) {
+    if (env.storeUrl !== "sqlite" && !/^postgres(?:ql)?:\/\/\S+$/i.test(env.storeUrl)) throw new ConfigError("KEEL_STORE_URL: expected \"sqlite\" or a postgres:// URL");
+    config.store = env.storeUrl;
+  }
+  if (env.redisUrl !== undefined) {
+    if (!/^rediss?:\/\/\S+$/.test(env.redisUrl)) throw new ConfigError("KEEL_REDIS_URL: expected a redis:// or rediss:// URL");
+    config.redis.url = env.redisUrl;
+  }
   if ((env.openaiApiKey || env.openaiBaseUrl) && !config.providers.some((p) => p.name === "openai")) {
     config.providers.push(openaiOptionsSchema.parse({ name: "openai", kind: "openai", base_url: env.openaiBaseUrl ?? "https://api.openai.com/v1", api_key: env.openaiApiKey }));
     config.models.push({ name: "openai/*", provider: "openai", aliases: [], type: "chat" });

@@ -10,6 +10,7 @@ import { routesSchema } from "../routing/route-schema.js";
 import { budgetsSchema, limitsSchema } from "../limits/limits-schema.js";
 import { guardConfigSchema } from "../guard/policy/config-schema.js";
 import { redisConfigSchema } from "../store/redis-schema.js";
+import { postgresConfigSchema, storeUrlSchema } from "../storage/store-schema.js";
 import { promptsConfigSchema } from "../prompts/config.js";
 import { captureConfigSchema } from "../observe/pii-capture-schema.js";
 import { cacheConfigSchema } from "../cache/cache-schema.js";
@@ -36,6 +37,9 @@ export const configSchema = z.strictObject({
     .refine((s) => s.headers_timeout_ms <= s.body_timeout_ms, { message: "headers_timeout_ms must not exceed body_timeout_ms", path: ["headers_timeout_ms"] })
     .prefault({}),
   data_dir: z.string().min(1).default("./.keel"),
+  /** "sqlite" (one file in data_dir) or a postgres:// URL shared by every instance (docs/scale-out.md). */
+  store: storeUrlSchema,
+  postgres: postgresConfigSchema,
   providers: z.array(providerSchema).max(256).default([]),
   models: z.array(modelSchema).max(10_000).default([]),
   /** Public names served by several targets with a strategy, retries and breakers (docs/routing.md). */
