@@ -21,6 +21,14 @@ export function calibrationStoreContract(label: string, make: () => CalibrationS
     assert.deepEqual(await s.ratingSets(), [{ set: "experts", ratings: 3, raters: 2, items: 2 }, { set: "other", ratings: 1, raters: 1, items: 1 }]);
   });
 
+  test(`${label}: within one upload a later rating of the same item by the same rater wins`, async () => {
+    const s = await make();
+    await s.putRatings("experts", [{ id: "a", score: 1, rater: "ana" }, { id: "a", score: 2 }, { id: "a", score: 4, rater: "ana" }], 1);
+    assert.deepEqual(await s.ratings("experts"), [{ id: "a", rater: "ana", score: 4 }, { id: "a", rater: "default", score: 2 }]);
+    await s.putRatings("experts", [], 2);
+    assert.equal((await s.ratings("experts")).length, 2, "an empty upload changes nothing");
+  });
+
   test(`${label}: calibrations list newest saved first, by judge and fingerprint, bounded by the limit`, async () => {
     const s = await make();
     await s.saveCalibration(calibration("faithfulness", "fp1", 1000));

@@ -15,7 +15,9 @@ export function datasetStoreContract(label: string, make: () => DatasetStore): v
     assert.equal(s.insertDataset({ id: "d1", name: "b", description: null, createdAt: 1, latestVersion: 0 }), true);
     assert.equal(s.insertDataset({ id: "d2", name: "b", description: null, createdAt: 2, latestVersion: 0 }), false);
     s.insertDataset({ id: "d3", name: "a", description: "x", createdAt: 3, latestVersion: 0 });
-    assert.deepEqual(s.listDatasets().map((d) => d.name), ["a", "b"]);
+    s.insertDataset({ id: "d4", name: "B", description: null, createdAt: 4, latestVersion: 0 });
+    assert.deepEqual(s.listDatasets().map((d) => d.name), ["B", "a", "b"], "bytewise, whatever the database's collation");
+    assert.equal(s.insertDataset({ id: "d1", name: "new", description: null, createdAt: 5, latestVersion: 0 }), false, "a taken id is refused too");
     assert.equal(s.getDataset("nope"), undefined);
   });
 

@@ -32,6 +32,12 @@ export function scoreStoreContract(label: string, make: () => ScoreSetup | Promi
     assert.deepEqual(await s.scores("req_none"), []);
   });
 
+  test(`${label}: a score repeated within one batch is added once (the first stands)`, async () => {
+    const { scores: s } = await make();
+    assert.equal(await s.addScores([score("req_1"), score("req_1", { score: 0.1 }), score("req_1", { name: "relevance" })]), 2);
+    assert.deepEqual((await s.scores("req_1")).map((x) => `${x.name}=${x.score}`), ["faithfulness=0.8", "relevance=0.8"]);
+  });
+
   test(`${label}: hasScores asks about one rule's online scores of one trace`, async () => {
     const { scores: s } = await make();
     await s.addScores([score("req_1"), score("req_2", { source: "api", rule_id: "rule_2" })]);

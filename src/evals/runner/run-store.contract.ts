@@ -31,6 +31,15 @@ export function runStoreContract(label: string, make: () => RunStore): void {
     assert.equal(s.getRun("nope"), undefined);
   });
 
+  test(`${label}: an (item, repeat) sent twice in one batch keeps the later result`, () => {
+    const s = make();
+    s.insertRun(run("r1", "2025-01-01T00:00:00.000Z"));
+    s.appendResults("r1", [result("a", 0, 0.25), { ...result("a", 0, 0.25), error: "second" }, result("b", 0, 0.5)]);
+    assert.deepEqual(s.results("r1").map((r) => `${r.item_id}${r.repeat}:${r.error}`), ["a0:second", "b0:null"]);
+    s.appendResults("r1", []);
+    assert.equal(s.results("r1").length, 2);
+  });
+
   test(`${label}: output cache by key`, () => {
     const s = make();
     const out = { text: "a", tool_calls: [], latency_ms: 3, cost_usd: 0.1, request_id: "req_1", model: "m" };

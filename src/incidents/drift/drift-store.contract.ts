@@ -22,6 +22,13 @@ export function driftStoreContract(label: string, make: () => DriftStore | Promi
     assert.equal((await s.baselines("none")).size, 0);
   });
 
+  test(`${label}: a prompt's baseline given twice in one record keeps the later one`, async () => {
+    const s = await make();
+    await s.record(run("gpt", 100, false), [base("gpt", "p1"), base("gpt", "p1", { answer: "second", at: 101 })]);
+    assert.deepEqual((await s.baselines("gpt")).get("p1"), base("gpt", "p1", { answer: "second", at: 101 }));
+    assert.equal((await s.runs(0, 1000, false)).length, 1);
+  });
+
   test(`${label}: runs in [since, until), newest first, optionally drifted only, bounded by the limit`, async () => {
     const s = await make();
     for (const [at, drifted] of [[100, false], [200, true], [300, false], [400, true], [500, true]] as const) await s.record(run("gpt", at, drifted), []);
