@@ -58,6 +58,8 @@ import { sendJson } from "./server/respond.js";
 import { Router } from "./server/router.js";
 import { registerUi } from "./server/ui-static.js";
 import { openSqliteStores } from "./storage/sqlite-stores.js";
+import { openPostgresStores } from "./storage/postgres-stores.js";
+import { type ChangeFeed, LocalChangeFeed, RedisChangeFeed } from "./store/change-feed.js";
 import { EngineScraper } from "./engines/engine-scraper.js";
 import { engineTargets } from "./engines/engine-schema.js";
 import { StoredResponses } from "./responses/stored-responses.js";
@@ -92,13 +94,20 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
   const piiKey = derivePiiHashKey(masterKey);
   let limits: LimitsLayer | null = null;
   let cache: CacheService | null = null;
+  let feed: ChangeFeed | null = null;
   // The one place a backend is chosen: everything below sees store interfaces only (decision 0018).
   // Trace writes, retention and analytics run on their own threads and connections (decision 0010).
-  const stores = openSqliteStores({
-    dataDir: config.dataDir, pruneBatchRows: config.traces.prune_batch_rows, readGate: opts.readGate,
-    maxBodyChars: config.traces.max_body_chars, piiHashKey: piiKey.toString("hex"),
-    onWorkerError: (what, err) => log.error(`${what} worker failed`, { error: String(err) }),
-  });
+  const stores = config.store === "sqlite"
+    ? openSqliteStores({
+      dataDir: config.dataDir, pruneBatchRows: config.traces.prune_batch_rows, readGate: opts.readGate,
+      maxBodyChars: config.traces.max_body_chars, piiHashKey: piiKey.toString("hex"),
+      onWorkerError: (what, err) => log.error(`${what} worker failed`, { error: String(err) }),
+    })
+    : openPostgresStores({
+      url: config.store, poolMax: config.postgres.pool_max, callTimeoutMs: config.postgres.call_timeout_ms,
+      connectTimeoutMs: config.postgres.connect_timeout_ms, migrate: config.postgres.migrate_on_start,
+      pruneBatchRows: config.traces.prune_batch_rows, maxBodyChars: config.traces.max_body_chars, piiHashKey: piiKey.toString("hex"),
+    });
   const { traceWrites, traceReads } = stores;
   try {
     const settings = stores.settings;
@@ -162,6 +171,21 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     cache = await createCache(config.cache, { dataDir: config.dataDir, redis: config.redis, embedder: getDefaultEmbedder(), onError: (what, err) => log.warn(what, { error: String(err) }) });
     const prompts = new PromptService(stores.prompts, audit, config.prompts, { log });
     prompts.rollouts.startTimer();
+    // Several instances on one PostgreSQL: a change made here is published once it has committed
+    // (a microtask runs after the synchronous write and its transaction); the others re-read that
+    // snapshot from the store, and everything after a feed outage (docs/scale-out.md).
+    feed = config.store === "sqlite" ? new LocalChangeFeed() : await RedisChangeFeed.connect(config.redis, (err) => log.warn("change feed", { error: String(err) }));
+    const f = feed;
+    keys.onChanged(() => queueMicrotask(() => f.publish("keys")));
+    prompts.onChanged((names) => queueMicrotask(() => f.publish("prompts", [...new Set(names)])));
+    f.onChange((c) => {
+      if (c.kind === "keys") keys.reload();
+      else if (c.kind === "prompts") prompts.reload(c.names);
+    });
+    f.onResync(() => {
+      keys.reload();
+      prompts.reload();
+    });
     // Entries made with a prompt version die when a label moves off it (replaced or rolled back).
     if (cache) {
       const c = cache;
@@ -270,6 +294,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
           await otel?.close();
           await limits?.close();
           await cache?.close();
+          await feed?.close();
           await providers.close();
           await stores.close();
         })();
@@ -279,6 +304,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
   } catch (err) {
     await limits?.close();
     await cache?.close();
+    await feed?.close();
     await stores.close();
     throw err;
   }

@@ -39,8 +39,26 @@ export class KeyService {
   private readonly byHash = new Map<string, Entry>();
   private readonly byId = new Map<string, Entry>();
 
+  private changed: () => void = () => {};
+
   constructor(private readonly store: KeyStore, private readonly now: () => number = Date.now) {
     for (const rec of store.all()) this.index(rec);
+  }
+
+  /** Called after each write this instance makes (the change feed tells the other instances). */
+  onChanged(fn: () => void): void {
+    this.changed = fn;
+  }
+
+  /**
+   * Re-reads every key from the store: another instance created, revoked or re-limited one. Runs
+   * synchronously, so no request sees a half-built index.
+   */
+  reload(): void {
+    const all = this.store.all();
+    this.byHash.clear();
+    this.byId.clear();
+    for (const rec of all) this.index(rec);
   }
 
   /** Creates a key and returns its secret — the only time it exists outside the caller's hands. */
@@ -79,6 +97,7 @@ export class KeyService {
     };
     this.store.insert(rec);
     this.index(rec);
+    this.changed();
     return { key, view: this.view(rec) };
   }
 
@@ -98,6 +117,7 @@ export class KeyService {
       const at = this.now();
       this.store.setRevoked(id, at);
       e.rec.revokedAt = at;
+      this.changed();
     }
     return this.view(e.rec);
   }
@@ -110,6 +130,7 @@ export class KeyService {
     this.store.setLimits(id, next);
     e.rec.limits = next;
     this.index(e.rec);
+    this.changed();
     return this.view(e.rec);
   }
 

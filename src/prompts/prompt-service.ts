@@ -305,6 +305,21 @@ export class PromptService {
       for (const n of names) this.registry.refresh(n);
       throw err;
     }
+    this.changed(names);
+  }
+
+  private changed: (names: readonly string[]) => void = () => {};
+
+  /** Called after each committed change this instance makes (the change feed tells the other instances). */
+  onChanged(fn: (names: readonly string[]) => void): void {
+    this.changed = fn;
+    this.rollouts.onChanged(fn);
+  }
+
+  /** Another instance changed these prompts (or, without names, any): re-read them and the running rollouts. */
+  reload(names?: readonly string[]): void {
+    for (const n of names ?? this.store.allVersions().map((v) => v.name)) this.registry.refresh(n);
+    this.rollouts.reload();
   }
 
   private failOn(problems: string[]): void {

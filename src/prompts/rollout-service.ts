@@ -57,6 +57,28 @@ export class RolloutService {
     for (const rec of store.rollouts({ status: "running", limit: 10_000 })) this.track(rec);
   }
 
+  private changed: (names: readonly string[]) => void = () => {};
+
+  /** Called after each rollout this instance saves (its caller defers the call until the write committed). */
+  onChanged(fn: (names: readonly string[]) => void): void {
+    this.changed = fn;
+  }
+
+  /**
+   * Another instance started, advanced, promoted or aborted a rollout: take the running set from the
+   * store. A rollout still running keeps this instance's canary observations (each instance compares
+   * the arms on the share of traffic it served; docs/scale-out.md).
+   */
+  reload(): void {
+    const stored = new Map(this.store.rollouts({ status: "running", limit: 10_000 }).map((rec) => [rec.id, rec]));
+    for (const r of [...this.byId.values()]) {
+      const rec = stored.get(r.rec.id);
+      if (!rec) this.untrack(r);
+      else r.rec = rec;
+    }
+    for (const rec of stored.values()) if (!this.byId.has(rec.id)) this.track(rec);
+  }
+
   /** Starts the evaluation timer (unref'd: it never keeps the process alive). */
   startTimer(): void {
     if (this.timer) return;
@@ -138,6 +160,7 @@ export class RolloutService {
     };
     this.store.atomically(() => {
       this.store.saveRollout(rec);
+      this.changed([rec.name]);
       this.record(actor, "prompt.rollout.started", rec, null, this.view(rec), reason);
     });
     this.track(rec);
@@ -154,6 +177,7 @@ export class RolloutService {
     const updated = { ...r.rec, stepIndex: next, stepStartedAt: this.now() };
     this.store.atomically(() => {
       this.store.saveRollout(updated);
+      this.changed([updated.name]);
       this.record(actor, "prompt.rollout.promoted", updated, before, this.view(updated), reason);
     });
     r.rec = updated;
@@ -213,6 +237,7 @@ export class RolloutService {
     try {
       this.store.atomically(() => {
         this.store.saveRollout(updated);
+        this.changed([updated.name]);
         also?.();
         this.record(actor, `prompt.rollout.${status}`, updated, before, this.view(updated), reason);
       });

@@ -1,0 +1,128 @@
+import { PgAlertStore } from "../alerts/pg-alert-store.js";
+import { PgAnnotationStore } from "../annotate/pg-annotation-store.js";
+import { PgAuditStore } from "../audit/pg-audit-store.js";
+import { PgCredentialStore } from "../credentials/pg-credential-store.js";
+import { PgCalibrationStore } from "../evals/calibration/pg-calibration-store.js";
+import { PgDatasetStore } from "../evals/datasets/pg-dataset-store.js";
+import { PgOnlineRuleStore, PgScoreStore } from "../evals/online/pg-score-store.js";
+import { PgRunStore } from "../evals/runner/pg-run-store.js";
+import { PgGuardReviewStore } from "../guard/review/pg-review-store.js";
+import { PgDriftStore } from "../incidents/drift/pg-drift-store.js";
+import { PgIncidentStore } from "../incidents/pg-incident-store.js";
+import { PgKeyStore } from "../keys/pg-key-store.js";
+import { PgKnowledgeStore } from "../knowledge/pg-knowledge-store.js";
+import { PgBudgetEventStore } from "../limits/pg-budget-event-store.js";
+import { PgSpendStore } from "../limits/spend/pg-spend-store.js";
+import { PgSpanStore } from "../observe/otel/pg-span-store.js";
+import { partitionDdl } from "../observe/pg-trace-rows.js";
+import { PgTraceStore } from "../observe/pg-trace-store.js";
+import { PgVerdictStore } from "../observe/pg-verdict-store.js";
+import { PgSummaryStore } from "../observe/summary/pg-summary-store.js";
+import { PgTraceReads, PgTraceWrites } from "../observe/workers/pg-trace-io.js";
+import { PgPromptStore } from "../prompts/pg-prompt-store.js";
+import { PgResponseStore } from "../responses/pg-response-store.js";
+import { PgSettingsStore } from "../store/pg-settings-store.js";
+import { PgBridge, type PgSql } from "./postgres/pg-bridge.js";
+import { migratePostgres, postgresMigrationStatus } from "./postgres/pg-migrate.js";
+import { PG_MIGRATIONS } from "./postgres/pg-migrations.js";
+import type { Stores } from "./stores.js";
+
+export interface PostgresStoresOptions {
+  /** postgres://…; `?schema=name` puts Keel's tables in that schema. */
+  url: string;
+  poolMax: number;
+  callTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** Apply pending migrations (under the advisory lock); false: refuse a schema that is behind. */
+  migrate: boolean;
+  pruneBatchRows: number;
+  maxBodyChars?: number;
+  piiHashKey?: string;
+}
+
+/** The `schema` query parameter is Keel's, not the driver's: taken off the URL and set as `search_path`. */
+export function splitSchema(url: string): { url: string; schema?: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { url };
+  }
+  const schema = u.searchParams.get("schema") ?? undefined;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`store URL: schema must be a lower-case SQL identifier, got "${schema.slice(0, 64)}"`);
+  u.searchParams.delete("schema");
+  return { url: u.toString(), schema };
+}
+
+/**
+ * The shared backend (decision 0031): every store on one PostgreSQL pool, trace batches and
+ * analytics on its non-blocking calls. Connects, then migrates (or checks the schema) before any
+ * store is built, so a wrong URL or an old schema stops start-up with a message naming the
+ * (masked) URL and the cause.
+ */
+export function openPostgresStores(o: PostgresStoresOptions): Stores {
+  const { url, schema } = splitSchema(o.url);
+  const db = new PgBridge({ url, schema, poolMax: o.poolMax, timeoutMs: o.callTimeoutMs, connectTimeoutS: Math.max(1, Math.ceil(o.connectTimeoutMs / 1000)) });
+  try {
+    if (schema) db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    if (o.migrate) migratePostgres(db, PG_MIGRATIONS);
+    else {
+      const s = postgresMigrationStatus(db, PG_MIGRATIONS);
+      if (s.current < s.latest) throw new Error(`PostgreSQL store ${db.maskedUrl} is at schema version ${s.current}, this Keel needs ${s.latest}: run \`keel migrate\` (postgres.migrate_on_start is false)`);
+      if (s.current > s.latest) throw new Error(`PostgreSQL store ${db.maskedUrl} is at schema version ${s.current}, newer than this Keel (${s.latest}); upgrade Keel`);
+    }
+  } catch (err) {
+    void db.close();
+    throw err;
+  }
+  const traceWrites = new PgTraceWrites(db, { pruneBatchRows: o.pruneBatchRows, maxBodyChars: o.maxBodyChars, piiHashKey: o.piiHashKey });
+  const traceReads = new PgTraceReads(db);
+  return {
+    ...postgresStoresOn(db),
+    traceWrites,
+    traceReads,
+    async close() {
+      await traceWrites.close();
+      await traceReads.close();
+      await db.close();
+    },
+  };
+}
+
+/** Every synchronous store over one bridge (tests use it on a schema of their own). */
+export function postgresStoresOn(db: PgSql): Omit<Stores, "traceWrites" | "traceReads" | "close"> {
+  return {
+    settings: new PgSettingsStore(db),
+    keys: new PgKeyStore(db),
+    credentials: new PgCredentialStore(db),
+    audit: new PgAuditStore(db),
+    prompts: new PgPromptStore(db),
+    traces: new PgTraceStore(db),
+    summaries: new PgSummaryStore(db),
+    spans: new PgSpanStore(db),
+    verdicts: new PgVerdictStore(db),
+    guardReviews: new PgGuardReviewStore(db),
+    spend: new PgSpendStore(db),
+    budgetEvents: new PgBudgetEventStore(db),
+    alerts: new PgAlertStore(db),
+    incidents: new PgIncidentStore(db),
+    drift: new PgDriftStore(db),
+    responses: new PgResponseStore(db),
+    knowledge: new PgKnowledgeStore(db),
+    annotations: new PgAnnotationStore(db),
+    evals: {
+      datasets: new PgDatasetStore(db),
+      runs: new PgRunStore(db),
+      calibrations: new PgCalibrationStore(db),
+      scores: new PgScoreStore(db),
+      rules: new PgOnlineRuleStore(db),
+    },
+  };
+}
+
+/** `keel store copy`: the day partitions a batch of trace rows needs, made before the rows go in. */
+export function preparePartitionsForCopy(db: PgSql, table: string, rows: readonly Record<string, unknown>[]): void {
+  if (table !== "traces") return;
+  const days = new Set(rows.map((r) => Math.floor(Number(r.started_at) / 86_400_000)));
+  for (const d of days) db.exec(partitionDdl(d));
+}

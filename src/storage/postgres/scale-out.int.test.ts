@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { type CliProcess, killCliChildren, spawnCli } from "../../testing/cli-process.js";
+import { TEST_POSTGRES_URL } from "../../testing/postgres-fixture.js";
+import { TEST_REDIS_URL } from "../../testing/redis-fixture.js";
+import { sleep } from "../../async/sleep.js";
+import { PgBridge } from "./pg-bridge.js";
+
+/**
+ * Issue 16 §3 with real processes: three `keel start` on one PostgreSQL schema and one Redis key
+ * prefix. What one instance changes, the others serve within a second; a trace written by any is
+ * read from every one.
+ */
+const schema = `keel_so_${randomBytes(4).toString("hex")}`;
+const prefix = `keel-so-${randomBytes(4).toString("hex")}:`;
+const ADMIN = "scale-out-admin-token-0123456789";
+const MASTER = randomBytes(32).toString("hex");
+const dir = mkdtempSync(join(tmpdir(), "keel-scale-"));
+const admin = new PgBridge({ url: TEST_POSTGRES_URL, poolMax: 1 });
+const instances: { proc: CliProcess; url: string }[] = [];
+
+/** Polls `fn` until it returns a value (not undefined); throws naming `what` after `timeoutMs`. */
+async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, o: { timeoutMs: number; intervalMs?: number; what: string }): Promise<T> {
+  const end = Date.now() + o.timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${o.what}`);
+    await sleep(o.intervalMs ?? 50);
+  }
+}
+
+function storeUrl(): string {
+  const u = new URL(TEST_POSTGRES_URL);
+  u.searchParams.set("schema", schema);
+  return u.toString();
+}
+
+async function startInstance(i: number): Promise<{ proc: CliProcess; url: string }> {
+  const data = join(dir, `data-${i}`);
+  const proc = spawnCli(["start", "-c", join(dir, "keel.yaml")], {
+    env: { KEEL_PORT: "0", KEEL_DATA_DIR: data, KEEL_ADMIN_TOKEN: ADMIN, KEEL_MASTER_KEY: MASTER, KEEL_STORE_URL: storeUrl(), KEEL_REDIS_URL: TEST_REDIS_URL, KEEL_LOG_LEVEL: "warn" },
+  });
+  const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(proc.out())?.[1], { timeoutMs: 30_000, what: `instance ${i} to listen (stderr: ${proc.err().slice(0, 500)})` });
+  return { proc, url };
+}
+
+async function api(base: string, method: string, path: string, body?: unknown, token = ADMIN): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+const chat = (base: string, key: string) => api(base, "POST", "/v1/chat/completions", { model: "sim", messages: [{ role: "user", content: "hello" }] }, key);
+
+/** Milliseconds until `check` holds on every instance but the first. */
+async function reachesOthers(check: (base: string) => Promise<boolean>): Promise<number> {
+  const t0 = Date.now();
+  await waitFor(async () => {
+    for (const inst of instances.slice(1)) if (!(await check(inst.url))) return undefined;
+    return true;
+  }, { timeoutMs: 5000, intervalMs: 20, what: "the change to reach every instance" });
+  return Date.now() - t0;
+}
+
+before(async () => {
+  admin.exec(`CREATE SCHEMA ${schema}`);
+  writeFileSync(join(dir, "keel.yaml"), `redis:\n  key_prefix: "${prefix}"\ntraces:\n  flush_interval_ms: 20\n`);
+  // The first migrates and creates the first key; the other two find the schema current.
+  instances.push(await startInstance(0));
+  instances.push(...(await Promise.all([startInstance(1), startInstance(2)])));
+});
+
+after(async () => {
+  for (const i of instances) i.proc.child.kill("SIGTERM");
+  await Promise.all(instances.map((i) => i.proc.exit));
+  killCliChildren();
+  admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+  await admin.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a key created on one instance works on the others; its revocation holds on all within 1 s", async () => {
+  const created = await api(instances[0].url, "POST", "/api/v1/keys", { name: "shared" });
+  assert.equal(created.status, 201, JSON.stringify(created.json));
+  const key = created.json.key as string;
+  const reach = await reachesOthers(async (b) => (await chat(b, key)).status === 200);
+  assert.ok(reach < 1000, `the key reached every instance after ${reach} ms`);
+  const revoked = await api(instances[1].url, "POST", `/api/v1/keys/${created.json.id}/revoke`);
+  assert.equal(revoked.status, 200);
+  const t0 = Date.now();
+  await waitFor(async () => {
+    for (const i of [instances[0], instances[2]]) if ((await chat(i.url, key)).status !== 401) return undefined;
+    return true;
+  }, { timeoutMs: 5000, intervalMs: 20, what: "the revocation to reach every instance" });
+  assert.ok(Date.now() - t0 < 1000, `revocation took ${Date.now() - t0} ms`);
+  assert.equal((await chat(instances[1].url, key)).status, 401);
+});
+
+test("a prompt label moved and rolled back on one instance is served by every instance within 1 s", async () => {
+  const a = instances[0].url;
+  const push = (text: string) => api(a, "POST", "/api/v1/prompts", { prompts: [{ name: "greet", type: "text", text }] });
+  assert.equal((await push("v1 {{name}}")).status, 201);
+  assert.equal((await push("v2 {{name}}")).status, 201);
+  assert.equal((await api(a, "PUT", "/api/v1/prompts/greet/labels/production", { version: 2 })).status, 200);
+  const served = async (b: string, v: number) => (await api(b, "GET", "/api/v1/prompts/greet?label=production")).json?.version === v;
+  const moved = await reachesOthers((b) => served(b, 2));
+  assert.ok(moved < 1000, `label move took ${moved} ms`);
+  const back = await api(instances[2].url, "POST", "/api/v1/prompts/greet/rollback", { label: "production", to: 1 });
+  assert.equal(back.status, 200, JSON.stringify(back.json));
+  const t0 = Date.now();
+  await waitFor(async () => ((await served(instances[0].url, 1)) && (await served(instances[1].url, 1)) ? true : undefined), { timeoutMs: 5000, intervalMs: 20, what: "the rollback everywhere" });
+  assert.ok(Date.now() - t0 < 1000, `rollback took ${Date.now() - t0} ms`);
+});
+
+test("a trace written by one instance is read from every instance's API", async () => {
+  const created = await api(instances[2].url, "POST", "/api/v1/keys", { name: "tracer" });
+  const key = created.json.key as string;
+  await reachesOthers(async (b) => (await chat(b, key)).status === 200);
+  const res = await fetch(`${instances[1].url}/v1/chat/completions`, {
+    method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "sim", messages: [{ role: "user", content: "trace me" }] }),
+  });
+  assert.equal(res.status, 200);
+  const id = res.headers.get("x-request-id")!;
+  assert.ok(id);
+  for (const inst of instances) {
+    const got = await waitFor(async () => {
+      const t = await api(inst.url, "GET", `/api/v1/traces/${id}`);
+      return t.status === 200 ? t.json : undefined;
+    }, { timeoutMs: 5000, what: `trace ${id} on ${inst.url}` });
+    assert.equal(got.id ?? got.data?.id, id);
+  }
+});
