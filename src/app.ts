@@ -1,6 +1,7 @@
 import { registerAlertRoutes } from "./admin/alert-routes.js";
 import { registerAuditRoutes } from "./admin/audit-routes.js";
 import { registerCacheRoutes } from "./admin/cache-routes.js";
+import { registerCalcRoutes } from "./admin/calc-routes.js";
 import type { CacheService } from "./cache/cache-service.js";
 import { createCache } from "./cache/create-cache.js";
 import { registerIncidentRoutes } from "./admin/incident-routes.js";
@@ -196,6 +197,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerAuditRoutes(router, auth, audit);
     engines.start();
     registerTargetRoutes(router, auth, routing, engines);
+    registerCalcRoutes(router, { auth, engines, listTraces: (f) => traceReads.list(f), flushTraces: () => traces.flush() });
     registerSummaryRoutes(router, auth, traceReads, () => traces.flush());
     const alertStore = stores.alerts;
     const notifier = new WebhookNotifier(log, (name) => credentials.reveal(name), alertStore, config.alerts.delivery);

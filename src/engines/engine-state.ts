@@ -30,6 +30,8 @@ export interface EngineFigures {
   /** Accepted ÷ drafted tokens, and the mean acceptance length 1 + accepted ÷ drafts (vLLM's definition). */
   specAcceptanceRate: number | null;
   specMeanAcceptanceLength: number | null;
+  /** Drafted tokens ÷ drafts: the draft length k the engine runs with. */
+  specDraftLength: number | null;
 }
 
 export interface EngineReading {
@@ -155,6 +157,7 @@ export function readEngine(kind: EngineKind, text: string, prev: EngineRaw | und
       const r = ratio(accepted, delta("specDrafts", true));
       return r === null ? scalar(fams, n.specAcceptLength) : 1 + r;
     })(),
+    specDraftLength: ratio(delta("specDraftTokens", true), delta("specDrafts", true)),
   };
   return { figures, raw: { at: now, counters, histograms } };
 }
