@@ -213,6 +213,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       notifier, log, incidents,
     );
     alerts.attach(drift);
+    alerts.useEngines(engines);
     registerDriftRoutes(router, auth, drift, driftStore);
     registerAlertRoutes(router, auth, alerts);
     registerIncidentRoutes(router, auth, incidents, () => traces.flush());
