@@ -7,6 +7,7 @@ import { createCache } from "./cache/create-cache.js";
 import { registerIncidentRoutes } from "./admin/incident-routes.js";
 import { registerAnnotateRoutes } from "./admin/annotate-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
+import { registerDoctorRoute } from "./admin/doctor-routes.js";
 import { registerKnowledgeRoutes } from "./admin/knowledge-routes.js";
 import { KnowledgeService } from "./knowledge/knowledge-service.js";
 import { documentScreen } from "./knowledge/screening.js";
@@ -231,6 +232,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     });
     registerKnowledgeRoutes(router, { auth, keys, knowledge, config: config.knowledge, audit, metrics: metrics?.retrieval, spans: stores.spans });
     registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces, maskText: callTextMasker(config.capture, piiHasher(piiKey)) });
+    registerDoctorRoute(router, auth);
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.
     if (!registerUi(router)) log.debug("dashboard not built; /ui is not served");
 
