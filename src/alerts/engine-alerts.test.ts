@@ -74,7 +74,7 @@ test("fired from the sim's scraped /metrics: low draft acceptance, and a full KV
     assert.equal(status("kv-pressure"), "firing");
     assert.deepEqual(notified.sort(), ["draft-overhead:alert.firing", "kv-pressure:alert.firing"]);
 
-    // Next scrape: the cache is still full but nothing was preempted; no drafts either (no data keeps that one firing).
+    // Next scrape: the cache is still full but nothing was preempted; no new drafts (the lifetime acceptance keeps that one firing).
     now += 1000;
     await scraper.tick();
     await alerts.evaluate(now);
