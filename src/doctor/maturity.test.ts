@@ -93,7 +93,7 @@ test("keel doctor reads a live instance: level 0 without evals, level 1 once onl
     const viewer = await k.admin("POST", "/api/v1/keys", { name: "dash", role: "viewer" });
     const asViewer = await fetch(`${k.url}/api/v1/doctor?window=30`, { headers: { authorization: `Bearer ${viewer.json.key}` } });
     assert.equal(asViewer.status, 200);
-    assert.equal((await asViewer.json()).window_days, 30);
+    assert.equal(((await asViewer.json()) as { window_days: number }).window_days, 30);
     const badWindow = await k.admin("GET", "/api/v1/doctor?window=0");
     assert.equal(badWindow.status, 400);
     assert.equal(badWindow.json.error.param, "window");

@@ -109,7 +109,7 @@ export function CalcPage(): JSX.Element {
             <CalcForm id="sd" title="Speculative decoding" path="/api/v1/calc/specdec"
               inputs={[{ name: "alpha", label: "Acceptance α" }, { name: "k", label: "Draft length k" }, { name: "cost_ratio", label: "Cost ratio c" }, { name: "target", label: "Or measured on", options: ["", ...engines] }]}
               initial={{ alpha: "0.8", k: "3", cost_ratio: "0.1", target: "" }}
-              extra={(v) => (v.target ? { from: "engine", alpha: "", k: "" } : {})}>{(r) => (
+              extra={(v): Values => (v.target ? { from: "engine", alpha: "", k: "" } : {})}>{(r) => (
               <Rows rows={[
                 ...(r.measured ? [["Measured on", `${r.measured.target}: α ${fx(r.alpha, 3)}, k ${r.k}`] as [string, string]] : []),
                 ["Expected tokens per target pass", fx(r.expectedTokensPerPass, 3)],
