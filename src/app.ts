@@ -1,11 +1,13 @@
 import { registerAlertRoutes } from "./admin/alert-routes.js";
 import { registerAuditRoutes } from "./admin/audit-routes.js";
 import { registerCacheRoutes } from "./admin/cache-routes.js";
+import { registerCalcRoutes } from "./admin/calc-routes.js";
 import type { CacheService } from "./cache/cache-service.js";
 import { createCache } from "./cache/create-cache.js";
 import { registerIncidentRoutes } from "./admin/incident-routes.js";
 import { registerAnnotateRoutes } from "./admin/annotate-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
+import { registerDoctorRoute } from "./admin/doctor-routes.js";
 import { registerKnowledgeRoutes } from "./admin/knowledge-routes.js";
 import { KnowledgeService } from "./knowledge/knowledge-service.js";
 import { documentScreen } from "./knowledge/screening.js";
@@ -220,6 +222,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerAuditRoutes(router, auth, audit);
     engines.start();
     registerTargetRoutes(router, auth, routing, engines);
+    registerCalcRoutes(router, { auth, engines, listTraces: (f) => traceReads.list(f), flushTraces: () => traces.flush() });
     registerSummaryRoutes(router, auth, traceReads, () => traces.flush());
     const alertStore = stores.alerts;
     const notifier = new WebhookNotifier(log, (name) => credentials.reveal(name), alertStore, config.alerts.delivery);
@@ -235,6 +238,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       notifier, log, incidents,
     );
     alerts.attach(drift);
+    alerts.useEngines(engines);
     registerDriftRoutes(router, auth, drift, driftStore);
     registerAlertRoutes(router, auth, alerts);
     registerIncidentRoutes(router, auth, incidents, () => traces.flush());
@@ -252,6 +256,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     });
     registerKnowledgeRoutes(router, { auth, keys, knowledge, config: config.knowledge, audit, metrics: metrics?.retrieval, spans: stores.spans });
     registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces, maskText: callTextMasker(config.capture, piiHasher(piiKey)) });
+    registerDoctorRoute(router, auth);
     // The dashboard at /ui, when `npm run build` built it; it reads the admin APIs above.
     if (!registerUi(router)) log.debug("dashboard not built; /ui is not served");
 

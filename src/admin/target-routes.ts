@@ -33,7 +33,7 @@ function engineView(e: EngineView | null): Record<string, unknown> | null {
     requests_running: f?.running ?? null, requests_waiting: f?.waiting ?? null, kv_cache_usage: f?.kvUsage ?? null, prefix_cache_hit_rate: f?.prefixHitRate ?? null,
     ttft_ms: { p50: f?.ttftP50Ms ?? null, p95: f?.ttftP95Ms ?? null }, itl_ms: { p50: f?.itlP50Ms ?? null, p95: f?.itlP95Ms ?? null },
     generation_tokens_per_s: f?.generationTokensPerS ?? null, preemptions: f?.preemptions ?? null,
-    spec_decode: { acceptance_rate: f?.specAcceptanceRate ?? null, mean_acceptance_length: f?.specMeanAcceptanceLength ?? null },
+    spec_decode: { acceptance_rate: f?.specAcceptanceRate ?? null, mean_acceptance_length: f?.specMeanAcceptanceLength ?? null, draft_length: f?.specDraftLength ?? null },
   };
 }
 

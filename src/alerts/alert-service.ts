@@ -1,11 +1,11 @@
 import { KeelError } from "../errors/errors.js";
 import type { Logger } from "../observe/log.js";
 import type { SliceSummary } from "../observe/summary/summarize.js";
-import { judge, readMetric } from "./evaluate.js";
+import { type EngineReader, judge, judgeEngines, readMetric } from "./evaluate.js";
 import type { Notifier } from "./notifier.js";
-import { type AlertRule, alertRuleSchema, type AlertsConfig } from "./rule-schema.js";
+import { type AlertRule, alertRuleSchema, type AlertsConfig, isEngineMetric } from "./rule-schema.js";
 import type { AlertStore, NotificationRecord } from "./alert-store.js";
-import { type AlertState, initialState, isSilenced, step } from "./state-machine.js";
+import { type AlertState, initialState, isSilenced, type Observation, step } from "./state-machine.js";
 
 /** Reads one window's summary for a rule's slice (the read worker's `TraceReads.summary`). */
 export type WindowReader = (slice: AlertRule["slice"], since: number, until: number) => SliceSummary | undefined | Promise<SliceSummary | undefined>;
@@ -43,6 +43,7 @@ export class AlertService {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private readonly sources: AlertSource[] = [];
+  private engines: EngineReader | null = null;
 
   constructor(
     cfg: AlertsConfig,
@@ -54,6 +55,11 @@ export class AlertService {
     private readonly intervalMs = cfg.interval_s * 1000,
   ) {
     this.config = new Map(cfg.rules.map((r) => [r.name, r]));
+  }
+
+  /** Where `engine_*` rules read the scraped engines; without it they have no data. */
+  useEngines(engines: EngineReader): void {
+    this.engines = engines;
   }
 
   /** Lists (and lets the API ack and silence) the source's alerts next to the rules. */
@@ -156,7 +162,8 @@ export class AlertService {
     }
   }
 
-  private async evaluateRule(rule: AlertRule, prev: AlertState, now: number): Promise<void> {
+  private async observe(rule: AlertRule, now: number): Promise<Observation> {
+    if (isEngineMetric(rule.metric)) return this.engines === null ? { kind: "no_data", samples: 0 } : judgeEngines(rule, this.engines);
     const windowMs = rule.window_s * 1000;
     const current = readMetric(rule, await this.read(rule.slice, now - windowMs, now));
     let baseline;
@@ -164,7 +171,11 @@ export class AlertService {
       const until = now - windowMs - rule.change.offset_s * 1000;
       baseline = readMetric(rule, await this.read(rule.slice, until - (rule.change.baseline_window_s ?? rule.window_s) * 1000, until));
     }
-    const { next, transition } = step(prev, judge(rule, current, baseline), now, rule.for_s * 1000);
+    return judge(rule, current, baseline);
+  }
+
+  private async evaluateRule(rule: AlertRule, prev: AlertState, now: number): Promise<void> {
+    const { next, transition } = step(prev, await this.observe(rule, now), now, rule.for_s * 1000);
     this.store.putState(rule.name, next);
     if (!transition || next.episode === null) return;
     const type = transition === "firing" ? "alert.firing" : "alert.resolved";

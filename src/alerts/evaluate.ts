@@ -1,5 +1,6 @@
 import type { SliceSummary } from "../observe/summary/summarize.js";
-import type { AlertRule } from "./rule-schema.js";
+import type { EngineFigures } from "../engines/engine-state.js";
+import type { AlertRule, EngineAlertMetric } from "./rule-schema.js";
 import type { Observation } from "./state-machine.js";
 
 /** A rule's metric read from one window's summary, with the samples behind it; null when the window is empty. */
@@ -21,7 +22,55 @@ export function readMetric(rule: AlertRule, s: SliceSummary | undefined): { valu
       return { value: sc?.mean ?? null, samples: sc?.n ?? 0 };
     }
     case "feedback_mean": return { value: s.feedback?.mean ?? null, samples: s.feedback?.n ?? 0 };
+    default: return { value: null, samples: 0 }; // engine_* rules read the scraper (judgeEngines), not summaries
   }
+}
+
+/** The scraped engines an engine rule reads (engines/engine-scraper.ts). */
+export interface EngineReader {
+  targets(): string[];
+  /** Figures fresh enough to act on; null when stale or never scraped. */
+  fresh(target: string): EngineFigures | null;
+}
+
+const ENGINE_FIGURE: Record<EngineAlertMetric, (f: EngineFigures) => number | null> = {
+  engine_kv_cache_usage: (f) => f.kvUsage,
+  engine_spec_acceptance_rate: (f) => f.specAcceptanceRate,
+  engine_spec_mean_acceptance_length: (f) => f.specMeanAcceptanceLength,
+  engine_requests_waiting: (f) => f.waiting,
+  engine_requests_running: (f) => f.running,
+  engine_prefix_cache_hit_rate: (f) => f.prefixHitRate,
+  engine_preemptions: (f) => f.preemptions,
+  engine_ttft_p95_ms: (f) => f.ttftP95Ms,
+  engine_itl_p95_ms: (f) => f.itlP95Ms,
+};
+
+/**
+ * Pure: an engine rule against the fresh engines it names (all of them when it names none) →
+ * breached when any one is (with preemptions since its previous scrape, when the rule asks), with
+ * that engine's value; otherwise the value nearest to breaching. Stale engines count as no data.
+ */
+export function judgeEngines(rule: AlertRule, engines: EngineReader): Observation {
+  const t = rule.threshold;
+  if (!t) return { kind: "no_data", samples: 0 };
+  const read = ENGINE_FIGURE[rule.metric as EngineAlertMetric];
+  const up = t.op === ">" || t.op === ">=";
+  const targets = rule.engine?.target !== undefined ? [rule.engine.target] : engines.targets();
+  let samples = 0;
+  let worst: number | null = null;
+  let breached: number | null = null;
+  for (const target of targets) {
+    const f = engines.fresh(target);
+    const v = f === null ? null : read(f);
+    if (f === null || v === null) continue;
+    samples++;
+    const more = (a: number, b: number | null): boolean => b === null || (up ? a > b : a < b);
+    if (more(v, worst)) worst = v;
+    const hit = t.op === ">" ? v > t.value : t.op === ">=" ? v >= t.value : t.op === "<" ? v < t.value : v <= t.value;
+    if (hit && (!rule.engine?.with_preemptions || (f.preemptions ?? 0) > 0) && more(v, breached)) breached = v;
+  }
+  if (worst === null || samples < rule.min_samples) return { kind: "no_data", samples };
+  return breached !== null ? { kind: "breached", value: breached, baseline: null, samples } : { kind: "clear", value: worst, baseline: null, samples };
 }
 
 /** Pure: the current window (and the baseline, for change rules) → breached, clear, or not enough data. */

@@ -5,7 +5,25 @@ export const ALERT_METRICS = [
   "error_rate", "latency_p50_ms", "latency_p95_ms", "ttft_p50_ms", "ttft_p95_ms", "tokens_per_s_p50",
   "cost_per_request_usd", "cache_hit_rate", "guard_trigger_rate", "score_mean", "feedback_mean", "requests",
 ] as const;
-export type AlertMetric = (typeof ALERT_METRICS)[number];
+/**
+ * What an engine rule watches: a scraped figure of the self-hosted engines (docs/engines.md), read
+ * from the scraper's last fresh scrape — never from traces, and never on the request path.
+ */
+export const ENGINE_ALERT_METRICS = [
+  "engine_kv_cache_usage", "engine_spec_acceptance_rate", "engine_spec_mean_acceptance_length", "engine_requests_waiting",
+  "engine_requests_running", "engine_prefix_cache_hit_rate", "engine_preemptions", "engine_ttft_p95_ms", "engine_itl_p95_ms",
+] as const;
+export type EngineAlertMetric = (typeof ENGINE_ALERT_METRICS)[number];
+export type AlertMetric = (typeof ALERT_METRICS)[number] | EngineAlertMetric;
+export const isEngineMetric = (m: string): m is EngineAlertMetric => m.startsWith("engine_");
+
+/** Which engines an engine rule reads, and an extra condition. */
+const engineRuleSchema = z.strictObject({
+  /** One target (`provider/model`, as GET /api/v1/targets lists it); omitted: every target with an engine, breached when any is. */
+  target: z.string().min(1).max(512).optional(),
+  /** Breached only when the engine also preempted requests since its previous scrape ("KV usage above 95% with preemptions"). */
+  with_preemptions: z.boolean().default(false),
+});
 
 const sliceSchema = z.strictObject({
   model: z.string().max(256).optional(),
@@ -36,15 +54,17 @@ export const alertRuleSchema = z
     description: z.string().max(2000).optional(),
     /** Who is paged. Keel refuses a rule without one. */
     owner: z.string().trim().min(1, "every alert rule must name an owner").max(256),
-    metric: z.enum(ALERT_METRICS),
+    metric: z.enum([...ALERT_METRICS, ...ENGINE_ALERT_METRICS]),
+    /** For `engine_*` metrics: which engines, and whether preemptions must accompany the breach. */
+    engine: engineRuleSchema.optional(),
     /** For `score_mean`: which eval score (e.g. `helpfulness`). */
     score: z.string().max(128).optional(),
     slice: sliceSchema.default({}),
     window_s: z.int().min(10).max(30 * 86_400).default(300),
     threshold: thresholdSchema.optional(),
     change: changeSchema.optional(),
-    /** Fewer calls (or scores) than this in a window: the rule is not evaluated. */
-    min_samples: z.int().min(1).max(1_000_000).default(20),
+    /** Fewer calls (or scores) than this in a window: the rule is not evaluated. Engine rules: fresh engines, default 1. */
+    min_samples: z.int().min(1).max(1_000_000).optional(),
     /** Breached this long before pending turns firing (0: fire at once). */
     for_s: z.int().min(0).max(86_400).default(0),
     notify: z.strictObject({
@@ -62,7 +82,13 @@ export const alertRuleSchema = z
     if (!r.threshold === !r.change) ctx.addIssue({ code: "custom", path: ["threshold"], message: "give exactly one of threshold or change" });
     if (r.metric === "score_mean" && !r.score) ctx.addIssue({ code: "custom", path: ["score"], message: "metric score_mean needs the score's name" });
     if (!r.notify.webhook && !r.notify.log) ctx.addIssue({ code: "custom", path: ["notify"], message: "a rule needs a notification target: a webhook, the log, or both" });
-  });
+    const engine = isEngineMetric(r.metric);
+    if (engine && r.change) ctx.addIssue({ code: "custom", path: ["change"], message: "engine metrics take a threshold (they have no stored history to compare with)" });
+    if (!engine && r.engine) ctx.addIssue({ code: "custom", path: ["engine"], message: "engine: goes with an engine_* metric" });
+    if (engine && Object.values(r.slice).some((v) => v !== undefined)) ctx.addIssue({ code: "custom", path: ["slice"], message: "engine metrics are per target: use engine.target, not slice" });
+  })
+  // Engine rules count engines, not calls: one fresh engine is enough by default.
+  .transform((r) => ({ ...r, min_samples: r.min_samples ?? (isEngineMetric(r.metric) ? 1 : 20) }));
 
 export type AlertRule = z.output<typeof alertRuleSchema>;
 

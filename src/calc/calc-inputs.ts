@@ -5,7 +5,25 @@
 import { type MemoryInput, type ModelShape, type Precision, PRECISIONS } from "./memory.js";
 import { GPUS, type GpuPreset, MODELS } from "./presets.js";
 
-export class CalcInputError extends Error {}
+/** `input` is the option's CLI name (`--kv-heads`); the API names it `kv_heads` (apiMessage). */
+export class CalcInputError extends Error {
+  constructor(readonly input: string, message: string) {
+    super(message);
+  }
+
+  /** The API's name for the input: the CLI flag without dashes, `-` as `_`. */
+  get param(): string {
+    return apiName(this.input);
+  }
+
+  /** The message with every CLI flag in it written as the API's field name. */
+  get apiMessage(): string {
+    return this.message.replace(/--([a-z][a-z-]*)/g, (f) => apiName(f));
+  }
+}
+
+const apiName = (flag: string): string => flag.replace(/^--/, "").replaceAll("-", "_");
+const flagOf = (name: string): string => name.split(" ")[0];
 
 interface Range {
   min: number;
@@ -17,12 +35,12 @@ interface Range {
 
 export function num(name: string, raw: string | undefined, fallback: number | undefined, r: Range): number {
   if (raw === undefined) {
-    if (fallback === undefined) throw new CalcInputError(`${name} is required (${describe(r)})`);
+    if (fallback === undefined) throw new CalcInputError(flagOf(name), `${name} is required (${describe(r)})`);
     return fallback;
   }
   const v = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i.test(raw) ? Number(raw) : Number.NaN;
   const inRange = v <= r.max && (r.above ? v > r.min : v >= r.min) && (!r.int || Number.isInteger(v));
-  if (!Number.isFinite(v) || !inRange) throw new CalcInputError(`${name} must be ${describe(r)}, got "${raw}"`);
+  if (!Number.isFinite(v) || !inRange) throw new CalcInputError(flagOf(name), `${name} must be ${describe(r)}, got "${raw}"`);
   return v;
 }
 
@@ -33,7 +51,7 @@ function describe(r: Range): string {
 export function precision(name: string, raw: string | undefined, fallback: Precision): Precision {
   if (raw === undefined) return fallback;
   const p = raw.toLowerCase() as Precision;
-  if (!PRECISIONS.includes(p)) throw new CalcInputError(`${name} must be one of ${PRECISIONS.join(", ")}, got "${raw}"`);
+  if (!PRECISIONS.includes(p)) throw new CalcInputError(flagOf(name), `${name} must be one of ${PRECISIONS.join(", ")}, got "${raw}"`);
   return p;
 }
 
@@ -54,7 +72,7 @@ export function modelShape(o: ModelOptions): ModelShape {
   let base: ModelShape | undefined;
   if (o.model !== undefined) {
     base = MODELS[o.model.toLowerCase()];
-    if (base === undefined) throw new CalcInputError(`--model must be one of ${Object.keys(MODELS).join(", ")} (or give --params, --layers, --heads, --kv-heads, --head-dim), got "${o.model}"`);
+    if (base === undefined) throw new CalcInputError("--model", `--model must be one of ${Object.keys(MODELS).join(", ")} (or give --params, --layers, --heads, --kv-heads, --head-dim), got "${o.model}"`);
   }
   const params = num("--params (billions)", o.params, base && base.params / 1e9, { min: 0, max: 100_000, above: true }) * 1e9;
   const layers = num("--layers", o.layers, base?.layers, { min: 1, max: 1000, int: true });
@@ -75,7 +93,7 @@ export function modelShape(o: ModelOptions): ModelShape {
 
 export function gpu(raw: string | undefined, memoryGiB?: string, bandwidthGBs?: string, tflops?: string): Pick<GpuPreset, "memoryGiB" | "bandwidth" | "flops16" | "flops8"> {
   const base = raw === undefined ? undefined : GPUS[raw.toLowerCase()];
-  if (raw !== undefined && base === undefined) throw new CalcInputError(`--gpu must be one of ${Object.keys(GPUS).join(", ")} (or give --gpu-memory, --bandwidth, --tflops), got "${raw}"`);
+  if (raw !== undefined && base === undefined) throw new CalcInputError("--gpu", `--gpu must be one of ${Object.keys(GPUS).join(", ")} (or give --gpu-memory, --bandwidth, --tflops), got "${raw}"`);
   const out: Pick<GpuPreset, "memoryGiB" | "bandwidth" | "flops16" | "flops8"> = {
     memoryGiB: num("--gpu-memory (GiB)", memoryGiB, base?.memoryGiB, { min: 0, max: 100_000, above: true }),
     bandwidth: num("--bandwidth (GB/s)", bandwidthGBs, base && base.bandwidth / 1e9, { min: 0, max: 1_000_000, above: true }) * 1e9,

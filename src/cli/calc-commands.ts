@@ -1,5 +1,8 @@
 import type { Command } from "commander";
 
+type Client = (cmd: Command) => Command;
+type ClientOpts = (o: { url: string; adminToken?: string }) => { url: string; token?: string };
+
 /** Options that describe the model: a preset, or its dimensions. */
 function modelOptions(c: Command): Command {
   return c
@@ -32,21 +35,33 @@ function servingOptions(c: Command): Command {
     .option("--json", "print JSON");
 }
 
-/** `keel calc memory|decode|specdec`: inference arithmetic, offline (docs/calculators.md). */
-export function registerCalcCommands(program: Command): void {
+/** `--from-traces`: the same calculator over the recent calls' prompt and output lengths, read through the admin API. */
+function trafficOptions(c: Command): Command {
+  return c
+    .option("--from-traces", "size it for the last --days of traffic (reads traces over the admin API; --url, --admin-token)")
+    .option("--days <n>", "days of traces for --from-traces (default 7)")
+    .option("--traffic-model <name>", "only calls to this model (requested or served)")
+    .option("--compare-precision <p>", "with --from-traces: what other weights precision would change")
+    .option("--compare-group-size <n>", "group size for --compare-precision int4 (default 128)")
+    .option("--compare-kv-precision <p>", "with --from-traces: what another KV-cache precision would change");
+}
+
+/** `keel calc memory|decode|specdec`: inference arithmetic, offline unless asked to read live data (docs/calculators.md). */
+export function registerCalcCommands(program: Command, client: Client, clientOpts: ClientOpts): void {
   const calc = program.command("calc").description("Inference calculators: GPU memory, decode/prefill speed limits, speculative decoding (offline)");
-  servingOptions(modelOptions(calc.command("memory").description("Weights + KV cache (KV heads, vLLM block rounding, sliding windows) and whether it fits on N GPUs")))
-    .action(async (o) => (await import("./calc.js")).runCalcMemory(o));
-  servingOptions(modelOptions(calc.command("decode").description("Decode tokens/s upper bound from memory bandwidth; prefill time from FLOP/s")))
+  client(trafficOptions(servingOptions(modelOptions(calc.command("memory").description("Weights + KV cache (KV heads, vLLM block rounding, sliding windows) and whether it fits on N GPUs")))))
+    .action(async (o) => (await import("./calc.js")).runCalcMemory(clientOpts(o), o));
+  client(trafficOptions(servingOptions(modelOptions(calc.command("decode").description("Decode tokens/s upper bound from memory bandwidth; prefill time from FLOP/s")))))
     .option("--prompt-tokens <n>", "prompt length for the prefill estimate (default 1024)")
     .option("--efficiency <share>", "achieved share of peak FLOP/s in prefill (default 0.5)")
-    .action(async (o) => (await import("./calc.js")).runCalcDecode(o));
-  calc
-    .command("specdec")
+    .action(async (o) => (await import("./calc.js")).runCalcDecode(clientOpts(o), o));
+  client(calc
+    .command("specdec"))
     .description("Speculative decoding: expected tokens per pass, speedup, best draft length, break-even acceptance rate (Leviathan et al., 2023)")
-    .requiredOption("--alpha <a>", "acceptance rate of drafted tokens, 0..1")
-    .requiredOption("--k <n>", "draft length (tokens drafted per target pass), 1..64")
+    .option("--alpha <a>", "acceptance rate of drafted tokens, 0..1 (required unless --from-engine)")
+    .option("--k <n>", "draft length (tokens drafted per target pass), 1..64 (with --from-engine: the engine's, unless given)")
     .requiredOption("--cost-ratio <c>", "cost of a draft step relative to a target step, 0..10")
+    .option("--from-engine <target>", "take α and k from the engine's measured acceptance (provider/model, as keel targets lists it; admin API)")
     .option("--json", "print JSON")
-    .action(async (o) => (await import("./calc.js")).runCalcSpecdec(o));
+    .action(async (o) => (await import("./calc.js")).runCalcSpecdec(clientOpts(o), o));
 }

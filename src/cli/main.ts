@@ -221,7 +221,7 @@ export function buildProgram(env: ReturnType<typeof readCliEnv>): Command {
   client(creds.command("delete").description("Delete a stored credential").argument("<name>", "credential name"))
     .action(async (name: string, o) => (await import("./credentials.js")).deleteCredential(clientOpts(o), name));
 
-  registerCalcCommands(program);
+  registerCalcCommands(program, client, clientOpts);
 
   configureUsageErrors(program);
   return program;

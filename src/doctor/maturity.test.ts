@@ -84,6 +84,20 @@ test("keel doctor reads a live instance: level 0 without evals, level 1 once onl
     const r1 = JSON.parse(second.out);
     assert.equal(r1.level, 1);
     assert.equal(r1.nextSteps[0].id, "prompt_registry");
+    // GET /api/v1/doctor: the same report, from the same reads run in process; a viewer key may read it.
+    const api = await k.admin("GET", "/api/v1/doctor");
+    assert.equal(api.status, 200, JSON.stringify(api.json));
+    const { window_days, ...report } = api.json;
+    assert.equal(window_days, 7);
+    assert.deepEqual(report, r1);
+    const viewer = await k.admin("POST", "/api/v1/keys", { name: "dash", role: "viewer" });
+    const asViewer = await fetch(`${k.url}/api/v1/doctor?window=30`, { headers: { authorization: `Bearer ${viewer.json.key}` } });
+    assert.equal(asViewer.status, 200);
+    assert.equal(((await asViewer.json()) as { window_days: number }).window_days, 30);
+    const badWindow = await k.admin("GET", "/api/v1/doctor?window=0");
+    assert.equal(badWindow.status, 400);
+    assert.equal(badWindow.json.error.param, "window");
+    assert.equal((await fetch(`${k.url}/api/v1/doctor`)).status, 401);
     const bad = await runCli(["doctor", "--window", "0", ...conn]);
     assert.equal(bad.code, 1);
     assert.match(bad.err, /--window must be a number of days in \[1, 365\], got "0"/);

@@ -78,6 +78,11 @@ export class EngineScraper {
     return this.entries.size;
   }
 
+  /** The targets that declare an engine, in configuration order. */
+  targets(): string[] {
+    return [...this.entries.keys()];
+  }
+
   start(tickMs = 250): void {
     if (this.timer !== null || this.entries.size === 0) return;
     this.timer = setInterval(() => void this.tick(), tickMs);

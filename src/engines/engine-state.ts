@@ -30,6 +30,8 @@ export interface EngineFigures {
   /** Accepted ÷ drafted tokens, and the mean acceptance length 1 + accepted ÷ drafts (vLLM's definition). */
   specAcceptanceRate: number | null;
   specMeanAcceptanceLength: number | null;
+  /** Drafted tokens ÷ drafts: the draft length k the engine runs with. */
+  specDraftLength: number | null;
 }
 
 export interface EngineReading {
@@ -138,7 +140,8 @@ export function readEngine(kind: EngineKind, text: string, prev: EngineRaw | und
     return v === null ? null : v * 1000;
   };
   const genDelta = delta("generationTokens", false);
-  const accepted = delta("specAccepted", true);
+  // Draft figures over the interval; an interval without drafts (an idle engine) keeps the lifetime figure rather than none.
+  const drafting = (a: string, b: string): number | null => ratio(delta(a, true), delta(b, true)) ?? ratio(counters[a] ?? null, counters[b] ?? null);
   const figures: EngineFigures = {
     running: scalar(fams, n.running),
     waiting: scalar(fams, n.waiting),
@@ -150,11 +153,12 @@ export function readEngine(kind: EngineKind, text: string, prev: EngineRaw | und
     itlP95Ms: pct("itl", 0.95),
     generationTokensPerS: genDelta !== null && dt > 0 ? genDelta / dt : scalar(fams, n.generationThroughput),
     preemptions: delta("preemptions", false),
-    specAcceptanceRate: ratio(accepted, delta("specDraftTokens", true)),
+    specAcceptanceRate: drafting("specAccepted", "specDraftTokens"),
     specMeanAcceptanceLength: ((): number | null => {
-      const r = ratio(accepted, delta("specDrafts", true));
+      const r = drafting("specAccepted", "specDrafts");
       return r === null ? scalar(fams, n.specAcceptLength) : 1 + r;
     })(),
+    specDraftLength: drafting("specDraftTokens", "specDrafts"),
   };
   return { figures, raw: { at: now, counters, histograms } };
 }

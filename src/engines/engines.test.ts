@@ -35,6 +35,8 @@ test("vLLM (v1 names): queue, KV usage, prefix hits, TTFT/ITL percentiles, specu
   close(f.specAcceptanceRate, 0.6);
   // vLLM's mean acceptance length: 1 + accepted ÷ drafts.
   close(f.specMeanAcceptanceLength, 2.8);
+  // 3000 drafted tokens in 1000 drafts: k = 3.
+  close(f.specDraftLength, 3);
   // Rates need two scrapes.
   assert.equal(f.generationTokensPerS, null);
   assert.equal(f.preemptions, null);
@@ -51,6 +53,9 @@ test("a second scrape turns counters into rates and histograms into the interval
     .replace(/(time_to_first_token_seconds_bucket\{engine="0",le="1.0",[^}]*\}) 100.0/, "$1 110.0")
     .replace(/(time_to_first_token_seconds_bucket\{engine="0",le="\+Inf",[^}]*\}) 100.0/, "$1 110.0");
   const { figures: f } = readEngine("vllm", later, first.raw, 15_000);
+  // No drafts in the interval: the draft figures stay the lifetime ones instead of vanishing.
+  close(f.specAcceptanceRate, 0.6);
+  close(f.specDraftLength, 3);
   close(f.prefixHitRate, 0.5);
   close(f.generationTokensPerS, 200);
   assert.equal(f.preemptions, 2);

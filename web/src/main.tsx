@@ -5,10 +5,12 @@ import { api, canWrite, clearToken, getToken, onUnauthorized, type Role, setRole
 import { Link } from "./components.js";
 import { navigate, usePath } from "./router.js";
 import { AlertsPage, IncidentPage } from "./pages/alerts.js";
+import { CalcPage } from "./pages/calc.js";
 import { CalibrationPage } from "./pages/calibration.js";
 import { EvalRunPage, EvalsPage } from "./pages/evals.js";
 import { GuardPage } from "./pages/guard.js";
 import { KeysPage } from "./pages/keys.js";
+import { ModelsPage } from "./pages/models.js";
 import { OverviewPage } from "./pages/overview.js";
 import { PromptDetailPage, PromptsPage } from "./pages/prompts.js";
 import { TraceDetailPage, TracesPage } from "./pages/traces.js";
@@ -17,6 +19,7 @@ import "./style.css";
 const NAV: [string, string][] = [
   ["/", "Overview"], ["/traces", "Traces"], ["/prompts", "Prompts"], ["/evals", "Evals"],
   ["/guard", "Guardrails"], ["/alerts", "Alerts"], ["/keys", "Keys and spend"],
+  ["/models", "Models"], ["/calc", "Calculators"],
 ];
 
 function page(path: string): JSX.Element {
@@ -29,6 +32,8 @@ function page(path: string): JSX.Element {
     case "guard": return <GuardPage />;
     case "alerts": return seg[1] === "incidents" && seg[2] ? <IncidentPage id={seg[2]} /> : <AlertsPage />;
     case "keys": return <KeysPage />;
+    case "models": return <ModelsPage />;
+    case "calc": return <CalcPage />;
     default: return <section><h1>Not found</h1><p>No page at <code>{path}</code>. <Link to="/">Go to the overview</Link>.</p></section>;
   }
 }

@@ -80,6 +80,15 @@ export const simOptionsSchema = z.strictObject({
   // zod 4 returns a `.default()` value as is, so an omitted `faults` would lack its inner defaults; `.prefault` parses it.
   faults: faultSchema.prefault({}),
   rules: z.array(ruleSchema).max(1000).default([]),
+  /**
+   * Speculative decoding on /metrics: each target pass drafts `draft_tokens` tokens, each accepted
+   * with probability `acceptance` (i.i.d., Leviathan et al. 2023), counted at the expected tokens
+   * per pass — so engine scraping, `keel calc specdec --from-engine` and alert rules see a draft model.
+   */
+  speculative: z.strictObject({
+    draft_tokens: z.int().min(1).max(64),
+    acceptance: z.number().min(0).max(1),
+  }).optional(),
   /** Answer as a safety classifier: chat verdicts and the `/classify` (vLLM) and `/predict` (TEI) endpoints. */
   classifier: classifierSchema.optional(),
 });

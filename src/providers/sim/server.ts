@@ -49,7 +49,7 @@ const ROUTES = new Map([
 
 export async function startSimServer(opts: { port: number; host: string; sim: SimOptions }): Promise<SimServer> {
   const engine = new SimEngine(opts.sim);
-  const metrics = new SimMetrics();
+  const metrics = new SimMetrics(opts.sim);
   const models = Buffer.from(
     JSON.stringify({ object: "list", data: opts.sim.models.map((id) => ({ id, object: "model", created: 0, owned_by: "keel-sim" })) }),
   );
@@ -64,7 +64,7 @@ export async function startSimServer(opts: { port: number; host: string; sim: Si
     if (path === "/healthz") return sendRaw(res, 200, HEALTHZ);
     if (path === "/v1/models") return sendRaw(res, 200, models);
     if (path === "/metrics") {
-      const kv = engine.prefixCache.capacity > 0 ? engine.prefixCache.size / engine.prefixCache.capacity : 0;
+      const kv = metrics.kvUsage(engine.prefixCache.size);
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
       return void res.end(metrics.render(opts.sim.models[0] ?? "sim", kv));
     }
@@ -101,9 +101,9 @@ async function chat(engine: SimEngine, metrics: SimMetrics, req: IncomingMessage
   const chatReq = validateBody(chatRequestSchema, await readJsonBody(req, MAX_BODY_BYTES)) as ChatRequest;
   const stream = chatReq.stream === true;
   const plan = engine.plan(chatReq, req.headers, stream);
-  if (plan.kind === "answer") metrics.observe(plan);
+  const release = plan.kind === "answer" ? (metrics.observe(plan), metrics.admit(plan)) : null;
   metrics.running++;
-  res.once("close", () => metrics.running--);
+  res.once("close", () => (metrics.running--, release?.()));
   const signal = needsTimers(plan, stream) ? abortOnClose(res) : NEVER;
   if (stream) return streamTo(engine, plan, res, signal);
   try {

@@ -2,7 +2,7 @@ import type { JSX } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { withQuery } from "../api.js";
 import { type Series, TimeChart } from "../chart.js";
-import { Async, Field, Stat, Table, useGet } from "../components.js";
+import { Async, Badge, Field, Stat, Table, useGet } from "../components.js";
 import { count, ms, pct, usd } from "../format.js";
 
 interface Summary {
@@ -61,6 +61,7 @@ export function OverviewPage(): JSX.Element {
           </div>
         );
       }}</Async>
+      <Maturity />
       <Async r={series}>{(d) => <Charts buckets={d.data} stepMs={d.step_ms} />}</Async>
       <h2>By model</h2>
       <Async r={byModel}>{(d) => (
@@ -74,6 +75,40 @@ export function OverviewPage(): JSX.Element {
           { label: "Cost", numeric: true, cell: (r) => usd(r.cost_usd) },
           { label: "Guard", numeric: true, cell: (r) => pct(r.guard_trigger_rate) },
         ]} />
+      )}</Async>
+    </section>
+  );
+}
+
+interface Doctor {
+  level: number; window_days: number;
+  criteria: { level: number; id: string; title: string; status: "pass" | "fail"; evidence: string }[];
+  nextSteps: { level: number; id: string; step: string }[];
+  modelsWithoutCanary: string[];
+}
+const LEVELS = ["ad hoc", "instrumented", "managed", "optimized", "adaptive"];
+
+/** GET /api/v1/doctor: the `keel doctor` maturity level with its evidence and the next steps (docs/doctor.md). */
+function Maturity(): JSX.Element {
+  const doctor = useGet<Doctor>("/api/v1/doctor");
+  return (
+    <section aria-labelledby="maturity-h">
+      <h2 id="maturity-h">Maturity</h2>
+      <Async r={doctor}>{(d) => (
+        <>
+          <p><strong>Level {d.level} ({LEVELS[d.level]})</strong> <span class="muted">judged from the last {d.window_days} days of this instance's data, as <code>keel doctor</code> does.</span></p>
+          {d.nextSteps.length > 0 ? <><h3>Next steps</h3><ol>{d.nextSteps.map((s) => <li>(level {s.level}) {s.step}</li>)}</ol></> : null}
+          {d.modelsWithoutCanary.length > 0 ? <p class="muted">Models with no drift canary: {d.modelsWithoutCanary.join(", ")}</p> : null}
+          <details>
+            <summary>Evidence for every check</summary>
+            <Table caption="Maturity checks with their evidence" rows={d.criteria} rowKey={(c) => c.id} columns={[
+              { label: "Level", numeric: true, cell: (c) => c.level },
+              { label: "Check", cell: (c) => c.title },
+              { label: "Status", cell: (c) => <Badge tone={c.status === "pass" ? "ok" : "bad"}>{c.status}</Badge> },
+              { label: "Evidence", cell: (c) => c.evidence },
+            ]} />
+          </details>
+        </>
       )}</Async>
     </section>
   );
