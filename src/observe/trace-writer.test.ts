@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openMemorySqlite } from "../storage/sqlite.js";
 import { SqliteTraceStore } from "./sqlite-trace-store.js";
+import { KeelError } from "../errors/errors.js";
 import { TraceWriter } from "./trace-writer.js";
+import type { TraceRecord } from "./types.js";
 import { sampleTrace } from "./sample-trace.js";
 
 
@@ -20,6 +22,36 @@ test("records are batched off the call path and flushed by size, timer and close
   assert.equal(store.list({ limit: 100 }).data.length, 26);
   w.record(sampleTrace(100));
   assert.equal(w.dropped, 1, "records after close are dropped and counted");
+});
+
+test("a store that is down (store_unavailable) gets its batches again once it is back; other errors drop", async () => {
+  const got: string[] = [];
+  let down = true;
+  const errors: unknown[] = [];
+  const sink = {
+    async insertBatch(rs: readonly TraceRecord[]): Promise<void> {
+      if (down) throw new KeelError("store_unavailable", "PostgreSQL store is unavailable");
+      if (rs.some((r) => r.id === "req_000099")) throw new Error("bad row");
+      got.push(...rs.map((r) => r.id));
+    },
+  };
+  const w = new TraceWriter(sink, { batchSize: 5, flushIntervalMs: 10, maxQueue: 1000, onError: (e) => errors.push(e) });
+  for (let i = 0; i < 12; i++) w.record(sampleTrace(i));
+  await w.flush();
+  assert.equal(got.length, 0);
+  assert.equal(w.pending, 12, "kept while the store is down");
+  assert.equal(w.dropped, 0);
+  down = false;
+  await new Promise((r) => setTimeout(r, 1200));
+  await w.flush();
+  // Every record once (batches in flight together may come back in another order; the store sorts).
+  assert.deepEqual([...got].sort(), Array.from({ length: 12 }, (_, i) => sampleTrace(i).id));
+  assert.ok(w.retried >= 12);
+  w.record(sampleTrace(99));
+  await w.flush();
+  assert.equal(w.dropped, 1, "a batch that fails for another reason is dropped and counted");
+  assert.ok(errors.length > 0);
+  w.close();
 });
 
 test("a full queue drops and counts instead of growing", () => {

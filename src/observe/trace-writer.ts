@@ -1,4 +1,8 @@
+import { isKeelError } from "../errors/errors.js";
 import type { TraceRecord } from "./types.js";
+
+/** Pause before a batch the store could not take is tried again. */
+const RETRY_MS = 1000;
 
 /** Where batches go: a store written in place (tests, CLI) or the writer worker (Keel). */
 export interface TraceSink {
@@ -28,6 +32,8 @@ export class TraceWriter {
   private readonly writes = new Set<Promise<void>>();
   dropped = 0;
   written = 0;
+  /** Records handed back after a `store_unavailable` failure, to be written again (counted per attempt). */
+  retried = 0;
 
   constructor(private readonly sink: TraceSink, private readonly opts: TraceWriterOptions) {}
 
@@ -63,8 +69,19 @@ export class TraceWriter {
   private write(batch: TraceRecord[]): void {
     const done = (): void => { this.written += batch.length; };
     const failed = (err: unknown): void => {
-      this.dropped += batch.length;
       this.opts.onError?.(err);
+      // The shared store is down (PostgreSQL restarting): keep the batch, within the same
+      // bound, and try again after a pause; anything else (a bad row) would fail again, so it drops.
+      if (!this.closed && isKeelError(err) && err.code === "store_unavailable" && this.queue.length + this.inFlight <= this.opts.maxQueue) {
+        this.queue = batch.concat(this.queue);
+        this.retried += batch.length;
+        if (this.timer === null) {
+          this.timer = setTimeout(() => void this.flush(), Math.max(this.opts.flushIntervalMs, RETRY_MS));
+          this.timer.unref();
+        }
+        return;
+      }
+      this.dropped += batch.length;
     };
     let pending: void | Promise<void>;
     try {
