@@ -1,18 +1,17 @@
 import { PgQueryError } from "../storage/postgres/pg-bridge.js";
-import { packJson, unpackJson } from "./packed-json.js";
 import { affected, jsonParam, type PgSteps, rows } from "./pg-steps.js";
 import { guardTriggered } from "./rollup/rollup-groups.js";
 import type { TraceRecord } from "./types.js";
 
-/** The `traces` columns with their PostgreSQL types; `b64` ones cross as base64 text and are stored BYTEA. */
+/** The `traces` columns with their PostgreSQL types, as `json_to_recordset` reads them. */
 const COLUMNS = [
   ["id", "text"], ["started_at", "bigint"], ["ended_at", "bigint"], ["endpoint", "text"], ["surface", "text"], ["key_id", "text"],
   ["user_id", "text"], ["feature", "text"], ["model_requested", "text"], ["model_served", "text"], ["provider", "text"],
   ["status", "text"], ["http_status", "bigint"], ["error_code", "text"], ["error_message", "text"], ["latency_ms", "float8"],
   ["ttft_ms", "float8"], ["tokens_in", "bigint"], ["tokens_out", "bigint"], ["tokens_cached", "bigint"], ["usage_source", "text"],
   ["cost_usd", "float8"], ["stream", "boolean"], ["trace_id", "text"], ["parent_span_id", "text"], ["metadata", "text"],
-  ["request_body", "b64"], ["response_body", "b64"], ["target", "text"], ["attempts", "b64"], ["prompt_name", "text"],
-  ["prompt_version", "bigint"], ["prompt_label", "text"], ["guard", "b64"], ["system_fingerprint", "text"],
+  ["request_body", "text"], ["response_body", "text"], ["target", "text"], ["attempts", "text"], ["prompt_name", "text"],
+  ["prompt_version", "bigint"], ["prompt_label", "text"], ["guard", "text"], ["system_fingerprint", "text"],
   ["guard_triggered", "boolean"], ["pii_kept", "boolean"],
 ] as const;
 
@@ -20,8 +19,8 @@ type Column = (typeof COLUMNS)[number][0];
 type Row = Record<Column, unknown>;
 
 const NAMES = COLUMNS.map(([c]) => c).join(", ");
-const RECORDSET = `json_to_recordset($1::text::json) AS x(${COLUMNS.map(([c, t]) => `${c} ${t === "b64" ? "text" : t}`).join(", ")})`;
-const VALUES = COLUMNS.map(([c, t]) => (t === "b64" ? `decode(x.${c}, 'base64')` : `x.${c}`)).join(", ");
+const RECORDSET = `json_to_recordset($1::text::json) AS x(${COLUMNS.map(([c, t]) => `${c} ${t}`).join(", ")})`;
+const VALUES = COLUMNS.map(([c]) => `x.${c}`).join(", ");
 
 /**
  * One statement for a whole batch: ids new to `trace_ids` are claimed and only their rows go into
@@ -43,22 +42,6 @@ export function* insertTraceSteps(records: readonly TraceRecord[]): PgSteps<Trac
   return written.map((w) => first.get(w.id)!);
 }
 
-/** A JSON column value as stored: packed bytes, or a 0 byte and the text when packing would not save. */
-export function bodyBytes(text: string | null): Buffer | null {
-  const packed = packJson(text);
-  if (packed === null || Buffer.isBuffer(packed)) return packed;
-  return Buffer.from(`\u0000${packed}`, "utf8");
-}
-
-export function bodyText(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  const buf = value as Uint8Array;
-  if (buf[0] === 0) return Buffer.from(buf.buffer, buf.byteOffset + 1, buf.byteLength - 1).toString("utf8");
-  return unpackJson(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
-}
-
-const b64 = (b: Buffer | null): string | null => (b === null ? null : b.toString("base64"));
-
 function toJsonRow(r: TraceRecord): Row {
   return {
     id: r.id, started_at: r.startedAt, ended_at: r.endedAt, endpoint: r.endpoint, surface: r.surface ?? null, key_id: r.keyId,
@@ -66,9 +49,9 @@ function toJsonRow(r: TraceRecord): Row {
     status: r.status, http_status: r.httpStatus, error_code: r.errorCode, error_message: r.errorMessage, latency_ms: r.latencyMs,
     ttft_ms: r.ttftMs, tokens_in: r.tokensIn, tokens_out: r.tokensOut, tokens_cached: r.tokensCached, usage_source: r.usageSource,
     cost_usd: r.costUsd, stream: r.stream, trace_id: r.traceId, parent_span_id: r.parentSpanId, metadata: JSON.stringify(r.metadata),
-    request_body: b64(bodyBytes(r.requestBody)), response_body: b64(bodyBytes(r.responseBody)), target: r.target,
-    attempts: b64(bodyBytes(JSON.stringify(r.attempts))), prompt_name: r.promptName ?? null, prompt_version: r.promptVersion ?? null,
-    prompt_label: r.promptLabel ?? null, guard: r.guard && r.guard.length > 0 ? b64(bodyBytes(JSON.stringify(r.guard))) : null,
+    request_body: r.requestBody, response_body: r.responseBody, target: r.target,
+    attempts: JSON.stringify(r.attempts), prompt_name: r.promptName ?? null, prompt_version: r.promptVersion ?? null,
+    prompt_label: r.promptLabel ?? null, guard: r.guard && r.guard.length > 0 ? JSON.stringify(r.guard) : null,
     system_fingerprint: r.systemFingerprint ?? null, guard_triggered: guardTriggered(r), pii_kept: r.piiKept ?? false,
   };
 }
@@ -85,10 +68,10 @@ export function traceFromRow(r: Record<string, unknown>): TraceRecord {
     tokensCached: r.tokens_cached as number, usageSource: r.usage_source as TraceRecord["usageSource"], costUsd: r.cost_usd as number,
     stream: r.stream === true, traceId: r.trace_id as string | null, parentSpanId: r.parent_span_id as string | null,
     metadata: JSON.parse(r.metadata as string) as Record<string, string>,
-    requestBody: bodyText(r.request_body), responseBody: bodyText(r.response_body),
-    target: r.target as string | null, attempts: JSON.parse(bodyText(r.attempts)!) as TraceRecord["attempts"],
+    requestBody: r.request_body as string | null, responseBody: r.response_body as string | null,
+    target: r.target as string | null, attempts: JSON.parse(r.attempts as string) as TraceRecord["attempts"],
     promptName: r.prompt_name as string | null, promptVersion: r.prompt_version as number | null, promptLabel: r.prompt_label as string | null,
-    guard: r.guard === null || r.guard === undefined ? null : (JSON.parse(bodyText(r.guard)!) as TraceRecord["guard"]),
+    guard: r.guard === null || r.guard === undefined ? null : (JSON.parse(r.guard as string) as TraceRecord["guard"]),
     systemFingerprint: (r.system_fingerprint as string | null) ?? null,
     piiKept: r.pii_kept === true,
     surface: (r.surface as string | null) ?? null,

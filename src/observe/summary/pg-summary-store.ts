@@ -109,12 +109,12 @@ function* gatherSteps(
 
 /** The rollup rows already read for one plan, served to `gatherRange`. */
 class ReadRollups implements RollupStore {
-  constructor(private readonly read: Map<string, RollupSlice[]>) {}
+  constructor(private readonly slices: Map<string, RollupSlice[]>) {}
   addTo(grain: Grain, _dim: RollupDim, from: number, to: number, _value: string | undefined, accOf: (value: string) => RollupAcc): void {
-    addSlices(this.read.get(`${grain}:${from}:${to}`) ?? [], accOf);
+    addSlices(this.read(grain, _dim, from, to), accOf);
   }
   read(grain: Grain, _dim: RollupDim, from: number, to: number): RollupSlice[] {
-    return this.read.get(`${grain}:${from}:${to}`) ?? [];
+    return this.slices.get(`${grain}:${from}:${to}`) ?? [];
   }
   apply(): void {
     throw new Error("read-only rollups");
