@@ -43,3 +43,18 @@ test("postgres: a batch writes guard statistics, masks bodies on copies, and a p
   await writes.insertBatch([sampleTrace(1, { startedAt: T0 })]);
   assert.ok(traces.get(masked.id), "an erased id may be written again");
 });
+
+test("postgres: writers batching the same minutes at once add up in the rollups; an id sent by both is written once", async () => {
+  const db = pgTestDb().fresh();
+  const a = new PgTraceWrites(db, { pruneBatchRows: 100 });
+  const b = new PgTraceWrites(db, { pruneBatchRows: 100 });
+  const batch = (from: number): ReturnType<typeof sampleTrace>[] =>
+    Array.from({ length: 40 }, (_, i) => sampleTrace(from + i, { startedAt: T0 + ((from + i) % 90) * 1000, endedAt: T0 + ((from + i) % 90) * 1000 + 5 }));
+  // Ids 30..39 are in both writers' batches.
+  await Promise.all([a.insertBatch(batch(0)), b.insertBatch(batch(30)), a.insertBatch(batch(70)), b.insertBatch(batch(110))]);
+  const reads = new PgTraceReads(db);
+  const minutes = await reads.summary({ since: T0, until: T0 + 120_000, where: {}, maxRows: 1e6 });
+  const exact = await reads.summary({ since: T0, until: T0 + 120_000, where: {}, maxRows: 1e6, exact: true });
+  assert.equal(exact.data[0].requests, 150, "160 sent, ids 30..39 twice");
+  assert.equal(minutes.data[0].requests, 150, "rollups count each stored call once");
+});
