@@ -76,6 +76,22 @@ export function* readRollupSteps(grain: Grain, dim: RollupDim, from: number, to:
   return found.map((r) => ({ bucket: r.bucket, value: fromPg(r.value), acc: addRow(r, emptyAcc()) }));
 }
 
+/**
+ * Rollup rows of several bucket ranges of one dimension in one statement (a time series plans a
+ * few ranges per interval), by range (`"from:to"`).
+ */
+export function* readRollupRangesSteps(grain: Grain, dim: RollupDim, ranges: readonly [number, number][], value?: string): PgSteps<Map<string, RollupSlice[]>> {
+  const out = new Map<string, RollupSlice[]>(ranges.map(([f, t]) => [`${f}:${t}`, []]));
+  const wanted = ranges.filter(([f, t]) => t > f).map(([f, t]) => ({ f, t }));
+  if (wanted.length === 0) return out;
+  const found = yield* rows<RollupRow & { range_from: number; range_to: number }>(`SELECT x.f AS range_from, x.t AS range_to, r.*
+    FROM json_to_recordset($2::text::json) AS x(f bigint, t bigint)
+    JOIN ${TABLE[grain]} r ON r.dim = $1 AND r.bucket >= x.f AND r.bucket < x.t${value === undefined ? "" : " AND r.value = $3"}`,
+  value === undefined ? [dim, JSON.stringify(wanted)] : [dim, JSON.stringify(wanted), toPg(value)]);
+  for (const r of found) out.get(`${r.range_from}:${r.range_to}`)!.push({ bucket: r.bucket, value: fromPg(r.value), acc: addRow(r, emptyAcc()) });
+  return out;
+}
+
 export function* coveredFromSteps(): PgSteps<number> {
   const [r] = yield* rows<{ covered_from: number }>("SELECT covered_from FROM trace_rollup_state WHERE id = 1", []);
   return r?.covered_from ?? 0;

@@ -1,6 +1,6 @@
 import type { PgSql } from "../../storage/postgres/pg-bridge.js";
 import { type PgSteps, rows, runSteps } from "../pg-steps.js";
-import { addSlices, coveredFromSteps, readRollupSteps } from "../rollup/pg-rollup-store.js";
+import { addSlices, coveredFromSteps, readRollupRangesSteps } from "../rollup/pg-rollup-store.js";
 import { planRange, type RangePlan, usesRollups } from "../rollup/range-plan.js";
 import type { Grain, RollupAcc, RollupDim } from "../rollup/rollup-groups.js";
 import type { RollupSlice, RollupStore } from "../rollup/rollup-store.js";
@@ -45,7 +45,7 @@ export function* summarySteps(q: SummaryQuery, probe: ScoresProbe): PgSteps<Summ
   if (!q.exact && target && usesRollups(plan) && q.since >= (yield* coveredFromSteps())) {
     const sliceOf = q.by ? (v: string | null): string => v ?? NONE : (): string => "all";
     const accs = new Map<string, RollupAcc>();
-    yield* gatherSteps(plan, target, sliceOf, sliceSql, q.where, accs);
+    yield* gatherSteps([{ plan, sliceOf }], target, sliceSql, q.where, accs);
     return { since: q.since, until: q.until, truncated: false, by: q.by ?? null, data: summarizeAccs(accs, yield* scoreSteps(sliceSql, q, probe)) };
   }
   return { ...(yield* slicedSteps(q, sliceSql, probe)), by: q.by ?? null };
@@ -82,7 +82,7 @@ function* rolledSeriesSteps(q: TimeseriesQuery, step: number, probe: ScoresProbe
   const plans = Array.from({ length: q.buckets }, (_, i) => planRange(q.since + i * step, Math.min(q.until, q.since + (i + 1) * step)));
   if (!plans.some(usesRollups)) return null;
   const accs = new Map<string, RollupAcc>();
-  for (let i = 0; i < plans.length; i++) yield* gatherSteps(plans[i], target, () => String(i), "NULL", q.where, accs);
+  yield* gatherSteps(plans.map((plan, i) => ({ plan, sliceOf: () => String(i) })), target, "NULL", q.where, accs);
   const summaries = summarizeAccs(accs, yield* scoreSteps(bucketSql(q.since, step), q, probe));
   return { summaries: new Map(summaries.map((s) => [Number(s.slice), s])), truncated: false };
 }
@@ -90,21 +90,36 @@ function* rolledSeriesSteps(q: TimeseriesQuery, step: number, probe: ScoresProbe
 /** Validated integers only (timeseriesSteps checks them). */
 const bucketSql = (since: number, step: number): string => `CAST((t.started_at - ${since}) / ${step} AS TEXT)`;
 
-/** Reads what `gatherRange` needs (rollup rows of each range, edge rows), then lets it merge them. */
+/**
+ * Reads what `gatherRange` needs for every plan — one statement per grain for the rollup rows of
+ * all their ranges, one for all their edge rows — then lets it merge each plan's.
+ */
 function* gatherSteps(
-  plan: RangePlan, target: RollupTarget, sliceOf: (value: string | null) => string, sliceSql: string,
+  plans: readonly { plan: RangePlan; sliceOf: (value: string | null) => string }[], target: RollupTarget, sliceSql: string,
   filters: Partial<Record<SliceDim, string>>, into: Map<string, RollupAcc>,
 ): PgSteps<void> {
   const read = new Map<string, RollupSlice[]>();
   for (const grain of ["hour", "minute"] as const) {
-    for (const [from, to] of plan[grain]) read.set(`${grain}:${from}:${to}`, yield* readRollupSteps(grain, target.dim, from, to, target.value));
+    const found = yield* readRollupRangesSteps(grain, target.dim, plans.flatMap((p) => p.plan[grain]), target.value);
+    for (const [range, slices] of found) read.set(`${grain}:${range}`, slices);
   }
   const edges = new Map<string, EdgeCall[]>();
-  for (const [from, to] of plan.raw) {
-    const { where, args } = whereOf(from, to, filters);
-    edges.set(`${from}:${to}`, yield* rows<EdgeCall>(`SELECT ${sliceSql} AS slice, ${CALL_COLUMNS} FROM traces t WHERE ${where.join(" AND ")}`, args));
+  const raw = plans.flatMap((p) => p.plan.raw);
+  if (raw.length > 0) {
+    // The hull bounds the scan to the partitions it spans; each range joins on the primary key.
+    const { where, args } = whereOf(Math.min(...raw.map((r) => r[0])), Math.max(...raw.map((r) => r[1])), filters);
+    const found = yield* rows<EdgeCall & { range_from: number; range_to: number }>(`SELECT x.f AS range_from, x.t AS range_to, ${sliceSql} AS slice, ${CALL_COLUMNS}
+      FROM json_to_recordset($${args.length + 1}::text::json) AS x(f bigint, t bigint)
+      JOIN traces t ON t.started_at >= x.f AND t.started_at < x.t WHERE ${where.join(" AND ")}`, [...args, JSON.stringify(raw.map(([f, t]) => ({ f, t })))]);
+    for (const r of found) {
+      const key = `${r.range_from}:${r.range_to}`;
+      let list = edges.get(key);
+      if (!list) edges.set(key, (list = []));
+      list.push(r);
+    }
   }
-  gatherRange(new ReadRollups(read), plan, target, sliceOf, (from, to) => edges.get(`${from}:${to}`) ?? [], into);
+  const rollups = new ReadRollups(read);
+  for (const { plan, sliceOf } of plans) gatherRange(rollups, plan, target, sliceOf, (from, to) => edges.get(`${from}:${to}`) ?? [], into);
 }
 
 /** The rollup rows already read for one plan, served to `gatherRange`. */
