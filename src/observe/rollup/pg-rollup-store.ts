@@ -84,10 +84,16 @@ export function* readRollupRangesSteps(grain: Grain, dim: RollupDim, ranges: rea
   const out = new Map<string, RollupSlice[]>(ranges.map(([f, t]) => [`${f}:${t}`, []]));
   const wanted = ranges.filter(([f, t]) => t > f).map(([f, t]) => ({ f, t }));
   if (wanted.length === 0) return out;
-  const found = yield* rows<RollupRow & { range_from: number; range_to: number }>(`SELECT x.f AS range_from, x.t AS range_to, r.*
-    FROM json_to_recordset($2::text::json) AS x(f bigint, t bigint)
-    JOIN ${TABLE[grain]} r ON r.dim = $1 AND r.bucket >= x.f AND r.bucket < x.t${value === undefined ? "" : " AND r.value = $3"}`,
-  value === undefined ? [dim, JSON.stringify(wanted)] : [dim, JSON.stringify(wanted), toPg(value)]);
+  // One index range scan per range (UNION ALL), never a join the planner might turn into a scan.
+  const args: unknown[] = [dim];
+  if (value !== undefined) args.push(toPg(value));
+  const branches = wanted.map(({ f, t }) => {
+    const from = `$${args.push(f)}`;
+    const to = `$${args.push(t)}`;
+    return `SELECT ${from}::bigint AS range_from, ${to}::bigint AS range_to, r.* FROM ${TABLE[grain]} r
+      WHERE r.dim = $1 AND r.bucket >= ${from} AND r.bucket < ${to}${value === undefined ? "" : " AND r.value = $2"}`;
+  });
+  const found = yield* rows<RollupRow & { range_from: number; range_to: number }>(branches.join(" UNION ALL "), args);
   for (const r of found) out.get(`${r.range_from}:${r.range_to}`)!.push({ bucket: r.bucket, value: fromPg(r.value), acc: addRow(r, emptyAcc()) });
   return out;
 }

@@ -106,11 +106,17 @@ function* gatherSteps(
   const edges = new Map<string, EdgeCall[]>();
   const raw = plans.flatMap((p) => p.plan.raw);
   if (raw.length > 0) {
-    // The hull bounds the scan to the partitions it spans; each range joins on the primary key.
-    const { where, args } = whereOf(Math.min(...raw.map((r) => r[0])), Math.max(...raw.map((r) => r[1])), filters);
-    const found = yield* rows<EdgeCall & { range_from: number; range_to: number }>(`SELECT x.f AS range_from, x.t AS range_to, ${sliceSql} AS slice, ${CALL_COLUMNS}
-      FROM json_to_recordset($${args.length + 1}::text::json) AS x(f bigint, t bigint)
-      JOIN traces t ON t.started_at >= x.f AND t.started_at < x.t WHERE ${where.join(" AND ")}`, [...args, JSON.stringify(raw.map(([f, t]) => ({ f, t })))]);
+    // One index range scan per edge (UNION ALL): each branch prunes to its day's partition.
+    // $1 and $2 are the first edge's bounds, then the filters, then the other edges' bounds.
+    const { where, args } = whereOf(raw[0][0], raw[0][1], filters);
+    const filterSql = where.slice(2).join(" AND ");
+    const branches = raw.map(([f, t], k) => {
+      const from = k === 0 ? "$1" : `$${args.push(f)}`;
+      const to = k === 0 ? "$2" : `$${args.push(t)}`;
+      return `SELECT ${from}::bigint AS range_from, ${to}::bigint AS range_to, ${sliceSql} AS slice, ${CALL_COLUMNS} FROM traces t
+        WHERE t.started_at >= ${from} AND t.started_at < ${to}${filterSql ? ` AND ${filterSql}` : ""}`;
+    });
+    const found = yield* rows<EdgeCall & { range_from: number; range_to: number }>(branches.join(" UNION ALL "), args);
     for (const r of found) {
       const key = `${r.range_from}:${r.range_to}`;
       let list = edges.get(key);
