@@ -1,24 +1,7 @@
 import type { TraceRecord, TraceStore } from "./types.js";
 import type { SqliteDb } from "../store/sqlite.js";
 import type { GuardStatsQuery, GuardStatsRow, VerdictStore } from "./verdict-store.js";
-
-/** One minute's counts for one scanner on one route: what the trigger-rate statistics read. */
-interface Rollup {
-  minute: number;
-  route: string;
-  scanner: string;
-  screened: number;
-  triggered: number;
-  block: number;
-  redact: number;
-  flag: number;
-  log: number;
-  verdicts: number;
-  latencySum: number;
-  latencyMax: number;
-}
-
-const MINUTE = 60_000;
+import { groupVerdicts, guardStatsRow, MINUTE } from "./verdict-groups.js";
 
 /**
  * Guardrail statistics, written with the trace batch, off the request path. Every call screens
@@ -45,31 +28,9 @@ export class SqliteVerdictStore implements VerdictStore {
         verdicts = verdicts + excluded.verdicts, latency_sum = latency_sum + excluded.latency_sum,
         latency_max = max(latency_max, excluded.latency_max)`);
     this.writeBatch = db.transaction((records: readonly TraceRecord[]) => {
-      const groups = new Map<string, Rollup>();
-      for (const r of records) {
-        if (!r.guard || r.guard.length === 0) continue;
-        const minute = Math.floor(r.startedAt / MINUTE);
-        const route = r.modelRequested ?? "";
-        // A call counts once per scanner (screened, triggered) however many sources it screened.
-        const seen = new Map<string, boolean>();
-        for (const v of r.guard) {
-          const key = `${minute}\u0000${route}\u0000${v.scanner}`;
-          let g = groups.get(key);
-          if (!g) groups.set(key, (g = { minute, route, scanner: v.scanner, screened: 0, triggered: 0, block: 0, redact: 0, flag: 0, log: 0, verdicts: 0, latencySum: 0, latencyMax: 0 }));
-          const before = seen.get(v.scanner);
-          if (before === undefined) g.screened++;
-          if (v.triggered && !before) g.triggered++;
-          seen.set(v.scanner, (before ?? false) || v.triggered);
-          g.verdicts++;
-          g.latencySum += v.latency_ms;
-          if (v.latency_ms > g.latencyMax) g.latencyMax = v.latency_ms;
-          if (v.triggered) {
-            if (v.action === "block" || v.action === "redact" || v.action === "flag" || v.action === "log") g[v.action]++;
-            insert.run(r.id, r.startedAt, route, r.keyId, r.feature, v.scanner, v.source, v.action, v.score, v.latency_ms);
-          }
-        }
-      }
-      for (const g of groups.values()) {
+      const { minutes, triggered } = groupVerdicts(records);
+      for (const v of triggered) insert.run(v.traceId, v.startedAt, v.route, v.keyId, v.feature, v.scanner, v.source, v.action, v.score, v.latencyMs);
+      for (const g of minutes) {
         upsert.run(g.minute, g.route, g.scanner, g.screened, g.triggered, g.block, g.redact, g.flag, g.log, g.verdicts, g.latencySum, g.latencyMax);
       }
     });
@@ -111,16 +72,7 @@ export class SqliteVerdictStore implements VerdictStore {
       FROM guard_stats_minute ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       GROUP BY scanner, route ORDER BY route, scanner`;
     const rows = this.db.prepare(sql).all(...args) as Record<string, number | string>[];
-    return rows.map((r) => {
-      const screened = Number(r.screened);
-      const triggered = Number(r.triggered);
-      return {
-        scanner: String(r.scanner), route: String(r.route), screened, triggered,
-        trigger_rate: screened ? Math.round((triggered / screened) * 10_000) / 10_000 : 0,
-        actions: { block: Number(r.block), redact: Number(r.redact), flag: Number(r.flag), log: Number(r.log) },
-        avg_latency_ms: Math.round(Number(r.avg_ms) * 1000) / 1000, max_latency_ms: Math.round(Number(r.max_ms) * 1000) / 1000,
-      };
-    });
+    return rows.map(guardStatsRow);
   }
 }
 
