@@ -111,7 +111,7 @@ export class KeyService {
   }
 
   revoke(id: string): VirtualKeyView {
-    const e = this.byId.get(id);
+    const e = this.byId.get(id) ?? this.fetch(id);
     if (!e) throw new KeelError("not_found", `no key with id "${id}"`, { param: "id" });
     if (e.rec.revokedAt === null) {
       const at = this.now();
@@ -124,7 +124,7 @@ export class KeyService {
 
   /** Replaces a key's own limits (null or {} removes them); takes effect on its next call. */
   setLimits(id: string, limits: KeyLimits | null): VirtualKeyView {
-    const e = this.byId.get(id);
+    const e = this.byId.get(id) ?? this.fetch(id);
     if (!e) throw new KeelError("not_found", `no key with id "${id}"`, { param: "id" });
     const next = normalizeKeyLimits(limits);
     this.store.setLimits(id, next);
@@ -161,6 +161,14 @@ export class KeyService {
     if (!e || e.rec.role !== "viewer" || e.rec.revokedAt !== null) return null;
     if (e.rec.expiresAt !== null && e.rec.expiresAt <= this.now()) return null;
     return { keyId: e.rec.id, name: e.rec.name };
+  }
+
+  /** A key this instance has not heard of yet (made on another instance a moment ago): read it from the store. */
+  private fetch(id: string): Entry | undefined {
+    const rec = id.length <= 64 ? this.store.get(id) : undefined;
+    if (!rec) return undefined;
+    this.index(rec);
+    return this.byId.get(id);
   }
 
   private index(rec: VirtualKeyRecord): void {
