@@ -34,10 +34,10 @@ export function annotationStoreContract(label: string, make: () => AnnotationSto
     assert.equal(await s.getQueue("missing"), undefined);
   });
 
-  test(`${label}: queues list by name`, async () => {
+  test(`${label}: queues list by name, compared bytewise (upper case before lower)`, async () => {
     const s = await make();
-    for (const n of ["b", "a", "c"]) await s.createQueue(sampleQueue(n), []);
-    assert.deepEqual((await s.listQueues()).map((q) => q.name), ["a", "b", "c"]);
+    for (const n of ["b", "a", "C", "a-b", "a_b"]) await s.createQueue(sampleQueue(n), []);
+    assert.deepEqual((await s.listQueues()).map((q) => q.name), ["C", "a", "a-b", "a_b", "b"]);
   });
 
   test(`${label}: states are set per item and counted for every state`, async () => {

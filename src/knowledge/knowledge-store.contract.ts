@@ -29,6 +29,7 @@ export function knowledgeStoreContract(label: string, make: () => KnowledgeStore
     assert.equal(await s.deleteFile("file-2"), true);
     assert.equal(await s.deleteFile("file-2"), false);
     assert.equal(await s.getFile("file-2"), undefined);
+    assert.deepEqual(await s.listFiles({ limit: 10, after: "file-2" }), [], "a page after an id that no longer exists is empty");
   });
 
   test(`${label}: stores upsert, list and delete with everything in them`, async () => {
@@ -78,6 +79,7 @@ export function knowledgeStoreContract(label: string, make: () => KnowledgeStore
     assert.equal((await s.getDocument("doc_2"))?.supersededAt, null);
     assert.deepEqual((await s.documentsOf("vs_a")).map((d) => d.id), ["doc_1", "doc_2"]);
     assert.equal((await s.chunksOf("vs_a")).length, 3);
+    assert.deepEqual((await s.getChunks([v1[1].key, 987_654, v1[0].key])).map((c) => c.text), ["beta", "alpha"], "in the order asked, missing keys skipped");
   });
 
   test(`${label}: deleting an attachment deletes its versions' chunks and returns their keys`, async () => {

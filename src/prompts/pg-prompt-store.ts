@@ -9,13 +9,10 @@ interface RolloutRow {
   settings: string; started_at: number; step_started_at: number; ended_at: number | null; actor: string; reason: string | null; outcome: string | null;
 }
 
-/** Serialises writers of one prompt across instances (reads of the newest version, then the insert). */
-const LOCK = "SELECT pg_advisory_xact_lock(hashtext('keel.prompt:' || $1))";
-
 /**
- * The prompt registry in PostgreSQL. Where SQLite takes the file's write lock (BEGIN IMMEDIATE),
- * this takes a transaction advisory lock per prompt name, so two instances pushing the same prompt
- * cannot both become version n+1, and a label move's `expected` check cannot race another move.
+ * The prompt registry on PostgreSQL. Where SQLite takes its file's write lock (BEGIN IMMEDIATE), a
+ * transaction here takes an advisory lock per prompt name, so two instances pushing the same name
+ * serialise their read-newest-then-insert; text sort keys use COLLATE "C" to order bytewise as SQLite does.
  */
 export class PgPromptStore implements PromptStore {
   constructor(private readonly db: PgSql) {}
@@ -30,7 +27,7 @@ export class PgPromptStore implements PromptStore {
 
   createVersion(d: NewVersion): { version: PromptVersion; created: boolean } {
     return this.db.transaction((tx) => {
-      tx.get(LOCK, [d.name]);
+      lockName(tx, d.name);
       const newest = tx.get<VersionRow>("SELECT * FROM prompt_versions WHERE name = $1 ORDER BY version DESC LIMIT 1", [d.name]);
       if (newest && newest.hash === d.hash) return { version: fromVersionRow(newest), created: false };
       const version = (newest?.version ?? 0) + 1;
@@ -52,7 +49,7 @@ export class PgPromptStore implements PromptStore {
 
   moveLabel(m: LabelMove, expected: number | null | undefined): boolean {
     return this.db.transaction((tx) => {
-      tx.get(LOCK, [m.name]);
+      lockName(tx, m.name);
       const current = tx.get<{ version: number }>("SELECT version FROM prompt_labels WHERE name = $1 AND label = $2", [m.name, m.label])?.version ?? null;
       if (expected !== undefined && current !== expected) return false;
       if (m.to === null) tx.run("DELETE FROM prompt_labels WHERE name = $1 AND label = $2", [m.name, m.label]);
@@ -72,9 +69,9 @@ export class PgPromptStore implements PromptStore {
   }
 
   labelMoves(name: string, label: string, limit: number): LabelMove[] {
-    return this.db.all<MoveRow>("SELECT * FROM prompt_label_moves WHERE name = $1 AND label = $2 ORDER BY id DESC LIMIT $3", [name, label, limit]).map((r) => ({
-      name: r.name, label: r.label, from: r.from_version, to: r.to_version, kind: r.kind, at: r.at, actor: r.actor, reason: r.reason,
-    }));
+    return this.db
+      .all<MoveRow>("SELECT * FROM prompt_label_moves WHERE name = $1 AND label = $2 ORDER BY id DESC LIMIT $3", [name, label, limit])
+      .map((r) => ({ name: r.name, label: r.label, from: r.from_version, to: r.to_version, kind: r.kind, at: r.at, actor: r.actor, reason: r.reason }));
   }
 
   saveRollout(r: RolloutRecord): void {
@@ -93,11 +90,11 @@ export class PgPromptStore implements PromptStore {
   rollouts(f: { name?: string; label?: string; status?: RolloutStatus; limit: number }): RolloutRecord[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    const p = (v: unknown): string => `$${args.push(v)}`;
-    if (f.name !== undefined) where.push(`name = ${p(f.name)}`);
-    if (f.label !== undefined) where.push(`label = ${p(f.label)}`);
-    if (f.status !== undefined) where.push(`status = ${p(f.status)}`);
-    const sql = `SELECT * FROM prompt_rollouts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY started_at DESC, id COLLATE "C" DESC LIMIT ${p(f.limit)}`;
+    if (f.name !== undefined) { args.push(f.name); where.push(`name = $${args.length}`); }
+    if (f.label !== undefined) { args.push(f.label); where.push(`label = $${args.length}`); }
+    if (f.status !== undefined) { args.push(f.status); where.push(`status = $${args.length}`); }
+    args.push(f.limit);
+    const sql = `SELECT * FROM prompt_rollouts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY started_at DESC, id COLLATE "C" DESC LIMIT $${args.length}`;
     return this.db.all<RolloutRow>(sql, args).map((r) => ({
       id: r.id, name: r.name, label: r.label, fromVersion: r.from_version, toVersion: r.to_version, steps: JSON.parse(r.steps) as number[],
       stepIndex: r.step_index, status: r.status, settings: JSON.parse(r.settings) as RolloutRecord["settings"], startedAt: r.started_at,
@@ -105,10 +102,14 @@ export class PgPromptStore implements PromptStore {
     }));
   }
 
-  /** One transaction: every store's calls on the bridge meanwhile join it (a change and its audit entry). */
   atomically<T>(fn: () => T): T {
     return this.db.transaction(() => fn());
   }
+}
+
+/** Held to the end of the transaction: serialises writers of one prompt name across instances. */
+function lockName(tx: PgSql, name: string): void {
+  tx.get("SELECT pg_advisory_xact_lock(hashtext('keel.prompt'), hashtext($1))", [name]);
 }
 
 function fromVersionRow(r: VersionRow): PromptVersion {

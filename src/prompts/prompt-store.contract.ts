@@ -59,6 +59,15 @@ export function promptStoreContract(label: string, make: () => PromptStore | Pro
     await assert.rejects(async () => s.saveRollout(rollout("ro_4", 400)), "a second running rollout of the same label is refused");
   });
 
+  test(`${label}: names and labels sort bytewise (upper case before lower, "-" before "_")`, async () => {
+    const s = await make();
+    for (const n of ["b", "B", "a_x", "a-x"]) await s.createVersion(draft(n, "a"));
+    assert.deepEqual((await s.allVersions()).map((v) => v.name), ["B", "a-x", "a_x", "b"]);
+    for (const l of ["prod", "Prod", "p_1", "p-1"]) await s.moveLabel(move("b", l, 1, 10), undefined);
+    assert.deepEqual((await s.labels("b")).map((l) => l.label), ["Prod", "p-1", "p_1", "prod"]);
+    assert.deepEqual((await s.allLabels()).map((l) => l.label), ["Prod", "p-1", "p_1", "prod"]);
+  });
+
   test(`${label}: atomically lands everything or nothing`, async () => {
     const s = await make();
     await assert.rejects(async () => s.atomically(() => {

@@ -1,10 +1,10 @@
 import type { Migration } from "../store/migrate.js";
 
-/** PostgreSQL schema steps for the prompt registry (storage/postgres/pg-migrations.ts composes them; decision 0031). */
+/** PostgreSQL schema steps for this domain (storage/postgres/pg-migrations.ts composes them; decision 0031). */
 export const PROMPT_PG_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: "keel schema",
+    name: "prompts schema",
     sql: `
       CREATE TABLE prompt_versions (
         name TEXT NOT NULL,

@@ -3,26 +3,33 @@ import type { ResponseStore, StoredResponse } from "./response-store.js";
 
 interface Row { id: string; key_id: string; created_at: number; response: string; conversation: string }
 
-const UPSERT = `ON CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, created_at = excluded.created_at, response = excluded.response, conversation = excluded.conversation`;
+const UPSERT_FROM_ARRAYS = `INSERT INTO responses (id, key_id, created_at, response, conversation)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[])
+  ON CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, created_at = excluded.created_at, response = excluded.response, conversation = excluded.conversation`;
 
-/** Stored responses in PostgreSQL: the response and the conversation as JSON text, as in SQLite. */
+/** Stored responses on PostgreSQL: the response and the conversation as JSON text, as in SQLite. */
 export class PgResponseStore implements ResponseStore {
   constructor(private readonly db: PgSql) {}
 
-  /** One statement per batch (a round trip each, not one per response); the last of a repeated id wins. */
-  putBatch(rs: readonly StoredResponse[]): void {
-    if (rs.length === 0) return;
-    const last = [...new Map(rs.map((r) => [r.id, r])).values()];
-    this.db.run(
-      `INSERT INTO responses (id, key_id, created_at, response, conversation)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[]) ${UPSERT}`,
-      [last.map((r) => r.id), last.map((r) => r.keyId), last.map((r) => r.createdAt), last.map((r) => JSON.stringify(r.response)), last.map((r) => JSON.stringify(r.conversation))],
-    );
+  put(r: StoredResponse): void {
+    this.putBatch([r]);
   }
 
-  put(r: StoredResponse): void {
-    this.db.run(`INSERT INTO responses (id, key_id, created_at, response, conversation) VALUES ($1, $2, $3, $4, $5) ${UPSERT}`, [
-      r.id, r.keyId, r.createdAt, JSON.stringify(r.response), JSON.stringify(r.conversation),
+  /**
+   * One statement for the whole batch. An upsert may not touch one row twice, so a repeated id is
+   * collapsed to its last write first (what SQLite's replace-in-order leaves).
+   */
+  putBatch(rs: readonly StoredResponse[]): void {
+    if (rs.length === 0) return;
+    const last = new Map<string, StoredResponse>();
+    for (const r of rs) {
+      last.delete(r.id);
+      last.set(r.id, r);
+    }
+    const batch = [...last.values()];
+    this.db.run(UPSERT_FROM_ARRAYS, [
+      batch.map((r) => r.id), batch.map((r) => r.keyId), batch.map((r) => r.createdAt),
+      batch.map((r) => JSON.stringify(r.response)), batch.map((r) => JSON.stringify(r.conversation)),
     ]);
   }
 

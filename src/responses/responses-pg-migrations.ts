@@ -1,10 +1,10 @@
 import type { Migration } from "../store/migrate.js";
 
-/** PostgreSQL schema steps for stored Responses API responses (storage/postgres/pg-migrations.ts composes them; decision 0031). */
+/** PostgreSQL schema steps for this domain (storage/postgres/pg-migrations.ts composes them; decision 0031). */
 export const RESPONSE_PG_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: "keel schema",
+    name: "responses schema",
     sql: `
       CREATE TABLE responses (
         id TEXT PRIMARY KEY,

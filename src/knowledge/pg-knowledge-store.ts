@@ -1,0 +1,198 @@
+import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { KnowledgeStore, PageQuery } from "./knowledge-store.js";
+import type { ChunkRecord, DocumentRecord, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
+
+/**
+ * The knowledge layer on PostgreSQL; embeddings as little-endian float32 BYTEA, as SQLite's BLOBs.
+ * Batches are one statement each: chunks go in through `unnest` (embeddings as base64 text, since the
+ * driver sends no bytea arrays), and `getChunks` reads `= ANY($1)`.
+ */
+export class PgKnowledgeStore implements KnowledgeStore {
+  constructor(private readonly db: PgSql) {}
+
+  putFile(f: FileRecord, content: Uint8Array): void {
+    this.db.run(
+      "INSERT INTO kn_files (id, filename, purpose, bytes, created_at, owner, content) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      [f.id, f.filename, f.purpose, f.bytes, f.createdAt, f.owner, Buffer.from(content.buffer, content.byteOffset, content.byteLength)],
+    );
+  }
+  getFile(id: string): FileRecord | undefined {
+    const r = this.db.get<FileRow>("SELECT id, filename, purpose, bytes, created_at, owner FROM kn_files WHERE id = $1", [id]);
+    return r && fileOf(r);
+  }
+  fileContent(id: string): Uint8Array | undefined {
+    return this.db.get<{ content: Uint8Array }>("SELECT content FROM kn_files WHERE id = $1", [id])?.content;
+  }
+  listFiles(q: PageQuery & { purpose?: string }): FileRecord[] {
+    const filter: [string, unknown][] = q.purpose === undefined ? [] : [["purpose", q.purpose]];
+    return this.page<FileRow>("kn_files", "id", "id, filename, purpose, bytes, created_at, owner", q, filter).map(fileOf);
+  }
+  deleteFile(id: string): boolean {
+    return this.db.run("DELETE FROM kn_files WHERE id = $1", [id]) === 1;
+  }
+
+  putStore(v: VectorStoreRecord): void {
+    this.db.run(
+      `INSERT INTO kn_stores (id, name, metadata, chunking, max_age_ms, created_at, last_active_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, metadata = excluded.metadata, chunking = excluded.chunking, max_age_ms = excluded.max_age_ms,
+         created_at = excluded.created_at, last_active_at = excluded.last_active_at`,
+      [v.id, v.name, JSON.stringify(v.metadata), v.chunking ? JSON.stringify(v.chunking) : null, v.maxAgeMs, v.createdAt, v.lastActiveAt],
+    );
+  }
+  getStore(id: string): VectorStoreRecord | undefined {
+    const r = this.db.get<StoreRow>("SELECT * FROM kn_stores WHERE id = $1", [id]);
+    return r && storeOf(r);
+  }
+  listStores(q: PageQuery): VectorStoreRecord[] {
+    return this.page<StoreRow>("kn_stores", "id", "*", q, []).map(storeOf);
+  }
+  deleteStore(id: string): boolean {
+    return this.db.transaction((tx) => {
+      tx.run("DELETE FROM kn_chunks WHERE store_id = $1", [id]);
+      tx.run("DELETE FROM kn_documents WHERE store_id = $1", [id]);
+      tx.run("DELETE FROM kn_store_files WHERE store_id = $1", [id]);
+      return tx.run("DELETE FROM kn_stores WHERE id = $1", [id]) === 1;
+    });
+  }
+
+  putAttachment(a: StoreFileRecord): void {
+    this.db.run(
+      `INSERT INTO kn_store_files (store_id, file_id, status, last_error, attributes, document_id, chunks, quarantined, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (store_id, file_id) DO UPDATE SET status = excluded.status, last_error = excluded.last_error, attributes = excluded.attributes,
+         document_id = excluded.document_id, chunks = excluded.chunks, quarantined = excluded.quarantined, created_at = excluded.created_at`,
+      [a.storeId, a.fileId, a.status, a.lastError ? JSON.stringify(a.lastError) : null, JSON.stringify(a.attributes), a.documentId, a.chunks, a.quarantined, a.createdAt],
+    );
+  }
+  getAttachment(storeId: string, fileId: string): StoreFileRecord | undefined {
+    const r = this.db.get<AttachmentRow>("SELECT * FROM kn_store_files WHERE store_id = $1 AND file_id = $2", [storeId, fileId]);
+    return r && attachmentOf(r);
+  }
+  listAttachments(storeId: string, q: PageQuery & { status?: StoreFileRecord["status"] }): StoreFileRecord[] {
+    const filter: [string, unknown][] = [["store_id", storeId]];
+    if (q.status) filter.push(["status", q.status]);
+    return this.page<AttachmentRow>("kn_store_files", "file_id", "*", q, filter, storeId).map(attachmentOf);
+  }
+  deleteAttachment(storeId: string, fileId: string): number[] {
+    return this.db.transaction((tx) => {
+      const keys = tx
+        .all<{ key: number }>("DELETE FROM kn_chunks WHERE document_id IN (SELECT id FROM kn_documents WHERE store_id = $1 AND file_id = $2) RETURNING key", [storeId, fileId])
+        .map((r) => r.key);
+      tx.run("DELETE FROM kn_documents WHERE store_id = $1 AND file_id = $2", [storeId, fileId]);
+      tx.run("DELETE FROM kn_store_files WHERE store_id = $1 AND file_id = $2", [storeId, fileId]);
+      return keys;
+    });
+  }
+  attachmentCounts(storeId: string): Record<StoreFileRecord["status"], number> {
+    const out = { in_progress: 0, completed: 0, failed: 0, cancelled: 0 };
+    for (const r of this.db.all<{ status: keyof typeof out; n: number }>("SELECT status, COUNT(*) AS n FROM kn_store_files WHERE store_id = $1 GROUP BY status", [storeId])) {
+      out[r.status] = Number(r.n);
+    }
+    return out;
+  }
+
+  latestDocument(storeId: string, sourceUri: string): DocumentRecord | undefined {
+    const r = this.db.get<DocRow>("SELECT * FROM kn_documents WHERE store_id = $1 AND source_uri = $2 ORDER BY version DESC LIMIT 1", [storeId, sourceUri]);
+    return r && docOf(r);
+  }
+  getDocument(id: string): DocumentRecord | undefined {
+    const r = this.db.get<DocRow>("SELECT * FROM kn_documents WHERE id = $1", [id]);
+    return r && docOf(r);
+  }
+  documentsOf(storeId: string): DocumentRecord[] {
+    return this.db.all<DocRow>("SELECT * FROM kn_documents WHERE store_id = $1 ORDER BY valid_from, version, id", [storeId]).map(docOf);
+  }
+  insertDocument(doc: DocumentRecord, chunks: Omit<ChunkRecord, "key">[], supersedes?: string): ChunkRecord[] {
+    // The first chunk of each text hash is the one stored (SQLite's INSERT OR IGNORE in order); the
+    // keys come back by hash, unique within the document.
+    const seen = new Set<string>();
+    const fresh = chunks.filter((c) => !seen.has(c.textHash) && (seen.add(c.textHash), true));
+    return this.db.transaction((tx) => {
+      if (supersedes) tx.run("UPDATE kn_documents SET superseded_at = $1 WHERE id = $2 AND superseded_at IS NULL", [doc.validFrom, supersedes]);
+      tx.run(
+        `INSERT INTO kn_documents (id, store_id, file_id, source_uri, content_hash, version, valid_from, updated_at, expires_at, owner, licence, superseded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [doc.id, doc.storeId, doc.fileId, doc.sourceUri, doc.contentHash, doc.version, doc.validFrom, doc.updatedAt, doc.expiresAt, doc.owner, doc.licence, doc.supersededAt],
+      );
+      if (fresh.length === 0) return [];
+      const rows = tx.all<{ key: number; text_hash: string }>(
+        `INSERT INTO kn_chunks (document_id, store_id, ordinal, text, text_hash, embedding, status, verdict)
+         SELECT u.document_id, u.store_id, u.ordinal, u.text, u.text_hash, decode(u.embedding, 'base64'), u.status, u.verdict
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
+           AS u (document_id, store_id, ordinal, text, text_hash, embedding, status, verdict, n)
+         ORDER BY u.n
+         ON CONFLICT (document_id, text_hash) DO NOTHING
+         RETURNING key, text_hash`,
+        [
+          fresh.map((c) => c.documentId), fresh.map((c) => c.storeId), fresh.map((c) => c.ordinal), fresh.map((c) => c.text), fresh.map((c) => c.textHash),
+          fresh.map((c) => toBlob(c.embedding).toString("base64")), fresh.map((c) => c.status), fresh.map((c) => (c.verdict ? JSON.stringify(c.verdict) : null)),
+        ],
+      );
+      const keyOf = new Map(rows.map((r) => [r.text_hash, r.key]));
+      return fresh.flatMap((c) => {
+        const key = keyOf.get(c.textHash);
+        return key === undefined ? [] : [{ ...c, key }];
+      });
+    });
+  }
+  /** In the order asked (a missing key is skipped), as SQLite's one lookup per key returns them. */
+  getChunks(keys: readonly number[]): ChunkRecord[] {
+    if (keys.length === 0) return [];
+    const byKey = new Map(this.db.all<ChunkRow>("SELECT * FROM kn_chunks WHERE key = ANY($1::bigint[])", [[...keys]]).map((r) => [r.key, r]));
+    return keys.flatMap((k) => {
+      const r = byKey.get(k);
+      return r ? [chunkOf(r)] : [];
+    });
+  }
+  chunksOf(storeId: string): ChunkRecord[] {
+    return this.db.all<ChunkRow>("SELECT * FROM kn_chunks WHERE store_id = $1 ORDER BY key", [storeId]).map(chunkOf);
+  }
+  quarantined(limit: number, afterKey = 0): ChunkRecord[] {
+    return this.db.all<ChunkRow>("SELECT * FROM kn_chunks WHERE status = 'quarantined' AND key > $1 ORDER BY key LIMIT $2", [afterKey, limit]).map(chunkOf);
+  }
+  release(key: number): boolean {
+    return this.db.run("UPDATE kn_chunks SET status = 'live' WHERE key = $1 AND status = 'quarantined'", [key]) === 1;
+  }
+
+  /**
+   * A keyset page on (created_at, id): the cursor row's position, so a page loses nothing between
+   * calls; a cursor id that no longer exists compares as NULL, so the page is empty.
+   */
+  private page<T>(table: string, idCol: string, cols: string, q: PageQuery, filter: [string, unknown][], storeId?: string): T[] {
+    const desc = (q.order ?? "desc") === "desc";
+    const args: unknown[] = [];
+    const where = filter.map(([col, v]) => (args.push(v), `${col} = $${args.length}`));
+    if (q.after !== undefined) {
+      args.push(q.after);
+      let scope = "";
+      if (storeId !== undefined) { args.push(storeId); scope = ` AND store_id = $${args.length}`; }
+      const at = args.length - (storeId === undefined ? 0 : 1);
+      where.push(`(created_at, ${idCol}) ${desc ? "<" : ">"} (SELECT created_at, ${idCol} FROM ${table} WHERE ${idCol} = $${at}${scope})`);
+    }
+    args.push(q.limit);
+    const dir = desc ? "DESC" : "ASC";
+    const sql = `SELECT ${cols} FROM ${table}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at ${dir}, ${idCol} ${dir} LIMIT $${args.length}`;
+    return this.db.all<T>(sql, args);
+  }
+}
+
+function toBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+function fromBlob(b: Uint8Array): Float32Array {
+  // Copy: the bytes' buffer may be unaligned for a Float32Array view.
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+interface FileRow { id: string; filename: string; purpose: string; bytes: number; created_at: number; owner: string | null }
+interface StoreRow { id: string; name: string; metadata: string; chunking: string | null; max_age_ms: number | null; created_at: number; last_active_at: number }
+interface AttachmentRow { store_id: string; file_id: string; status: StoreFileRecord["status"]; last_error: string | null; attributes: string; document_id: string | null; chunks: number; quarantined: number; created_at: number }
+interface DocRow { id: string; store_id: string; file_id: string; source_uri: string; content_hash: string; version: number; valid_from: number; updated_at: number; expires_at: number | null; owner: string | null; licence: string | null; superseded_at: number | null }
+interface ChunkRow { key: number; document_id: string; store_id: string; ordinal: number; text: string; text_hash: string; embedding: Uint8Array; status: ChunkRecord["status"]; verdict: string | null }
+
+const fileOf = (r: FileRow): FileRecord => ({ id: r.id, filename: r.filename, purpose: r.purpose, bytes: r.bytes, createdAt: r.created_at, owner: r.owner });
+const storeOf = (r: StoreRow): VectorStoreRecord => ({ id: r.id, name: r.name, metadata: JSON.parse(r.metadata), chunking: r.chunking ? JSON.parse(r.chunking) : null, maxAgeMs: r.max_age_ms, createdAt: r.created_at, lastActiveAt: r.last_active_at });
+const attachmentOf = (r: AttachmentRow): StoreFileRecord => ({ storeId: r.store_id, fileId: r.file_id, status: r.status, lastError: r.last_error ? JSON.parse(r.last_error) : null, attributes: JSON.parse(r.attributes), documentId: r.document_id, chunks: r.chunks, quarantined: r.quarantined, createdAt: r.created_at });
+const docOf = (r: DocRow): DocumentRecord => ({ id: r.id, storeId: r.store_id, fileId: r.file_id, sourceUri: r.source_uri, contentHash: r.content_hash, version: r.version, validFrom: r.valid_from, updatedAt: r.updated_at, expiresAt: r.expires_at, owner: r.owner, licence: r.licence, supersededAt: r.superseded_at });
+const chunkOf = (r: ChunkRow): ChunkRecord => ({ key: r.key, documentId: r.document_id, storeId: r.store_id, ordinal: r.ordinal, text: r.text, textHash: r.text_hash, embedding: fromBlob(r.embedding), status: r.status, verdict: r.verdict ? JSON.parse(r.verdict) : null });
