@@ -17,6 +17,7 @@ import { PgSpanStore } from "../observe/otel/pg-span-store.js";
 import { partitionDdl } from "../observe/pg-trace-rows.js";
 import { PgTraceStore } from "../observe/pg-trace-store.js";
 import { PgVerdictStore } from "../observe/pg-verdict-store.js";
+import { withGuardVerdicts } from "../observe/sqlite-verdict-store.js";
 import { PgSummaryStore } from "../observe/summary/pg-summary-store.js";
 import { PgTraceReads, PgTraceWrites } from "../observe/workers/pg-trace-io.js";
 import { PgPromptStore } from "../prompts/pg-prompt-store.js";
@@ -91,16 +92,17 @@ export function openPostgresStores(o: PostgresStoresOptions): Stores {
 
 /** Every synchronous store over one bridge (tests use it on a schema of their own). */
 export function postgresStoresOn(db: PgSql): Omit<Stores, "traceWrites" | "traceReads" | "close"> {
+  const verdicts = new PgVerdictStore(db);
   return {
     settings: new PgSettingsStore(db),
     keys: new PgKeyStore(db),
     credentials: new PgCredentialStore(db),
     audit: new PgAuditStore(db),
     prompts: new PgPromptStore(db),
-    traces: new PgTraceStore(db),
+    traces: withGuardVerdicts(new PgTraceStore(db), verdicts),
     summaries: new PgSummaryStore(db),
     spans: new PgSpanStore(db),
-    verdicts: new PgVerdictStore(db),
+    verdicts,
     guardReviews: new PgGuardReviewStore(db),
     spend: new PgSpendStore(db),
     budgetEvents: new PgBudgetEventStore(db),
