@@ -165,7 +165,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const models = new ModelRegistry(config.models, prices, config.routes);
     // Engine figures are scraped off the request path; least-busy reads their fresh queue lengths.
     const engines = new EngineScraper(engineTargets(config.routes));
-    const routing = new RoutingService(config.routes, (name) => models.resolve(name), prices, providers, (id) => engines.load(id));
+    const routing = new RoutingService(config.routes, (name) => models.resolve(name), prices, providers, (id) => engines.load(id), (id) => engines.kvUsage(id));
     limits = await createLimits({
       limits: config.limits, budgets: config.budgets, redis: config.redis, spendStore: stores.spend, budgetEvents: stores.budgetEvents, log,
       keyLimits: (id) => keys.get(id)?.limits ?? null, requestTimeoutMs: config.server.request_timeout_ms,

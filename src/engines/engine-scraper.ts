@@ -148,6 +148,13 @@ export class EngineScraper {
     return (running ?? 0) + (waiting ?? 0);
   }
 
+  /** The engine's KV-cache usage (0–1) when fresh, for routing away from a full cache; null otherwise. */
+  kvUsage(target: string): number | null {
+    const e = this.entries.get(target);
+    if (e === undefined || e.figures === null || this.isStale(e)) return null;
+    return e.figures.kvUsage;
+  }
+
   /** Figures fresh enough to act on (routing, alerts); null when stale or never scraped. */
   fresh(target: string): EngineFigures | null {
     const v = this.view(target);

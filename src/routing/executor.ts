@@ -3,7 +3,7 @@ import { sleep } from "../async/sleep.js";
 import { KeelError } from "../errors/errors.js";
 import type { Provider } from "../providers/types.js";
 import { Attempt, type AttemptCall } from "./attempt.js";
-import { type EngineLoadLookup, pickTarget } from "./pick.js";
+import { type EngineKvLookup, type EngineLoadLookup, pickTarget } from "./pick.js";
 import type { PromptBlocks } from "./prompt-blocks.js";
 import { classifyFailure, retryAfterMs, retryWait } from "./retry-policy.js";
 import type { Route, RouteTarget } from "./route-table.js";
@@ -30,6 +30,7 @@ export interface ExecutorDeps {
   readonly random?: () => number;
   /** least-busy: each target's engine-reported queue when fresh (app.ts wires the engine scraper). */
   readonly engineLoad?: EngineLoadLookup;
+  readonly engineKv?: EngineKvLookup;
 }
 
 export interface RouteCall extends AttemptCall {
@@ -104,7 +105,7 @@ export class RouteExecutor {
     for (let n = 0; n < cfg.max_attempts; n++) {
       if (call.signal.aborted) throw call.signal.reason;
       let now = this.now();
-      const pick = pickTarget(route, { tried, ruledOut }, { now, random: this.random, blockHashes: hashes, maxCoolingMs: cfg.max_retry_after_ms, engineLoad: this.deps.engineLoad });
+      const pick = pickTarget(route, { tried, ruledOut }, { now, random: this.random, blockHashes: hashes, maxCoolingMs: cfg.max_retry_after_ms, engineLoad: this.deps.engineLoad, engineKv: this.deps.engineKv });
       if (!pick) break;
       // Retry-After is waited out only when re-trying a target: another request's cool-down makes a
       // target a last choice, never a reason to hold a fresh request back

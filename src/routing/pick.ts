@@ -32,6 +32,8 @@ export interface Pick {
  * or its figures are stale. Given by whoever owns the scraper (app.ts), so routing never imports it.
  */
 export type EngineLoadLookup = (targetId: string) => number | null;
+/** An engine's fresh KV-cache usage, 0–1, or null. */
+export type EngineKvLookup = (targetId: string) => number | null;
 
 export interface PickInput {
   readonly now: number;
@@ -40,8 +42,10 @@ export interface PickInput {
   readonly blockHashes?: readonly number[];
   /** Step 3 ignores a cool-down longer than this. */
   readonly maxCoolingMs: number;
-  /** least-busy: the engines' own load; read only for that strategy. */
+  /** least-busy and prefix-affinity: the engines' own load; read only for those strategies. */
   readonly engineLoad?: EngineLoadLookup;
+  /** least-busy and prefix-affinity: the engines' KV-cache usage. */
+  readonly engineKv?: EngineKvLookup;
 }
 
 class View implements TargetView {
@@ -49,6 +53,7 @@ class View implements TargetView {
   priority = 0;
   inFlight = 0;
   engineLoad: number | null = null;
+  engineKv: number | null = null;
   latencyMs: number | null = null;
   available = false;
 }
@@ -56,7 +61,9 @@ class View implements TargetView {
 export function pickTarget(route: Route, ex: Exclusions, input: PickInput): Pick | null {
   const { now } = input;
   const n = route.targets.length;
-  const engineLoad = route.strategy === "least-busy" ? input.engineLoad : undefined;
+  const engineAware = route.strategy === "least-busy" || route.strategy === "prefix-affinity";
+  const engineLoad = engineAware ? input.engineLoad : undefined;
+  const engineKv = engineAware ? input.engineKv : undefined;
   const views = new Array<View>(n);
   const healthy = new Array<boolean>(n);
   for (let i = 0; i < n; i++) {
@@ -67,6 +74,7 @@ export function pickTarget(route: Route, ex: Exclusions, input: PickInput): Pick
     v.priority = t.priority;
     v.inFlight = s.inFlight;
     if (engineLoad !== undefined) v.engineLoad = engineLoad(t.id);
+    if (engineKv !== undefined) v.engineKv = engineKv(t.id);
     v.latencyMs = s.ttft.read(now) ?? s.latency.read(now);
     views[i] = v;
     healthy[i] = !ex.ruledOut.has(i) && (!route.breakerEnabled || s.breaker.allows(now));

@@ -1,4 +1,5 @@
 import type { DecisionInput, TargetView } from "./strategies.js";
+import { busy } from "./target-load.js";
 
 /**
  * Prefix-affinity with bounded load, for pools of self-hosted replicas with prefix caches (vLLM,
@@ -27,7 +28,8 @@ export const DEFAULT_LOAD_FACTOR = 1.25;
 export function choosePrefixAffinity(cands: readonly number[], views: readonly TargetView[], input: DecisionInput): number {
   const c = input.loadFactor ?? DEFAULT_LOAD_FACTOR;
   let load = 0;
-  for (const i of cands) load += views[i].inFlight;
+  // The engine's own queue when fresh (it counts every client's calls), else Keel's in-flight count.
+  for (const i of cands) load += busy(views[i]);
   const bound = Math.ceil((c * (load + 1)) / cands.length);
   const blocks = input.promptBlocks ?? 0;
   const matched = input.matchedBlocks;
@@ -36,9 +38,10 @@ export function choosePrefixAffinity(cands: readonly number[], views: readonly T
   let ties = 0;
   for (const i of cands) {
     const v = views[i];
-    if (v.inFlight + 1 > bound) continue;
+    const busyNow = busy(v);
+    if (busyNow + 1 > bound) continue;
     const hit = blocks > 0 && matched ? matched[i] / blocks : 0;
-    const s = hit - (LOAD_WEIGHT * v.inFlight) / bound;
+    const s = hit - (LOAD_WEIGHT * busyNow) / bound;
     if (s > bestScore) {
       best = i;
       bestScore = s;

@@ -2,7 +2,7 @@ import type { ResolvedModel } from "./model-registry.js";
 import type { PriceTable } from "../observe/prices.js";
 import type { RequestFacts } from "./conditions.js";
 import { type ProviderLookup, RouteExecutor } from "./executor.js";
-import type { EngineLoadLookup } from "./pick.js";
+import type { EngineKvLookup, EngineLoadLookup } from "./pick.js";
 import { PromptBlocks } from "./prompt-blocks.js";
 import type { RouteConfig } from "./route-schema.js";
 import { type ModelLookup, type Route, RouteTable } from "./route-table.js";
@@ -18,10 +18,10 @@ export class RoutingService {
   private readonly states = new TargetStates();
   private readonly table: RouteTable;
 
-  /** `engineLoad`: each target's engine-reported running + waiting when fresh, for least-busy. */
-  constructor(routes: readonly RouteConfig[], models: ModelLookup, prices: PriceTable, providers: ProviderLookup, engineLoad?: EngineLoadLookup) {
+  /** `engineLoad` / `engineKv`: each target's engine-reported running + waiting and KV-cache usage when fresh (least-busy, prefix-affinity). */
+  constructor(routes: readonly RouteConfig[], models: ModelLookup, prices: PriceTable, providers: ProviderLookup, engineLoad?: EngineLoadLookup, engineKv?: EngineKvLookup) {
     this.table = new RouteTable(routes, prices, this.states, models);
-    this.executor = new RouteExecutor({ providers, blocks: new PromptBlocks(), ...(engineLoad ? { engineLoad } : {}) });
+    this.executor = new RouteExecutor({ providers, blocks: new PromptBlocks(), ...(engineLoad ? { engineLoad } : {}), ...(engineKv ? { engineKv } : {}) });
   }
 
   /** The route that serves this call: the model's route, or the one its rules pick. */

@@ -107,3 +107,24 @@ test("least-busy: a fresh engine queue (running + waiting) replaces Keel's in-fl
   // Other strategies ignore the engine's queue.
   assert.equal(chooseTarget("failover", views, { random: never }), 0);
 });
+
+test("least-busy and prefix-affinity route away from an engine whose KV cache is full, unless every one is", () => {
+  // Target 0 is idle but its engine reports a full KV cache (it is preempting); 1 is busier.
+  const views = [view({ inFlight: 0, engineKv: 0.97 }), view({ inFlight: 3, engineKv: 0.5 })];
+  for (const s of ["least-busy", "prefix-affinity"] as const) {
+    for (let i = 0; i < 20; i++) assert.equal(chooseTarget(s, views, { random: seeded(i), promptBlocks: 4, matchedBlocks: [4, 0] }), 1, s);
+  }
+  const allFull = [view({ inFlight: 2, engineKv: 0.99 }), view({ inFlight: 0, engineKv: 0.96 })];
+  assert.equal(chooseTarget("least-busy", allFull, { random: seeded(1) }), 1, "all full: the least busy still serves");
+  const stale = [view({ inFlight: 0, engineKv: null }), view({ inFlight: 3 })];
+  assert.equal(chooseTarget("least-busy", stale, { random: seeded(1) }), 0, "no fresh figure: no exclusion");
+});
+
+test("prefix-affinity bounds load by the engine's own queue when it is fresh", () => {
+  // Keel sends nothing to either, but engine 0 reports 40 queued (other clients): the prefix match
+  // there does not outweigh a load far above the bound.
+  const views = [view({ inFlight: 0, engineLoad: 40 }), view({ inFlight: 0, engineLoad: 0 })];
+  for (let i = 0; i < 20; i++) assert.equal(chooseTarget("prefix-affinity", views, { random: seeded(i), promptBlocks: 4, matchedBlocks: [4, 0] }), 1);
+  const keelOnly = [view({ inFlight: 0 }), view({ inFlight: 0 })];
+  assert.equal(chooseTarget("prefix-affinity", keelOnly, { random: seeded(1), promptBlocks: 4, matchedBlocks: [4, 0] }), 0, "without engine figures the prefix match wins");
+});

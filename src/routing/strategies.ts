@@ -1,4 +1,5 @@
 import { choosePrefixAffinity } from "./prefix-affinity.js";
+import { busy } from "./target-load.js";
 import type { Strategy } from "./route-schema.js";
 
 /**
@@ -22,6 +23,8 @@ export interface TargetView {
    * this Keel's, so least-busy prefers it to `inFlight`.
    */
   readonly engineLoad?: number | null;
+  /** The engine's KV-cache usage (0–1) when fresh; null or absent otherwise. */
+  readonly engineKv?: number | null;
   /** Moving average of time to first token (or latency), ms; null when unknown or stale. */
   readonly latencyMs: number | null;
   /** May be called now: its breaker lets calls through and the request has not ruled it out. */
@@ -49,19 +52,28 @@ export function chooseTarget(strategy: Strategy, views: readonly TargetView[], i
     case "weighted":
       return weighted(cands, views, input.random);
     case "least-busy":
-      return lowest(cands, (i) => busy(views[i]) / views[i].weight, input.random);
+      return lowest(roomy(cands, views), (i) => busy(views[i]) / views[i].weight, input.random);
     case "least-latency":
       return leastLatency(cands, views, input.random);
     case "prefix-affinity":
-      return choosePrefixAffinity(cands, views, input);
+      return choosePrefixAffinity(roomy(cands, views), views, input);
   }
 }
 
-/** The engine's own queue when fresh, else Keel's in-flight count (stale figures never decide). */
-function busy(v: TargetView): number {
-  const e = v.engineLoad;
-  return e === undefined || e === null ? v.inFlight : e;
+/** KV-cache usage at or above this: the engine is preempting, and a new request there waits. */
+export const KV_FULL = 0.95;
+
+/**
+ * Candidates whose engine's KV cache is not full (fresh figures only), or all of them when every
+ * one is full: a full cache sheds load to its peers, never to nowhere.
+ */
+function roomy(cands: readonly number[], views: readonly TargetView[]): readonly number[] {
+  let full = 0;
+  for (const i of cands) if ((views[i].engineKv ?? 0) >= KV_FULL) full++;
+  if (full === 0 || full === cands.length) return cands;
+  return cands.filter((i) => (views[i].engineKv ?? 0) < KV_FULL);
 }
+
 
 /** Available targets of the best (lowest-numbered) priority, in configuration order. */
 export function bestTier(views: readonly TargetView[]): number[] {
