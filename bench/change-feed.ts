@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { startKeel } from "../src/app.js";
 import { loadConfig } from "../src/config/load.js";
 import { silentLogger } from "../src/observe/log.js";
-import { PgBridge } from "../src/storage/postgres/pg-bridge.js";
+import { PgBridge } from "../src/store/postgres/pg-bridge.js";
 
 const N = Number(process.argv[2] ?? 100);
 const pgUrl = process.env.KEEL_TEST_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";

@@ -13,8 +13,8 @@ import { PgKnowledgeStore } from "../src/knowledge/pg-knowledge-store.js";
 import type { ChunkRecord } from "../src/knowledge/types.js";
 import { PgResponseStore } from "../src/responses/pg-response-store.js";
 import type { StoredResponse } from "../src/responses/response-store.js";
-import { PgBridge } from "../src/storage/postgres/pg-bridge.js";
-import { migratePostgres } from "../src/storage/postgres/pg-migrate.js";
+import { PgBridge } from "../src/store/postgres/pg-bridge.js";
+import { migratePostgres } from "../src/store/postgres/pg-migrate.js";
 import { PG_MIGRATIONS } from "../src/storage/postgres/pg-migrations.js";
 
 const url = process.env.KEEL_BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";

@@ -1,7 +1,7 @@
 // The synchronous PostgreSQL bridge's cost per call (decision 0031), beside a SQLite call, in one run.
 //   node --import tsx bench/pg-bridge.ts        (KEEL_TEST_POSTGRES_URL, default the local server)
 import Database from "better-sqlite3";
-import { PgBridge } from "../src/storage/postgres/pg-bridge.js";
+import { PgBridge } from "../src/store/postgres/pg-bridge.js";
 
 const url = process.env.KEEL_TEST_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";
 const N = Number(process.env.BENCH_N ?? 5000);

@@ -10,8 +10,8 @@
  * `KEEL_TEST_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432/test) names the server.
  */
 import { randomBytes } from "node:crypto";
-import { PgBridge } from "../src/storage/postgres/pg-bridge.js";
-import { migratePostgres } from "../src/storage/postgres/pg-migrate.js";
+import { PgBridge } from "../src/store/postgres/pg-bridge.js";
+import { migratePostgres } from "../src/store/postgres/pg-migrate.js";
 import { PG_MIGRATIONS } from "../src/storage/postgres/pg-migrations.js";
 import { sampleTrace } from "../src/observe/sample-trace.js";
 import type { TraceRecord } from "../src/observe/types.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 import type { AlertStore, NewNotification, NotificationRecord } from "./alert-store.js";
 import type { DeliveryUpdate } from "./notifier.js";
 import type { AlertRule } from "./rule-schema.js";

@@ -1,4 +1,4 @@
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 import type { AnnotationStore, ItemState, LabelRecord, QueueItem, QueueRecord } from "./types.js";
 
 /** Annotation queues on PostgreSQL: each row's fields beyond its keys as a JSON body, as in SQLite. */

@@ -1,4 +1,4 @@
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 import type { CredentialRecord, CredentialStore } from "./credential-store.js";
 
 const COLUMNS = `name, ciphertext, hint, created_at AS "createdAt", updated_at AS "updatedAt"`;

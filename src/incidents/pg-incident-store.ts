@@ -1,5 +1,5 @@
 import type { AlertRule } from "../alerts/rule-schema.js";
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 import type { Incident, IncidentStore } from "./incident-store.js";
 
 interface Row { id: string; rule: string; episode: number; fired_at: number; resolved_at: number | null; body: string }

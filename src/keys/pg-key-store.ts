@@ -1,5 +1,5 @@
 import type { KeyLimits } from "../limits/key-limits.js";
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 import type { KeyRole, KeyStore, VirtualKeyRecord } from "./types.js";
 
 interface Row {

@@ -1,4 +1,4 @@
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 import type { KnowledgeStore, PageQuery } from "./knowledge-store.js";
 import type { ChunkRecord, DocumentRecord, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
 

@@ -1,4 +1,4 @@
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 import type { BudgetEvent, BudgetEventStore } from "./budget-events.js";
 import type { BudgetPeriod } from "./budget-period.js";
 

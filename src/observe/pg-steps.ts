@@ -1,4 +1,4 @@
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 
 /** One statement a step sequence asks for; `count` asks for the rows affected, as `[{ n }]`. */
 export interface PgStmt {

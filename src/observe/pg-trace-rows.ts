@@ -1,4 +1,4 @@
-import { PgQueryError } from "../storage/postgres/pg-bridge.js";
+import { PgQueryError } from "../store/postgres/pg-bridge.js";
 import { affected, jsonParam, type PgSteps, rows } from "./pg-steps.js";
 import { guardTriggered } from "./rollup/rollup-groups.js";
 import type { TraceRecord } from "./types.js";

@@ -1,4 +1,4 @@
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 import { decodeCursor, encodeCursor } from "../store/cursor.js";
 import { type PgSteps, rows, runSteps } from "./pg-steps.js";
 import {

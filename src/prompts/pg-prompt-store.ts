@@ -1,4 +1,4 @@
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 import type { LabelMove, LabelRecord, NewVersion, PromptContent, PromptStore, PromptVersion, RolloutRecord, RolloutStatus } from "./types.js";
 
 interface VersionRow { name: string; version: number; hash: string; content: string; message: string | null; author: string; created_at: number }

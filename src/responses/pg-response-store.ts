@@ -1,4 +1,4 @@
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 import type { ResponseStore, StoredResponse } from "./response-store.js";
 
 interface Row { id: string; key_id: string; created_at: number; response: string; conversation: string }

@@ -23,8 +23,8 @@ import { PgTraceReads, PgTraceWrites } from "../observe/workers/pg-trace-io.js";
 import { PgPromptStore } from "../prompts/pg-prompt-store.js";
 import { PgResponseStore } from "../responses/pg-response-store.js";
 import { PgSettingsStore } from "../store/pg-settings-store.js";
-import { PgBridge, type PgSql } from "./postgres/pg-bridge.js";
-import { migratePostgres, postgresMigrationStatus } from "./postgres/pg-migrate.js";
+import { PgBridge, type PgSql } from "../store/postgres/pg-bridge.js";
+import { migratePostgres, postgresMigrationStatus } from "../store/postgres/pg-migrate.js";
 import { PG_MIGRATIONS } from "./postgres/pg-migrations.js";
 import type { Stores } from "./stores.js";
 

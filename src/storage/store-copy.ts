@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import type { PgSql } from "./postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 
 /** Tables that are derived or SQLite-internal: never copied (and never compared). */
 const SKIP = new Set(["sqlite_sequence", "keel_schema_migrations"]);

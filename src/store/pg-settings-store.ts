@@ -1,4 +1,4 @@
-import type { PgSql } from "../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../store/postgres/pg-bridge.js";
 import type { SettingsStore } from "./settings-store.js";
 
 export class PgSettingsStore implements SettingsStore {

@@ -4,7 +4,7 @@ import { workerData } from "node:worker_threads";
 import { contentHash } from "../prompts/prompt-content.js";
 import { PgPromptStore } from "../prompts/pg-prompt-store.js";
 import type { PromptContent } from "../prompts/types.js";
-import { PgBridge } from "../storage/postgres/pg-bridge.js";
+import { PgBridge } from "../store/postgres/pg-bridge.js";
 
 const { url, schema, rounds, tag, barrier } = workerData as { url: string; schema: string; rounds: number; tag: string; barrier: SharedArrayBuffer };
 const db = new PgBridge({ url, schema, poolMax: 2 });

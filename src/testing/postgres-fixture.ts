@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { after } from "node:test";
-import { PgBridge } from "../storage/postgres/pg-bridge.js";
-import { migratePostgres } from "../storage/postgres/pg-migrate.js";
+import { PgBridge } from "../store/postgres/pg-bridge.js";
+import { migratePostgres } from "../store/postgres/pg-migrate.js";
 import { PG_MIGRATIONS } from "../storage/postgres/pg-migrations.js";
 
 /** The PostgreSQL the tests use: KEEL_TEST_POSTGRES_URL, else the local default (trust auth). */

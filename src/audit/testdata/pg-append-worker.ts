@@ -1,5 +1,5 @@
 // One "instance" for pg-audit-concurrency.test.ts: appends N entries to the shared schema's chain.
-import { PgBridge } from "../../storage/postgres/pg-bridge.js";
+import { PgBridge } from "../../store/postgres/pg-bridge.js";
 import { AuditLog } from "../audit-log.js";
 import { PgAuditStore } from "../pg-audit-store.js";
 

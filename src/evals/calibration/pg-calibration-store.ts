@@ -1,4 +1,4 @@
-import type { PgSql } from "../../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../../store/postgres/pg-bridge.js";
 import type { CalibrationStore } from "./calibration-store.js";
 import type { CalibrationRecord } from "./judge-calibration.js";
 import { DEFAULT_RATER, type RatingRow } from "./ratings.js";

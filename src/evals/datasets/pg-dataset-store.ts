@@ -1,4 +1,4 @@
-import type { PgSql } from "../../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../../store/postgres/pg-bridge.js";
 import type { DatasetItem } from "./item-schema.js";
 import { type DatasetRecord, type DatasetStore, type DatasetVersionRecord, type StoredItem, VersionConflictError } from "./types.js";
 

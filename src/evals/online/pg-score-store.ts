@@ -1,4 +1,4 @@
-import type { PgSql } from "../../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../../store/postgres/pg-bridge.js";
 import type { Feedback, OnlineRuleRecord, OnlineRuleStore, PromptScoreMean, ScoreGroup, ScoreStore, ScoreSummaryRow, TraceScore } from "./types.js";
 
 interface ScoreRow {

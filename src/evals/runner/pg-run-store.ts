@@ -1,4 +1,4 @@
-import type { PgSql } from "../../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../../store/postgres/pg-bridge.js";
 import type { ItemResult, RunRecord, RunStatus, RunStore } from "./run-types.js";
 import type { RunSummary } from "./summary.js";
 import type { TargetOutput } from "./target.js";

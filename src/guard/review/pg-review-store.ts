@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { KeelError } from "../../errors/errors.js";
-import type { PgSql } from "../../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../../store/postgres/pg-bridge.js";
 import { decodeCursor, encodeCursor } from "../../store/cursor.js";
 import { type FalsePositiveQuery, fpKey, type GuardReviewStore, type NewReview, type ReviewFilter, type ReviewItem, type ReviewStatus } from "./review-store.js";
 

@@ -1,4 +1,4 @@
-import type { PgSql } from "../../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../../store/postgres/pg-bridge.js";
 import type { DriftBaseline, DriftRun, DriftStore } from "./drift-store.js";
 
 /** `DriftStore` on PostgreSQL: canary baselines per (model, prompt) and the run history. */

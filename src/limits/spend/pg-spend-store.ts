@@ -1,4 +1,4 @@
-import type { PgSql } from "../../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../../store/postgres/pg-bridge.js";
 import type { SpendDimension, SpendGroup, SpendQuery, SpendRow, SpendStore, SpendTotals } from "./spend-types.js";
 
 /** Dimension → column. The only names ever interpolated into SQL. */

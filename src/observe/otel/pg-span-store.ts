@@ -1,4 +1,4 @@
-import type { PgSql } from "../../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../../store/postgres/pg-bridge.js";
 import { affected, jsonParam, type PgSteps, runSteps } from "../pg-steps.js";
 import type { IngestedSpan } from "./otlp-ingest.js";
 import type { SpanStore } from "./span-store.js";

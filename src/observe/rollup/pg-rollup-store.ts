@@ -1,4 +1,4 @@
-import type { PgSql } from "../../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../../store/postgres/pg-bridge.js";
 import { affected, jsonParam, type PgSteps, rows, runSteps } from "../pg-steps.js";
 import type { TraceRecord } from "../types.js";
 import { LogSketch } from "./log-sketch.js";

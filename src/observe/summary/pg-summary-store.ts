@@ -1,4 +1,4 @@
-import type { PgSql } from "../../storage/postgres/pg-bridge.js";
+import type { PgSql } from "../../store/postgres/pg-bridge.js";
 import { type PgSteps, rows, runSteps } from "../pg-steps.js";
 import { addSlices, coveredFromSteps, readRollupRangesSteps } from "../rollup/pg-rollup-store.js";
 import { planRange, type RangePlan, usesRollups } from "../rollup/range-plan.js";

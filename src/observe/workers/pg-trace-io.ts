@@ -1,5 +1,5 @@
 import { piiHasher } from "../../secrets/pii-hash.js";
-import type { PgBridge } from "../../storage/postgres/pg-bridge.js";
+import type { PgBridge } from "../../store/postgres/pg-bridge.js";
 import { deleteSpansSteps } from "../otel/pg-span-store.js";
 import { type PgAsyncSql, type PgSteps, rows, runStepsAsync } from "../pg-steps.js";
 import { purgeSteps } from "../pg-trace-purge.js";

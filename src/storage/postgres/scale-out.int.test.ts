@@ -8,7 +8,7 @@ import { type CliProcess, killCliChildren, spawnCli } from "../../testing/cli-pr
 import { TEST_POSTGRES_URL } from "../../testing/postgres-fixture.js";
 import { TEST_REDIS_URL } from "../../testing/redis-fixture.js";
 import { sleep } from "../../async/sleep.js";
-import { PgBridge } from "./pg-bridge.js";
+import { PgBridge } from "../../store/postgres/pg-bridge.js";
 
 /**
  * Issue 16 §3 with real processes: three `keel start` on one PostgreSQL schema and one Redis key

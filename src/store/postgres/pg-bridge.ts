@@ -1,6 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
 import { KeelError } from "../../errors/errors.js";
-import { siblingUrl, startWorker } from "../../store/worker-channel.js";
+import { siblingUrl, startWorker } from "../worker-channel.js";
 import type { PgOp, PgReply, PgRequest, PgRows } from "./pg-protocol.js";
 import { maskStoreUrl, parsePostgresUrl } from "./pg-url.js";
 

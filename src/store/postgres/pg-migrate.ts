@@ -1,4 +1,4 @@
-import type { Migration } from "../../store/migrate.js";
+import type { Migration } from "../migrate.js";
 import type { PgSql } from "./pg-bridge.js";
 
 /**
