@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { ConfigError, loadConfig } from "../config/load.js";
 import { MIGRATIONS } from "../storage/migrations.js";
 import { PgBridge } from "../store/postgres/pg-bridge.js";
 import { migratePostgres, postgresMigrationStatus } from "../store/postgres/pg-migrate.js";
 import { PG_MIGRATIONS } from "../storage/postgres/pg-migrations.js";
 import { openSqlite } from "../storage/sqlite.js";
+import { sqliteSchemaVersion } from "../store/sqlite.js";
 import { table } from "./table.js";
 
 interface Status {
@@ -33,7 +33,7 @@ export async function runMigrate(o: { config?: string; status?: boolean; json?: 
   let after: Status;
   if (config.store === "sqlite") {
     const file = join(config.dataDir, "keel.db");
-    const current = existsSync(file) ? sqliteVersion(file) : 0;
+    const current = existsSync(file) ? sqliteSchemaVersion(file) : 0;
     const latest = MIGRATIONS[MIGRATIONS.length - 1].version;
     before = { store: file, current, latest, pending: MIGRATIONS.filter((m) => m.version > current).map((m) => ({ version: m.version, name: m.name })) };
     if (!o.status) openSqlite(config.dataDir).close();
@@ -66,11 +66,3 @@ export async function runMigrate(o: { config?: string; status?: boolean; json?: 
   else out(`Applied ${before.pending.length} migration(s): version ${before.current} → ${after.current}`);
 }
 
-function sqliteVersion(file: string): number {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return db.pragma("user_version", { simple: true }) as number;
-  } finally {
-    db.close();
-  }
-}

@@ -44,3 +44,13 @@ function configure(db: SqliteDb): void {
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
 }
+
+/** The schema version of an existing SQLite file, read without migrating it (`keel migrate --status`). */
+export function sqliteSchemaVersion(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.pragma("user_version", { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { after } from "node:test";
 import { PgBridge } from "../store/postgres/pg-bridge.js";
-import { migratePostgres } from "../store/postgres/pg-migrate.js";
+import { migratePostgres, truncateAll } from "../store/postgres/pg-migrate.js";
 import { PG_MIGRATIONS } from "../storage/postgres/pg-migrations.js";
 
 /** The PostgreSQL the tests use: KEEL_TEST_POSTGRES_URL, else the local default (trust auth). */
@@ -41,9 +41,6 @@ export function pgTestDb(): PgTestDb {
   }
   const db = new PgBridge({ url: TEST_POSTGRES_URL, schema, poolMax: 4 });
   migratePostgres(db, PG_MIGRATIONS, hashKey(schema));
-  const tables = db
-    .all<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename <> 'keel_schema_migrations'", [schema])
-    .map((r) => `"${r.t}"`);
   cleanup = async () => {
     await db.close();
     admin.exec(`DROP SCHEMA ${schema} CASCADE`);
@@ -53,7 +50,7 @@ export function pgTestDb(): PgTestDb {
     schema,
     db,
     fresh() {
-      if (tables.length) db.exec(`TRUNCATE ${tables.join(", ")} RESTART IDENTITY CASCADE`);
+      truncateAll(db, schema);
       return db;
     },
   };

@@ -70,3 +70,11 @@ export function migratePostgres(db: PgSql, migrations: readonly Migration[], loc
     }
   });
 }
+
+/** Empties every table of the current schema but the migration record (tests: a fresh store per case). */
+export function truncateAll(db: PgSql, schema: string): void {
+  const tables = db
+    .all<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename <> 'keel_schema_migrations'", [schema])
+    .map((r) => `"${r.t}"`);
+  if (tables.length) db.exec(`TRUNCATE ${tables.join(", ")} RESTART IDENTITY CASCADE`);
+}
