@@ -7,7 +7,7 @@ import { migratePostgres } from "../store/postgres/pg-migrate.js";
 import { PG_MIGRATIONS } from "../storage/postgres/pg-migrations.js";
 import { isPostgresUrl, maskStoreUrl } from "../store/postgres/pg-url.js";
 import { copySqliteToPostgres } from "../storage/store-copy.js";
-import { preparePartitionsForCopy } from "../storage/postgres-stores.js";
+import { COPY_THROUGH_STORES } from "../storage/postgres-stores.js";
 import { table } from "./table.js";
 
 /**
@@ -22,7 +22,7 @@ export async function runStoreCopy(o: { from: string; to: string; json?: boolean
   const db = new PgBridge({ url: o.to, poolMax: 2, timeoutMs: 120_000 });
   try {
     migratePostgres(db, PG_MIGRATIONS);
-    const result = copySqliteToPostgres(file, db, { prepareTable: preparePartitionsForCopy });
+    const result = copySqliteToPostgres(file, db, { through: COPY_THROUGH_STORES });
     const chain = new AuditLog(new PgAuditStore(db)).verify();
     if (!chain.ok) throw new Error(`the copied audit chain does not verify: ${chain.problems.slice(0, 3).map((p) => JSON.stringify(p)).join("; ")}`);
     const rows = result.tables.reduce((n, t) => n + t.copied, 0);

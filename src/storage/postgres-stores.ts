@@ -14,8 +14,9 @@ import { PgKnowledgeStore } from "../knowledge/pg-knowledge-store.js";
 import { PgBudgetEventStore } from "../limits/pg-budget-event-store.js";
 import { PgSpendStore } from "../limits/spend/pg-spend-store.js";
 import { PgSpanStore } from "../observe/otel/pg-span-store.js";
-import { partitionDdl } from "../observe/pg-trace-rows.js";
 import { PgTraceStore } from "../observe/pg-trace-store.js";
+import { SqliteTraceStore } from "../observe/sqlite-trace-store.js";
+import type { SqliteDb } from "../store/sqlite.js";
 import { PgVerdictStore } from "../observe/pg-verdict-store.js";
 import { withGuardVerdicts } from "../observe/sqlite-verdict-store.js";
 import { PgSummaryStore } from "../observe/summary/pg-summary-store.js";
@@ -122,9 +123,21 @@ export function postgresStoresOn(db: PgSql): Omit<Stores, "traceWrites" | "trace
   };
 }
 
-/** `keel store copy`: the day partitions a batch of trace rows needs, made before the rows go in. */
-export function preparePartitionsForCopy(db: PgSql, table: string, rows: readonly Record<string, unknown>[]): void {
-  if (table !== "traces") return;
-  const days = new Set(rows.map((r) => Math.floor(Number(r.started_at) / 86_400_000)));
-  for (const d of days) db.exec(partitionDdl(d));
-}
+/**
+ * `keel store copy`'s tables that do not copy row for row: traces are read through the SQLite store
+ * (which unpacks their bodies) and written through the PostgreSQL one (day partitions, `trace_ids`),
+ * a page at a time. Their rollups are plain rows and copy as they are.
+ */
+export const COPY_THROUGH_STORES: Readonly<Record<string, (src: SqliteDb, db: PgSql) => void>> = {
+  traces(src, db) {
+    const from = new SqliteTraceStore(src);
+    const to = new PgTraceStore(db);
+    let cursor: string | undefined;
+    for (;;) {
+      const page = from.list({ limit: 500, cursor });
+      to.insertBatch(page.data);
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
+    }
+  },
+};

@@ -19,9 +19,12 @@ export interface CopyResult {
 export interface CopyOptions {
   /** Rows per INSERT (bounded by PostgreSQL's 65 535 parameters per statement). */
   batchRows?: number;
-  /** Called before a table's rows go in: a partitioned table makes the partitions its rows need. */
-  prepareTable?: (db: PgSql, table: string, rows: readonly Record<string, unknown>[]) => void;
   onTable?: (r: CopyTableResult) => void;
+  /**
+   * Tables whose SQLite rows are encoded (trace bodies are dictionary-compressed blobs there, text in
+   * PostgreSQL): copied by reading through the SQLite store and writing through the PostgreSQL one.
+   */
+  through?: Readonly<Record<string, (src: Database.Database, db: PgSql) => void>>;
 }
 
 interface PgColumn { name: string; type: string; hasSerial: boolean }
@@ -49,7 +52,12 @@ export function copySqliteToPostgres(sqliteFile: string, db: PgSql, o: CopyOptio
     const tables: CopyTableResult[] = [];
     db.transaction((tx) => {
       for (const table of order) {
-        const r = copyTable(src, tx, table, o);
+        let r: CopyTableResult;
+        try {
+          r = copyTable(src, tx, table, o);
+        } catch (err) {
+          throw new Error(`copying table ${table} failed, nothing was committed: ${(err as Error).message}`, { cause: err });
+        }
         tables.push(r);
         o.onTable?.(r);
       }
@@ -71,6 +79,11 @@ function copyTable(src: Database.Database, db: PgSql, table: string, o: CopyOpti
   const srcCols = new Set((src.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name));
   const cols = pgCols.filter((c) => srcCols.has(c.name));
   const source = (src.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
+  const custom = o.through?.[table];
+  if (custom) {
+    custom(src, db);
+    return { table, source, copied: db.get<{ n: number }>(`SELECT count(*)::int8 AS n FROM "${table}"`)!.n };
+  }
   const per = Math.max(1, Math.min(o.batchRows ?? 1000, Math.floor(60_000 / Math.max(1, cols.length))));
   const list = cols.map((c) => `"${c.name}"`).join(", ");
   const conv = cols.map((c) => converter(c.type));
@@ -78,7 +91,6 @@ function copyTable(src: Database.Database, db: PgSql, table: string, o: CopyOpti
   let batch: unknown[][] = [];
   const flush = (): void => {
     if (!batch.length) return;
-    if (o.prepareTable) o.prepareTable(db, table, batch.map((row) => Object.fromEntries(cols.map((c, i) => [c.name, row[i]]))));
     const params: unknown[] = [];
     const values = batch.map((row) => `(${row.map((v, i) => `$${params.push(conv[i](v))}`).join(", ")})`).join(", ");
     db.run(`INSERT INTO "${table}" (${list}) VALUES ${values}`, params);
@@ -100,6 +112,9 @@ function copyTable(src: Database.Database, db: PgSql, table: string, o: CopyOpti
 function converter(type: string): (v: unknown) => unknown {
   if (type === "boolean") return (v) => (v === null || v === undefined ? null : Boolean(v));
   if (type === "bigint" || type === "integer" || type === "smallint") return (v) => (typeof v === "number" ? Math.round(v) : v);
+  // PostgreSQL text cannot hold U+0000: a rollup's missing slice value (U+0000 in SQLite) is U+0001
+  // there (observe/rollup/pg-rollup-store.ts), and a stray NUL elsewhere is dropped, as the trace writer does.
+  if (type === "text") return (v) => (typeof v !== "string" ? v : v === "\u0000" ? "\u0001" : v.includes("\u0000") ? v.replaceAll("\u0000", "") : v);
   return (v) => v;
 }
 

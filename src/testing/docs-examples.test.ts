@@ -35,6 +35,7 @@ const NOT_RUN: Readonly<Record<string, string>> = {
   "OPENAI_API_KEY=sk-… npm start": "needs a real OpenAI key and the network",
   "ANTHROPIC_API_KEY=sk-ant-… npm start": "needs a real Anthropic key and the network",
   "keel calc specdec --from-engine vllm-east/meta-llama/Llama-3.1-8B-Instruct --cost-ratio 0.05": "needs an engine target with a draft model scraped; src/admin/calc-routes.test.ts runs it against the simulator's vLLM page",
+  "keel store copy --from sqlite:./.keel --to postgres://keel@db.internal:5432/keel": "needs the PostgreSQL it names; src/storage/store-copy.test.ts copies a live install's file into the test server",
   "keel incidents show inc_3f9a6c1e2b7d4a50": "needs a fired alert episode; the incident routes and ranking have their own tests (src/incidents)",
   "keel guard eval data/guard/train/injection.jsonl --json --by-scanner": "scores 923 rows (tens of seconds); `keel guard eval` runs here on fp.jsonl (docs/guardrails.md)",
   "keel guard eval data/guard/train/indirect.jsonl --source document --json --by-scanner": "scores 576 rows (tens of seconds); see the entry above",

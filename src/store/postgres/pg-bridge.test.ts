@@ -11,13 +11,13 @@ const db = t.db;
 db.exec(`CREATE TABLE bridge_t (id BIGINT PRIMARY KEY, v TEXT, f DOUBLE PRECISION, b BYTEA)`);
 
 test("statements round-trip parameters and types: int8 as number, double, text, bytes, null", () => {
-  db.run("INSERT INTO bridge_t (id, v, f, b) VALUES ($1, $2, $3, $4)", [1_700_000_000_123, "x'; drop table bridge_t; --", 0.25, Buffer.from([1, 2, 3])]);
+  db.run("INSERT INTO bridge_t (id, v, f, b) VALUES ($1, $2, $3, $4)", [1_700_000_000_123, "x'; drop table bridge_t; --", 0.25, Buffer.from([1, 0, 255, 0, 3])]);
   db.run("INSERT INTO bridge_t (id, v) VALUES ($1, $2)", [2, undefined]);
   const rows = db.all<{ id: number; v: string | null; f: number | null; b: Uint8Array | null }>("SELECT * FROM bridge_t ORDER BY id DESC");
   assert.equal(rows[0].id, 1_700_000_000_123);
   assert.equal(rows[0].v, "x'; drop table bridge_t; --");
   assert.equal(rows[0].f, 0.25);
-  assert.deepEqual([...rows[0].b!], [1, 2, 3]);
+  assert.deepEqual([...rows[0].b!], [1, 0, 255, 0, 3], "bytes with zeros go as binary, not text");
   assert.deepEqual({ ...rows[1], b: rows[1].b }, { id: 2, v: null, f: null, b: null });
   assert.equal(db.get("SELECT 1 AS one WHERE false"), undefined);
   assert.equal(db.run("UPDATE bridge_t SET v = 'y'"), 2);

@@ -23,6 +23,14 @@ const sql: Sql = postgres(data.url, {
   connection: data.schema ? { search_path: data.schema, application_name: "keel" } : { application_name: "keel" },
 });
 
+/**
+ * Bytes arrive as a plain Uint8Array (a Buffer loses its class crossing the port); the driver
+ * sends only a Buffer as binary, anything else as text — which fails on the first zero byte.
+ */
+function bytes(v: unknown): unknown {
+  return v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
+}
+
 const reserved = new Map<number, ReservedSql>();
 let nextConn = 1;
 
@@ -43,7 +51,7 @@ async function handle(m: PgRequest): Promise<PgRows | number | null> {
   const r = m.req;
   switch (r.op) {
     case "query": {
-      const rows = await on(r.conn).unsafe(r.sql, r.params as never[], { prepare: true });
+      const rows = await on(r.conn).unsafe(r.sql, r.params.map(bytes) as never[], { prepare: true });
       return { rows: [...rows] as Record<string, unknown>[], count: rows.count ?? rows.length };
     }
     case "exec": {
