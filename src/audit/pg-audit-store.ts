@@ -1,10 +1,6 @@
 import type { PgSql } from "../store/postgres/pg-bridge.js";
+import { fromRow, type Row } from "./audit-rows.js";
 import type { AuditEntry, AuditFilter, AuditHead, AuditStore } from "./types.js";
-
-interface Row {
-  seq: number; at: number; actor: string; role: string | null; action: string; target_type: string; target: string;
-  before: string | null; after: string | null; reason: string | null; prev_hash: string; hash: string;
-}
 
 /** Advisory-lock key of the audit chain ('audt'): one appender at a time across every instance. */
 const CHAIN_LOCK = 0x61756474;
@@ -63,12 +59,4 @@ export class PgAuditStore implements AuditStore {
     const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ${p(f.limit)}`;
     return this.db.all<Row>(sql, args).map(fromRow);
   }
-}
-
-function fromRow(r: Row): AuditEntry {
-  return {
-    seq: r.seq, at: r.at, actor: r.actor, role: r.role, action: r.action, targetType: r.target_type, target: r.target,
-    before: r.before === null ? null : JSON.parse(r.before), after: r.after === null ? null : JSON.parse(r.after),
-    reason: r.reason, prevHash: r.prev_hash, hash: r.hash,
-  };
 }

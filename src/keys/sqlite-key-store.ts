@@ -1,12 +1,7 @@
 import type { SqliteDb } from "../store/sqlite.js";
 import type { KeyLimits } from "../limits/key-limits.js";
-import type { KeyRole, KeyStore, VirtualKeyRecord } from "./types.js";
-
-interface Row {
-  id: string; name: string; hash: string; hint: string; models: string | null; user_id: string | null; team: string | null;
-  created_at: number; expires_at: number | null; revoked_at: number | null; metadata: string; limits: string | null;
-  role: string;
-}
+import { fromRow, type Row } from "./key-rows.js";
+import type { KeyStore, VirtualKeyRecord } from "./types.js";
 
 export class SqliteKeyStore implements KeyStore {
   private readonly insertStmt;
@@ -50,14 +45,4 @@ export class SqliteKeyStore implements KeyStore {
   setLimits(id: string, limits: KeyLimits | null): boolean {
     return this.limitsStmt.run(limits ? JSON.stringify(limits) : null, id).changes === 1;
   }
-}
-
-function fromRow(r: Row): VirtualKeyRecord {
-  return {
-    id: r.id, name: r.name, hash: r.hash, hint: r.hint, models: r.models ? (JSON.parse(r.models) as string[]) : null,
-    user: r.user_id, team: r.team, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at,
-    metadata: JSON.parse(r.metadata) as Record<string, string>,
-    limits: r.limits ? (JSON.parse(r.limits) as KeyLimits) : null,
-    role: r.role as KeyRole,
-  };
 }

@@ -1,13 +1,6 @@
 import type { SqliteDb } from "../store/sqlite.js";
-import type { LabelMove, LabelRecord, NewVersion, PromptContent, PromptStore, PromptVersion, RolloutRecord, RolloutStatus } from "./types.js";
-
-interface VersionRow { name: string; version: number; hash: string; content: string; message: string | null; author: string; created_at: number }
-interface LabelRow { name: string; label: string; version: number; updated_at: number; updated_by: string }
-interface MoveRow { name: string; label: string; from_version: number | null; to_version: number | null; kind: LabelMove["kind"]; at: number; actor: string; reason: string | null }
-interface RolloutRow {
-  id: string; name: string; label: string; from_version: number; to_version: number; steps: string; step_index: number; status: RolloutStatus;
-  settings: string; started_at: number; step_started_at: number; ended_at: number | null; actor: string; reason: string | null; outcome: string | null;
-}
+import type { LabelMove, LabelRecord, NewVersion, PromptStore, PromptVersion, RolloutRecord, RolloutStatus } from "./types.js";
+import { fromLabelRow, fromVersionRow, type LabelRow, type MoveRow, type RolloutRow, type VersionRow } from "./prompt-rows.js";
 
 export class SqlitePromptStore implements PromptStore {
   private readonly stmts;
@@ -120,12 +113,4 @@ export class SqlitePromptStore implements PromptStore {
     const tx = this.db.transaction(fn);
     return this.db.inTransaction ? tx() : tx.immediate();
   }
-}
-
-function fromVersionRow(r: VersionRow): PromptVersion {
-  return { name: r.name, version: r.version, hash: r.hash, content: JSON.parse(r.content) as PromptContent, message: r.message, author: r.author, createdAt: r.created_at };
-}
-
-function fromLabelRow(r: LabelRow): LabelRecord {
-  return { name: r.name, label: r.label, version: r.version, updatedAt: r.updated_at, updatedBy: r.updated_by };
 }
