@@ -27,8 +27,8 @@ test("end to end: least-busy sends new calls away from the engine that reports a
     ],
     routes: [{
       name: "llama", strategy: "least-busy", targets: [
-        { provider: "busy", model: "sim-1", engine: { kind: "vllm", metrics_url: stubUrl, interval_ms: 1000, timeout_ms: 200 } },
-        { provider: "idle", model: "sim-1", engine: { kind: "vllm", metrics_url: `${simB.url}/metrics`, interval_ms: 1000, timeout_ms: 500 } },
+        { provider: "busy", model: "sim-1", engine: { kind: "vllm", metrics_url: stubUrl, interval_ms: 2000, timeout_ms: 1500 } },
+        { provider: "idle", model: "sim-1", engine: { kind: "vllm", metrics_url: `${simB.url}/metrics`, interval_ms: 2000, timeout_ms: 1500 } },
       ],
     }],
   });
@@ -47,7 +47,9 @@ test("end to end: least-busy sends new calls away from the engine that reports a
       const data = (await keel.admin("GET", "/api/v1/targets")).json.data as T[];
       return data.length === 2 && data.every((t) => t.engine !== null && !t.engine.stale);
     };
-    await until(fresh, "both engines scraped", 8000);
+    // Intervals of 2 s (stale after 6 s without a good scrape) and generous timeouts: on a loaded
+    // CI machine a 1 s interval once let both figures go stale mid-test, and a coin toss decided.
+    await until(fresh, "both engines scraped", 15_000);
     // Keel's own in-flight counts are 0 and 0 for sequential calls, a coin toss each time; the
     // engines' queues (62 vs ~0) send every call to the idle one.
     const served: string[] = [];
@@ -62,7 +64,7 @@ test("end to end: least-busy sends new calls away from the engine that reports a
     await until(async () => {
       const data = (await keel.admin("GET", "/api/v1/targets")).json.data as T[];
       return data.find((t) => t.id === "busy/sim-1")?.engine?.stale === true;
-    }, "the busy engine's figures gone stale", 10_000);
+    }, "the busy engine's figures gone stale", 20_000);
     const after: string[] = [];
     for (let i = 0; i < 24; i++) after.push(await call(100 + i));
     assert.ok(after.includes("busy/sim-1"), `stale figures still steered every call: ${after.join(",")}`);
