@@ -1,6 +1,7 @@
 import type { PgSql } from "../store/postgres/pg-bridge.js";
 import type { KnowledgeStore, PageQuery } from "./knowledge-store.js";
 import type { ChunkRecord, DocumentRecord, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
+import { attachmentOf, type AttachmentRow, chunkOf, type ChunkRow, docOf, type DocRow, fileOf, type FileRow, storeOf, type StoreRow, toBlob } from "./knowledge-rows.js";
 
 /**
  * The knowledge layer on PostgreSQL; embeddings as little-endian float32 BYTEA, as SQLite's BLOBs.
@@ -174,25 +175,3 @@ export class PgKnowledgeStore implements KnowledgeStore {
     return this.db.all<T>(sql, args);
   }
 }
-
-function toBlob(v: Float32Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
-function fromBlob(b: Uint8Array): Float32Array {
-  // Copy: the bytes' buffer may be unaligned for a Float32Array view.
-  const out = new Float32Array(b.byteLength / 4);
-  new Uint8Array(out.buffer).set(b);
-  return out;
-}
-
-interface FileRow { id: string; filename: string; purpose: string; bytes: number; created_at: number; owner: string | null }
-interface StoreRow { id: string; name: string; metadata: string; chunking: string | null; max_age_ms: number | null; created_at: number; last_active_at: number }
-interface AttachmentRow { store_id: string; file_id: string; status: StoreFileRecord["status"]; last_error: string | null; attributes: string; document_id: string | null; chunks: number; quarantined: number; created_at: number }
-interface DocRow { id: string; store_id: string; file_id: string; source_uri: string; content_hash: string; version: number; valid_from: number; updated_at: number; expires_at: number | null; owner: string | null; licence: string | null; superseded_at: number | null }
-interface ChunkRow { key: number; document_id: string; store_id: string; ordinal: number; text: string; text_hash: string; embedding: Uint8Array; status: ChunkRecord["status"]; verdict: string | null }
-
-const fileOf = (r: FileRow): FileRecord => ({ id: r.id, filename: r.filename, purpose: r.purpose, bytes: r.bytes, createdAt: r.created_at, owner: r.owner });
-const storeOf = (r: StoreRow): VectorStoreRecord => ({ id: r.id, name: r.name, metadata: JSON.parse(r.metadata), chunking: r.chunking ? JSON.parse(r.chunking) : null, maxAgeMs: r.max_age_ms, createdAt: r.created_at, lastActiveAt: r.last_active_at });
-const attachmentOf = (r: AttachmentRow): StoreFileRecord => ({ storeId: r.store_id, fileId: r.file_id, status: r.status, lastError: r.last_error ? JSON.parse(r.last_error) : null, attributes: JSON.parse(r.attributes), documentId: r.document_id, chunks: r.chunks, quarantined: r.quarantined, createdAt: r.created_at });
-const docOf = (r: DocRow): DocumentRecord => ({ id: r.id, storeId: r.store_id, fileId: r.file_id, sourceUri: r.source_uri, contentHash: r.content_hash, version: r.version, validFrom: r.valid_from, updatedAt: r.updated_at, expiresAt: r.expires_at, owner: r.owner, licence: r.licence, supersededAt: r.superseded_at });
-const chunkOf = (r: ChunkRow): ChunkRecord => ({ key: r.key, documentId: r.document_id, storeId: r.store_id, ordinal: r.ordinal, text: r.text, textHash: r.text_hash, embedding: fromBlob(r.embedding), status: r.status, verdict: r.verdict ? JSON.parse(r.verdict) : null });
