@@ -5,51 +5,14 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../config/load.js";
 import { startKeel } from "../app.js";
 import { silentLogger } from "../observe/log.js";
 import { startTestKeel, type TestKeel } from "../testing/keel-fixture.js";
-
-/** These tests start and kill a redis-server of their own; without the binary they fail, saying so. */
-function requireRedisServer(): void {
-  if (spawnSync("redis-server", ["--version"]).status !== 0) {
-    throw new Error("the Redis failure tests need the redis-server binary on PATH (Debian package redis-server)");
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "ignore"] });
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d) => {
-      out += d;
-      if (out.includes("Ready to accept connections")) resolve();
-    });
-    child.on("exit", () => reject(new Error(`redis-server exited: ${out.slice(-500)}`)));
-  });
-  return child;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGKILL");
-  await exited;
-}
+import { freePort, killProcess, requireRedisServer, startRedisServer } from "../testing/service-servers.js";
 
 async function chat(keel: TestKeel): Promise<{ status: number; code?: string; retryAfter: string | null }> {
   const res = await fetch(`${keel.url}/v1/chat/completions`, {
@@ -85,8 +48,8 @@ describe("Redis failures", () => {
 
   test("down at run time: closed refuses with 503 limits_unavailable, open serves; both recover when Redis is back", async () => {
     const port = await freePort();
-    let redis = await startRedis(port);
-    cleanup.push(() => stop(redis));
+    let redis = await startRedisServer(port);
+    cleanup.push(() => killProcess(redis));
     const cfg = (mode: string) => ({
       limits: { backend: "redis", on_redis_error: mode, rules: [{ scope: ["key"], rpm: 1000 }] },
       redis: { url: `redis://127.0.0.1:${port}`, key_prefix: `keel-failure-${port}:`, command_timeout_ms: 200 },
@@ -98,12 +61,12 @@ describe("Redis failures", () => {
     assert.equal((await chat(closed)).status, 200);
     assert.equal((await chat(open)).status, 200);
 
-    await stop(redis);
+    await killProcess(redis);
     const refused = await chat(closed);
     assert.deepEqual(refused, { status: 503, code: "limits_unavailable", retryAfter: "1" });
     assert.equal((await chat(open)).status, 200, "fail-open serves without limits");
 
-    redis = await startRedis(port);
+    redis = await startRedisServer(port);
     const end = Date.now() + 10_000;
     while ((await chat(closed)).status !== 200) {
       assert.ok(Date.now() < end, "Keel reconnected to Redis");

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { isKeelError } from "../../errors/errors.js";
 import { TEST_POSTGRES_URL, pgTestDb } from "../../testing/postgres-fixture.js";
+import { freePort, PrivatePostgres } from "../../testing/service-servers.js";
+import { until } from "../../testing/until.js";
 import { PgBridge, PgQueryError } from "./pg-bridge.js";
 import { migratePostgres, postgresMigrationStatus } from "./pg-migrate.js";
 import { maskStoreUrl, parsePostgresUrl } from "./pg-url.js";
@@ -100,6 +102,35 @@ test("an unreachable server is store_unavailable (503) naming the URL with its p
     assert.match(e.message, /postgres:\/\/keel:\*\*\*\*@127\.0\.0\.1:1\/test/);
     assert.doesNotMatch(e.message, /hunter2/);
   }
+});
+
+test("a server restart: calls fail with store_unavailable while it is down, none hangs, and the pool serves again afterwards", async () => {
+  const pg = new PrivatePostgres(await freePort()).init();
+  pg.start();
+  const b = new PgBridge({ url: pg.url, poolMax: 2, timeoutMs: 800, asyncTimeoutMs: 1500, connectTimeoutS: 1 });
+  after(async () => {
+    await b.close();
+    pg.destroy();
+  });
+  b.exec("CREATE TABLE r (id INT)");
+  pg.stop("immediate");
+  const unavailable = (e: unknown) => isKeelError(e) && e.code === "store_unavailable";
+  // More transactions than the pool has connections: a reservation left behind by any of them
+  // would leave the pool empty once the server returns.
+  for (let i = 0; i < 4; i++) assert.throws(() => b.transaction((tx) => tx.run("INSERT INTO r VALUES (1)")), unavailable);
+  await assert.rejects(b.allAsync("SELECT 1"), unavailable);
+  await assert.rejects(b.transactionAsync((q) => q.run("INSERT INTO r VALUES (1)")), unavailable);
+  pg.start();
+  await until(() => {
+    try {
+      return b.get<{ one: number }>("SELECT 1 AS one")?.one === 1;
+    } catch {
+      return false;
+    }
+  }, "the bridge to reach the restarted server", 10_000);
+  for (let i = 0; i < 5; i++) b.transaction((tx) => tx.run("INSERT INTO r VALUES ($1)", [i]));
+  for (let i = 0; i < 3; i++) await b.transactionAsync((q) => q.run("INSERT INTO r VALUES ($1)", [i]));
+  assert.equal(b.get<{ n: number }>("SELECT count(*)::int AS n FROM r")?.n, 8);
 });
 
 test("store URLs: masked, shape-checked before connecting", () => {

@@ -10,6 +10,8 @@ export interface PgBridgeOptions {
   poolMax?: number;
   /** Longest a synchronous call blocks before it fails with `store_unavailable` (default 5000). */
   timeoutMs?: number;
+  /** Longest an awaited call (a trace batch, an analytics read) waits (default 6 × timeoutMs). */
+  asyncTimeoutMs?: number;
   /** Seconds to open a connection (default 3). */
   connectTimeoutS?: number;
   /** `search_path` for every connection; tests give each suite a schema of its own. */
@@ -58,7 +60,10 @@ export class PgBridge implements PgSql {
   private readonly port: MessagePort;
   private readonly flag: Int32Array;
   private readonly timeoutMs: number;
+  private readonly asyncTimeoutMs: number;
   private nextId = 1;
+  /** Reservations whose caller timed out: if the handle still arrives, it goes back to the pool. */
+  private readonly abandoned = new Set<number>();
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private exited: Error | null = null;
   private readonly root: PgSql;
@@ -68,6 +73,7 @@ export class PgBridge implements PgSql {
     parsePostgresUrl(o.url);
     this.maskedUrl = maskStoreUrl(o.url);
     this.timeoutMs = o.timeoutMs ?? 5000;
+    this.asyncTimeoutMs = o.asyncTimeoutMs ?? this.timeoutMs * 6;
     const sab = new SharedArrayBuffer(4);
     this.flag = new Int32Array(sab);
     const { port1, port2 } = new MessageChannel();
@@ -80,7 +86,10 @@ export class PgBridge implements PgSql {
     );
     this.worker.on("message", (m: PgReply) => {
       const p = this.pending.get(m.id);
-      if (!p) return;
+      if (!p) {
+        this.late(m);
+        return;
+      }
       this.pending.delete(m.id);
       if (this.pending.size === 0) this.worker.unref();
       if (m.ok) p.resolve(m.value);
@@ -237,18 +246,22 @@ export class PgBridge implements PgSql {
     if (this.exited) throw new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl} is closed`, { cause: this.exited });
     const id = this.nextId++;
     Atomics.store(this.flag, 0, 0);
-    this.port.postMessage({ id, req } satisfies PgRequest);
     const deadline = Date.now() + this.timeoutMs;
+    this.port.postMessage({ id, req, deadline } satisfies PgRequest);
     for (;;) {
       // Replies to calls that timed out earlier are drained and dropped: ids tell them apart.
       for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
         const reply = m.message as PgReply;
-        if (reply.id !== id) continue;
+        if (reply.id !== id) {
+          this.late(reply);
+          continue;
+        }
         if (reply.ok) return reply.value;
         throw this.errorOf(reply);
       }
       const left = deadline - Date.now();
       if (left <= 0) {
+        if (req.op === "reserve") this.abandoned.add(id);
         throw new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl} did not answer within ${this.timeoutMs} ms`);
       }
       Atomics.wait(this.flag, 0, 0, left);
@@ -262,9 +275,28 @@ export class PgBridge implements PgSql {
     return new Promise((resolve, reject) => {
       // An awaited call keeps the process alive until it is answered; an idle pool does not.
       if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, req } satisfies PgRequest);
+      const deadline = Date.now() + this.asyncTimeoutMs;
+      // Without a bound, a call queued for a connection while the server is down would wait for
+      // ever, and so would whatever awaits it (an admin read, the trace writer's flush).
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(id)) return;
+        if (req.op === "reserve") this.abandoned.add(id);
+        if (this.pending.size === 0) this.worker.unref();
+        reject(new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl} did not answer within ${this.asyncTimeoutMs} ms`));
+      }, this.asyncTimeoutMs);
+      timer.unref();
+      this.pending.set(id, {
+        resolve: (v) => { clearTimeout(timer); resolve(v); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      });
+      this.worker.postMessage({ id, req, deadline } satisfies PgRequest);
     });
+  }
+
+  /** A reply nobody waits for any more: if it hands over a reserved connection, give it back. */
+  private late(reply: PgReply): void {
+    if (!this.abandoned.delete(reply.id) || !reply.ok || typeof reply.value !== "number") return;
+    this.worker.postMessage({ id: this.nextId++, req: { op: "release", conn: reply.value } } satisfies PgRequest);
   }
 
   private errorOf(r: Extract<PgReply, { ok: false }>): Error {

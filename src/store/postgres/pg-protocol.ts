@@ -25,6 +25,11 @@ export type PgOp =
 export interface PgRequest {
   id: number;
   req: PgOp;
+  /**
+   * Epoch ms after which the caller no longer waits: the worker does not start the work, and a
+   * connection it reserves too late goes straight back to the pool (else it would leak).
+   */
+  deadline?: number;
 }
 
 export interface PgRows {
