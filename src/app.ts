@@ -184,9 +184,18 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       if (c.kind === "keys") keys.reload();
       else if (c.kind === "prompts") prompts.reload(c.names);
     });
+    // Providers built from a stored credential are rebuilt when it changes on any instance.
+    credentials.onChanged((names) => queueMicrotask(() => f.publish("credentials", names)));
+    const refreshCredentials = (names: readonly string[]): void => {
+      for (const n of names) void providers.refreshCredential(n).catch((err) => log.warn("provider rebuild after a credential change failed", { credential: n, error: String(err) }));
+    };
+    f.onChange((c) => {
+      if (c.kind === "credentials") refreshCredentials(c.names ?? providers.credentialNames());
+    });
     f.onResync(() => {
       keys.reload();
       prompts.reload();
+      refreshCredentials(providers.credentialNames());
     });
     // Entries made with a prompt version die when a label moves off it (replaced or rolled back).
     if (cache) {
@@ -239,6 +248,12 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     );
     alerts.attach(drift);
     alerts.useEngines(engines);
+    // Rules are read from the store on every pass; a change elsewhere triggers a pass here now
+    // rather than at the next interval.
+    alerts.onChanged(() => queueMicrotask(() => f.publish("alerts")));
+    f.onChange((c) => {
+      if (c.kind === "alerts") void alerts.evaluate().catch((err) => log.error("alert evaluation failed", { error: String(err) }));
+    });
     registerDriftRoutes(router, auth, drift, driftStore);
     registerAlertRoutes(router, auth, alerts);
     registerIncidentRoutes(router, auth, incidents, () => traces.flush());

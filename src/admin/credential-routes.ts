@@ -23,11 +23,13 @@ export function registerCredentialRoutes(router: Router, auth: AdminAuth, creds:
     const reloaded = await providers.refreshCredential(view.name);
     sendJson(res, 200, { ...view, providers_reloaded: reloaded });
   }));
-  router.add("DELETE", "/api/v1/credentials/:name", adminRoute(auth, (req, res, p) => {
+  router.add("DELETE", "/api/v1/credentials/:name", adminRoute(auth, async (req, res, p) => {
     const actor = actorOf(req, "admin");
     const before = creds.list().find((c) => c.name === p.name) ?? null;
     creds.delete(p.name);
     audit?.record({ actor: actor.name, role: actor.role, action: "credential.deleted", targetType: "credential", target: p.name, before, reason: reasonOf(req) });
+    // A provider must stop using a deleted key: rebuilt, it answers 503 naming the credential to set.
+    await providers.refreshCredential(p.name);
     res.writeHead(204).end();
   }));
 }

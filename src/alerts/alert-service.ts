@@ -44,6 +44,7 @@ export class AlertService {
   private running: Promise<void> | null = null;
   private readonly sources: AlertSource[] = [];
   private engines: EngineReader | null = null;
+  private readonly changed: (() => void)[] = [];
 
   constructor(
     cfg: AlertsConfig,
@@ -55,6 +56,11 @@ export class AlertService {
     private readonly intervalMs = cfg.interval_s * 1000,
   ) {
     this.config = new Map(cfg.rules.map((r) => [r.name, r]));
+  }
+
+  /** After an API rule was stored or deleted (the change feed tells other instances). */
+  onChanged(fn: () => void): void {
+    this.changed.push(fn);
   }
 
   /** Where `engine_*` rules read the scraped engines; without it they have no data. */
@@ -108,6 +114,7 @@ export class AlertService {
     const src = this.sourceOf(parsed.data.name);
     if (src) throw new KeelError("conflict", `Alert "${parsed.data.name}" is raised by the ${src.alertSource} canary; choose another name.`, { param: "name" });
     this.store.putRule(parsed.data, Date.now());
+    for (const fn of this.changed) fn();
     return parsed.data;
   }
 
@@ -116,6 +123,7 @@ export class AlertService {
     const src = this.sourceOf(name);
     if (src) throw new KeelError("conflict", `Alert "${name}" is raised by the ${src.alertSource} canary; configure it under ${src.alertSource}: in keel.yaml.`, { param: "name" });
     if (!this.store.deleteRule(name)) throw new KeelError("not_found", `No alert rule "${name.slice(0, 128)}".`, { param: "name" });
+    for (const fn of this.changed) fn();
   }
 
   ack(name: string, by: string): AlertView {

@@ -19,13 +19,25 @@ export interface CredentialView {
  * associated data so a blob cannot be moved to another name). Values leave only to providers.
  */
 export class CredentialService {
+  private readonly changed: ((names: string[]) => void)[] = [];
+
   constructor(private readonly store: CredentialStore, private readonly masterKey: Buffer, private readonly now: () => number = Date.now) {}
+
+  /** After a credential was set or deleted (the change feed tells other instances). */
+  onChanged(fn: (names: string[]) => void): void {
+    this.changed.push(fn);
+  }
+
+  private emit(name: string): void {
+    for (const fn of this.changed) fn([name]);
+  }
 
   put(name: string, value: string): CredentialView {
     const n = this.checkName(name);
     const now = this.now();
     const existing = this.store.get(n);
     this.store.put({ name: n, ciphertext: encryptSecret(this.masterKey, value, n), hint: tokenHint(value), createdAt: existing?.createdAt ?? now, updatedAt: now });
+    this.emit(n);
     return this.view(this.store.get(n)!);
   }
 
@@ -41,6 +53,7 @@ export class CredentialService {
 
   delete(name: string): void {
     if (!this.store.delete(this.checkName(name))) throw new KeelError("not_found", `No credential named "${name.slice(0, 64)}".`, { param: "name" });
+    this.emit(name);
   }
 
   private checkName(name: string): string {

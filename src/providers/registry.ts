@@ -68,6 +68,13 @@ export class ProviderRegistry {
     return rebuilt;
   }
 
+  /** The stored credentials that configured providers use. */
+  credentialNames(): string[] {
+    const names = new Set<string>();
+    for (const c of this.configs) if ("credential" in c && c.credential) names.add(c.credential);
+    return [...names];
+  }
+
   get(name: string): Provider {
     const p = this.byName.get(name);
     if (!p) throw new KeelError("upstream_unavailable", `Provider "${name}" is not running.`);

@@ -4,11 +4,12 @@ import { connectRedis } from "./redis.js";
 import type { RedisConfig } from "./redis-schema.js";
 
 /** What changed in the control plane: each kind is one in-memory snapshot an instance keeps. */
-export type ChangeKind = "keys" | "prompts" | "credentials";
+const KINDS = ["keys", "prompts", "credentials", "alerts"] as const;
+export type ChangeKind = (typeof KINDS)[number];
 
 export interface Change {
   kind: ChangeKind;
-  /** The names concerned (prompt names); absent: reload the whole kind. */
+  /** The names concerned (prompt or credential names); absent: reload the whole kind. */
   names?: string[];
   /** The instance that made it. */
   origin: string;
@@ -127,5 +128,5 @@ export class RedisChangeFeed implements ChangeFeed {
 }
 
 function isKind(k: unknown): k is ChangeKind {
-  return k === "keys" || k === "prompts" || k === "credentials";
+  return (KINDS as readonly unknown[]).includes(k);
 }

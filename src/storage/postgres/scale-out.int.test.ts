@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,9 @@ const MASTER = randomBytes(32).toString("hex");
 const dir = mkdtempSync(join(tmpdir(), "keel-scale-"));
 const admin = new PgBridge({ url: TEST_POSTGRES_URL, poolMax: 1 });
 const instances: { proc: CliProcess; url: string }[] = [];
+/** An OpenAI-compatible upstream that answers every call and remembers the API key each one carried. */
+const seenKeys: string[] = [];
+let upstream: Server;
 
 /** Polls `fn` until it returns a value (not undefined); throws naming `what` after `timeoutMs`. */
 async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, o: { timeoutMs: number; intervalMs?: number; what: string }): Promise<T> {
@@ -72,10 +76,25 @@ async function reachesOthers(check: (base: string) => Promise<boolean>): Promise
 }
 
 before(async () => {
+  upstream = createServer((req, res) => {
+    seenKeys.push(String(req.headers.authorization ?? ""));
+    req.resume().on("end", () => {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({
+        id: "chatcmpl-up", object: "chat.completion", created: 1, model: "up-1",
+        choices: [{ index: 0, message: { role: "assistant", content: "from upstream" }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+      }));
+    });
+  });
+  await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
+  const upPort = (upstream.address() as { port: number }).port;
   admin.exec(`CREATE SCHEMA ${schema}`);
   // Redis commands get 3 s, not 500 ms: 36 first calls at once on a loaded 2-core machine once took
   // longer, and the limiter (rightly, on_redis_error: closed) answered 503.
-  writeFileSync(join(dir, "keel.yaml"), `redis:\n  key_prefix: "${prefix}"\n  command_timeout_ms: 3000\nlimits:\n  backend: redis\ntraces:\n  flush_interval_ms: 20\n`);
+  writeFileSync(join(dir, "keel.yaml"), `redis:\n  key_prefix: "${prefix}"\n  command_timeout_ms: 3000\nlimits:\n  backend: redis\ntraces:\n  flush_interval_ms: 20\n` +
+    `alerts:\n  interval_s: 3600\n` +
+    `providers:\n  - { name: sim, kind: sim }\n  - { name: up, kind: openai, base_url: "http://127.0.0.1:${upPort}/v1", credential: upstream-key }\n` +
+    `models:\n  - { name: sim, provider: sim }\n  - { name: remote, provider: up }\n`);
   // The first migrates and creates the first key; the other two find the schema current.
   instances.push(await startInstance(0));
   instances.push(...(await Promise.all([startInstance(1), startInstance(2)])));
@@ -85,6 +104,7 @@ after(async () => {
   for (const i of instances) i.proc.child.kill("SIGTERM");
   await Promise.all(instances.map((i) => i.proc.exit));
   killCliChildren();
+  upstream.close();
   admin.exec(`DROP SCHEMA ${schema} CASCADE`);
   await admin.close();
   rmSync(dir, { recursive: true, force: true });
@@ -154,4 +174,44 @@ test("a key's requests-per-minute limit holds across the three instances togethe
   for (const a of answers) if (a.status !== 200 && a.status !== 429) assert.fail(`unexpected ${a.status}: ${JSON.stringify(a.json)}`);
   assert.equal(statuses.filter((s) => s === 200).length, 12, `admitted ${statuses.filter((s) => s === 200).length}: ${statuses.join(",")}`);
   assert.equal(statuses.filter((s) => s === 429).length, 24);
+});
+
+test("a credential set on one instance is what every instance's provider sends within 1 s", async () => {
+  const created = await api(instances[0].url, "POST", "/api/v1/keys", { name: "cred-user" });
+  const key = created.json.key as string;
+  await reachesOthers(async (b) => (await chat(b, key)).status === 200);
+  const remote = (base: string) => api(base, "POST", "/v1/chat/completions", { model: "remote", messages: [{ role: "user", content: "hi" }] }, key);
+  // Not stored yet: the provider answers 503 naming the credential.
+  const before = await remote(instances[1].url);
+  assert.equal(before.status, 503, JSON.stringify(before.json));
+  assert.match(before.json.error.message, /upstream-key/);
+  for (const [value, on] of [["sk-up-first-0123456789", 0], ["sk-up-second-0123456789", 2]] as const) {
+    assert.equal((await api(instances[on].url, "PUT", "/api/v1/credentials/upstream-key", { value })).status, 200);
+    const took = await reachesOthers(async (b) => {
+      seenKeys.length = 0;
+      return (await remote(b)).status === 200 && seenKeys.at(-1) === `Bearer ${value}`;
+    });
+    assert.ok(took < 1000, `credential ${value.slice(0, 12)}… reached every instance after ${took} ms`);
+  }
+  // Deleted on one, every provider stops sending it.
+  assert.equal((await api(instances[1].url, "DELETE", "/api/v1/credentials/upstream-key")).status, 204);
+  await waitFor(async () => {
+    for (const i of instances) if ((await remote(i.url)).status !== 503) return undefined;
+    return true;
+  }, { timeoutMs: 5000, intervalMs: 20, what: "the deleted credential to stop being used everywhere" });
+});
+
+test("an alert rule created on one instance is evaluated by the others at once, not at their next interval (an hour here)", async () => {
+  // Calls in the window, written to the shared store, for the rule to count.
+  const created = await api(instances[0].url, "POST", "/api/v1/keys", { name: "alert-traffic" });
+  await reachesOthers(async (b) => (await chat(b, created.json.key)).status === 200);
+  await waitFor(async () => ((await api(instances[2].url, "GET", "/api/v1/traces?limit=1")).json?.data?.length ? true : undefined), { timeoutMs: 5000, what: "a trace in the store" });
+  const rule = { name: "so-requests", owner: "sre@example.com", metric: "requests", threshold: { op: ">=", value: 1 }, min_samples: 1, for_s: 0, notify: { log: true } };
+  const put = await api(instances[0].url, "POST", "/api/v1/alerts", rule);
+  assert.equal(put.status, 201, JSON.stringify(put.json));
+  // Instance 0 does not evaluate its own change; a firing state can only come from the others' pass.
+  const t0 = Date.now();
+  await waitFor(async () => ((await api(instances[2].url, "GET", "/api/v1/alerts/so-requests")).json?.state?.status === "firing" ? true : undefined),
+    { timeoutMs: 5000, intervalMs: 20, what: "another instance to evaluate the new rule" });
+  assert.ok(Date.now() - t0 < 1000, `the rule was evaluated ${Date.now() - t0} ms after it was created`);
 });
