@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type CliProcess, killCliChildren, spawnCli } from "../../testing/cli-process.js";
+import { jsonCall } from "../../testing/json-call.js";
 import { TEST_POSTGRES_URL } from "../../testing/postgres-fixture.js";
 import { TEST_REDIS_URL } from "../../testing/redis-fixture.js";
 import { sleep } from "../../async/sleep.js";
@@ -53,15 +54,7 @@ async function startInstance(i: number): Promise<{ proc: CliProcess; url: string
   return { proc, url };
 }
 
-async function api(base: string, method: string, path: string, body?: unknown, token = ADMIN): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
+const api = (base: string, method: string, path: string, body?: unknown, token = ADMIN) => jsonCall(base, token, method, path, body);
 
 const chat = (base: string, key: string) => api(base, "POST", "/v1/chat/completions", { model: "sim", messages: [{ role: "user", content: "hello" }] }, key);
 

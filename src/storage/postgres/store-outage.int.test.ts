@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { randomBytes } from "node:crypto";
 import { type CliProcess, killCliChildren, spawnCli } from "../../testing/cli-process.js";
+import { jsonCall } from "../../testing/json-call.js";
 import { freePort, killProcess, PrivatePostgres, requireRedisServer, startRedisServer } from "../../testing/service-servers.js";
 import { until } from "../../testing/until.js";
 import { sleep } from "../../async/sleep.js";
@@ -48,15 +49,7 @@ async function startInstance(i: number): Promise<{ proc: CliProcess; url: string
   return { proc, url: url! };
 }
 
-async function api(base: string, method: string, path: string, body?: unknown, token = ADMIN): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
+const api = (base: string, method: string, path: string, body?: unknown, token = ADMIN) => jsonCall(base, token, method, path, body);
 
 interface Outcome { at: number; status: number; id: string | null; code?: string; instance: number }
 
