@@ -91,6 +91,13 @@ before(async () => {
   // The first migrates and creates the first key; the other two find the schema current.
   instances.push(await startInstance(0));
   instances.push(...(await Promise.all([startInstance(1), startInstance(2)])));
+  // A first call on a fresh process loads the guard's models and compiles the hot path, seconds on
+  // a loaded machine: done here, untimed, so that the tests time the propagation alone.
+  const warm = await api(instances[0].url, "POST", "/api/v1/keys", { name: "warm-up" });
+  await waitFor(async () => {
+    for (const i of instances) if ((await chat(i.url, warm.json.key)).status !== 200) return undefined;
+    return true;
+  }, { timeoutMs: 60_000, what: "a first call to succeed on every instance" });
 });
 
 after(async () => {

@@ -142,7 +142,14 @@ test("PostgreSQL down under load: calls are served, admin reads answer 503 store
   await until(async () => {
     for (const i of instances) if ((await api(i.url, "GET", "/api/v1/traces?limit=1")).status !== 200) return false;
     return true;
-  }, "admin reads to recover on both instances", 20_000);
+  }, "admin reads to recover on both instances", 20_000).catch(async (e) => {
+    for (const [n, i] of instances.entries()) {
+      const r = await api(i.url, "GET", "/api/v1/traces?limit=1").catch((err) => ({ status: 0, json: String(err) }));
+      const k = await api(i.url, "GET", "/api/v1/keys").catch((err) => ({ status: 0, json: String(err) }));
+      console.log(`# instance ${n}: traces ${r.status} ${JSON.stringify(r.json).slice(0, 300)} keys ${k.status} ${JSON.stringify(k.json).slice(0, 200)}\n# stderr: ${i.proc.err().slice(-1500)}`);
+    }
+    throw e;
+  });
   const recoveredMs = Date.now() - upAt;
   // Not a speed figure but a functional bound: the driver's own reconnect backoff grew to 20 s and
   // left a restarted server unused for ~11 s; Keel caps it at 1 s (pg-worker.ts).
