@@ -40,7 +40,7 @@ after(async () => {
 });
 
 const url = (path: string): string => `${keel.url}/ui${path}`;
-const focusedId = (): Promise<string | null> => page.evaluate(() => document.activeElement?.id ?? null);
+const focusedId = (): Promise<string | null> => page.evaluate("document.activeElement?.id ?? null") as Promise<string | null>;
 const heading = (): Promise<string> => page.locator("#item-h").innerText();
 /** The browser logs each 4xx the page asked for as a console error; those the test provoked are expected. */
 const unexpected = (): string[] => problems.filter((p) => !/status of (400|409)/.test(p));
