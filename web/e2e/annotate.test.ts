@@ -50,6 +50,8 @@ test("queue list: items by state, agreement, the export gate; the queue opens to
   await page.getByRole("heading", { level: 1, name: "Annotate" }).waitFor();
   await settled(page);
   await page.getByText("no labels yet").waitFor();
+  // The gate reads the agreement with a request of its own.
+  await page.locator(".badge", { hasText: /^(open|closed)/ }).waitFor();
   const row = (await page.getByRole("row").filter({ hasText: QUEUE.name }).innerText()).split("\t").map((s) => s.trim());
   assert.deepEqual(row.slice(0, 6), [QUEUE.name, "4", "4", "0", "0", "0"], "4 items, all pending");
   assert.match(row[7], /closed: α undefined \(needs ≥ 0\.8\)/);

@@ -1,6 +1,6 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, ApiError, canWrite } from "../api.js";
+import { api, ApiError, canWrite, get } from "../api.js";
 import { Async, Badge, Link, Table, useGet } from "../components.js";
 import { count } from "../format.js";
 import { choiceForKey, choices, type Dimension } from "./annotate-keys.js";
@@ -27,6 +27,7 @@ const fx = (n: number): string => n.toFixed(3);
 /** Annotation queues: items by state, agreement per dimension with its interval, and whether the export gate is open. */
 export function AnnotatePage(): JSX.Element {
   const r = useGet<{ data: QueueView[] }>("/api/v1/annotate/queues");
+  const reports = useAgreements(r.data?.data.map((q) => q.name) ?? []);
   return (
     <section aria-labelledby="annotate-h">
       <h1 id="annotate-h">Annotate</h1>
@@ -36,25 +37,42 @@ export function AnnotatePage(): JSX.Element {
           { label: "Queue", cell: (q) => <Link to={`/annotate/${enc(q.name)}`}>{q.name}</Link> },
           { label: "Items", numeric: true, cell: (q) => count(q.items) },
           ...STATES.map((s) => ({ label: stateName(s), numeric: true, cell: (q: QueueView) => count(q.states[s]) })),
-          { label: "Agreement (Krippendorff's α, 95% CI)", cell: (q) => <Agreement queue={q.name} /> },
-          { label: "Export gate", cell: (q) => <Gate queue={q.name} min={q.min_agreement} /> },
+          { label: "Agreement (Krippendorff's α, 95% CI)", cell: (q) => <Agreement r={reports[q.name]} /> },
+          { label: "Export gate", cell: (q) => <Gate r={reports[q.name]} min={q.min_agreement} /> },
         ]} />
       )}</Async>
     </section>
   );
 }
 
-/** 200 resamples: a list page wants the interval, not seconds of bootstrap per queue. */
-const agreementPath = (queue: string): string => `/api/v1/annotate/queues/${enc(queue)}/agreement?resamples=200`;
+/**
+ * Each queue's agreement report, one request per queue, with 200 resamples: a list page wants
+ * the interval, not seconds of bootstrap per queue. A string is the error the API gave.
+ */
+function useAgreements(names: readonly string[]): Record<string, AgreementReport | string> {
+  const [out, setOut] = useState<Record<string, AgreementReport | string>>({});
+  const key = names.join("\n");
+  useEffect(() => {
+    let live = true;
+    for (const n of names) {
+      get<AgreementReport>(`/api/v1/annotate/queues/${enc(n)}/agreement?resamples=200`).then(
+        (rep) => live && setOut((o) => ({ ...o, [n]: rep })),
+        (err: Error) => live && setOut((o) => ({ ...o, [n]: err.message })),
+      );
+    }
+    return () => void (live = false);
+  }, [key]);
+  return out;
+}
 
-function Agreement(props: { queue: string }): JSX.Element {
-  const r = useGet<AgreementReport>(agreementPath(props.queue));
-  if (r.error) return <span class="error">{r.error}</span>;
-  if (!r.data) return <span class="muted">…</span>;
-  if (r.data.labels === 0) return <span class="muted">no labels yet</span>;
+function Agreement(props: { r: AgreementReport | string | undefined }): JSX.Element {
+  const r = props.r;
+  if (typeof r === "string") return <span class="error">{r}</span>;
+  if (!r) return <span class="muted">…</span>;
+  if (r.labels === 0) return <span class="muted">no labels yet</span>;
   return (
     <ul class="plain">
-      {r.data.dimensions.map((d) => (
+      {r.dimensions.map((d) => (
         <li key={d.dimension}>
           {d.dimension}: {d.alpha.value === null ? <span class="muted">undefined ({d.alpha.reason})</span>
             : <>{fx(d.alpha.value)}{d.alpha_ci ? ` [${fx(d.alpha_ci.low)}, ${fx(d.alpha_ci.high)}]` : ""}</>}
@@ -65,15 +83,13 @@ function Agreement(props: { queue: string }): JSX.Element {
   );
 }
 
-function Gate(props: { queue: string; min: number | null }): JSX.Element {
-  // The same request as the agreement cell: the browser's cache does not apply (no-store), so it is one more call per queue.
-  const r = useGet<AgreementReport>(props.min === null ? null : agreementPath(props.queue));
+function Gate(props: { r: AgreementReport | string | undefined; min: number | null }): JSX.Element {
   if (props.min === null) return <Badge tone="info">no threshold</Badge>;
-  if (!r.data) return <span class="muted">…</span>;
-  const overall = r.data.overall === null ? "undefined" : fx(r.data.overall);
-  return r.data.meets_threshold
-    ? <Badge tone="ok">open: α {overall} ≥ {props.min}</Badge>
-    : <Badge tone="bad">closed: α {overall} {r.data.overall === null ? "" : "< "}{r.data.overall === null ? `(needs ≥ ${props.min})` : props.min}</Badge>;
+  const r = props.r;
+  if (!r || typeof r === "string") return <span class="muted">…</span>;
+  return r.meets_threshold
+    ? <Badge tone="ok">open: α {fx(r.overall ?? 0)} ≥ {props.min}</Badge>
+    : <Badge tone="bad">closed: α {r.overall === null ? `undefined (needs ≥ ${props.min})` : `${fx(r.overall)} < ${props.min}`}</Badge>;
 }
 
 /** A queue: pick who you are, then work through its items. */
