@@ -232,6 +232,8 @@ function Work(props: { q: QueueView; reviewer: Reviewer }): JSX.Element {
   const keys = useRef<(e: KeyboardEvent) => void>(() => {});
   keys.current = (e: KeyboardEvent): void => {
     if (e.altKey || e.defaultPrevented || document.querySelector("dialog[open]")) return;
+    // A viewer key only reads: it moves through the queue and changes nothing.
+    if (!canWrite() && !["j", "J", "k", "K", "ArrowLeft", "ArrowRight"].includes(e.key)) return;
     const t = document.activeElement;
     if (isTextBox(t)) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey || t?.tagName === "INPUT")) return void (e.preventDefault(), submit());
