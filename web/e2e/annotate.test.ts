@@ -213,3 +213,33 @@ test("a skipped item refuses a label, said inline; the list shows the new states
   await page.screenshot({ path: join(SHOTS, "annotate-queues.png"), fullPage: true });
   assert.deepEqual(unexpected(), []);
 });
+
+test("a viewer key reads the queue and moves through it, with no write control", async () => {
+  const created = await keel.admin("POST", "/api/v1/keys", { name: "annotate-viewer", role: "viewer" });
+  assert.equal(created.status, 201, JSON.stringify(created.json));
+  const ctx = await chrome.newContext({ viewport: { width: 1280, height: 900 } });
+  const viewer = await ctx.newPage();
+  const seen: string[] = [];
+  viewer.on("console", (m) => void (m.type() === "error" && seen.push(m.text())));
+  try {
+    await signIn(viewer, keel.url, created.json.key);
+    // bob has labelled it_0 and it_2 and it_1 is skipped: his work view opens at it_3.
+    await viewer.goto(url(`/annotate/${QUEUE.name}/bob`));
+    await viewer.getByRole("heading", { level: 2, name: /^Item 4 of 4/ }).waitFor();
+    await settled(viewer);
+    assert.equal(await viewer.getByRole("button", { name: /^(Submit label|Skip)/ }).count(), 0);
+    assert.match(await viewer.locator("main").innerText(), /Read-only: a viewer key cannot label\./);
+    await viewer.keyboard.press("s"); // not a skip for a viewer
+    await viewer.keyboard.press("k");
+    await viewer.getByRole("heading", { level: 2, name: /^Item 3 of 4/ }).waitFor();
+    await settled(viewer);
+    // bob's own label, not ann's: her critique on it_2 was "Correct, but curt.".
+    assert.ok(await viewer.locator("#dim-1-v-rude").isChecked());
+    assert.equal(await viewer.locator("#critique").inputValue(), "Agree.");
+    assert.equal((await keel.admin("GET", `/api/v1/annotate/queues/${QUEUE.name}`)).json.states.skipped, 1, "nothing was skipped");
+    assert.deepEqual(await a11yProblems(viewer), []);
+    assert.deepEqual(seen, []);
+  } finally {
+    await ctx.close();
+  }
+});

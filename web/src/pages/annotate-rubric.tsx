@@ -71,10 +71,13 @@ export function RubricForm(props: {
         <textarea id="correction" rows={3} value={draft.correction} onInput={(e) => props.onChange({ ...draft, correction: (e.target as HTMLTextAreaElement).value })} />
       </div>
       {error && !(error.param && known.has(error.param)) ? <p class="error" role="alert">{error.message}</p> : null}
-      <div class="row-actions">
-        <button type="submit" disabled={props.busy || props.readOnly}>Submit label <kbd>Enter</kbd></button>
-        <button type="button" onClick={props.onSkip} disabled={props.busy || props.readOnly}>Skip <kbd>S</kbd></button>
-      </div>
+      {/* A viewer key only reads: no write control is shown (the API would refuse it with a 403). */}
+      {props.readOnly ? null : (
+        <div class="row-actions">
+          <button type="submit" disabled={props.busy}>Submit label <kbd>Enter</kbd></button>
+          <button type="button" onClick={props.onSkip} disabled={props.busy}>Skip <kbd>S</kbd></button>
+        </div>
+      )}
     </form>
   );
 }
