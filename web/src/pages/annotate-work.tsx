@@ -146,6 +146,13 @@ export function Work(props: { q: QueueView; reviewer: Reviewer }): JSX.Element {
       document.getElementById(dimControlId(focused, pick.value))?.focus();
       return;
     }
+    // A number box takes its digits itself: from elsewhere, the first one moves focus there and is kept.
+    if (dim && !cs && /^[0-9-]$/.test(e.key)) {
+      e.preventDefault();
+      setDraft({ ...draft, values: { ...draft.values, [dim.name]: (draft.values[dim.name] ?? "") + e.key } });
+      document.getElementById(dimControlId(focused))?.focus();
+      return;
+    }
     switch (e.key) {
       case "Enter": if (!onControl) { e.preventDefault(); void submit(); } return;
       case "s": case "S": e.preventDefault(); void skip(); return;
