@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { startTestKeel } from "../src/testing/keel-fixture.js";
 import { launch, settled, signIn } from "../web/e2e/browser.js";
 import { AGENT, SEEDED_CONFIG, seedKeel } from "../web/e2e/seed.js";
+import { QUEUE, seedAnnotation } from "../web/e2e/annotate-seed.js";
 
 const SHOTS: [string, string][] = [
   ["overview", "/"], ["traces", "/traces"], ["prompts", "/prompts/triage"], ["keys", "/keys"],
@@ -15,6 +16,9 @@ const keel = await startTestKeel(SEEDED_CONFIG);
 const browser = await launch();
 try {
   await seedKeel(keel);
+  // A review queue whose newest item was answered from a vector store: the work view with its retrieved context.
+  await seedAnnotation(keel);
+  SHOTS.push(["annotate", `/annotate/${QUEUE.name}/ann`]);
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
   await signIn(page, keel.url, keel.adminToken);
   mkdirSync("docs/img", { recursive: true });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AnnotationService } from "../annotate/annotation-service.js";
 import { exportQueue } from "../annotate/queue-export.js";
+import { retrievalContext } from "../annotate/retrieval-context.js";
 import { createQueueInput, EXPORT_FORMATS, labelInput, reviewerSchema } from "../annotate/queue-schema.js";
 import type { AnnotationStore } from "../annotate/types.js";
 import type { AuditSink } from "../audit/types.js";
@@ -8,6 +9,8 @@ import type { ScoreStore } from "../evals/online/types.js";
 import { validateBody } from "../api/validate.js";
 import type { AdminAuth } from "../keys/admin-token.js";
 import type { TraceStore } from "../observe/types.js";
+import type { ChunkRecord } from "../knowledge/types.js";
+import type { SpanStore } from "../observe/otel/span-store.js";
 import { readJsonBody } from "../server/body.js";
 import type { Router } from "../server/router.js";
 import { sendJson } from "../server/respond.js";
@@ -16,6 +19,7 @@ import { adminRoute } from "./admin-route.js";
 import { parseQuery } from "./query.js";
 
 const nextQuery = z.strictObject({ reviewer: reviewerSchema.shape.name });
+const itemsQuery = z.strictObject({ reviewer: reviewerSchema.shape.name.optional() });
 const agreementQuery = z.strictObject({ resamples: z.coerce.number().int().min(10).max(10_000).default(1000) });
 const exportQuery = z.strictObject({ format: z.enum(EXPORT_FORMATS), force: z.enum(["true", "false"]).default("false"), balance: z.enum(["true", "false"]).default("false") });
 
@@ -27,6 +31,10 @@ export interface AnnotateRouteDeps {
   flushTraces: () => Promise<void>;
   /** Queue creations and exports (with the export's content hash) go on the audit log. */
   audit?: AuditSink;
+  /** Application spans (OTLP intake and Keel's own retrieval spans): an item's retrieved context. */
+  spans?: SpanStore;
+  /** Knowledge chunks by id: the text of what a Keel retrieval span served. */
+  chunks?: (keys: readonly number[]) => ChunkRecord[];
 }
 
 /** /api/v1/annotate: annotation queues over traces, labels, agreement and training exports (docs/alignment-data.md). */
@@ -46,6 +54,18 @@ export function registerAnnotateRoutes(router: Router, d: AnnotateRouteDeps): vo
   r("GET", "/api/v1/annotate/queues/:name/next", (_req, res, p, query) => {
     const q = parseQuery(nextQuery, query);
     sendJson(res, 200, { item: svc.next(p.name, q.reviewer) });
+  });
+  r("GET", "/api/v1/annotate/queues/:name/items", (_req, res, p, query) => {
+    const q = parseQuery(itemsQuery, query);
+    sendJson(res, 200, { data: svc.items(p.name, q.reviewer) });
+  });
+  r("GET", "/api/v1/annotate/queues/:name/items/:id", (_req, res, p, query) => {
+    const q = parseQuery(itemsQuery, query);
+    const { item, labels, record } = svc.item(p.name, p.id, q.reviewer);
+    // Read live, not snapshotted: null when retention has removed the call's trace, [] when it had no retrieval.
+    const call = d.traceStore.get(record.traceId);
+    const retrieval = call ? retrievalContext(call, call.traceId && d.spans ? d.spans.byTrace(call.traceId) : [], d.chunks ?? (() => [])) : null;
+    sendJson(res, 200, { item, labels, retrieval });
   });
   r("POST", "/api/v1/annotate/queues/:name/items/:id/labels", async (req, res, p) => {
     const body = validateBody(labelInput, await readJsonBody(req, 256 * 1024));

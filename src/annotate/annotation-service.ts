@@ -46,6 +46,27 @@ export interface ItemView {
   labels: number;
 }
 
+/** A label as the API shows it. */
+export interface LabelView {
+  reviewer: string;
+  expertise: LabelRecord["expertise"];
+  values: LabelRecord["values"];
+  critique: string | null;
+  correction: string | null;
+  at: string;
+}
+
+/** One row of a queue's item list: enough to move through the queue, not the snapshot itself. */
+export interface ItemSummary {
+  id: string;
+  trace_id: string;
+  position: number;
+  state: ItemState;
+  labels: number;
+  /** With `reviewer`: whether that reviewer has labelled the item. */
+  labelled?: boolean;
+}
+
 /** Annotation queues over stored traces (docs/alignment-data.md). Traces are read through `listTraces`, the trace store's listing. */
 export class AnnotationService {
   constructor(
@@ -124,10 +145,39 @@ export class AnnotationService {
     return item ? itemView(item, labelled.get(item.id)?.length ?? 0) : null;
   }
 
+  /** Every item of a queue by position (a queue holds at most 10 000), with its label count and, for a reviewer, whether they labelled it. */
+  items(name: string, reviewer?: string): ItemSummary[] {
+    const q = this.queue(name);
+    if (reviewer !== undefined) this.reviewer(q, reviewer);
+    const by = new Map<string, string[]>();
+    for (const l of this.store.labels(q.id)) {
+      let list = by.get(l.itemId);
+      if (!list) by.set(l.itemId, (list = []));
+      list.push(l.reviewer);
+    }
+    return this.store.items(q.id).map((i) => {
+      const who = by.get(i.id) ?? [];
+      return { id: i.id, trace_id: i.traceId, position: i.position, state: i.state, labels: who.length, ...(reviewer !== undefined ? { labelled: who.includes(reviewer) } : {}) };
+    });
+  }
+
+  /**
+   * One item's snapshot and labels. With `reviewer`, only that reviewer's own label: a reviewer
+   * does not see the others' before giving theirs, or the agreement would measure copying.
+   */
+  item(name: string, itemId: string, reviewer?: string): { item: ItemView; labels: LabelView[]; record: QueueItem } {
+    const q = this.queue(name);
+    if (reviewer !== undefined) this.reviewer(q, reviewer);
+    const item = this.itemOf(q, itemId);
+    const all = this.store.itemLabels(q.id, item.id);
+    const shown = reviewer === undefined ? all : all.filter((l) => l.reviewer === reviewer);
+    return { item: itemView(item, all.length), labels: shown.map(labelView), record: item };
+  }
+
   label(name: string, itemId: string, l: LabelInput): { label: LabelRecord; state: ItemState } {
     const q = this.queue(name);
     const who = this.reviewer(q, l.reviewer);
-    const item = this.item(q, itemId);
+    const item = this.itemOf(q, itemId);
     if (item.state === "skipped") throw new KeelError("conflict", `Item ${item.id} was skipped; it takes no labels.`, { param: "id" });
     const values = checkLabel(q.rubric, l);
     const rec: LabelRecord = { queueId: q.id, itemId: item.id, reviewer: who.name, expertise: who.expertise, values, critique: l.critique ?? null, correction: l.correction ?? null, at: this.now() };
@@ -140,7 +190,7 @@ export class AnnotationService {
 
   skip(name: string, itemId: string): ItemState {
     const q = this.queue(name);
-    const item = this.item(q, itemId);
+    const item = this.itemOf(q, itemId);
     if (item.state === "done") throw new KeelError("conflict", `Item ${item.id} is done; a labelled item is not skipped.`, { param: "id" });
     this.store.setState(q.id, item.id, "skipped");
     return "skipped";
@@ -163,7 +213,7 @@ export class AnnotationService {
     return r;
   }
 
-  private item(q: QueueRecord, id: string): QueueItem {
+  private itemOf(q: QueueRecord, id: string): QueueItem {
     const item = this.store.getItem(q.id, id);
     if (!item) throw new KeelError("not_found", `Queue ${q.name} has no item "${id.slice(0, 64)}".`, { param: "id" });
     return item;
@@ -177,6 +227,10 @@ export class AnnotationService {
       items: states.pending + states.in_review + states.done + states.skipped, states,
     };
   }
+}
+
+function labelView(l: LabelRecord): LabelView {
+  return { reviewer: l.reviewer, expertise: l.expertise, values: l.values, critique: l.critique, correction: l.correction, at: new Date(l.at).toISOString() };
 }
 
 function itemView(i: QueueItem, labels: number): ItemView {

@@ -14,7 +14,8 @@ export const setRole = (r: Role): void => sessionStorage.setItem(ROLE_KEY, r);
 export const canWrite = (): boolean => sessionStorage.getItem(ROLE_KEY) !== "viewer";
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** `param`: the field the API names as wrong (docs/errors.md), so a form can show the message there. */
+  constructor(readonly status: number, readonly code: string, message: string, readonly param: string | null = null) {
     super(message);
   }
 }
@@ -36,7 +37,7 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
   }
   if (!res.ok) {
     if (res.status === 401) for (const fn of unauthorized) fn();
-    throw new ApiError(res.status, json?.error?.code ?? "http_error", json?.error?.message ?? `HTTP ${res.status}`);
+    throw new ApiError(res.status, json?.error?.code ?? "http_error", json?.error?.message ?? `HTTP ${res.status}`, json?.error?.param ?? null);
   }
   return json as T;
 }

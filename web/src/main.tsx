@@ -5,6 +5,7 @@ import { api, canWrite, clearToken, getToken, onUnauthorized, type Role, setRole
 import { Link } from "./components.js";
 import { navigate, usePath } from "./router.js";
 import { AlertsPage, IncidentPage } from "./pages/alerts.js";
+import { AnnotateRoute } from "./pages/annotate.js";
 import { CalcPage } from "./pages/calc.js";
 import { CalibrationPage } from "./pages/calibration.js";
 import { EvalRunPage, EvalsPage } from "./pages/evals.js";
@@ -19,6 +20,7 @@ import "./style.css";
 const NAV: [string, string][] = [
   ["/", "Overview"], ["/traces", "Traces"], ["/prompts", "Prompts"], ["/evals", "Evals"],
   ["/guard", "Guardrails"], ["/alerts", "Alerts"], ["/keys", "Keys and spend"],
+  ["/annotate", "Annotate"],
   ["/models", "Models"], ["/calc", "Calculators"],
 ];
 
@@ -29,6 +31,7 @@ function page(path: string): JSX.Element {
     case "traces": return seg[1] ? <TraceDetailPage id={seg[1]} /> : <TracesPage />;
     case "prompts": return seg[1] ? <PromptDetailPage name={seg[1]} /> : <PromptsPage />;
     case "evals": return seg[1] === "calibration" ? <CalibrationPage /> : seg[1] ? <EvalRunPage id={seg[1]} /> : <EvalsPage />;
+    case "annotate": return <AnnotateRoute seg={seg} />;
     case "guard": return <GuardPage />;
     case "alerts": return seg[1] === "incidents" && seg[2] ? <IncidentPage id={seg[2]} /> : <AlertsPage />;
     case "keys": return <KeysPage />;
