@@ -1,4 +1,5 @@
 import { KeelError } from "../errors/errors.js";
+import { type KnowledgeCaller, mayUseFile, mayUseStore, NO_SHARING, type StoreNeed, viewerOf } from "./access.js";
 import type { Embedder } from "../providers/embeddings/embedder.js";
 import { randomHex } from "../random/random-hex.js";
 import { ingestAttachment } from "./ingest.js";
@@ -59,10 +60,21 @@ export class KnowledgeService {
 
   // Files
 
-  createFile(filename: string, purpose: string, content: Uint8Array, owner: string | null): FileRecord {
-    const f: FileRecord = { id: `file-${randomHex(12)}`, filename, purpose, bytes: content.byteLength, createdAt: this.now(), owner };
+  createFile(filename: string, purpose: string, content: Uint8Array, caller: KnowledgeCaller | null): FileRecord {
+    const owner = caller?.kind === "key" ? caller.keyId : null;
+    const ownerTeam = caller?.kind === "key" ? caller.team : null;
+    const f: FileRecord = { id: `file-${randomHex(12)}`, filename, purpose, bytes: content.byteLength, createdAt: this.now(), owner, ownerTeam };
     this.store.putFile(f, content);
     return f;
+  }
+  /** The file when the caller may use it; another tenant's reads as missing (the same 404, so existence does not leak). */
+  fileFor(id: string, caller: KnowledgeCaller): FileRecord {
+    const f = this.store.getFile(id);
+    if (!f || !mayUseFile(caller, f)) throw new KeelError("not_found", `No file with id ${id}.`, { param: "file_id" });
+    return f;
+  }
+  filesFor(q: PageQuery & { purpose?: string }, caller: KnowledgeCaller): FileRecord[] {
+    return this.store.listFiles({ ...q, visibleTo: viewerOf(caller) });
   }
   file(id: string): FileRecord {
     const f = this.store.getFile(id);
@@ -78,9 +90,11 @@ export class KnowledgeService {
 
   // Vector stores
 
-  createStore(input: Pick<VectorStoreRecord, "name" | "metadata" | "chunking" | "maxAgeMs">): VectorStoreRecord {
+  /** A store owned by the caller's tenant (none for the admin token: open to every key unless `access` is set). */
+  createStore(input: Pick<VectorStoreRecord, "name" | "metadata" | "chunking" | "maxAgeMs"> & { access?: VectorStoreRecord["access"] }, caller?: KnowledgeCaller): VectorStoreRecord {
     const now = this.now();
-    const s: VectorStoreRecord = { id: `vs_${randomHex(12)}`, ...input, createdAt: now, lastActiveAt: now };
+    const owner = caller?.kind === "key" ? { keyId: caller.keyId, team: caller.team } : null;
+    const s: VectorStoreRecord = { id: `vs_${randomHex(12)}`, ...input, access: input.access ?? NO_SHARING, createdAt: now, lastActiveAt: now, owner };
     this.store.putStore(s);
     return s;
   }
@@ -89,10 +103,16 @@ export class KnowledgeService {
     if (!s) throw new KeelError("not_found", `No vector store with id ${id}.`, { param: "vector_store_id" });
     return s;
   }
-  vectorStores(q: PageQuery): VectorStoreRecord[] {
-    return this.store.listStores(q);
+  /** The store when the caller may `need` it; otherwise the same 404 as a missing one. */
+  storeFor(id: string, caller: KnowledgeCaller, need: StoreNeed): VectorStoreRecord {
+    const s = this.store.getStore(id);
+    if (!s || !mayUseStore(caller, s, need)) throw new KeelError("not_found", `No vector store with id ${id}.`, { param: "vector_store_id" });
+    return s;
   }
-  updateStore(id: string, patch: Partial<Pick<VectorStoreRecord, "name" | "metadata" | "maxAgeMs">>): VectorStoreRecord {
+  vectorStores(q: PageQuery, caller?: KnowledgeCaller): VectorStoreRecord[] {
+    return this.store.listStores({ ...q, visibleTo: caller && viewerOf(caller) });
+  }
+  updateStore(id: string, patch: Partial<Pick<VectorStoreRecord, "name" | "metadata" | "maxAgeMs" | "access">>): VectorStoreRecord {
     const s = { ...this.vectorStore(id), ...patch, lastActiveAt: this.now() };
     this.store.putStore(s);
     return s;
