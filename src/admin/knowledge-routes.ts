@@ -22,6 +22,7 @@ import type { Handler } from "../server/router.js";
 import type { Router } from "../server/router.js";
 import { sendError, sendJson } from "../server/respond.js";
 import { actorOf, reasonOf } from "./actor.js";
+import { registerKnowledgeConflictRoutes } from "./knowledge-conflict-routes.js";
 import { adminRoute } from "./admin-route.js";
 
 export interface KnowledgeRouteDeps {
@@ -173,6 +174,7 @@ export function registerKnowledgeRoutes(router: Router, d: KnowledgeRouteDeps): 
     recordRetrieval(d, req, { storeId: p.id, query, mode: b.keel_mode ?? "hybrid", startMs, results });
   }));
 
+  registerKnowledgeConflictRoutes(router, d);
   router.add("GET", "/api/v1/knowledge/quarantine", adminRoute(d.auth, (_req, res, _p, q) => {
     const limit = boundedInt(q?.get("limit") ?? null, 1, 500, 100, "limit");
     const after = boundedInt(q?.get("after") ?? null, 0, Number.MAX_SAFE_INTEGER, 0, "after");

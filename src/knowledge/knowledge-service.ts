@@ -2,13 +2,14 @@ import { KeelError } from "../errors/errors.js";
 import { type KnowledgeCaller, mayUseFile, mayUseStore, NO_SHARING, type StoreNeed, viewerOf } from "./access.js";
 import type { Embedder } from "../providers/embeddings/embedder.js";
 import { randomHex } from "../random/random-hex.js";
+import { scanConflicts } from "./conflicts/scan.js";
 import { ingestAttachment } from "./ingest.js";
 import type { KnowledgeConfig } from "./knowledge-schema.js";
-import type { KnowledgeStore, PageQuery } from "./knowledge-store.js";
+import type { ConflictQuery, KnowledgeStore, PageQuery } from "./knowledge-store.js";
 import type { ChunkScreen } from "./screening.js";
 import { searchStore, type SearchQuery, type SearchResult } from "./search.js";
 import { StoreIndex } from "./store-index.js";
-import type { Attributes, ChunkRecord, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
+import type { Attributes, ChunkRecord, ConflictRecord, ConflictStatus, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
 
 export interface KnowledgeDeps {
   store: KnowledgeStore;
@@ -179,6 +180,38 @@ export class KnowledgeService {
     return c;
   }
 
+  // Conflicts
+
+  /**
+   * Compares `documentId` (every live document when absent) with the store's other live documents
+   * and records the value conflicts found; returns how many were new. Uses the store's vector index
+   * for the nearest chunks, building it if no search has yet.
+   */
+  async scanConflicts(storeId: string, documentId?: string): Promise<number> {
+    this.vectorStore(storeId);
+    const index = await this.indexOf(storeId);
+    const found = scanConflicts(
+      { store: this.store, storeId, nearest: (v, k) => index.vectors.search(v, k).map((h) => h.key), now: this.now(), newId: () => `kc_${randomHex(12)}` },
+      documentId === undefined ? null : [documentId],
+    );
+    return this.store.putConflicts(found);
+  }
+  conflicts(q: ConflictQuery): ConflictRecord[] {
+    return this.store.listConflicts(q);
+  }
+  conflict(id: string): ConflictRecord {
+    const c = this.store.getConflict(id);
+    if (!c) throw new KeelError("not_found", `No conflict with id ${id}.`, { param: "id" });
+    return c;
+  }
+  /** Sets a conflict's status with who and why; the caller audits it. Returns the record before and after. */
+  setConflictStatus(id: string, status: ConflictStatus, by: string, note: string | null): { before: ConflictRecord; after: ConflictRecord } {
+    const before = this.conflict(id);
+    const after = this.store.setConflictStatus(id, status, by, note, this.now());
+    if (!after) throw new KeelError("not_found", `No conflict with id ${id}.`, { param: "id" });
+    return { before, after };
+  }
+
   private indexOf(storeId: string): StoreIndex | Promise<StoreIndex> {
     const ready = this.building.get(storeId) ?? this.indexes.get(storeId);
     if (ready) return ready;
@@ -209,6 +242,7 @@ export class KnowledgeService {
         this.store.putAttachment(attachment);
         const idx = this.indexes.get(a.storeId);
         if (idx) for (const c of inserted) idx.add(c);
+        if (this.d.config.conflicts && attachment.documentId !== null && inserted.length > 0) await this.scanConflicts(a.storeId, attachment.documentId);
       } catch (err) {
         this.d.onError?.("knowledge ingestion", err);
       } finally {

@@ -95,7 +95,7 @@ export interface ChunkRecord {
 }
 
 export type ConflictStatus = "open" | "resolved" | "dismissed";
-export type ConflictKind = "number" | "date" | "amount" | "percent" | "version";
+export type ConflictKind = "number" | "date" | "time" | "amount" | "percent" | "version";
 
 /** One side of a conflict: the passage (sentence) of a live chunk and the value it states. */
 export interface ConflictSide {
