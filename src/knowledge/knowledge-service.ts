@@ -183,16 +183,16 @@ export class KnowledgeService {
   // Conflicts
 
   /**
-   * Compares `documentId` (every live document when absent) with the store's other live documents
-   * and records the value conflicts found; returns how many were new. Uses the store's vector index
-   * for the nearest chunks, building it if no search has yet.
+   * Compares `chunks` (a new document's; every chunk of the store when absent) with the store's
+   * other live documents and records the value conflicts found; returns how many were new. Uses the
+   * store's vector index for the nearest chunks, building it if no search has yet.
    */
-  async scanConflicts(storeId: string, documentId?: string): Promise<number> {
+  async scanConflicts(storeId: string, chunks?: readonly ChunkRecord[]): Promise<number> {
     this.vectorStore(storeId);
     const index = await this.indexOf(storeId);
     const found = scanConflicts(
       { store: this.store, storeId, nearest: (v, k) => index.vectors.search(v, k).map((h) => h.key), now: this.now(), newId: () => `kc_${randomHex(12)}` },
-      documentId === undefined ? null : [documentId],
+      chunks ?? this.store.chunksOf(storeId),
     );
     return this.store.putConflicts(found);
   }
@@ -242,7 +242,7 @@ export class KnowledgeService {
         this.store.putAttachment(attachment);
         const idx = this.indexes.get(a.storeId);
         if (idx) for (const c of inserted) idx.add(c);
-        if (this.d.config.conflicts && attachment.documentId !== null && inserted.length > 0) await this.scanConflicts(a.storeId, attachment.documentId);
+        if (this.d.config.conflicts && inserted.length > 0) await this.scanConflicts(a.storeId, inserted);
       } catch (err) {
         this.d.onError?.("knowledge ingestion", err);
       } finally {
