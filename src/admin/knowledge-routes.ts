@@ -218,17 +218,22 @@ function recordRetrieval(d: KnowledgeRouteDeps, req: IncomingMessage, s: { store
 }
 
 /**
- * The admin token (the admin override: every store) or a virtual key (its tenant's stores and those
- * shared with it). Only a bearer with the admin token's prefix is checked as one, so a wrong key
- * still gets the key's 401.
+ * A virtual key (its tenant's stores and those shared with it) or the admin token (the admin
+ * override: every store). A bearer that is neither gets the key's 401 — or the admin token's, when
+ * it has the admin token's prefix — so the answer names what the caller meant to send.
  */
 function callerOf(d: KnowledgeRouteDeps, authorization: string | undefined): KnowledgeCaller {
-  if (bearerToken(authorization).startsWith(ADMIN_PREFIX)) {
-    d.auth.check(authorization);
-    return ADMIN_CALLER;
+  try {
+    const p = d.keys.authenticate(authorization);
+    return { kind: "key", keyId: p.keyId, team: p.team };
+  } catch (keyError) {
+    try {
+      d.auth.check(authorization);
+      return ADMIN_CALLER;
+    } catch (adminError) {
+      throw bearerToken(authorization).startsWith(ADMIN_PREFIX) ? adminError : keyError;
+    }
   }
-  const p = d.keys.authenticate(authorization);
-  return { kind: "key", keyId: p.keyId, team: p.team };
 }
 
 function tooLarge(max: number): KeelError {
