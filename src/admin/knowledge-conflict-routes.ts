@@ -35,13 +35,15 @@ export function conflictObject(c: ConflictRecord): Record<string, unknown> {
 export function registerKnowledgeConflictRoutes(router: Router, d: { auth: AdminAuth; knowledge: KnowledgeService; audit: AuditLog }): void {
   const k = d.knowledge;
   router.add("GET", "/api/v1/knowledge/conflicts", adminRoute(d.auth, (_req, res, _p, q) => {
-    const status = q?.get("status") ?? undefined;
+    // An empty parameter (`?store_id=&status=`, as a form sends it) is no filter.
+    const param = (name: string): string | undefined => q?.get(name) || undefined;
+    const status = param("status");
     if (status !== undefined && !STATUSES.includes(status as ConflictStatus)) throw new KeelError("invalid_request", "'status' must be open, resolved or dismissed.", { param: "status" });
-    const storeId = q?.get("store_id") ?? undefined;
+    const storeId = param("store_id");
     if (storeId !== undefined) k.vectorStore(storeId);
-    const after = q?.get("after") ?? undefined;
+    const after = param("after");
     if (after !== undefined && after.length > 64) throw new KeelError("invalid_request", "'after' is a conflict id (≤ 64 characters).", { param: "after" });
-    const raw = q?.get("limit") ?? null;
+    const raw = param("limit") ?? null;
     const limit = raw === null ? 50 : Number(raw);
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new KeelError("invalid_request", "'limit' must be an integer from 1 to 200.", { param: "limit" });
     const rows = k.conflicts({ limit: limit + 1, after, storeId, status: status as ConflictStatus | undefined });

@@ -71,6 +71,7 @@ test("a value conflict between two live documents is listed, resolved with a not
   assert.equal(audit.json.data[0].actor, "alice");
   assert.equal(audit.json.data[0].reason, "the FAQ is out of date");
   assert.equal((await keel.admin("GET", `/api/v1/knowledge/conflicts?store_id=${vs.id}`)).json.data.length, 1, "status defaults to every status");
+  assert.ok((await keel.admin("GET", "/api/v1/knowledge/conflicts?store_id=&status=")).json.data.some((x: { id: string }) => x.id === c.id), "empty parameters are no filter");
 
   // A new FAQ version with another wrong value: a new conflict; its fix (a third version) closes it as superseded.
   await attach(vs.id, "faq-v2.md", "# FAQ\n\nRefunds are issued to the original payment method within 7 business days.\n\nOur office is in Lisbon.", "kb://faq");
