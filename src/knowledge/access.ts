@@ -25,12 +25,14 @@ function sameTenant(c: { keyId: string; team: string | null }, ownerKey: string,
 
 /**
  * Pure: may the caller do `need` to the store? Its tenant and the admin token may do anything; a
- * key or team on the share list may read and search; a store without an owner (created before
- * stores were scoped) is open to every key, as it was.
+ * key or team on the share list may read and search. A store without an owner (created before
+ * stores were scoped, or with the admin token) is open to every key, as it was — unless it has a
+ * share list, which then names its only readers.
  */
 export function mayUseStore(c: KnowledgeCaller, vs: Pick<VectorStoreRecord, "owner" | "access">, need: StoreNeed): boolean {
-  if (c.kind === "admin" || vs.owner === null) return true;
-  if (sameTenant(c, vs.owner.keyId, vs.owner.team)) return true;
+  if (c.kind === "admin") return true;
+  const shared = vs.access.keys.length > 0 || vs.access.teams.length > 0;
+  if (vs.owner === null ? !shared : sameTenant(c, vs.owner.keyId, vs.owner.team)) return true;
   if (need === "write") return false;
   return vs.access.keys.includes(c.keyId) || (c.team !== null && vs.access.teams.includes(c.team));
 }

@@ -93,6 +93,15 @@ test("a share list lets named keys and teams read and search, never change; the 
   assert.equal((await carol.client.vectorStores.search(storeId, { query: "invoices" })).data.length, 1, "now shared with carol's team");
   await assert.rejects(dave.client.vectorStores.retrieve(storeId), isNotFound, "the new list replaced the old one");
 
+  // A store made with the admin token has no tenant: open to every key, unless it has a share list.
+  const admin = new OpenAI({ apiKey: keel.adminToken, baseURL: `${keel.url}/v1`, maxRetries: 0 });
+  const open = await admin.vectorStores.create({ name: "everyone" });
+  assert.equal((await carol.client.vectorStores.retrieve(open.id)).id, open.id);
+  const listed2 = await admin.vectorStores.create({ name: "listed", keel_access: { keys: [dave.id] } } as OpenAI.VectorStoreCreateParams);
+  assert.equal((await dave.client.vectorStores.retrieve(listed2.id)).id, listed2.id);
+  await assert.rejects(carol.client.vectorStores.retrieve(listed2.id), isNotFound, "the list names its only readers");
+  await assert.rejects(dave.client.vectorStores.update(listed2.id, { name: "x" }), isNotFound);
+
   const bad = await fetch(`${keel.url}/v1/vector_stores`, {
     method: "POST", headers: { authorization: `Bearer ${(alice.client as unknown as { apiKey: string }).apiKey}`, "content-type": "application/json" },
     body: JSON.stringify({ name: "x", keel_access: { keys: "everyone" } }),

@@ -124,11 +124,13 @@ export function knowledgeStoreContract(label: string, make: () => KnowledgeStore
     await s.putStore({ ...vs("vs_shared_key", 4), owner: { keyId: "key_b", team: "search" }, access: { keys: ["key_a"], teams: [] } });
     await s.putStore({ ...vs("vs_shared_team", 5), owner: { keyId: "key_b", team: "search" }, access: { keys: [], teams: ["payments"] } });
     await s.putStore(vs("vs_legacy", 6));
+    await s.putStore({ ...vs("vs_admin_shared", 7), access: { keys: ["key_z"], teams: [] } });
     const ids = async (keyId: string, team: string | null, after?: string): Promise<string[]> => (await s.listStores({ limit: 10, after, visibleTo: { keyId, team } })).map((v) => v.id);
     assert.deepEqual(await ids("key_a", null), ["vs_legacy", "vs_shared_key", "vs_mine"]);
     assert.deepEqual(await ids("key_a", "payments"), ["vs_legacy", "vs_shared_team", "vs_shared_key", "vs_team", "vs_mine"]);
     assert.deepEqual(await ids("key_a", "payments", "vs_shared_key"), ["vs_team", "vs_mine"], "pages of a filtered listing lose nothing");
-    assert.equal((await s.listStores({ limit: 10 })).length, 6, "no viewer: every store");
+    assert.equal((await s.listStores({ limit: 10 })).length, 7, "no viewer: every store");
+    assert.deepEqual(await ids("key_z", null), ["vs_admin_shared", "vs_legacy"], "an unowned store with a share list is its list's only");
     assert.deepEqual((await s.getStore("vs_shared_team"))?.access, { keys: [], teams: ["payments"] });
     assert.deepEqual((await s.getStore("vs_team"))?.owner, { keyId: "key_t", team: "payments" });
     await s.putStore({ ...vs("vs_shared_key", 4), owner: { keyId: "key_b", team: "search" }, access: none });

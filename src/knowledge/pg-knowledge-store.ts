@@ -6,7 +6,7 @@ import {
 } from "./knowledge-rows.js";
 
 // Who may see a row (`?` numbered by page(); args: viewerArgs), as the SQLite store writes it.
-const STORE_VISIBLE = `(owner_key IS NULL OR owner_key = ? OR (owner_team IS NOT NULL AND owner_team = ?)
+const STORE_VISIBLE = `((owner_key IS NULL AND NOT EXISTS (SELECT 1 FROM kn_store_access o WHERE o.store_id = kn_stores.id)) OR owner_key = ? OR (owner_team IS NOT NULL AND owner_team = ?)
   OR EXISTS (SELECT 1 FROM kn_store_access a WHERE a.store_id = kn_stores.id AND ((a.kind = 'key' AND a.principal = ?) OR (a.kind = 'team' AND a.principal = ?))))`;
 const FILE_VISIBLE = "(owner IS NULL OR owner = ? OR (owner_team IS NOT NULL AND owner_team = ?))";
 type Clause = { sql: string; args: unknown[] };

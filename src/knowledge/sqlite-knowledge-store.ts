@@ -6,7 +6,7 @@ import {
 } from "./knowledge-rows.js";
 
 // Who may see a row, as both listings write it (args: viewerArgs).
-const STORE_VISIBLE = ` AND (owner_key IS NULL OR owner_key = ? OR (owner_team IS NOT NULL AND owner_team = ?)
+const STORE_VISIBLE = ` AND ((owner_key IS NULL AND NOT EXISTS (SELECT 1 FROM kn_store_access o WHERE o.store_id = kn_stores.id)) OR owner_key = ? OR (owner_team IS NOT NULL AND owner_team = ?)
   OR EXISTS (SELECT 1 FROM kn_store_access a WHERE a.store_id = kn_stores.id AND ((a.kind = 'key' AND a.principal = ?) OR (a.kind = 'team' AND a.principal = ?))))`;
 const FILE_VISIBLE = " AND (owner IS NULL OR owner = ? OR (owner_team IS NOT NULL AND owner_team = ?))";
 
