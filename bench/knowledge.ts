@@ -146,7 +146,7 @@ async function atScale(): Promise<void> {
   if (args.includes("--no-hybrid")) return;
   // The whole search path, less the query's embedding: a store of N chunks in SQLite, HNSW + BM25, RRF, chunk reads, filters.
   const store = new SqliteKnowledgeStore(openMemorySqliteWith(KNOWLEDGE_MIGRATIONS));
-  const vs = { id: "vs_bench", name: "bench", metadata: {}, chunking: null, maxAgeMs: null, createdAt: 0, lastActiveAt: 0 };
+  const vs = { id: "vs_bench", name: "bench", metadata: {}, chunking: null, maxAgeMs: null, createdAt: 0, lastActiveAt: 0, owner: null, access: { keys: [], teams: [] } };
   store.putStore(vs);
   const wr = new Rng(5);
   const texts: string[] = [];

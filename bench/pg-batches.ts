@@ -52,7 +52,7 @@ try {
   report("responses: 200 × put", loop);
 
   const kn = new PgKnowledgeStore(db);
-  kn.putStore({ id: "vs_bench", name: "bench", metadata: {}, chunking: null, maxAgeMs: null, createdAt: 1, lastActiveAt: 1 });
+  kn.putStore({ id: "vs_bench", name: "bench", metadata: {}, chunking: null, maxAgeMs: null, createdAt: 1, lastActiveAt: 1, owner: null, access: { keys: [], teams: [] } });
   const insert: number[] = [];
   const lookup: number[] = [];
   let keys: number[] = [];

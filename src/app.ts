@@ -254,6 +254,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     f.onChange((c) => {
       if (c.kind === "alerts") void alerts.evaluate().catch((err) => log.error("alert evaluation failed", { error: String(err) }));
     });
+    if (metrics) alerts.useRetrieval(() => metrics.retrieval.totals());
     registerDriftRoutes(router, auth, drift, driftStore);
     registerAlertRoutes(router, auth, alerts);
     registerIncidentRoutes(router, auth, incidents, () => traces.flush());

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { validateBody } from "../api/validate.js";
 import type { AuditLog } from "../audit/audit-log.js";
 import { KeelError } from "../errors/errors.js";
-import type { AdminAuth } from "../keys/admin-token.js";
+import { ADMIN_PREFIX, type AdminAuth } from "../keys/admin-token.js";
+import { bearerToken } from "../keys/bearer.js";
+import { ADMIN_CALLER, type KnowledgeCaller } from "../knowledge/access.js";
 import type { KeyService } from "../keys/key-service.js";
 import { CHARS_PER_TOKEN } from "../knowledge/chunker.js";
 import { filterDepth } from "../knowledge/attribute-filter.js";
@@ -20,6 +22,7 @@ import type { Handler } from "../server/router.js";
 import type { Router } from "../server/router.js";
 import { sendError, sendJson } from "../server/respond.js";
 import { actorOf, reasonOf } from "./actor.js";
+import { registerKnowledgeConflictRoutes } from "./knowledge-conflict-routes.js";
 import { adminRoute } from "./admin-route.js";
 
 export interface KnowledgeRouteDeps {
@@ -45,11 +48,10 @@ const PURPOSES = new Set(["assistants", "user_data"]);
  */
 export function registerKnowledgeRoutes(router: Router, d: KnowledgeRouteDeps): void {
   const k = d.knowledge;
-  const v1 = (fn: (req: IncomingMessage, res: ServerResponse, p: Record<string, string>, q: URLSearchParams, owner: string) => unknown | Promise<unknown>): Handler =>
+  const v1 = (fn: (req: IncomingMessage, res: ServerResponse, p: Record<string, string>, q: URLSearchParams, caller: KnowledgeCaller) => unknown | Promise<unknown>): Handler =>
     async (req, res, p, q) => {
       try {
-        const principal = d.keys.authenticate(req.headers.authorization);
-        await fn(req, res, p, q ?? new URLSearchParams(), principal.keyId);
+        await fn(req, res, p, q ?? new URLSearchParams(), callerOf(d, req.headers.authorization));
       } catch (err) {
         req.resume();
         sendError(res, err);
@@ -57,7 +59,7 @@ export function registerKnowledgeRoutes(router: Router, d: KnowledgeRouteDeps): 
     };
   const chunkingOf = (vs: VectorStoreRecord): { size: number; overlap: number } => vs.chunking ?? d.config.chunking;
 
-  router.add("POST", "/v1/files", v1(async (req, res, _p, _q, owner) => {
+  router.add("POST", "/v1/files", v1(async (req, res, _p, _q, caller) => {
     const max = d.config.max_file_bytes;
     const type = String(req.headers["content-type"] ?? "");
     if (!type.toLowerCase().startsWith("multipart/form-data")) throw new KeelError("invalid_request", "Upload a file as multipart/form-data with fields 'file' and 'purpose'.", { param: "content-type" });
@@ -80,75 +82,81 @@ export function registerKnowledgeRoutes(router: Router, d: KnowledgeRouteDeps): 
     if (file === null || typeof file === "string") throw new KeelError("invalid_request", "Missing 'file' (a file part of the multipart body).", { param: "file" });
     if (file.size > max) throw tooLarge(max);
     const name = (file.name || "upload").slice(0, 255);
-    sendJson(res, 200, fileObject(k.createFile(name, purpose, new Uint8Array(await file.arrayBuffer()), owner)));
+    sendJson(res, 200, fileObject(k.createFile(name, purpose, new Uint8Array(await file.arrayBuffer()), caller)));
   }));
-  router.add("GET", "/v1/files", v1((_req, res, _p, q) => {
+  router.add("GET", "/v1/files", v1((_req, res, _p, q, caller) => {
     const page = pageOf(q);
     const purpose = q.get("purpose") ?? undefined;
-    const rows = k.files({ ...page, limit: page.limit + 1, purpose });
+    const rows = k.filesFor({ ...page, limit: page.limit + 1, purpose }, caller);
     sendJson(res, 200, listObject(rows.slice(0, page.limit).map(fileObject), (f) => f.id as string, rows.length > page.limit));
   }));
-  router.add("GET", "/v1/files/:id", v1((_req, res, p) => sendJson(res, 200, fileObject(k.file(p.id)))));
-  router.add("DELETE", "/v1/files/:id", v1((_req, res, p) => {
-    k.deleteFile(p.id);
+  router.add("GET", "/v1/files/:id", v1((_req, res, p, _q, caller) => sendJson(res, 200, fileObject(k.fileFor(p.id, caller)))));
+  router.add("DELETE", "/v1/files/:id", v1((_req, res, p, _q, caller) => {
+    k.deleteFile(k.fileFor(p.id, caller).id);
     sendJson(res, 200, { id: p.id, object: "file", deleted: true });
   }));
 
-  router.add("POST", "/v1/vector_stores", v1(async (req, res) => {
+  router.add("POST", "/v1/vector_stores", v1(async (req, res, _p, _q, caller) => {
     const b = validateBody(createStoreBody, await readJsonBody(req, JSON_LIMIT));
-    for (const id of b.file_ids ?? []) k.file(id);
+    for (const id of b.file_ids ?? []) k.fileFor(id, caller);
     const chunking = b.chunking_strategy?.type === "static"
       ? { size: b.chunking_strategy.static.max_chunk_size_tokens * CHARS_PER_TOKEN, overlap: b.chunking_strategy.static.chunk_overlap_tokens * CHARS_PER_TOKEN }
       : null;
-    const vs = k.createStore({ name: b.name ?? "", metadata: b.metadata ?? {}, chunking, maxAgeMs: b.keel_max_age_s ? b.keel_max_age_s * 1000 : null });
+    const vs = k.createStore({ name: b.name ?? "", metadata: b.metadata ?? {}, chunking, maxAgeMs: b.keel_max_age_s ? b.keel_max_age_s * 1000 : null, access: b.keel_access }, caller);
     for (const id of b.file_ids ?? []) k.attach(vs.id, id, {});
     sendJson(res, 200, vectorStoreObject(vs, k.counts(vs.id)));
   }));
-  router.add("GET", "/v1/vector_stores", v1((_req, res, _p, q) => {
+  router.add("GET", "/v1/vector_stores", v1((_req, res, _p, q, caller) => {
     const page = pageOf(q);
-    const rows = k.vectorStores({ ...page, limit: page.limit + 1 });
+    const rows = k.vectorStores({ ...page, limit: page.limit + 1 }, caller);
     sendJson(res, 200, listObject(rows.slice(0, page.limit).map((v) => vectorStoreObject(v, k.counts(v.id))), (v) => v.id as string, rows.length > page.limit));
   }));
-  router.add("GET", "/v1/vector_stores/:id", v1((_req, res, p) => sendJson(res, 200, vectorStoreObject(k.vectorStore(p.id), k.counts(p.id)))));
-  router.add("POST", "/v1/vector_stores/:id", v1(async (req, res, p) => {
+  router.add("GET", "/v1/vector_stores/:id", v1((_req, res, p, _q, caller) => sendJson(res, 200, vectorStoreObject(k.storeFor(p.id, caller, "read"), k.counts(p.id)))));
+  router.add("POST", "/v1/vector_stores/:id", v1(async (req, res, p, _q, caller) => {
+    k.storeFor(p.id, caller, "write");
     const b = validateBody(updateStoreBody, await readJsonBody(req, JSON_LIMIT));
     const vs = k.updateStore(p.id, {
       ...(b.name != null ? { name: b.name } : {}),
       ...(b.metadata !== undefined ? { metadata: b.metadata ?? {} } : {}),
       ...(b.keel_max_age_s !== undefined ? { maxAgeMs: b.keel_max_age_s === null ? null : b.keel_max_age_s * 1000 } : {}),
+      ...(b.keel_access !== undefined ? { access: b.keel_access } : {}),
     });
     sendJson(res, 200, vectorStoreObject(vs, k.counts(vs.id)));
   }));
-  router.add("DELETE", "/v1/vector_stores/:id", v1((_req, res, p) => {
-    k.deleteStore(p.id);
+  router.add("DELETE", "/v1/vector_stores/:id", v1((_req, res, p, _q, caller) => {
+    k.deleteStore(k.storeFor(p.id, caller, "write").id);
     sendJson(res, 200, { id: p.id, object: "vector_store.deleted", deleted: true });
   }));
 
-  router.add("POST", "/v1/vector_stores/:id/files", v1(async (req, res, p) => {
+  router.add("POST", "/v1/vector_stores/:id/files", v1(async (req, res, p, _q, caller) => {
+    k.storeFor(p.id, caller, "write");
     const b = validateBody(attachBody, await readJsonBody(req, JSON_LIMIT));
+    k.fileFor(b.file_id, caller);
     const a = k.attach(p.id, b.file_id, b.attributes ?? {});
     sendJson(res, 200, storeFileObject(a, chunkingOf(k.vectorStore(p.id))));
   }));
-  router.add("GET", "/v1/vector_stores/:id/files", v1((_req, res, p, q) => {
+  router.add("GET", "/v1/vector_stores/:id/files", v1((_req, res, p, q, caller) => {
     const page = pageOf(q);
     const status = q.get("filter") ?? undefined;
     if (status !== undefined && !["in_progress", "completed", "failed", "cancelled"].includes(status)) {
       throw new KeelError("invalid_request", "'filter' must be one of in_progress, completed, failed, cancelled.", { param: "filter" });
     }
-    const vs = k.vectorStore(p.id);
+    const vs = k.storeFor(p.id, caller, "read");
     const rows = k.attachments(p.id, { ...page, limit: page.limit + 1, status: status as never });
     sendJson(res, 200, listObject(rows.slice(0, page.limit).map((a) => storeFileObject(a, chunkingOf(vs))), (a) => a.id as string, rows.length > page.limit));
   }));
-  router.add("GET", "/v1/vector_stores/:id/files/:fileId", v1((_req, res, p) => {
-    sendJson(res, 200, storeFileObject(k.attachment(p.id, p.fileId), chunkingOf(k.vectorStore(p.id))));
+  router.add("GET", "/v1/vector_stores/:id/files/:fileId", v1((_req, res, p, _q, caller) => {
+    const vs = k.storeFor(p.id, caller, "read");
+    sendJson(res, 200, storeFileObject(k.attachment(p.id, p.fileId), chunkingOf(vs)));
   }));
-  router.add("DELETE", "/v1/vector_stores/:id/files/:fileId", v1((_req, res, p) => {
+  router.add("DELETE", "/v1/vector_stores/:id/files/:fileId", v1((_req, res, p, _q, caller) => {
+    k.storeFor(p.id, caller, "write");
     k.detach(p.id, p.fileId);
     sendJson(res, 200, { id: p.fileId, object: "vector_store.file.deleted", deleted: true });
   }));
 
-  router.add("POST", "/v1/vector_stores/:id/search", v1(async (req, res, p) => {
-    k.vectorStore(p.id);
+  router.add("POST", "/v1/vector_stores/:id/search", v1(async (req, res, p, _q, caller) => {
+    k.storeFor(p.id, caller, "read");
     const b = validateBody(searchBody, await readJsonBody(req, JSON_LIMIT));
     if (b.filters && filterDepth(b.filters) > 4) throw new KeelError("invalid_request", "'filters' nests more than 4 levels.", { param: "filters" });
     const query = typeof b.query === "string" ? b.query : b.query[0];
@@ -166,6 +174,7 @@ export function registerKnowledgeRoutes(router: Router, d: KnowledgeRouteDeps): 
     recordRetrieval(d, req, { storeId: p.id, query, mode: b.keel_mode ?? "hybrid", startMs, results });
   }));
 
+  registerKnowledgeConflictRoutes(router, d);
   router.add("GET", "/api/v1/knowledge/quarantine", adminRoute(d.auth, (_req, res, _p, q) => {
     const limit = boundedInt(q?.get("limit") ?? null, 1, 500, 100, "limit");
     const after = boundedInt(q?.get("after") ?? null, 0, Number.MAX_SAFE_INTEGER, 0, "after");
@@ -205,6 +214,25 @@ function recordRetrieval(d: KnowledgeRouteDeps, req: IncomingMessage, s: { store
     })]);
   } catch {
     // The span store is the trace database; a write error there surfaces through its own paths.
+  }
+}
+
+/**
+ * A virtual key (its tenant's stores and those shared with it) or the admin token (the admin
+ * override: every store). A bearer that is neither gets the key's 401 — or the admin token's, when
+ * it has the admin token's prefix — so the answer names what the caller meant to send.
+ */
+function callerOf(d: KnowledgeRouteDeps, authorization: string | undefined): KnowledgeCaller {
+  try {
+    const p = d.keys.authenticate(authorization);
+    return { kind: "key", keyId: p.keyId, team: p.team };
+  } catch (keyError) {
+    try {
+      d.auth.check(authorization);
+      return ADMIN_CALLER;
+    } catch (adminError) {
+      throw bearerToken(authorization).startsWith(ADMIN_PREFIX) ? adminError : keyError;
+    }
   }
 }
 

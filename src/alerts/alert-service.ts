@@ -3,12 +3,16 @@ import type { Logger } from "../observe/log.js";
 import type { SliceSummary } from "../observe/summary/summarize.js";
 import { type EngineReader, judge, judgeEngines, readMetric } from "./evaluate.js";
 import type { Notifier } from "./notifier.js";
-import { type AlertRule, alertRuleSchema, type AlertsConfig, isEngineMetric } from "./rule-schema.js";
+import { CounterWindow } from "./counter-window.js";
+import { type AlertRule, alertRuleSchema, type AlertsConfig, isEngineMetric, isKnowledgeMetric } from "./rule-schema.js";
 import type { AlertStore, NotificationRecord } from "./alert-store.js";
 import { type AlertState, initialState, isSilenced, type Observation, step } from "./state-machine.js";
 
 /** Reads one window's summary for a rule's slice (the read worker's `TraceReads.summary`). */
 export type WindowReader = (slice: AlertRule["slice"], since: number, until: number) => SliceSummary | undefined | Promise<SliceSummary | undefined>;
+
+/** Results served by the vector store search API since start, and how many were stale (RetrievalMetrics.totals). */
+export type RetrievalTotals = () => { served: number; stale: number };
 
 /** Opens an incident when an alert fires and closes it on resolution; returns the incident id. */
 export interface IncidentHooks {
@@ -45,6 +49,7 @@ export class AlertService {
   private readonly sources: AlertSource[] = [];
   private engines: EngineReader | null = null;
   private readonly changed: (() => void)[] = [];
+  private retrieval: { read: RetrievalTotals; window: CounterWindow } | null = null;
 
   constructor(
     cfg: AlertsConfig,
@@ -66,6 +71,16 @@ export class AlertService {
   /** Where `engine_*` rules read the scraped engines; without it they have no data. */
   useEngines(engines: EngineReader): void {
     this.engines = engines;
+  }
+
+  /**
+   * Where `knowledge_*` rules read the stale-retrieval counters; without it they have no data. The
+   * counters are sampled at each pass (and now), so a window's rate is the difference of two samples.
+   */
+  useRetrieval(read: RetrievalTotals, now: number = Date.now()): void {
+    // The longest window a rule may ask for, plus a change rule's baseline and offset.
+    this.retrieval = { read, window: new CounterWindow(3 * 90 * 86_400_000) };
+    this.retrieval.window.record({ at: now, ...read() });
   }
 
   /** Lists (and lets the API ack and silence) the source's alerts next to the rules. */
@@ -161,6 +176,7 @@ export class AlertService {
   }
 
   private async pass(now: number): Promise<void> {
+    if (this.retrieval) this.retrieval.window.record({ at: now, ...this.retrieval.read() });
     for (const { rule, state } of this.evaluated(now)) {
       try {
         await this.evaluateRule(rule, state, now);
@@ -173,6 +189,12 @@ export class AlertService {
   private async observe(rule: AlertRule, now: number): Promise<Observation> {
     if (isEngineMetric(rule.metric)) return this.engines === null ? { kind: "no_data", samples: 0 } : judgeEngines(rule, this.engines);
     const windowMs = rule.window_s * 1000;
+    if (isKnowledgeMetric(rule.metric)) {
+      if (!this.retrieval) return { kind: "no_data", samples: 0 };
+      const w = this.retrieval.window;
+      const until = now - windowMs - (rule.change?.offset_s ?? 0) * 1000;
+      return judge(rule, w.rate(now - windowMs, now), rule.change ? w.rate(until - (rule.change.baseline_window_s ?? rule.window_s) * 1000, until) : undefined);
+    }
     const current = readMetric(rule, await this.read(rule.slice, now - windowMs, now));
     let baseline;
     if (rule.change) {

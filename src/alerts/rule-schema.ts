@@ -14,8 +14,15 @@ export const ENGINE_ALERT_METRICS = [
   "engine_requests_running", "engine_prefix_cache_hit_rate", "engine_preemptions", "engine_ttft_p95_ms", "engine_itl_p95_ms",
 ] as const;
 export type EngineAlertMetric = (typeof ENGINE_ALERT_METRICS)[number];
-export type AlertMetric = (typeof ALERT_METRICS)[number] | EngineAlertMetric;
+/**
+ * What a knowledge rule watches: the stale-retrieval rate of the vector store search API (stale ÷
+ * all results served in the window), from the counters behind /metrics — per instance, never from traces.
+ */
+export const KNOWLEDGE_ALERT_METRICS = ["knowledge_stale_retrieval_rate"] as const;
+export type KnowledgeAlertMetric = (typeof KNOWLEDGE_ALERT_METRICS)[number];
+export type AlertMetric = (typeof ALERT_METRICS)[number] | EngineAlertMetric | KnowledgeAlertMetric;
 export const isEngineMetric = (m: string): m is EngineAlertMetric => m.startsWith("engine_");
+export const isKnowledgeMetric = (m: string): m is KnowledgeAlertMetric => m.startsWith("knowledge_");
 
 /** Which engines an engine rule reads, and an extra condition. */
 const engineRuleSchema = z.strictObject({
@@ -54,7 +61,7 @@ export const alertRuleSchema = z
     description: z.string().max(2000).optional(),
     /** Who is paged. Keel refuses a rule without one. */
     owner: z.string().trim().min(1, "every alert rule must name an owner").max(256),
-    metric: z.enum([...ALERT_METRICS, ...ENGINE_ALERT_METRICS]),
+    metric: z.enum([...ALERT_METRICS, ...ENGINE_ALERT_METRICS, ...KNOWLEDGE_ALERT_METRICS]),
     /** For `engine_*` metrics: which engines, and whether preemptions must accompany the breach. */
     engine: engineRuleSchema.optional(),
     /** For `score_mean`: which eval score (e.g. `helpfulness`). */
@@ -86,6 +93,7 @@ export const alertRuleSchema = z
     if (engine && r.change) ctx.addIssue({ code: "custom", path: ["change"], message: "engine metrics take a threshold (they have no stored history to compare with)" });
     if (!engine && r.engine) ctx.addIssue({ code: "custom", path: ["engine"], message: "engine: goes with an engine_* metric" });
     if (engine && Object.values(r.slice).some((v) => v !== undefined)) ctx.addIssue({ code: "custom", path: ["slice"], message: "engine metrics are per target: use engine.target, not slice" });
+    if (isKnowledgeMetric(r.metric) && Object.values(r.slice).some((v) => v !== undefined)) ctx.addIssue({ code: "custom", path: ["slice"], message: "knowledge metrics count every search of the instance: they take no slice" });
   })
   // Engine rules count engines, not calls: one fresh engine is enough by default.
   .transform((r) => ({ ...r, min_samples: r.min_samples ?? (isEngineMetric(r.metric) ? 1 : 20) }));

@@ -3,9 +3,9 @@ import { type Command, Option } from "commander";
 type Client = (cmd: Command) => Command;
 type ClientOpts = (o: { url: string; adminToken?: string }) => { url: string; token?: string };
 
-/** `keel knowledge eval` (offline, in-process) and `keel knowledge quarantine list|release` (admin API). docs/knowledge.md. */
+/** `keel knowledge eval` (offline, in-process), `keel knowledge quarantine list|release` and `keel knowledge conflicts [resolve|scan]` (admin API). docs/knowledge.md. */
 export function registerKnowledgeCommands(program: Command, client: Client, clientOpts: ClientOpts): void {
-  const kn = program.command("knowledge").description("Document stores: offline retrieval evaluation and the ingestion quarantine");
+  const kn = program.command("knowledge").description("Document stores: offline retrieval evaluation, the ingestion quarantine and conflicts between documents");
   kn.command("eval")
     .description("Score retrieval on a labelled set (corpus, queries, qrels as JSONL): recall@k, precision@k, MRR, nDCG@10 with 95% bootstrap intervals, offline and in-process")
     .requiredOption("--corpus <file>", "JSONL rows {id, title?, text}")
@@ -29,4 +29,18 @@ export function registerKnowledgeCommands(program: Command, client: Client, clie
   client(q.command("release").description("Make a quarantined chunk searchable (recorded in the audit log)").argument("<chunk>", "chunk id (a number, from `keel knowledge quarantine list`)"))
     .option("--reason <text>", "why it is safe (kept in the audit log)")
     .action(async (chunk: string, o) => (await import("./knowledge.js")).releaseChunk(clientOpts(o), chunk, o));
+  const cf = client(kn.command("conflicts").description("Conflicts between live documents of a store: the same fact (entity and attribute) with different values, newest first"))
+    .option("--store <id>", "only this vector store")
+    .addOption(new Option("--status <status>", "only this status").choices(["open", "resolved", "dismissed"]).default("open"))
+    .option("-n, --limit <n>", "how many (1–200)", "50")
+    .option("--json", "one JSON object per line")
+    .action(async (o) => (await import("./knowledge.js")).listConflicts(clientOpts(o), o));
+  client(cf.command("resolve").description("Close a conflict: resolved (the documents were fixed or one is right) or dismissed (not a conflict); recorded in the audit log").argument("<id>", "conflict id (kc_…, from `keel knowledge conflicts`)"))
+    .option("--note <text>", "what was decided (kept on the conflict and in the audit log)")
+    .option("--dismiss", "mark it dismissed (not a real conflict) instead of resolved")
+    .option("--reopen", "set it open again")
+    .action(async (id: string, o) => (await import("./knowledge.js")).resolveConflict(clientOpts(o), id, o));
+  client(cf.command("scan").description("Compare every live document of a store with the others now (ingestion does it for each new document)"))
+    .requiredOption("--store <id>", "the vector store")
+    .action(async (o) => (await import("./knowledge.js")).scanConflicts(clientOpts(o), o));
 }

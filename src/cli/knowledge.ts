@@ -68,3 +68,32 @@ export async function releaseChunk(c: Conn, chunk: string, o: { reason?: string 
   const r = await new AdminClient(c.url, c.token).call<{ chunk_id: number; vector_store_id: string }>("POST", `/api/v1/knowledge/quarantine/${chunk}/release`, o.reason ? { reason: o.reason } : {});
   out(`released chunk ${r.chunk_id} in ${r.vector_store_id}`);
 }
+
+interface ConflictSideView { file_id: string; document_version: number; chunk_id: number; text: string; value: string }
+interface ConflictView { id: string; store_id: string; status: string; kind: string; left: ConflictSideView; right: ConflictSideView; similarity: number; resolved_by?: string; note?: string }
+
+export async function listConflicts(c: Conn, o: { store?: string; status: string; limit: string; json?: boolean }): Promise<void> {
+  const limit = intOpt(o.limit, "limit", 1, 200, 50);
+  const q = new URLSearchParams({ status: o.status, limit: String(limit) });
+  if (o.store) q.set("store_id", o.store);
+  const { data } = await new AdminClient(c.url, c.token).call<{ data: ConflictView[] }>("GET", `/api/v1/knowledge/conflicts?${q}`);
+  if (o.json) return out(data.map((d) => JSON.stringify(d)).join("\n") || "");
+  if (data.length === 0) return out(`no ${o.status} conflicts`);
+  const cut = (s: string): string => s.replace(/\s+/g, " ").slice(0, 50);
+  out(table(["ID", "STORE", "KIND", "LEFT", "RIGHT", "SIM", "STATUS"], data.map((d) => [
+    d.id, d.store_id, d.kind, `${d.left.value} (${d.left.file_id} v${d.left.document_version}): ${cut(d.left.text)}`, `${d.right.value} (${d.right.file_id} v${d.right.document_version}): ${cut(d.right.text)}`, d.similarity.toFixed(2), d.status,
+  ])));
+}
+
+export async function resolveConflict(c: Conn, id: string, o: { note?: string; dismiss?: boolean; reopen?: boolean }): Promise<void> {
+  if (!/^kc_[0-9a-f]{1,60}$/.test(id)) throw new Error("a conflict id looks like kc_… (see `keel knowledge conflicts`)");
+  if (o.dismiss && o.reopen) throw new Error("give one of --dismiss and --reopen");
+  const status = o.dismiss ? "dismissed" : o.reopen ? "open" : "resolved";
+  const r = await new AdminClient(c.url, c.token).call<ConflictView>("POST", `/api/v1/knowledge/conflicts/${id}/resolve`, { status, ...(o.note ? { note: o.note } : {}) });
+  out(`${r.id}: ${r.status}${r.resolved_by ? ` by ${r.resolved_by}` : ""}`);
+}
+
+export async function scanConflicts(c: Conn, o: { store: string }): Promise<void> {
+  const r = await new AdminClient(c.url, c.token).call<{ new_conflicts: number; open: number }>("POST", "/api/v1/knowledge/conflicts/scan", { store_id: o.store });
+  out(`${o.store}: ${r.new_conflicts} new conflicts, ${r.open} open`);
+}

@@ -75,4 +75,44 @@ export const KNOWLEDGE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX kn_chunks_status ON kn_chunks (status, key);
     `,
   },
+  {
+    version: 19,
+    name: "knowledge: store owners and share lists, file tenants, conflicts between documents",
+    sql: `
+      ALTER TABLE kn_files ADD COLUMN owner_team TEXT;
+      ALTER TABLE kn_stores ADD COLUMN owner_key TEXT;
+      ALTER TABLE kn_stores ADD COLUMN owner_team TEXT;
+      ALTER TABLE kn_stores ADD COLUMN access TEXT NOT NULL DEFAULT '{"keys":[],"teams":[]}';
+      CREATE TABLE kn_store_access (
+        store_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        principal TEXT NOT NULL,
+        PRIMARY KEY (store_id, kind, principal)
+      );
+      CREATE TABLE kn_conflicts (
+        id TEXT PRIMARY KEY,
+        store_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        left_document_id TEXT NOT NULL,
+        right_document_id TEXT NOT NULL,
+        left_chunk INTEGER NOT NULL,
+        right_chunk INTEGER NOT NULL,
+        value_key TEXT NOT NULL,
+        left_side TEXT NOT NULL,
+        right_side TEXT NOT NULL,
+        similarity REAL NOT NULL,
+        overlap REAL NOT NULL,
+        detected_at INTEGER NOT NULL,
+        resolved_by TEXT,
+        resolved_at INTEGER,
+        note TEXT,
+        UNIQUE (store_id, left_chunk, right_chunk, value_key)
+      );
+      CREATE INDEX kn_conflicts_store ON kn_conflicts (store_id, detected_at, id);
+      CREATE INDEX kn_conflicts_detected ON kn_conflicts (detected_at, id);
+      CREATE INDEX kn_conflicts_left ON kn_conflicts (left_document_id);
+      CREATE INDEX kn_conflicts_right ON kn_conflicts (right_document_id);
+    `,
+  },
 ];

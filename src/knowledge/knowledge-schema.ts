@@ -23,6 +23,8 @@ export const knowledgeConfigSchema = z
     index: z.enum(["hnsw", "exact"]).default("hnsw"),
     /** Screen every chunk with the guard's document-source scanners (indirect injection, secrets) before it is searchable. */
     screening: z.boolean().default(true),
+    /** After each ingestion, compare the new document with the store's other live documents and record value conflicts (docs/knowledge.md#conflicts). */
+    conflicts: z.boolean().default(true),
   })
   .prefault({});
 export type KnowledgeConfig = z.output<typeof knowledgeConfigSchema>;

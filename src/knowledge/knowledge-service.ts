@@ -1,13 +1,15 @@
 import { KeelError } from "../errors/errors.js";
+import { type KnowledgeCaller, mayUseFile, mayUseStore, NO_SHARING, type StoreNeed, viewerOf } from "./access.js";
 import type { Embedder } from "../providers/embeddings/embedder.js";
 import { randomHex } from "../random/random-hex.js";
+import { scanConflicts } from "./conflicts/scan.js";
 import { ingestAttachment } from "./ingest.js";
 import type { KnowledgeConfig } from "./knowledge-schema.js";
-import type { KnowledgeStore, PageQuery } from "./knowledge-store.js";
+import type { ConflictQuery, KnowledgeStore, PageQuery } from "./knowledge-store.js";
 import type { ChunkScreen } from "./screening.js";
 import { searchStore, type SearchQuery, type SearchResult } from "./search.js";
 import { StoreIndex } from "./store-index.js";
-import type { Attributes, ChunkRecord, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
+import type { Attributes, ChunkRecord, ConflictRecord, ConflictStatus, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
 
 export interface KnowledgeDeps {
   store: KnowledgeStore;
@@ -59,10 +61,21 @@ export class KnowledgeService {
 
   // Files
 
-  createFile(filename: string, purpose: string, content: Uint8Array, owner: string | null): FileRecord {
-    const f: FileRecord = { id: `file-${randomHex(12)}`, filename, purpose, bytes: content.byteLength, createdAt: this.now(), owner };
+  createFile(filename: string, purpose: string, content: Uint8Array, caller: KnowledgeCaller | null): FileRecord {
+    const owner = caller?.kind === "key" ? caller.keyId : null;
+    const ownerTeam = caller?.kind === "key" ? caller.team : null;
+    const f: FileRecord = { id: `file-${randomHex(12)}`, filename, purpose, bytes: content.byteLength, createdAt: this.now(), owner, ownerTeam };
     this.store.putFile(f, content);
     return f;
+  }
+  /** The file when the caller may use it; another tenant's reads as missing (the same 404, so existence does not leak). */
+  fileFor(id: string, caller: KnowledgeCaller): FileRecord {
+    const f = this.store.getFile(id);
+    if (!f || !mayUseFile(caller, f)) throw new KeelError("not_found", `No file with id ${id}.`, { param: "file_id" });
+    return f;
+  }
+  filesFor(q: PageQuery & { purpose?: string }, caller: KnowledgeCaller): FileRecord[] {
+    return this.store.listFiles({ ...q, visibleTo: viewerOf(caller) });
   }
   file(id: string): FileRecord {
     const f = this.store.getFile(id);
@@ -78,9 +91,11 @@ export class KnowledgeService {
 
   // Vector stores
 
-  createStore(input: Pick<VectorStoreRecord, "name" | "metadata" | "chunking" | "maxAgeMs">): VectorStoreRecord {
+  /** A store owned by the caller's tenant (none for the admin token: open to every key unless `access` is set). */
+  createStore(input: Pick<VectorStoreRecord, "name" | "metadata" | "chunking" | "maxAgeMs"> & { access?: VectorStoreRecord["access"] }, caller?: KnowledgeCaller): VectorStoreRecord {
     const now = this.now();
-    const s: VectorStoreRecord = { id: `vs_${randomHex(12)}`, ...input, createdAt: now, lastActiveAt: now };
+    const owner = caller?.kind === "key" ? { keyId: caller.keyId, team: caller.team } : null;
+    const s: VectorStoreRecord = { id: `vs_${randomHex(12)}`, ...input, access: input.access ?? NO_SHARING, createdAt: now, lastActiveAt: now, owner };
     this.store.putStore(s);
     return s;
   }
@@ -89,10 +104,16 @@ export class KnowledgeService {
     if (!s) throw new KeelError("not_found", `No vector store with id ${id}.`, { param: "vector_store_id" });
     return s;
   }
-  vectorStores(q: PageQuery): VectorStoreRecord[] {
-    return this.store.listStores(q);
+  /** The store when the caller may `need` it; otherwise the same 404 as a missing one. */
+  storeFor(id: string, caller: KnowledgeCaller, need: StoreNeed): VectorStoreRecord {
+    const s = this.store.getStore(id);
+    if (!s || !mayUseStore(caller, s, need)) throw new KeelError("not_found", `No vector store with id ${id}.`, { param: "vector_store_id" });
+    return s;
   }
-  updateStore(id: string, patch: Partial<Pick<VectorStoreRecord, "name" | "metadata" | "maxAgeMs">>): VectorStoreRecord {
+  vectorStores(q: PageQuery, caller?: KnowledgeCaller): VectorStoreRecord[] {
+    return this.store.listStores({ ...q, visibleTo: caller && viewerOf(caller) });
+  }
+  updateStore(id: string, patch: Partial<Pick<VectorStoreRecord, "name" | "metadata" | "maxAgeMs" | "access">>): VectorStoreRecord {
     const s = { ...this.vectorStore(id), ...patch, lastActiveAt: this.now() };
     this.store.putStore(s);
     return s;
@@ -159,6 +180,38 @@ export class KnowledgeService {
     return c;
   }
 
+  // Conflicts
+
+  /**
+   * Compares `chunks` (a new document's; every chunk of the store when absent) with the store's
+   * other live documents and records the value conflicts found; returns how many were new. Uses the
+   * store's vector index for the nearest chunks, building it if no search has yet.
+   */
+  async scanConflicts(storeId: string, chunks?: readonly ChunkRecord[]): Promise<number> {
+    this.vectorStore(storeId);
+    const index = await this.indexOf(storeId);
+    const found = scanConflicts(
+      { store: this.store, storeId, nearest: (v, k) => index.vectors.search(v, k).map((h) => h.key), now: this.now(), newId: () => `kc_${randomHex(12)}` },
+      chunks ?? this.store.chunksOf(storeId),
+    );
+    return this.store.putConflicts(found);
+  }
+  conflicts(q: ConflictQuery): ConflictRecord[] {
+    return this.store.listConflicts(q);
+  }
+  conflict(id: string): ConflictRecord {
+    const c = this.store.getConflict(id);
+    if (!c) throw new KeelError("not_found", `No conflict with id ${id}.`, { param: "id" });
+    return c;
+  }
+  /** Sets a conflict's status with who and why; the caller audits it. Returns the record before and after. */
+  setConflictStatus(id: string, status: ConflictStatus, by: string, note: string | null): { before: ConflictRecord; after: ConflictRecord } {
+    const before = this.conflict(id);
+    const after = this.store.setConflictStatus(id, status, by, note, this.now());
+    if (!after) throw new KeelError("not_found", `No conflict with id ${id}.`, { param: "id" });
+    return { before, after };
+  }
+
   private indexOf(storeId: string): StoreIndex | Promise<StoreIndex> {
     const ready = this.building.get(storeId) ?? this.indexes.get(storeId);
     if (ready) return ready;
@@ -189,6 +242,7 @@ export class KnowledgeService {
         this.store.putAttachment(attachment);
         const idx = this.indexes.get(a.storeId);
         if (idx) for (const c of inserted) idx.add(c);
+        if (this.d.config.conflicts && inserted.length > 0) await this.scanConflicts(a.storeId, inserted);
       } catch (err) {
         this.d.onError?.("knowledge ingestion", err);
       } finally {

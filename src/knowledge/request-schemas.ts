@@ -5,6 +5,12 @@ import { attributeFilterSchema } from "./attribute-filter.js";
 const attributes = z.record(z.string().max(64), z.union([z.string().max(512), z.number(), z.boolean()])).refine((a) => Object.keys(a).length <= 16, "at most 16 attributes");
 const metadata = z.record(z.string().max(64), z.string().max(512)).refine((m) => Object.keys(m).length <= 16, "at most 16 metadata keys");
 
+/** Keel's share list: keys (ids, `key_…`) and teams that may read and search a store besides its tenant. */
+export const accessBody = z.strictObject({
+  keys: z.array(z.string().min(1).max(128)).max(100).optional(),
+  teams: z.array(z.string().min(1).max(128)).max(100).optional(),
+}).transform((a) => ({ keys: [...new Set(a.keys ?? [])], teams: [...new Set(a.teams ?? [])] }));
+
 export const chunkingStrategy = z.union([
   z.strictObject({ type: z.literal("auto") }),
   z.strictObject({
@@ -22,6 +28,7 @@ export const createStoreBody = z.strictObject({
   description: z.string().max(512).optional(),
   /** Documents not updated for this long are served with `stale: true`. */
   keel_max_age_s: z.int().min(1).max(100 * 365 * 86_400).nullable().optional(),
+  keel_access: accessBody.optional(),
 });
 
 export const updateStoreBody = z.strictObject({
@@ -29,6 +36,8 @@ export const updateStoreBody = z.strictObject({
   metadata: metadata.nullable().optional(),
   expires_after: z.unknown().optional(),
   keel_max_age_s: z.int().min(1).max(100 * 365 * 86_400).nullable().optional(),
+  /** Replaces the share list; only the store's tenant (or the admin token) may change it. */
+  keel_access: accessBody.optional(),
 });
 
 export const attachBody = z.strictObject({

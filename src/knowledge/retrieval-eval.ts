@@ -66,7 +66,7 @@ export async function readEvalSet(corpusPath: string, queriesPath: string, qrels
  */
 export async function evaluateRetrieval(set: EvalSet, o: EvalOptions): Promise<EvalResult> {
   const store = new SqliteKnowledgeStore(openMemorySqliteWith(KNOWLEDGE_MIGRATIONS));
-  const config: KnowledgeConfig = { max_file_bytes: 1 << 30, max_chunks_per_file: 1_000_000, chunking: o.chunking, rrf_k: o.rrfK, index: o.index, screening: false };
+  const config: KnowledgeConfig = { max_file_bytes: 1 << 30, max_chunks_per_file: 1_000_000, chunking: o.chunking, rrf_k: o.rrfK, index: o.index, screening: false, conflicts: false };
   const k = new KnowledgeService({ store, embedder: o.embedder, config, screen: null });
   const vs = k.createStore({ name: "eval", metadata: {}, chunking: o.chunking, maxAgeMs: null });
   const t0 = performance.now();

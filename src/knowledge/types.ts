@@ -13,6 +13,20 @@ export interface FileRecord {
   createdAt: number;
   /** Key id of the uploader. */
   owner: string | null;
+  /** The uploader's team when it had one: the file's tenant (docs/knowledge.md#access). */
+  ownerTeam: string | null;
+}
+
+/** Who created a store: the tenant that may read and change it (docs/knowledge.md#access). */
+export interface StoreOwner {
+  keyId: string;
+  team: string | null;
+}
+
+/** Keys and teams a store is shared with besides its tenant: they may read and search it. */
+export interface StoreAccess {
+  keys: string[];
+  teams: string[];
 }
 
 export interface VectorStoreRecord {
@@ -25,6 +39,9 @@ export interface VectorStoreRecord {
   maxAgeMs: number | null;
   createdAt: number;
   lastActiveAt: number;
+  /** null: created before stores were scoped (or by the admin token); open to every key. */
+  owner: StoreOwner | null;
+  access: StoreAccess;
 }
 
 export type IngestStatus = "in_progress" | "completed" | "failed" | "cancelled";
@@ -75,4 +92,46 @@ export interface ChunkRecord {
   status: ChunkStatus;
   /** The screening verdict that quarantined it (scanner names and scores), null when live. */
   verdict: { scanner: string; score: number; types: string[] }[] | null;
+}
+
+export type ConflictStatus = "open" | "resolved" | "dismissed";
+export type ConflictKind = "number" | "date" | "time" | "amount" | "percent" | "version";
+
+/** One side of a conflict: the passage (sentence) of a live chunk and the value it states. */
+export interface ConflictSide {
+  documentId: string;
+  fileId: string;
+  version: number;
+  chunkKey: number;
+  /** The sentence the value is in. */
+  text: string;
+  /** The value as written. */
+  value: string;
+}
+
+/**
+ * Two live documents of one store stating different values in matching context
+ * (conflicts/detect.ts). `left` is the side with the smaller chunk key.
+ */
+export interface ConflictRecord {
+  id: string;
+  storeId: string;
+  status: ConflictStatus;
+  kind: ConflictKind;
+  left: ConflictSide;
+  right: ConflictSide;
+  /** Cosine similarity of the two chunks' embeddings. */
+  similarity: number;
+  /** Jaccard overlap of the two sentences' words, values masked. */
+  overlap: number;
+  detectedAt: number;
+  resolvedBy: string | null;
+  resolvedAt: number | null;
+  note: string | null;
+}
+
+/** Whom a listing is for: a key id and its team; null lists everything (the admin token). */
+export interface Viewer {
+  keyId: string;
+  team: string | null;
 }

@@ -25,6 +25,9 @@ export function vectorStoreObject(v: VectorStoreRecord, counts: Record<StoreFile
     // Keel's own: the chunking in force (characters) and the store's max age.
     keel_chunking: v.chunking,
     keel_max_age_s: v.maxAgeMs === null ? null : v.maxAgeMs / 1000,
+    // Who owns it and whom it is shared with (docs/knowledge.md#access); owner null: open to every key.
+    keel_owner: v.owner === null ? null : { key_id: v.owner.keyId, team: v.owner.team },
+    keel_access: v.access,
   };
 }
 

@@ -32,6 +32,11 @@ export class RetrievalMetrics {
     this.ratio.set([], 0);
   }
 
+  /** Results served since start and how many were stale: what a stale-retrieval alert rule windows (alerts/counter-window.ts). */
+  totals(): { served: number; stale: number } {
+    return { served: this.served, stale: this.stale };
+  }
+
   /** One answered search: the freshness of each result, in order. Called after the response is sent. */
   observe(results: readonly RetrievalFreshness[]): void {
     let stale = 0;
