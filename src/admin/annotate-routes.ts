@@ -98,12 +98,13 @@ export function registerAnnotateRoutes(router: Router, d: AnnotateRouteDeps): vo
   r("POST", "/api/v1/annotate/exports", async (req, res) => {
     const body = validateBody(exportRequest, await readJsonBody(req, exportsBody));
     const specs = body.from.map(parseSource);
-    if (specs.some((s) => s.kind === "feedback")) await d.flushTraces();
+    if (specs.some((s) => s.kind === "feedback" || s.kind === "pairwise")) await d.flushTraces();
     const max = body.max_synthetic_share ?? DEFAULT_MAX_SYNTHETIC_SHARE;
     const deps = {
       queue: (name: string) => ({ ...svc.snapshot(name), report: svc.agreement(name, { resamples: 0 }) }),
       listTraces: (f: Parameters<TraceStore["list"]>[0]) => d.traceStore.list(f),
       feedback: (id: string) => d.scores.feedback(id),
+      trace: (id: string) => d.traceStore.get(id),
       runs: d.runs,
       datasets: d.datasets,
     };

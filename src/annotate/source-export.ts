@@ -4,7 +4,7 @@ import type { DatasetStore } from "../evals/datasets/types.js";
 import { expectedText } from "../evals/evaluators/text.js";
 import type { Feedback } from "../evals/online/types.js";
 import type { ItemResult, RunRecord, RunStore } from "../evals/runner/run-types.js";
-import type { TraceFilter, TracePage } from "../observe/types.js";
+import type { TraceFilter, TracePage, TraceRecord } from "../observe/types.js";
 import type { AgreementReport } from "./agreement.js";
 import type { ExportFormat } from "./queue-schema.js";
 import { type Candidate, gateAgreement, queueCandidates, type RowProvenance } from "./queue-export.js";
@@ -48,6 +48,8 @@ export interface SourceDeps {
   queue(name: string): { queue: QueueRecord; items: QueueItem[]; labels: LabelRecord[]; report: AgreementReport };
   listTraces(f: TraceFilter): TracePage;
   feedback(traceId: string): Feedback[];
+  /** A trace by id: a pairwise row's prompt is what the target was sent, when its trace is kept. */
+  trace?(id: string): TraceRecord | undefined;
   runs?: RunStore;
   datasets?: DatasetStore;
 }
@@ -227,7 +229,10 @@ function pairwiseRows(spec: string, runId: string, d: SourceDeps, o: SourceOptio
     if (!s || s.status !== "scored") { skip("verdict (not scored)"); continue; }
     if (s.label !== "win" && s.label !== "loss") { skip("verdict (tie or inconsistent)"); continue; }
     const item = items.get(r.item_id);
-    const input = item ? itemMessages(item) : null;
+    // The prompt: the messages the target was sent (its trace, when kept with its body), else the item's input.
+    const traced = r.output.request_id ? d.trace?.(r.output.request_id) : undefined;
+    const snap = traced ? snapshotTrace(traced) : null;
+    const input = snap?.ok ? [...snap.item.input] : item ? itemMessages(item) : null;
     if (!item || !input) { skip("item (not in the run's dataset, or no input)"); continue; }
     const base = baseline.get(r.item_id);
     const other = base?.output?.text ?? expectedText(item.expected);
@@ -238,7 +243,8 @@ function pairwiseRows(spec: string, runId: string, d: SourceDeps, o: SourceOptio
     const traces = [r.output.request_id, base?.output?.request_id].filter((x): x is string => typeof x === "string");
     const prov: Candidate["prov"] = {
       row_key: `pairwise:${run.id}:${r.item_id}:${r.repeat}`, origin: "llm_judge", source: "judge_pair", from: spec, queue: null, trace_ids: traces,
-      model: r.output.model, route: null, prompt: null, prompt_version: null, traced_at: run.started_at, labelled_at: run.ended_at ?? run.started_at,
+      model: r.output.model, route: snap?.ok ? snap.item.route : null, prompt: snap?.ok ? snap.item.promptName : null, prompt_version: snap?.ok ? snap.item.promptVersion : null,
+      traced_at: snap?.ok ? new Date(snap.item.tracedAt).toISOString() : run.started_at, labelled_at: run.ended_at ?? run.started_at,
       reviewers: [], consensus: { [metric.name]: s.score }, agreement: null, licence: o.licence,
       judge: { model: typeof details.judge_model === "string" ? details.judge_model : (conf?.model ?? null), system_fingerprint: typeof details.system_fingerprint === "string" ? details.system_fingerprint : null, fingerprint: metric.fingerprint ?? null },
       run: run.id, item: r.item_id,
