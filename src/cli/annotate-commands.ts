@@ -44,14 +44,19 @@ export function registerAnnotateCommands(program: Command, client: Client, clien
     .option("--since <time>", "feedback: only traces from this time (ISO, or ms since the epoch)")
     .option("--limit <n>", "most rows per source (default 100000)")
     .action(async (o) => (await import("./data-export.js")).dataExport(clientOpts(o), o));
-  const exportsCmd = client(data.command("exports").description("List stored exports, newest first (hash, time, format, rows, synthetic share, sources); `exports show HASH` shows one"))
+  // `exports` and `exports show HASH` are one command (arguments, not a subcommand), so --url/--admin-token after `show` are parsed as usual.
+  client(data.command("exports").description("List stored exports, newest first (hash, time, format, rows, synthetic share, sources); `exports show HASH` shows one's dataset card")
+    .argument("[show]", "`show`, to show one export")
+    .argument("[hash]", "with show: the export's content hash (sha256)"))
     .option("--limit <n>", "most exports listed (default 100)")
-    .option("--json", "print JSON")
-    .action(async (o) => (await import("./data-export.js")).dataExports(clientOpts(o), o));
-  client(exportsCmd.command("show").description("A stored export's dataset card; --out writes its rows, provenance and card again").argument("<hash>", "the export's content hash (sha256)"))
-    .option("--out <file>", "write the rows (JSONL) here, and the side files beside it")
-    .option("--json", "print the record (without its rows) as JSON")
-    .action(async (hash: string, o) => (await import("./data-export.js")).dataExportShow(clientOpts(o), hash, o));
+    .option("--out <file>", "with show: write its rows (JSONL) here, and the provenance and card beside them")
+    .option("--json", "print JSON (for show: the record without its rows)")
+    .action(async (show: string | undefined, hash: string | undefined, o) => {
+      const m = await import("./data-export.js");
+      if (show === undefined) return m.dataExports(clientOpts(o), o);
+      if (show !== "show" || !hash) throw new Error("usage: keel data exports [show HASH]");
+      return m.dataExportShow(clientOpts(o), hash, o);
+    });
   client(data.command("diff").description("Rows added, removed and changed between two stored exports, matched by a stable row key (source, trace ids, run and item)").argument("<hash_a>", "the earlier export's hash").argument("<hash_b>", "the later export's hash"))
     .option("--json", "print JSON (with the rows)")
     .action(async (a: string, b: string, o) => (await import("./data-export.js")).dataDiff(clientOpts(o), a, b, o));
