@@ -10,7 +10,7 @@ function cand(key: string, answer: string, origin: RowOrigin): Candidate {
   return {
     row: sftRow([{ role: "user", content: `q ${key}` }], answer),
     prov: {
-      row_key: key, origin, source: origin === "llm_judge" ? "judge_pair" : "model_answer", from: "test", queue: null, trace_ids: [key], model: "sim", route: "sim",
+      row_key: key, origin, source: origin === "llm_judge" ? "judge_pair" : "model_answer", from: "test", queue: null, trace_ids: [key], model: "sim", route: "sim", target: "sim",
       prompt: null, prompt_version: null, traced_at: null, labelled_at: null, reviewers: [], consensus: {}, agreement: null, licence: "CC0-1.0",
       ...(origin === "llm_judge" ? { judge: { model: "judge", system_fingerprint: "fp-1", fingerprint: "abc" } } : {}),
     },

@@ -76,7 +76,7 @@ test("feedback → KTO, SFT and DPO rows with user_feedback provenance; identica
     ["user_feedback", "model_answer", traces[1].id, "CC-BY-4.0", "feedback"],
     ["user_feedback", "model_answer", traces[0].id, "CC-BY-4.0", "feedback"],
   ]);
-  assert.equal(prov[0].model, "target");
+  assert.deepEqual([prov[0].model, prov[0].target], ["target", "target"]);
   assert.match(prov[0].traced_at, /^\d{4}-\d\d-\d\dT/);
   const card = readFileSync(join(dir, "fb.card.md"), "utf8");
   assert.match(card, /Rows: 4/);
@@ -156,6 +156,9 @@ repeats: 1
   assert.deepEqual(prov.map((p) => [p.origin, p.source, p.run, p.item, p.judge.system_fingerprint]), [["llm_judge", "judge_pair", runId, "q1", "sim-1"], ["llm_judge", "judge_pair", runId, "q2", "sim-1"]]);
   assert.equal(typeof prov[0].judge.model, "string");
   assert.equal(prov[0].trace_ids.length, 1);
+  assert.equal(prov[0].model, "target");
+  assert.match(prov[0].target, /target/);
+  assert.equal(prov[0].route, "target");
   const card = readFileSync(join(dir, "pw.card.md"), "utf8");
   assert.match(card, /verdict \(tie or inconsistent\): 1/);
   assert.match(card, /Synthetic\/judge share above the maximum/);

@@ -26,6 +26,8 @@ export interface RowProvenance {
   trace_ids: string[];
   model: string | null;
   route: string | null;
+  /** What was asked: the route (model, alias) of a traced call, an eval run's target description. */
+  target: string | null;
   prompt: string | null;
   prompt_version: number | null;
   traced_at: string | null;
@@ -177,7 +179,7 @@ function provenanceOf(q: QueueRecord, from: readonly Judged[], source: RowProven
   const traceIds = from.map((f) => f.item.traceId);
   return {
     row_key: `queue:${q.name}:${source}:${traceIds.join(",")}`, origin: origin(labels), source, from: fromSpec, queue: q.name,
-    trace_ids: traceIds, model: first.model, route: first.route, prompt: first.promptName, prompt_version: first.promptVersion,
+    trace_ids: traceIds, model: first.model, route: first.route, target: first.route, prompt: first.promptName, prompt_version: first.promptVersion,
     traced_at: new Date(first.tracedAt).toISOString(), labelled_at: new Date(Math.max(...labels.map((l) => l.at))).toISOString(),
     reviewers, consensus: cons, agreement: report.overall, licence: q.licence,
   };

@@ -134,7 +134,7 @@ function feedbackRows(spec: string, d: SourceDeps, o: SourceOptions): SourceRows
       const corrAt = [...fb].reverse().find((f) => f.correction)?.created_at ?? null;
       const prov = (source: RowProvenance["source"], traces: string[], at: string | null, consensus: Record<string, number | null>): Candidate["prov"] => ({
         row_key: `feedback:${source}:${traces.join(",")}`, origin: "user_feedback", source, from: spec, queue: null, trace_ids: traces,
-        model: it.model, route: it.route, prompt: it.promptName, prompt_version: it.promptVersion, traced_at: new Date(it.tracedAt).toISOString(),
+        model: it.model, route: it.route, target: it.route, prompt: it.promptName, prompt_version: it.promptVersion, traced_at: new Date(it.tracedAt).toISOString(),
         labelled_at: at, reviewers: [], consensus, agreement: null, licence: o.licence,
       });
       const value = { user_feedback: v?.value ?? null };
@@ -243,7 +243,7 @@ function pairwiseRows(spec: string, runId: string, d: SourceDeps, o: SourceOptio
     const traces = [r.output.request_id, base?.output?.request_id].filter((x): x is string => typeof x === "string");
     const prov: Candidate["prov"] = {
       row_key: `pairwise:${run.id}:${r.item_id}:${r.repeat}`, origin: "llm_judge", source: "judge_pair", from: spec, queue: null, trace_ids: traces,
-      model: r.output.model, route: snap?.ok ? snap.item.route : null, prompt: snap?.ok ? snap.item.promptName : null, prompt_version: snap?.ok ? snap.item.promptVersion : null,
+      model: r.output.model, route: snap?.ok ? snap.item.route : null, target: run.config.target.description, prompt: snap?.ok ? snap.item.promptName : null, prompt_version: snap?.ok ? snap.item.promptVersion : null,
       traced_at: snap?.ok ? new Date(snap.item.tracedAt).toISOString() : run.started_at, labelled_at: run.ended_at ?? run.started_at,
       reviewers: [], consensus: { [metric.name]: s.score }, agreement: null, licence: o.licence,
       judge: { model: typeof details.judge_model === "string" ? details.judge_model : (conf?.model ?? null), system_fingerprint: typeof details.system_fingerprint === "string" ? details.system_fingerprint : null, fingerprint: metric.fingerprint ?? null },
@@ -278,7 +278,7 @@ function datasetRows(spec: string, name: string, d: SourceDeps, o: SourceOptions
     const p = item.provenance;
     const prov: Candidate["prov"] = {
       row_key: `dataset:${name}:${item.id}`, origin: p.source === "synthetic" ? "synthetic" : "human_generalist", source: "expected_output", from: spec, queue: null,
-      trace_ids: p.source === "production" ? [p.trace_id] : [], model: null, route: null, prompt: null, prompt_version: null, traced_at: null, labelled_at: null,
+      trace_ids: p.source === "production" ? [p.trace_id] : [], model: null, route: null, target: null, prompt: null, prompt_version: null, traced_at: null, labelled_at: null,
       reviewers: p.author ? [{ name: p.author, expertise: "generalist" }] : [], consensus: {}, agreement: null, licence: o.licence,
       ...(p.source === "synthetic" ? { synthetic_model: p.generator_model } : {}), item: item.id,
     };

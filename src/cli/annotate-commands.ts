@@ -60,7 +60,7 @@ export function registerAnnotateCommands(program: Command, client: Client, clien
   client(data.command("diff").description("Rows added, removed and changed between two stored exports, matched by a stable row key (source, trace ids, run and item)").argument("<hash_a>", "the earlier export's hash").argument("<hash_b>", "the later export's hash"))
     .option("--json", "print JSON (with the rows)")
     .action(async (a: string, b: string, o) => (await import("./data-export.js")).dataDiff(clientOpts(o), a, b, o));
-  client(data.command("audit").description("Duplicates, near-duplicates, contamination with the golden eval datasets, DPO length bias").argument("<file>", "a JSONL training file"))
+  client(data.command("audit").description("Duplicates, near-duplicates, contamination with the golden eval datasets, the synthetic/judge share (from the provenance side file), DPO length bias").argument("<file>", "a JSONL training file"))
     .option("--threshold <jaccard>", "near-duplicate token-set Jaccard threshold, 0..1 (default 0.8)")
     .option("--offline", "skip the contamination check (does not read Keel's datasets)")
     .option("--max-synthetic-share <share>", "most share of LLM-judge or synthetic rows, 0..1 (default 0.2), read from the provenance side file")
