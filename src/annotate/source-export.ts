@@ -153,7 +153,7 @@ function feedbackRows(spec: string, d: SourceDeps, o: SourceOptions): SourceRows
           const k = JSON.stringify(it.input);
           const g = byPrompt.get(k) ?? byPrompt.set(k, {}).get(k)!;
           const slot = v.positive ? "pos" : "neg";
-          if (!g[slot]) g[slot] = { traceId: t.id, input: it.input, output: it.output, at: v.at, value: v.value, mk: prov };
+          if (!g[slot]) g[slot] = { traceId: t.id, input: it.input, output: it.output, at: v.at, value: v.value, mk: prov, hadRow: out.length > before };
           else if (out.length === before) skip("pairing (no liked and disliked answer to one prompt, no correction)");
         } else if (out.length === before) skip("pairing (no liked and disliked answer to one prompt, no correction)");
       }
@@ -165,7 +165,8 @@ function feedbackRows(spec: string, d: SourceDeps, o: SourceOptions): SourceRows
       if (g.pos && g.neg && g.pos.output !== g.neg.output) {
         if (out.length < o.limit) out.push({ row: pair(g.pos.input, g.pos.output, g.neg.output), prov: { ...g.pos.mk("pair", [g.pos.traceId, g.neg.traceId], g.pos.at > g.neg.at ? g.pos.at : g.neg.at, { user_feedback: g.pos.value }) }, lengths: [g.pos.output.length, g.neg.output.length] });
       } else {
-        const n = (g.pos ? 1 : 0) + (g.neg ? 1 : 0);
+        // A trace whose correction already made a row was not removed.
+        const n = [g.pos, g.neg].filter((x) => x && !x.hadRow).length;
         removed["pairing (no liked and disliked answer to one prompt, no correction)"] = (removed["pairing (no liked and disliked answer to one prompt, no correction)"] ?? 0) + n;
       }
     }
@@ -179,6 +180,8 @@ interface Rated {
   output: string;
   at: string;
   value: number;
+  /** Its correction made a row already. */
+  hadRow: boolean;
   mk: (source: RowProvenance["source"], traces: string[], at: string | null, consensus: Record<string, number | null>) => Candidate["prov"];
 }
 
