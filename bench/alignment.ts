@@ -6,7 +6,13 @@
 import { performance } from "node:perf_hooks";
 import { agreement } from "../src/annotate/agreement.js";
 import { auditRows } from "../src/annotate/data-audit.js";
+import { assembleExport } from "../src/annotate/export-assemble.js";
 import { exportQueue } from "../src/annotate/queue-export.js";
+import { sourceRows, type SourceDeps } from "../src/annotate/source-export.js";
+import type { Feedback } from "../src/evals/online/types.js";
+import type { ItemResult, RunRecord, RunStore } from "../src/evals/runner/run-types.js";
+import type { DatasetStore } from "../src/evals/datasets/types.js";
+import { sampleTrace } from "../src/observe/sample-trace.js";
 import type { LabelRecord, QueueItem, QueueRecord } from "../src/annotate/types.js";
 import { seededRandom } from "../src/random/seeded-random.js";
 
@@ -33,6 +39,45 @@ for (const format of ["sft", "dpo", "openai-dpo", "kto"] as const) {
   const r = exportQueue(q, items, labels, report, format, { now: 0 });
   const ms = performance.now() - t;
   console.log(`export ${format}: ${r.rows} rows from ${N} items in ${ms.toFixed(0)} ms = ${Math.round((N / ms) * 1000)} items/s, ${Math.round((r.rows / ms) * 1000)} rows/s`);
+}
+
+// Other sources (in memory, same machine): 100k traces with user feedback, 100k pairwise judge results.
+const traces = Array.from({ length: N }, (_, i) => sampleTrace(i, {
+  status: "ok", requestBody: JSON.stringify({ model: "sim", messages: [{ role: "user", content: `Question ${i}: how do I reset feature ${i % 97}?` }] }),
+  responseBody: JSON.stringify({ choices: [{ message: { role: "assistant", content: `Answer ${i}: open settings.` } }] }),
+}));
+const fb = (i: number): Feedback[] => [{ id: `fb_${i}`, trace_id: traces[i].id, key_id: null, thumbs: i % 3 === 0 ? "down" : "up", score: null, comment: null, correction: i % 10 === 0 ? `Corrected answer ${i}.` : null, created_at: "2026-01-01T00:00:00.000Z" }];
+const byId = new Map(traces.map((tr, i) => [tr.id, i]));
+const run: RunRecord = {
+  id: "run_bench", name: "bench", status: "completed", dataset: "bench", dataset_version: 1, started_at: "2026-01-01T00:00:00.000Z", ended_at: "2026-01-01T01:00:00.000Z", cost_usd: 0, summary: null, metadata: {},
+  config: { suite: "bench", target: { description: "t", fingerprint: "f", config: {} }, evaluators: [{ kind: "judge_pairwise", name: "pref", model: "judge", criteria: "better" } as never], metrics: [{ name: "pref", kind: "judge_pairwise", family: "judge", threshold: 0.5 }], thresholds: {}, repeats: 1, budget_usd: null, baseline_run: null },
+};
+const results: ItemResult[] = Array.from({ length: N }, (_, i) => ({
+  item_id: `q${i}`, repeat: 0, error: null, cost_usd: 0,
+  output: { text: `Candidate answer ${i}.`, tool_calls: [], latency_ms: 1, cost_usd: 0, request_id: null, model: "sim", cached: false },
+  scores: { pref: { status: "scored", score: i % 4 === 0 ? 0.5 : i % 2 ? 1 : 0, passed: true, label: i % 4 === 0 ? "tie" : i % 2 ? "win" : "loss", explanation: "", details: { judge_model: "judge", system_fingerprint: "fp" } } },
+}));
+const dsItems = results.map((r) => ({ item: { id: r.item_id, input: `Prompt for ${r.item_id}?`, expected: `Reference for ${r.item_id}.`, tags: [], provenance: { source: "human" as const } }, hash: "" }));
+const deps: SourceDeps = {
+  queue: () => { throw new Error("no queues here"); },
+  listTraces: (f) => { const start = f.cursor ? Number(f.cursor) : 0; const data = traces.slice(start, start + f.limit); return { data, nextCursor: start + f.limit < traces.length ? String(start + f.limit) : null }; },
+  feedback: (id) => fb(byId.get(id)!),
+  runs: { getRun: () => run, results: () => results } as unknown as RunStore,
+  datasets: { getDataset: () => ({ id: "ds", name: "bench", description: null, createdAt: 0, latestVersion: 1 }), items: () => dsItems } as unknown as DatasetStore,
+};
+for (const [spec, src, format] of [["feedback", { kind: "feedback", spec: "feedback" }, "kto"], ["feedback", { kind: "feedback", spec: "feedback" }, "sft"], ["pairwise:run_bench", { kind: "pairwise", run: "run_bench", spec: "pairwise:run_bench" }, "dpo"]] as const) {
+  t = performance.now();
+  const part = sourceRows(src, deps, { format, limit: 1_000_000, licence: null });
+  const mid = performance.now();
+  const out = assembleExport([part], { format, maxSyntheticShare: 1, output: "jsonl", now: 0, filters: {} });
+  const ms = performance.now() - t;
+  console.log(`export ${format} from ${spec}: ${out.rows} rows from ${part.read} ${spec === "feedback" ? "traces" : "results"} in ${ms.toFixed(0)} ms (rows ${(mid - t).toFixed(0)} ms, hash + card ${(performance.now() - mid).toFixed(0)} ms) = ${Math.round((out.rows / ms) * 1000)} rows/s`);
+  if (spec !== "feedback" || format === "kto") {
+    t = performance.now();
+    const pq = assembleExport([part], { format, maxSyntheticShare: 1, output: "parquet", now: 0, filters: {} });
+    const pms = performance.now() - t;
+    console.log(`  as Parquet: ${pms.toFixed(0)} ms = ${Math.round((pq.rows / pms) * 1000)} rows/s, ${(Buffer.from(pq.parquet_base64!, "base64").length / 1e6).toFixed(1)} MB vs JSONL ${(Buffer.byteLength(pq.jsonl) / 1e6).toFixed(1)} MB`);
+  }
 }
 
 // Audit precision/recall on planted rows.

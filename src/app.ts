@@ -262,7 +262,10 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     registerLimitsRoutes(router, auth, keys, limits);
     registerGuardRoutes(router, { auth, keys, guard, verdicts, traceWriter: traces, reviews: guardReviews });
     registerGuardReviewRoutes(router, { auth, reviews: guardReviews, traceStore, traceWriter: traces, audit });
-    registerAnnotateRoutes(router, { auth, annotations: stores.annotations, traceStore, scores: stores.evals.scores, flushTraces: () => traces.flush(), audit, spans: stores.spans, chunks: (k) => stores.knowledge.getChunks(k) });
+    registerAnnotateRoutes(router, {
+      auth, annotations: stores.annotations, traceStore, scores: stores.evals.scores, flushTraces: () => traces.flush(), audit,
+      spans: stores.spans, chunks: (k) => stores.knowledge.getChunks(k), runs: stores.evals.runs, datasets: stores.evals.datasets,
+    });
     const evals = createEvals({ stores: stores.evals, traceStore, traces, credentials, settings, requestTimeoutMs: config.server.request_timeout_ms, log, models });
     // Ingestion runs on its own serial queue, off the request path (docs/knowledge.md).
     const knowledge = new KnowledgeService({

@@ -36,4 +36,16 @@ export const ANNOTATE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 20,
+    name: "annotation exports: immutable, content-addressed export records",
+    sql: `
+      CREATE TABLE annotation_exports (
+        hash TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX annotation_exports_created ON annotation_exports (created_at);
+    `,
+  },
 ];

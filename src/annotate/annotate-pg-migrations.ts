@@ -36,4 +36,16 @@ export const ANNOTATE_PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "annotation exports: immutable, content-addressed export records",
+    sql: `
+      CREATE TABLE annotation_exports (
+        hash TEXT COLLATE "C" PRIMARY KEY,
+        created_at BIGINT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX annotation_exports_created ON annotation_exports (created_at);
+    `,
+  },
 ];

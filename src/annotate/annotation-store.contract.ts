@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { AnnotationStore, QueueItem, QueueRecord } from "./types.js";
+import type { AnnotationStore, ExportRecord, QueueItem, QueueRecord } from "./types.js";
 
 export function sampleQueue(name: string, id = `aq_${name}`): QueueRecord {
   return {
@@ -18,6 +18,14 @@ export function sampleItems(queueId: string, n: number): Omit<QueueItem, "state"
     input: [{ role: "user" as const, content: `question ${i}` }], output: `answer ${i}`,
     model: "sim", route: "sim", promptName: null, promptVersion: null, feature: null, tracedAt: 500 + i,
   }));
+}
+
+export function sampleExport(hash: string, createdAt: number, rows = 1): ExportRecord {
+  return {
+    hash, format: "sft", sources: ["queue:q"], filters: { balance: false }, createdAt, actor: "admin",
+    counts: { rows, origins: { human_expert: rows }, sources: { model_answer: rows }, synthetic_share: 0 },
+    card: `# card ${hash}`, jsonl: '{"messages":[]}\n'.repeat(rows), provenance: '{"row":1}\n'.repeat(rows),
+  };
 }
 
 /** What callers of an AnnotationStore rely on, for any backend. */
@@ -63,5 +71,20 @@ export function annotationStoreContract(label: string, make: () => AnnotationSto
     assert.deepEqual(all.map((l) => [l.itemId, l.reviewer, l.values.helpful]), [["it_0", "ann", 5], ["it_0", "bob", 4], ["it_1", "ann", 3]]);
     assert.equal(all[2].critique, "fixed");
     assert.deepEqual((await s.itemLabels("aq_q", "it_0")).map((l) => l.reviewer), ["ann", "bob"]);
+  });
+
+  test(`${label}: export records are immutable and keyed by hash; they list newest first, ties by hash`, async () => {
+    const s = await make();
+    assert.equal(await s.putExport(sampleExport("bb", 20)), true);
+    assert.deepEqual(await s.getExport("bb"), sampleExport("bb", 20));
+    // The same hash again changes nothing: not the time, not the card.
+    assert.equal(await s.putExport({ ...sampleExport("bb", 99, 3), card: "other" }), false);
+    assert.deepEqual(await s.getExport("bb"), sampleExport("bb", 20));
+    await s.putExport(sampleExport("aa", 20));
+    await s.putExport(sampleExport("cc", 30));
+    await s.putExport(sampleExport("dd", 10));
+    assert.deepEqual((await s.listExports(10)).map((r) => r.hash), ["cc", "aa", "bb", "dd"]);
+    assert.deepEqual((await s.listExports(2)).map((r) => r.hash), ["cc", "aa"]);
+    assert.equal(await s.getExport("missing"), undefined);
   });
 }

@@ -1,4 +1,5 @@
 import type { AgreementReport } from "./agreement.js";
+import { syntheticShare } from "./synthetic-share.js";
 import type { ExportFormat } from "./queue-schema.js";
 import type { QueueItem, QueueRecord } from "./types.js";
 
@@ -43,6 +44,7 @@ export function datasetCard(c: CardInput): string {
     `- Content hash (sha256 of the JSONL file): \`${c.sha256}\``,
     `- Exported: ${new Date(c.now).toISOString()}`,
     `- Licence: ${q.licence ?? "not stated"}`,
+    `- Synthetic or LLM-judge rows: ${(syntheticShare(c.origins) * 100).toFixed(1)}% (every row of a queue is human-labelled)`,
     ...(c.balancedDropped !== undefined && c.balancedDropped !== null ? [`- Length-balanced: ${c.balancedDropped} pairs dropped so the longer answer is chosen in half the unequal pairs`] : []),
     `- Provenance: one line per row in the side file \`*.provenance.jsonl\` (row n ↔ line n)`,
     "",

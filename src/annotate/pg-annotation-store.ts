@@ -1,5 +1,6 @@
 import type { PgSql } from "../store/postgres/pg-bridge.js";
-import type { AnnotationStore, ItemState, LabelRecord, QueueItem, QueueRecord } from "./types.js";
+import { type ExportRow, exportFromRow } from "./export-rows.js";
+import type { AnnotationStore, ExportRecord, ItemState, LabelRecord, QueueItem, QueueRecord } from "./types.js";
 
 /** Annotation queues on PostgreSQL: each row's fields beyond its keys as a JSON body, as in SQLite. */
 export class PgAnnotationStore implements AnnotationStore {
@@ -78,6 +79,21 @@ export class PgAnnotationStore implements AnnotationStore {
 
   itemLabels(queueId: string, itemId: string): LabelRecord[] {
     return this.db.all<LabelRow>("SELECT * FROM annotation_labels WHERE queue_id = $1 AND item_id = $2 ORDER BY at, reviewer", [queueId, itemId]).map(labelFromRow);
+  }
+
+  /** The primary key makes a concurrent second write of the same hash a no-op in the database. */
+  putExport(r: ExportRecord): boolean {
+    const { hash, createdAt, ...body } = r;
+    return this.db.run("INSERT INTO annotation_exports (hash, created_at, body) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING", [hash, createdAt, JSON.stringify(body)]) > 0;
+  }
+
+  getExport(hash: string): ExportRecord | undefined {
+    const r = this.db.get<ExportRow>("SELECT * FROM annotation_exports WHERE hash = $1", [hash]);
+    return r ? exportFromRow(r) : undefined;
+  }
+
+  listExports(limit: number): ExportRecord[] {
+    return this.db.all<ExportRow>("SELECT * FROM annotation_exports ORDER BY created_at DESC, hash LIMIT $1", [limit]).map(exportFromRow);
   }
 }
 

@@ -97,3 +97,23 @@ export type LabelInput = z.output<typeof labelInput>;
 
 export const EXPORT_FORMATS = ["sft", "dpo", "kto", "openai-dpo"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** `POST /api/v1/annotate/exports`: rows from one or more sources as one training file (docs/alignment-data.md). */
+export const exportRequest = z.strictObject({
+  /** `queue:NAME`, `corrections:NAME`, `feedback`, `pairwise:RUN_ID`, `dataset:NAME`. */
+  from: z.array(z.string().min(1).max(140)).min(1).max(20),
+  format: z.enum(EXPORT_FORMATS),
+  force: z.boolean().default(false),
+  balance: z.boolean().default(false),
+  /** Most share of LLM-judge or synthetic rows (default 0.2): above it the export warns, or with `strict` is refused. */
+  max_synthetic_share: z.number().min(0).max(1).optional(),
+  strict: z.boolean().default(false),
+  output: z.enum(["jsonl", "parquet"]).default("jsonl"),
+  /** Licence of rows whose source states none (feedback, eval runs, datasets). */
+  licence: z.string().min(1).max(128).optional(),
+  /** Feedback: only traces at or after this time (ms). */
+  since: z.number().int().min(0).optional(),
+  /** Most rows per source. */
+  limit: z.number().int().min(1).max(100_000).default(100_000),
+});
+export type ExportRequest = z.output<typeof exportRequest>;

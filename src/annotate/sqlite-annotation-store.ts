@@ -1,7 +1,8 @@
 import type { SqliteDb } from "../store/sqlite.js";
-import type { AnnotationStore, ItemState, LabelRecord, QueueItem, QueueRecord } from "./types.js";
+import { type ExportRow, exportFromRow } from "./export-rows.js";
+import type { AnnotationStore, ExportRecord, ItemState, LabelRecord, QueueItem, QueueRecord } from "./types.js";
 
-/** Annotation queues in SQLite (migration 18): each row's fields beyond its keys as a JSON body. */
+/** Annotation queues in SQLite (migration 18; export records 19): each row's fields beyond its keys as a JSON body. */
 export class SqliteAnnotationStore implements AnnotationStore {
   private readonly s;
   private readonly create: (q: QueueRecord, items: readonly Omit<QueueItem, "state">[]) => boolean;
@@ -23,6 +24,9 @@ export class SqliteAnnotationStore implements AnnotationStore {
         "SELECT l.* FROM annotation_labels l JOIN annotation_items i ON i.queue_id = l.queue_id AND i.id = l.item_id WHERE l.queue_id = ? ORDER BY i.position, l.at, l.reviewer",
       ),
       itemLabels: db.prepare("SELECT * FROM annotation_labels WHERE queue_id = ? AND item_id = ? ORDER BY at, reviewer"),
+      putExport: db.prepare("INSERT OR IGNORE INTO annotation_exports (hash, created_at, body) VALUES (?, ?, ?)"),
+      getExport: db.prepare("SELECT * FROM annotation_exports WHERE hash = ?"),
+      listExports: db.prepare("SELECT * FROM annotation_exports ORDER BY created_at DESC, hash LIMIT ?"),
     };
     this.create = db.transaction((q: QueueRecord, items: readonly Omit<QueueItem, "state">[]): boolean => {
       const { id, name, createdAt, ...rest } = q;
@@ -78,6 +82,20 @@ export class SqliteAnnotationStore implements AnnotationStore {
 
   itemLabels(queueId: string, itemId: string): LabelRecord[] {
     return (this.s.itemLabels.all(queueId, itemId) as LabelRow[]).map(labelFromRow);
+  }
+
+  putExport(r: ExportRecord): boolean {
+    const { hash, createdAt, ...body } = r;
+    return this.s.putExport.run(hash, createdAt, JSON.stringify(body)).changes > 0;
+  }
+
+  getExport(hash: string): ExportRecord | undefined {
+    const r = this.s.getExport.get(hash) as ExportRow | undefined;
+    return r ? exportFromRow(r) : undefined;
+  }
+
+  listExports(limit: number): ExportRecord[] {
+    return (this.s.listExports.all(limit) as ExportRow[]).map(exportFromRow);
   }
 }
 

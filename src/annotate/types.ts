@@ -1,4 +1,4 @@
-import type { QueueFilter, Reviewer, Rubric } from "./queue-schema.js";
+import type { ExportFormat, QueueFilter, Reviewer, Rubric } from "./queue-schema.js";
 
 export type ItemState = "pending" | "in_review" | "done" | "skipped";
 export const ITEM_STATES: readonly ItemState[] = ["pending", "in_review", "done", "skipped"];
@@ -52,6 +52,27 @@ export interface LabelRecord {
   readonly at: number;
 }
 
+/**
+ * One export, immutable and content-addressed: keyed by the sha256 of its canonical rows (the
+ * JSONL text, one row per line in the format's fixed field order), so the same rows give the same
+ * key whatever the time or the output file type.
+ */
+export interface ExportRecord {
+  readonly hash: string;
+  readonly format: ExportFormat;
+  /** The sources it read, as given to `--from` (`queue:NAME`, `feedback`, `pairwise:RUN_ID`, …). */
+  readonly sources: readonly string[];
+  /** The options that shaped it (since, limit, balance, force, max synthetic share, …). */
+  readonly filters: Readonly<Record<string, unknown>>;
+  readonly counts: { readonly rows: number; readonly origins: Readonly<Record<string, number>>; readonly sources: Readonly<Record<string, number>>; readonly synthetic_share: number };
+  readonly card: string;
+  /** The rows as JSONL (what the hash covers) and the line-aligned provenance JSONL. */
+  readonly jsonl: string;
+  readonly provenance: string;
+  readonly actor: string | null;
+  readonly createdAt: number;
+}
+
 /** Annotation queues, their item snapshots and labels. The contract is `annotation-store.contract.ts`. */
 export interface AnnotationStore {
   /** Inserts the queue and its items atomically; false (and nothing written) when the name is taken. */
@@ -71,4 +92,9 @@ export interface AnnotationStore {
   labels(queueId: string): LabelRecord[];
   /** Labels of one item, by time then reviewer. */
   itemLabels(queueId: string, itemId: string): LabelRecord[];
+  /** Stores an export once: false (and nothing changed) when its hash is already stored — records are immutable. */
+  putExport(r: ExportRecord): boolean;
+  getExport(hash: string): ExportRecord | undefined;
+  /** Newest first (created_at descending, then hash), at most `limit`. */
+  listExports(limit: number): ExportRecord[];
 }

@@ -76,7 +76,8 @@ test("pairwise: both orders are asked; a position-biased judge cancels out to ½
   const r = scoredOf(await ev.evaluate(c("Paris", { expected: "Lyon" })));
   assert.equal(r.score, 0.5);
   assert.equal(r.label, "inconsistent");
-  assert.deepEqual(r.details, { consistent: false, first: "win", second: "loss" });
+  // The judge as it answered (model, system_fingerprint): what rows exported from the run cite.
+  assert.deepEqual(r.details, { consistent: false, first: "win", second: "loss", judge_model: "sim", system_fingerprint: "sim-1" });
   assert.equal(alwaysA.calls, 2);
   const prompts = alwaysA.requests.map((q) => q.messages.at(-1)!.content as string);
   assert.ok(prompts.some((p) => /\[ANSWER A\]\nParis/.test(p)) && prompts.some((p) => /\[ANSWER A\]\nLyon/.test(p)), "positions swapped");

@@ -56,7 +56,8 @@ export const pairwiseSpec = defineEvaluator({
         const second: PairOutcome = r2.verdict.winner === "B" ? "win" : r2.verdict.winner === "A" ? "loss" : "tie";
         const comb = combineOrders(first, second);
         return scored(comb.score, threshold, `output first: ${first}; output second: ${second}${r1.verdict.reasoning ? ` — ${r1.verdict.reasoning}` : ""}`, {
-          label: comb.label, cost_usd: cost, details: { consistent: comb.consistent, first, second },
+          // Which judge answered, as it reported itself: the provenance of rows exported from this run.
+          label: comb.label, cost_usd: cost, details: { consistent: comb.consistent, first, second, judge_model: r1.model ?? o.model, system_fingerprint: r1.systemFingerprint ?? null },
         });
       },
     };

@@ -40,7 +40,7 @@ export function extractJsonObject(text: string): unknown {
 }
 
 export type JudgeOutcome<T> =
-  | { readonly ok: true; readonly verdict: T; readonly costUsd: number; readonly attempts: number; readonly raw: string }
+  | { readonly ok: true; readonly verdict: T; readonly costUsd: number; readonly attempts: number; readonly raw: string; readonly model?: string; readonly systemFingerprint?: string }
   | { readonly ok: false; readonly error: string; readonly costUsd: number; readonly attempts: number };
 
 /**
@@ -57,17 +57,20 @@ export async function askJudge<T>(
   let lastError = "no attempt made";
   for (let attempt = 1; attempt <= o.maxAttempts; attempt++) {
     let text: string;
+    let served: { model?: string; systemFingerprint?: string };
     try {
       const r = await client.complete({ ...req, messages }, o.signal);
       cost += r.costUsd;
       text = r.completion.choices[0]?.message.content ?? "";
+      const fp = (r.completion as { system_fingerprint?: unknown }).system_fingerprint;
+      served = { ...(typeof r.completion.model === "string" ? { model: r.completion.model } : {}), ...(typeof fp === "string" ? { systemFingerprint: fp } : {}) };
     } catch (err) {
       if (o.signal?.aborted) throw o.signal.reason;
       return { ok: false, error: `judge call failed: ${(err as Error).message}`, costUsd: cost, attempts: attempt };
     }
     const json = extractJsonObject(text);
     const parsed = json === undefined ? null : schema.safeParse(json);
-    if (parsed?.success) return { ok: true, verdict: parsed.data, costUsd: cost, attempts: attempt, raw: text };
+    if (parsed?.success) return { ok: true, verdict: parsed.data, costUsd: cost, attempts: attempt, raw: text, ...served };
     lastError = json === undefined ? "the reply contains no JSON object" : `the JSON does not fit: ${describeIssue(parsed!.error)}`;
     messages.push({ role: "assistant", content: text }, { role: "user", content: `Your reply could not be used: ${lastError}. Reply again with only the JSON object ${o.replyShape}.` });
   }
