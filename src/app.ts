@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { registerAlertRoutes } from "./admin/alert-routes.js";
 import { registerAuditRoutes } from "./admin/audit-routes.js";
 import { registerCacheRoutes } from "./admin/cache-routes.js";
@@ -252,6 +253,8 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const knowledge = new KnowledgeService({
       store: stores.knowledge, embedder: getDefaultEmbedder(), config: config.knowledge,
       screen: config.knowledge.screening ? documentScreen() : null,
+      indexDir: join(config.dataDir, "knowledge-index"),
+      onIndexReady: (store, how, chunks, ms) => log.info(`vector index ${how}`, { store, chunks, ms: Math.round(ms) }),
       onError: (what, err) => log.error(`${what} failed`, { error: String(err) }),
     });
     registerKnowledgeRoutes(router, { auth, keys, knowledge, config: config.knowledge, audit, metrics: metrics?.retrieval, spans: stores.spans });
