@@ -172,6 +172,8 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       keyLimits: (id) => keys.get(id)?.limits ?? null, requestTimeoutMs: config.server.request_timeout_ms,
     });
     cache = await createCache(config.cache, { dataDir: config.dataDir, redis: config.redis, embedder: getDefaultEmbedder(), onError: (what, err) => log.warn(what, { error: String(err) }) });
+    // The semantic index refills from the backend in the background; until then its lookups are misses.
+    void cache?.restoreSemantic(Date.now()).then((n) => { if (n > 0) log.info("semantic cache index restored", { vectors: n }); });
     const prompts = new PromptService(stores.prompts, audit, config.prompts, { log });
     prompts.rollouts.startTimer();
     // Several instances on one PostgreSQL: a change made here is published once it has committed

@@ -49,7 +49,7 @@ export class SemanticIndex {
   private total = 0;
   private nextId = 1;
 
-  constructor(private readonly maxPerContext: number, private readonly maxTotal: number, private readonly opts: SemanticIndexOptions = {}) {
+  constructor(private readonly maxPerContext: number, readonly maxTotal: number, private readonly opts: SemanticIndexOptions = {}) {
     this.annFrom = Math.max(1, opts.annFrom ?? SEMANTIC_ANN_FROM);
   }
 
@@ -85,6 +85,33 @@ export class SemanticIndex {
     }
   }
 
+  /**
+   * Refills the index from stored entries (the backend's, at start), oldest first: each context's
+   * newest `maxPerContext`, a context past `annFrom` built on HNSW in batches of `slice`, yielding
+   * to the event loop between them (a 100k build is tens of seconds of native calls). Lookups made
+   * meanwhile see the part built so far: a miss, never a wrong hit. Rows of another dimension
+   * (an embedder changed since) are skipped.
+   */
+  async restore(rows: readonly { key: string; context: string; vector: Float32Array }[], dimensions: number, slice = 2048): Promise<void> {
+    const byContext = new Map<string, { key: string; vector: Float32Array }[]>();
+    for (const r of rows) {
+      if (r.vector.length !== dimensions) continue;
+      let g = byContext.get(r.context);
+      if (!g) byContext.set(r.context, (g = []));
+      g.push(r);
+    }
+    for (const [context, all] of byContext) {
+      const keep = all.length > this.maxPerContext ? all.slice(all.length - this.maxPerContext) : all;
+      let i = 0;
+      // Up to the move to HNSW one at a time (cheap: brute force), then in batches.
+      for (; i < keep.length && (this.groups.get(context)?.vectors.kind ?? "exact") === "exact"; i++) this.add(context, keep[i].key, keep[i].vector);
+      for (; i < keep.length; i += slice) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        this.addBatch(context, keep.slice(i, i + slice));
+      }
+    }
+  }
+
   /** The most similar entry in the context (approximately, once it is on HNSW), or null when the context has none. */
   nearest(context: string, v: Float32Array): SemanticMatch | null {
     const g = this.groups.get(context);
@@ -104,6 +131,31 @@ export class SemanticIndex {
   clear(): void {
     this.groups.clear();
     this.total = 0;
+  }
+
+  /** Many entries into a context already on HNSW: one native batch, then the bounds. */
+  private addBatch(context: string, rows: readonly { key: string; vector: Float32Array }[]): void {
+    const g = this.groups.get(context);
+    if (!g) return;
+    const ids: number[] = [];
+    const vectors: Float32Array[] = [];
+    for (const r of rows) {
+      let id = g.ids.get(r.key);
+      if (id === undefined) {
+        id = this.nextId++;
+        g.ids.set(r.key, id);
+        g.keys.set(id, r.key);
+        this.total++;
+      }
+      ids.push(id);
+      vectors.push(r.vector);
+    }
+    g.vectors.addBatch(ids, vectors);
+    while (g.ids.size > this.maxPerContext) this.dropOldest(context, g);
+    while (this.total > this.maxTotal) {
+      const [oldest, og] = this.groups.entries().next().value as [string, Group];
+      this.dropOldest(oldest, og);
+    }
   }
 
   private dropOldest(context: string, g: Group): void {
