@@ -18,8 +18,9 @@ import { canonicalBody, type CacheKeyParts } from "./cache-key.js";
  * it reaches `annFrom`, so one context of 100k entries is searched in about a millisecond instead of
  * hundreds (bench/cache.ts). HNSW is approximate: it may miss the nearest entry (a miss that
  * should have been a hit), but its similarity is the real cosine, so it never passes an entry
- * below the threshold. Bounded per context and in total; the oldest go first. Per instance: with
- * the Redis backend each instance indexes what it wrote.
+ * below the threshold. Bounded per context and in total; the oldest go first. Per instance, refilled
+ * at start from the vectors the backend keeps with each entry (`restore`); with the Redis backend
+ * each instance then indexes what it writes.
  */
 
 export interface SemanticMatch {
