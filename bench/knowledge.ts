@@ -10,12 +10,13 @@
  *   node --expose-gc --import tsx bench/knowledge.ts                    # ingestion + 10k chunks
  *   node --expose-gc --import tsx bench/knowledge.ts --chunks 100000 --no-ingest --no-hybrid
  *   --data clustered,random   which vectors (default both; the hybrid path uses the first)
+ *   --texts FILE.jsonl        instead: real USE-lite vectors of the file's `text`/`a`/`b` strings
  *   --ef 16,32,64,128,256     the search expansions swept over one graph
  *   --ef-add N --m N --quant f32|f16|i8 --threads N   the graph's build options (default HNSW_DEFAULTS)
  *
  * A measurement, not a test: it prints a table and exits 0.
  */
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { getDefaultEmbedder } from "../src/providers/embeddings/local-embedder.js";
@@ -129,6 +130,35 @@ function nearQueries(vectors: Float32Array[], seed: number): Float32Array[] {
   });
 }
 
+/**
+ * The covariance's participation ratio (Σλ)² / Σλ² = tr(C)² / ‖C‖²_F — "effective dimensions",
+ * no eigen-decomposition needed — and the mean vector's norm, over the first 5,000 vectors:
+ * how far a data set is from isotropic (≈ d) toward low-dimensional (what a graph index likes).
+ */
+function shapeOf(vectors: Float32Array[]): string {
+  const xs = vectors.slice(0, 5000);
+  const mean = new Float64Array(D);
+  for (const v of xs) for (let j = 0; j < D; j++) mean[j] += v[j] / xs.length;
+  const c = new Float64Array(D * D);
+  const x = new Float64Array(D);
+  for (const v of xs) {
+    for (let j = 0; j < D; j++) x[j] = v[j] - mean[j];
+    for (let i = 0; i < D; i++) {
+      const xi = x[i];
+      const o = i * D;
+      for (let j = i; j < D; j++) c[o + j] += xi * x[j];
+    }
+  }
+  let trace = 0;
+  let frob = 0;
+  for (let i = 0; i < D; i++) {
+    trace += c[i * D + i];
+    for (let j = i; j < D; j++) frob += (i === j ? 1 : 2) * c[i * D + j] ** 2;
+  }
+  const norm = Math.sqrt(mean.reduce((s, m) => s + m * m, 0));
+  return `effective dimensions ${(trace ** 2 / frob).toFixed(1)}, mean-vector norm ${norm.toFixed(3)} (first ${xs.length})`;
+}
+
 const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const EFS = (flag("--ef") ?? "16,32,64,128,256").split(",").map(Number);
 const hnswOpts: HnswOptions = {
@@ -145,7 +175,8 @@ const DATA = (flag("--data") ?? "clustered,random").split(",") as ("clustered" |
  * construction), recall@10 for both query sets against the exact index's answers. The save and
  * load are timed too: what a restart pays instead of a rebuild.
  */
-function atScaleOf(kind: "clustered" | "random", vectors: Float32Array[], fresh: Float32Array[], near: Float32Array[]): void {
+function atScaleOf(kind: "clustered" | "random" | "real", vectors: Float32Array[], fresh: Float32Array[], near: Float32Array[]): void {
+  const N = vectors.length;
   const keys = vectors.map((_, i) => i + 1);
   const exact = measureMemory(() => {
     const e = new ExactIndex(D, N);
@@ -156,7 +187,11 @@ function atScaleOf(kind: "clustered" | "random", vectors: Float32Array[], fresh:
   const truthFresh = truthOf(exact.index, fresh);
   const truthNear = truthOf(exact.index, near);
   const freshName = kind === "random" ? "isotropic" : "fresh";
-  console.log(`\n${N} chunks, ${kind} vectors; exact: build ${exact.ms} ms, ${exact.mb} MB (${round3((exact.mb * 100_000) / N)} per 100k), search p50 ${e.p50} ms, p99 ${e.p99} ms`);
+  // The exact index is one Float32Array of N × D: its size is known; a measured delta here is at
+  // the mercy of when V8 frees the previous kind's buffers.
+  const exactMb = mb(N * D * 4);
+  console.log(`\n${N} ${kind} vectors: ${shapeOf(vectors)}`);
+  console.log(`${N} chunks, ${kind} vectors; exact: build ${exact.ms} ms, ${exactMb} MB of vectors (${round3((exactMb * 100_000) / N)} per 100k), search p50 ${e.p50} ms, p99 ${e.p99} ms`);
   const o = { ...HNSW_DEFAULTS, ...Object.fromEntries(Object.entries(hnswOpts).filter(([, v]) => v !== undefined)) };
   const hnsw = measureMemory(() => {
     const h = new HnswIndex(D, hnswOpts);
@@ -180,6 +215,35 @@ function atScaleOf(kind: "clustered" | "random", vectors: Float32Array[], fresh:
     console.log(`${String(ef).padEnd(7)} ${String(s.p50).padEnd(14)} ${String(s.p99).padEnd(7)} ${String(s40.p99).padEnd(12)} ${String(recallAt10(h, truthFresh, fresh)).padEnd(20)} ${String(recallAt10(h, truthFresh, fresh, 40)).padEnd(15)} ${String(recallAt10(h, truthNear, near)).padEnd(15)} ${String(recallAt10(h, truthNear, near, 40)).padEnd(15)} ${loadMs}`);
   }
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Real USE-lite vectors: every distinct string under `text`, `a` or `b` of a JSONL file, embedded
+ * with the offline embedder (≈ 55 short texts/s here); a seeded 200 of them are the queries, the
+ * rest the chunks. Slow, so it is a flag, and the file is the caller's.
+ */
+async function realVectors(path: string): Promise<void> {
+  const texts = new Set<string>();
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const row = JSON.parse(line) as Record<string, unknown>;
+    for (const f of ["text", "a", "b"]) if (typeof row[f] === "string" && row[f]) texts.add(row[f]);
+  }
+  const all = [...texts];
+  const r = new Rng(5);
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = r.int(i + 1);
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  const embedder = getDefaultEmbedder();
+  const t0 = performance.now();
+  const vectors: Float32Array[] = [];
+  for (let i = 0; i < all.length; i += 64) vectors.push(...(await embedder.embed(all.slice(i, i + 64))));
+  await embedder.close();
+  console.log(`\nembedded ${all.length} texts of ${path} with USE-lite in ${Math.round(performance.now() - t0)} ms`);
+  const fresh = vectors.slice(vectors.length - QUERIES);
+  const data = vectors.slice(0, vectors.length - QUERIES);
+  atScaleOf("real", data, fresh, nearQueries(data, 9));
 }
 
 async function atScale(): Promise<void> {
@@ -233,4 +297,5 @@ async function atScale(): Promise<void> {
 }
 
 if (INGEST) await ingestion();
-await atScale();
+if (flag("--texts")) await realVectors(flag("--texts")!);
+else await atScale();
