@@ -2,24 +2,32 @@
  * The knowledge layer's figures (issue 17): ingestion chunks/s with the offline embedder, search
  * p50/p99 at N chunks (HNSW and exact index alone, and the whole hybrid path: both indexes, RRF,
  * the SQLite chunk reads and filters), HNSW recall@10 against exact brute force, and the memory
- * of each index. The N-chunk part uses random unit vectors of the embedder's 512 dimensions and
- * random-word texts: embedding 100k chunks with USE-lite takes far longer than a bench run.
+ * of each index, and what a saved index costs to load instead. The N-chunk part uses synthetic
+ * vectors of the embedder's 512 dimensions — embedding-like clustered ones (ClusteredSpace, fitted
+ * to USE-lite's effective dimension) and isotropic random ones, the worst case — with random-word
+ * texts: embedding 100k chunks with USE-lite takes far longer than a bench run.
  *
- *   node --import tsx bench/knowledge.ts                    # ingestion + 10k chunks
- *   node --import tsx bench/knowledge.ts --chunks 100000 --no-ingest --no-hybrid
- *   (--ef N / --ef-add N: HNSW expansion at search / insertion, default the index's)
+ *   node --expose-gc --import tsx bench/knowledge.ts                    # ingestion + 10k chunks
+ *   node --expose-gc --import tsx bench/knowledge.ts --chunks 100000 --no-ingest --no-hybrid
+ *   --data clustered,random   which vectors (default both; the hybrid path uses the first)
+ *   --texts FILE.jsonl        instead: real USE-lite vectors of the file's `text`/`a`/`b` strings
+ *   --ef 16,32,64,128,256     the search expansions swept over one graph
+ *   --ef-add N --m N --quant f32|f16|i8 --threads N   the graph's build options (default HNSW_DEFAULTS)
  *
  * A measurement, not a test: it prints a table and exits 0.
  */
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { getDefaultEmbedder } from "../src/providers/embeddings/local-embedder.js";
 import { Rng } from "../src/random/rng.js";
 import { openMemorySqliteWith } from "../src/store/sqlite.js";
 import { ExactIndex } from "../src/knowledge/exact-index.js";
-import { HnswIndex } from "../src/knowledge/hnsw-index.js";
+import { HNSW_DEFAULTS, HnswIndex, type HnswOptions, type HnswQuantization } from "../src/knowledge/hnsw-index.js";
 import { KNOWLEDGE_MIGRATIONS } from "../src/knowledge/knowledge-migrations.js";
 import { knowledgeConfigSchema } from "../src/knowledge/knowledge-schema.js";
 import { KnowledgeService } from "../src/knowledge/knowledge-service.js";
-import { randomUnitVectors } from "../src/knowledge/random-vectors.js";
+import { ClusteredSpace, randomUnitVectors } from "../src/knowledge/random-vectors.js";
 import { documentScreen } from "../src/knowledge/screening.js";
 import { searchStore } from "../src/knowledge/search.js";
 import { SqliteKnowledgeStore } from "../src/knowledge/sqlite-knowledge-store.js";
@@ -34,6 +42,7 @@ const INGEST = !args.includes("--no-ingest");
 const D = 512;
 const QUERIES = 200;
 const mb = (b: number): number => Math.round(b / 1e5) / 10;
+const loadAverage = (): string => loadavg().map((l) => l.toFixed(2)).join(", ");
 
 function words(r: Rng, n: number): string {
   const out: string[] = [];
@@ -84,7 +93,7 @@ function timeSearches(fn: (i: number) => void): { p50: number; p99: number } {
   return { p50: round3(s.p50), p99: round3(s.p99) };
 }
 
-function measureMemory(build: () => VectorIndex): { index: VectorIndex; rssMb: number; ms: number } {
+function measureMemory<T extends VectorIndex>(build: () => T): { index: T; mb: number; ms: number } {
   global.gc?.();
   const before = process.memoryUsage();
   const t = performance.now();
@@ -93,56 +102,172 @@ function measureMemory(build: () => VectorIndex): { index: VectorIndex; rssMb: n
   global.gc?.();
   const after = process.memoryUsage();
   // HNSW lives in native memory (RSS); the exact index in one typed array (arrayBuffers): take the larger.
-  return { index, rssMb: mb(Math.max(after.rss - before.rss, after.arrayBuffers - before.arrayBuffers)), ms };
+  return { index, mb: mb(Math.max(after.rss - before.rss, after.arrayBuffers - before.arrayBuffers)), ms };
+}
+
+/** The exact top 10 of each query: the reference every recall figure is measured against. */
+function truthOf(exact: VectorIndex, queries: Float32Array[]): Set<number>[] {
+  return queries.map((q) => new Set(exact.search(q, 10).map((h) => h.key)));
 }
 
 /** `pool`: how many candidates the ANN search is asked for before its top 10 are kept (search.ts asks for ≥ 40). */
-function recallAt10(ann: VectorIndex, exact: VectorIndex, queries: Float32Array[], pool = 10): number {
+function recallAt10(ann: VectorIndex, truth: Set<number>[], queries: Float32Array[], pool = 10): number {
   let found = 0;
-  for (const q of queries) {
-    const truth = new Set(exact.search(q, 10).map((h) => h.key));
-    found += ann.search(q, pool).slice(0, 10).filter((h) => truth.has(h.key)).length;
-  }
+  queries.forEach((q, i) => (found += ann.search(q, pool).slice(0, 10).filter((h) => truth[i].has(h.key)).length));
   return round3(found / (queries.length * 10));
 }
 
-async function atScale(): Promise<void> {
-  const t0 = performance.now();
-  const vectors = randomUnitVectors(N, D, 1);
-  const keys = vectors.map((_, i) => i + 1);
-  // Queries near a stored chunk (a paraphrase: v + noise, renormalised) and isotropic ones (the hardest case for HNSW).
-  const r = new Rng(9);
-  const noise = randomUnitVectors(QUERIES, D, 10);
-  const near = noise.map((n) => {
-    const v = vectors[r.int(N)];
+/** A stored vector plus Gaussian noise of norm ≈ 0.8, renormalised: a paraphrase of a chunk. */
+function nearQueries(vectors: Float32Array[], seed: number): Float32Array[] {
+  const r = new Rng(seed);
+  return randomUnitVectors(QUERIES, D, seed + 1).map((n) => {
+    const v = vectors[r.int(vectors.length)];
     const q = new Float32Array(D);
     let norm = 0;
     for (let j = 0; j < D; j++) norm += (q[j] = v[j] + 0.8 * n[j]) ** 2;
     for (let j = 0; j < D; j++) q[j] /= Math.sqrt(norm);
     return q;
   });
-  const isotropic = randomUnitVectors(QUERIES, D, 11);
-  console.log(`\n${N} chunks, ${D} dimensions (random unit vectors, generated in ${Math.round(performance.now() - t0)} ms)`);
+}
 
-  const flag = (name: string): number | undefined => Number(args[args.indexOf(name) + 1] || 0) || undefined;
+/**
+ * The covariance's participation ratio (Σλ)² / Σλ² = tr(C)² / ‖C‖²_F — "effective dimensions",
+ * no eigen-decomposition needed — and the mean vector's norm, over the first 5,000 vectors:
+ * how far a data set is from isotropic (≈ d) toward low-dimensional (what a graph index likes).
+ */
+function shapeOf(vectors: Float32Array[]): string {
+  const xs = vectors.slice(0, 5000);
+  const mean = new Float64Array(D);
+  for (const v of xs) for (let j = 0; j < D; j++) mean[j] += v[j] / xs.length;
+  const c = new Float64Array(D * D);
+  const x = new Float64Array(D);
+  for (const v of xs) {
+    for (let j = 0; j < D; j++) x[j] = v[j] - mean[j];
+    for (let i = 0; i < D; i++) {
+      const xi = x[i];
+      const o = i * D;
+      for (let j = i; j < D; j++) c[o + j] += xi * x[j];
+    }
+  }
+  let trace = 0;
+  let frob = 0;
+  for (let i = 0; i < D; i++) {
+    trace += c[i * D + i];
+    for (let j = i; j < D; j++) frob += (i === j ? 1 : 2) * c[i * D + j] ** 2;
+  }
+  const norm = Math.sqrt(mean.reduce((s, m) => s + m * m, 0));
+  return `effective dimensions ${(trace ** 2 / frob).toFixed(1)}, mean-vector norm ${norm.toFixed(3)} (first ${xs.length})`;
+}
+
+const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const EFS = (flag("--ef") ?? "16,32,64,128,256").split(",").map(Number);
+const hnswOpts: HnswOptions = {
+  expansionAdd: Number(flag("--ef-add")) || undefined,
+  connectivity: Number(flag("--m")) || undefined,
+  quantization: flag("--quant") as HnswQuantization | undefined,
+  threads: Number(flag("--threads")) || undefined,
+};
+const DATA = (flag("--data") ?? "clustered,random").split(",") as ("clustered" | "random")[];
+
+/**
+ * One data kind at N: the exact index (build, memory, latency), one HNSW build, then each ef of
+ * the sweep over that same graph (saved once, loaded with the new ef: usearch fixes ef at
+ * construction), recall@10 for both query sets against the exact index's answers. The save and
+ * load are timed too: what a restart pays instead of a rebuild.
+ */
+function atScaleOf(kind: "clustered" | "random" | "real", vectors: Float32Array[], fresh: Float32Array[], near: Float32Array[]): void {
+  const N = vectors.length;
+  const keys = vectors.map((_, i) => i + 1);
   const exact = measureMemory(() => {
     const e = new ExactIndex(D, N);
     e.addBatch(keys, vectors);
     return e;
   });
-  const e = timeSearches((i) => exact.index.search(near[i % QUERIES], 10));
-  console.log(`index      build ms  MB (per 100k)      search p50 ms  p99 ms  recall@10 near  (top 10 of 40)  recall@10 isotropic  (top 10 of 40)`);
-  console.log(`exact      ${String(exact.ms).padEnd(9)} ${`${exact.rssMb} (${round3((exact.rssMb * 100_000) / N)})`.padEnd(18)} ${String(e.p50).padEnd(14)} ${String(e.p99).padEnd(7)} 1`);
+  const e = timeSearches((i) => exact.index.search(fresh[i % QUERIES], 10));
+  const truthFresh = truthOf(exact.index, fresh);
+  const truthNear = truthOf(exact.index, near);
+  const freshName = kind === "random" ? "isotropic" : "fresh";
+  // The exact index is one Float32Array of N × D: its size is known; a measured delta here is at
+  // the mercy of when V8 frees the previous kind's buffers.
+  const exactMb = mb(N * D * 4);
+  console.log(`\n${N} ${kind} vectors: ${shapeOf(vectors)}`);
+  console.log(`${N} chunks, ${kind} vectors; exact: build ${exact.ms} ms, ${exactMb} MB of vectors (${round3((exactMb * 100_000) / N)} per 100k), search p50 ${e.p50} ms, p99 ${e.p99} ms`);
+  const o = { ...HNSW_DEFAULTS, ...Object.fromEntries(Object.entries(hnswOpts).filter(([, v]) => v !== undefined)) };
   const hnsw = measureMemory(() => {
-    const h = new HnswIndex(D, { expansionSearch: flag("--ef"), expansionAdd: flag("--ef-add") });
+    const h = new HnswIndex(D, hnswOpts);
     h.addBatch(keys, vectors);
     return h;
   });
-  const h = timeSearches((i) => hnsw.index.search(near[i % QUERIES], 10));
-  const h40 = timeSearches((i) => hnsw.index.search(near[i % QUERIES], 40));
-  console.log(`hnsw       ${String(hnsw.ms).padEnd(9)} ${`${hnsw.rssMb} (${round3((hnsw.rssMb * 100_000) / N)})`.padEnd(18)} ${String(h.p50).padEnd(14)} ${String(h.p99).padEnd(7)} ${String(recallAt10(hnsw.index, exact.index, near)).padEnd(15)} ${String(recallAt10(hnsw.index, exact.index, near, 40)).padEnd(15)} ${String(recallAt10(hnsw.index, exact.index, isotropic)).padEnd(20)} ${recallAt10(hnsw.index, exact.index, isotropic, 40)}`);
-  console.log(`hnsw k=40  ${"".padEnd(9)} ${"".padEnd(18)} ${String(h40.p50).padEnd(14)} ${h40.p99}`);
+  const dir = mkdtempSync(join(tmpdir(), "keel-bench-hnsw-"));
+  const file = join(dir, "index.usearch");
+  let t = performance.now();
+  hnsw.index.save(file);
+  const saveMs = Math.round(performance.now() - t);
+  const fileMb = mb(statSync(file).size);
+  console.log(`hnsw (M ${o.connectivity}, ef_add ${o.expansionAdd}, ${o.quantization}, ${hnswOpts.threads ?? availableParallelism()} threads): build ${hnsw.ms} ms, ${hnsw.mb} MB RSS (${round3((hnsw.mb * 100_000) / N)} per 100k), file ${fileMb} MB, save ${saveMs} ms`);
+  console.log(`ef      search p50 ms  p99 ms  k=40 p99 ms  recall@10 ${freshName.padEnd(10)} (top 10 of 40)  recall@10 near  (top 10 of 40)  load ms`);
+  for (const ef of EFS) {
+    t = performance.now();
+    const h = HnswIndex.load(file, D, { ...hnswOpts, expansionSearch: ef });
+    const loadMs = Math.round(performance.now() - t);
+    const s = timeSearches((i) => h.search(fresh[i % QUERIES], 10));
+    const s40 = timeSearches((i) => h.search(fresh[i % QUERIES], 40));
+    console.log(`${String(ef).padEnd(7)} ${String(s.p50).padEnd(14)} ${String(s.p99).padEnd(7)} ${String(s40.p99).padEnd(12)} ${String(recallAt10(h, truthFresh, fresh)).padEnd(20)} ${String(recallAt10(h, truthFresh, fresh, 40)).padEnd(15)} ${String(recallAt10(h, truthNear, near)).padEnd(15)} ${String(recallAt10(h, truthNear, near, 40)).padEnd(15)} ${loadMs}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
 
+/**
+ * Real USE-lite vectors: every distinct string under `text`, `a` or `b` of a JSONL file, embedded
+ * with the offline embedder (≈ 55 short texts/s here); a seeded 200 of them are the queries, the
+ * rest the chunks. Slow, so it is a flag, and the file is the caller's.
+ */
+async function realVectors(path: string): Promise<void> {
+  const texts = new Set<string>();
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const row = JSON.parse(line) as Record<string, unknown>;
+    for (const f of ["text", "a", "b"]) if (typeof row[f] === "string" && row[f]) texts.add(row[f]);
+  }
+  const all = [...texts];
+  const r = new Rng(5);
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = r.int(i + 1);
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  const embedder = getDefaultEmbedder();
+  const t0 = performance.now();
+  const vectors: Float32Array[] = [];
+  for (let i = 0; i < all.length; i += 64) vectors.push(...(await embedder.embed(all.slice(i, i + 64))));
+  await embedder.close();
+  console.log(`\nembedded ${all.length} texts of ${path} with USE-lite in ${Math.round(performance.now() - t0)} ms`);
+  const fresh = vectors.slice(vectors.length - QUERIES);
+  const data = vectors.slice(0, vectors.length - QUERIES);
+  atScaleOf("real", data, fresh, nearQueries(data, 9));
+}
+
+async function atScale(): Promise<void> {
+  console.log(`\nuptime: ${loadAverage()}`);
+  let hybridVectors: Float32Array[] | undefined;
+  let hybridQueries: Float32Array[] | undefined;
+  for (const kind of DATA) {
+    const t0 = performance.now();
+    // Clustered: embedding-like (ClusteredSpace's defaults match USE-lite's effective dimension);
+    // fresh queries are new draws from the same topics. Random: isotropic unit vectors and
+    // isotropic queries, the worst case for a graph index.
+    const space = new ClusteredSpace(D, 42);
+    const vectors = kind === "clustered" ? space.sample(N, 1) : randomUnitVectors(N, D, 1);
+    const fresh = kind === "clustered" ? space.sample(QUERIES, 11) : randomUnitVectors(QUERIES, D, 11);
+    const near = nearQueries(vectors, 9);
+    console.log(`generated ${N} ${kind} vectors of ${D} dimensions in ${Math.round(performance.now() - t0)} ms`);
+    atScaleOf(kind, vectors, fresh, near);
+    hybridVectors ??= vectors;
+    hybridQueries ??= fresh;
+  }
+  console.log(`uptime: ${loadAverage()}`);
+  if (!hybridVectors || !hybridQueries) return;
+  const vectors = hybridVectors;
+  const near = hybridQueries;
   if (args.includes("--no-hybrid")) return;
   // The whole search path, less the query's embedding: a store of N chunks in SQLite, HNSW + BM25, RRF, chunk reads, filters.
   const store = new SqliteKnowledgeStore(openMemorySqliteWith(KNOWLEDGE_MIGRATIONS));
@@ -172,4 +297,5 @@ async function atScale(): Promise<void> {
 }
 
 if (INGEST) await ingestion();
-await atScale();
+if (flag("--texts")) await realVectors(flag("--texts")!);
+else await atScale();

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { registerAlertRoutes } from "./admin/alert-routes.js";
 import { registerAuditRoutes } from "./admin/audit-routes.js";
 import { registerCacheRoutes } from "./admin/cache-routes.js";
@@ -171,6 +172,8 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       keyLimits: (id) => keys.get(id)?.limits ?? null, requestTimeoutMs: config.server.request_timeout_ms,
     });
     cache = await createCache(config.cache, { dataDir: config.dataDir, redis: config.redis, embedder: getDefaultEmbedder(), onError: (what, err) => log.warn(what, { error: String(err) }) });
+    // The semantic index refills from the backend in the background; until then its lookups are misses.
+    void cache?.restoreSemantic(Date.now()).then((n) => { if (n > 0) log.info("semantic cache index restored", { vectors: n }); });
     const prompts = new PromptService(stores.prompts, audit, config.prompts, { log });
     prompts.rollouts.startTimer();
     // Several instances on one PostgreSQL: a change made here is published once it has committed
@@ -271,6 +274,8 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const knowledge = new KnowledgeService({
       store: stores.knowledge, embedder: getDefaultEmbedder(), config: config.knowledge,
       screen: config.knowledge.screening ? documentScreen() : null,
+      indexDir: join(config.dataDir, "knowledge-index"),
+      onIndexReady: (store, how, chunks, ms) => log.info(`vector index ${how}`, { store, chunks, ms: Math.round(ms) }),
       onError: (what, err) => log.error(`${what} failed`, { error: String(err) }),
     });
     registerKnowledgeRoutes(router, { auth, keys, knowledge, config: config.knowledge, audit, metrics: metrics?.retrieval, spans: stores.spans });

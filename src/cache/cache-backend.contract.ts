@@ -70,4 +70,23 @@ export function cacheBackendContract(label: string, make: () => CacheBackend | P
     assert.equal(await b.purge({}), 2, "an empty filter purges all");
     assert.equal(await b.count(), 0);
   }));
+
+  test(`${label}: an entry's semantic part reads back, and the live ones come back for a rebuild, newest first by limit, oldest first in order`, () => withBackend(async (b) => {
+    const v = (x: number): Float32Array => Float32Array.from([x, 0.5, -0.25, 1e-7]);
+    await b.set(entry("s1", { createdAt: T0, semantic: { context: "c1", vector: v(0.1) } }));
+    await b.set(entry("s2", { createdAt: T0 + 2, semantic: { context: "c2", vector: v(0.2) } }));
+    await b.set(entry("s3", { createdAt: T0 + 1, semantic: { context: "c1", vector: v(0.3) } }));
+    await b.set(entry("dead", { createdAt: T0 + 3, expiresAt: T0 + 10, semantic: { context: "c1", vector: v(0.4) } }));
+    await b.set(entry("plain", { createdAt: T0 + 4 }));
+    const got = await b.get("s1", T0 + 1);
+    assert.equal(got?.semantic?.context, "c1");
+    assert.deepEqual(Array.from(got!.semantic!.vector), Array.from(v(0.1)));
+    assert.equal((await b.get("plain", T0 + 1))?.semantic, undefined);
+    const rows = await b.semanticEntries(T0 + 10, 10);
+    assert.deepEqual(rows.map((r) => [r.key, r.context, r.createdAt]), [["s1", "c1", T0], ["s3", "c1", T0 + 1], ["s2", "c2", T0 + 2]], "expired and plain entries are left out");
+    assert.deepEqual(Array.from(rows[2].vector), Array.from(v(0.2)));
+    assert.deepEqual((await b.semanticEntries(T0 + 10, 2)).map((r) => r.key), ["s3", "s2"], "the newest within the limit");
+    await b.purge({});
+    assert.deepEqual(await b.semanticEntries(T0 + 10, 10), []);
+  }));
 }

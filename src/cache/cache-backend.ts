@@ -17,6 +17,12 @@ export interface CacheTags {
   prompt: string | null;
 }
 
+/** What the semantic index holds for an entry: its context (semantic-index.ts) and the last user turn's embedding. */
+export interface SemanticPart {
+  context: string;
+  vector: Float32Array;
+}
+
 export interface StoredEntry {
   key: string;
   /** The encoded payload (cache-entry.ts). */
@@ -26,6 +32,14 @@ export interface StoredEntry {
   /** Epoch ms; the entry is never returned at or after it. */
   expiresAt: number;
   tags: CacheTags;
+  /** Present when the semantic cache indexed the entry: kept with it so a restart rebuilds the index from the backend. */
+  semantic?: SemanticPart;
+}
+
+/** One live entry's semantic part, for the index rebuild at start. */
+export interface SemanticRow extends SemanticPart {
+  key: string;
+  createdAt: number;
 }
 
 /** Entries matching every given field are deleted; a prompt filter matches `name@…` when it has no `@`. */
@@ -46,6 +60,8 @@ export interface CacheBackend {
   delete(key: string): void | Promise<void>;
   /** Deletes every entry matching the filter (an empty filter: all) and returns how many. */
   purge(filter: CachePurgeFilter): number | Promise<number>;
+  /** The live entries (at `now`) that have a semantic part: the newest `limit`, returned oldest first. */
+  semanticEntries(now: number, limit: number): SemanticRow[] | Promise<SemanticRow[]>;
   /** How many entries are stored, expired ones not yet removed included. */
   count(): number | Promise<number>;
   close(): void | Promise<void>;

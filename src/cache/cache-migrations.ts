@@ -23,4 +23,12 @@ export const CACHE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX cache_entries_expiry ON cache_entries (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: "semantic part of an entry (context, float32 vector) for the index rebuild at start",
+    sql: `
+      ALTER TABLE cache_entries ADD COLUMN semantic_context TEXT;
+      ALTER TABLE cache_entries ADD COLUMN semantic_vector BLOB;
+    `,
+  },
 ];

@@ -4,7 +4,11 @@ import type { CacheBackend } from "./cache-backend.js";
 import { encodeAnswer, type CachedAnswer } from "./cache-entry.js";
 import { cacheConfigSchema } from "./cache-schema.js";
 import { CacheService } from "./cache-service.js";
+import { openMemorySqliteWith } from "../store/sqlite.js";
+import { CACHE_MIGRATIONS } from "./cache-migrations.js";
 import { MemoryCacheBackend } from "./memory-cache-backend.js";
+import { SemanticIndex } from "./semantic-index.js";
+import { SqliteCacheStore } from "./sqlite-cache-store.js";
 
 const cfg = cacheConfigSchema.parse({ enabled: true, backend: "memory" });
 const tags = { route: "sim", model: "sim/sim", scope: "key:key_a", prompt: null };
@@ -56,6 +60,7 @@ test("a failing backend is a miss, counted and reported, never a failed call", a
     get: () => Promise.reject(new Error("connection refused")),
     set: () => Promise.reject(new Error("connection refused")),
     delete: () => {}, purge: () => 0, count: () => 0, close: () => {},
+    semanticEntries: () => Promise.reject(new Error("connection refused")),
   };
   const s = new CacheService(broken, cfg, (what) => errors.push(what));
   assert.equal(await s.lookup("k", 4096, 0), null);
@@ -76,4 +81,27 @@ test("a target's new system_fingerprint purges the route's entries; the first si
   assert.equal(await s.observeFingerprint("openai/gpt-x", "fp_2", { route: "sim" }), 1);
   assert.equal(backend.count(), 1, "only the route's entry went");
   assert.ok(backend.get("b", 1));
+});
+
+test("the semantic index refills from the backend after a restart, from vectors of the same embedder only", async () => {
+  const db = openMemorySqliteWith(CACHE_MIGRATIONS);
+  const semantic = (model: string, dimensions = 4) => ({ index: new SemanticIndex(100, 1000, { annFrom: 3 }), model, dimensions, maxChars: 1000, embed: () => Promise.reject(new Error("not called")) });
+  const unit = (...xs: number[]): Float32Array => Float32Array.from(xs.map((x) => x / Math.hypot(...xs)));
+  const before = new CacheService(new SqliteCacheStore(db), cfg, () => {}, semantic("use-lite"));
+  const vs = [unit(1, 0, 0, 0), unit(0, 1, 0, 0), unit(0, 0, 1, 0), unit(0, 0, 0, 1), unit(1, 1, 0, 0)];
+  for (const [i, v] of vs.entries()) await before.store(`k${i}`, tags, answer(`a${i}`), 60, 4096, 1000 + i, { context: i < 4 ? "ctx" : "other", vector: v });
+  await before.store("plain", tags, answer("p"), 60, 4096, 1000);
+  await before.store("old", tags, answer("o"), 1, 4096, 0, { context: "ctx", vector: unit(1, 0, 0, 0.1) });
+
+  const after = new CacheService(new SqliteCacheStore(db), cfg, () => {}, semantic("use-lite"));
+  assert.equal(await after.restoreSemantic(2000), 5, "the expired entry and the one without a vector are not restored");
+  assert.equal(after.semantic!.index.annContexts, 1, "a context past annFrom comes back on HNSW");
+  assert.equal(after.semantic!.index.nearest("ctx", unit(0, 0, 1, 0.1))?.key, "k2");
+  assert.equal(after.semantic!.index.nearest("other", unit(1, 1, 0, 0))?.key, "k4");
+
+  const otherModel = new CacheService(new SqliteCacheStore(db), cfg, () => {}, semantic("another-model"));
+  assert.equal(await otherModel.restoreSemantic(2000), 0, "vectors of another embedder are not comparable");
+  const otherDims = new CacheService(new SqliteCacheStore(db), cfg, () => {}, semantic("use-lite", 8));
+  assert.equal(await otherDims.restoreSemantic(2000), 0);
+  db.close();
 });

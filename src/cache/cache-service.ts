@@ -1,4 +1,4 @@
-import type { CacheBackend, CachePurgeFilter, CacheTags } from "./cache-backend.js";
+import type { CacheBackend, CachePurgeFilter, CacheTags, SemanticPart } from "./cache-backend.js";
 import { type CachedAnswer, decodeAnswer, encodeAnswer } from "./cache-entry.js";
 import type { CacheConfig } from "./cache-schema.js";
 import { CacheSettingsTable } from "./cache-settings.js";
@@ -7,6 +7,9 @@ import type { SemanticIndex } from "./semantic-index.js";
 /** What the semantic cache needs: its index and an embedder (the offline one by default). */
 export interface SemanticCache {
   readonly index: SemanticIndex;
+  /** The embedder's model and dimensions: stored vectors of another model are not comparable, so they are not restored. */
+  readonly model: string;
+  readonly dimensions: number;
   readonly embed: (text: string, signal?: AbortSignal) => Promise<Float32Array>;
   /** Longest text embedded; longer turns are cut to it. */
   readonly maxChars: number;
@@ -83,21 +86,45 @@ export class CacheService {
     else this.counters.bypasses++;
   }
 
-  /** Stores an answer unless its entry is over `maxEntryBytes`; resolves when written (failures are counted, not thrown). */
-  store(key: string, tags: CacheTags, answer: CachedAnswer, ttlS: number, maxEntryBytes: number, now: number): Promise<boolean> {
+  /**
+   * Stores an answer unless its entry is over `maxEntryBytes`; resolves when written (failures are
+   * counted, not thrown). `semantic`: the entry's context and vector, kept with it (the context
+   * prefixed with the embedder's model) so `restoreSemantic` can refill the index after a restart.
+   */
+  store(key: string, tags: CacheTags, answer: CachedAnswer, ttlS: number, maxEntryBytes: number, now: number, semantic?: SemanticPart): Promise<boolean> {
     const value = encodeAnswer(key, answer);
     if (Buffer.byteLength(value) > maxEntryBytes) {
       this.counters.skippedOversized++;
       return Promise.resolve(false);
     }
     try {
-      const done = this.backend.set({ key, value, createdAt: now, expiresAt: now + ttlS * 1000, tags });
+      const kept = semantic && this.semantic ? { context: `${this.semantic.model}\u0000${semantic.context}`, vector: semantic.vector } : undefined;
+      const done = this.backend.set({ key, value, createdAt: now, expiresAt: now + ttlS * 1000, tags, ...(kept ? { semantic: kept } : {}) });
       return Promise.resolve(done).then(() => {
         this.counters.stored++;
         return true;
       }, (err) => this.failedWrite(err));
     } catch (err) {
       return Promise.resolve(this.failedWrite(err));
+    }
+  }
+
+  /**
+   * Refills the semantic index from the backend's live entries made with the same embedder (at
+   * start; lookups meanwhile are misses where the index is not built yet). Resolves with the
+   * vectors restored; a failure is reported and leaves the index to fill from new answers.
+   */
+  async restoreSemantic(now: number): Promise<number> {
+    const s = this.semantic;
+    if (!s) return 0;
+    try {
+      const prefix = `${s.model}\u0000`;
+      const rows = (await this.backend.semanticEntries(now, s.index.maxTotal)).filter((r) => r.context.startsWith(prefix)).map((r) => ({ ...r, context: r.context.slice(prefix.length) }));
+      await s.index.restore(rows, s.dimensions);
+      return s.index.size;
+    } catch (err) {
+      this.onError("semantic index restore failed", err);
+      return 0;
     }
   }
 

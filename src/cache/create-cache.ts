@@ -20,7 +20,11 @@ export async function createCache(cfg: CacheConfig, o: { dataDir: string; redis:
   else backend = new RedisCacheBackend(await connectRedis(o.redis, "cache.backend: redis"), o.redis.key_prefix);
   const embedder = o.embedder;
   const semantic = cfg.semantic.enabled && embedder
-    ? { index: new SemanticIndex(cfg.semantic.max_entries_per_context, cfg.semantic.max_entries), maxChars: embedder.maxInputChars, embed: async (t: string, signal?: AbortSignal) => (await embedder.embed([t], signal))[0] }
+    ? {
+      index: new SemanticIndex(cfg.semantic.max_entries_per_context, cfg.semantic.max_entries),
+      model: embedder.model, dimensions: embedder.dimensions, maxChars: embedder.maxInputChars,
+      embed: async (t: string, signal?: AbortSignal) => (await embedder.embed([t], signal))[0],
+    }
     : null;
   return new CacheService(backend, cfg, o.onError, semantic);
 }

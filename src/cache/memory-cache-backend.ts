@@ -1,4 +1,4 @@
-import { type CacheBackend, type CachePurgeFilter, matchesPurge, type StoredEntry } from "./cache-backend.js";
+import { type CacheBackend, type CachePurgeFilter, matchesPurge, type SemanticRow, type StoredEntry } from "./cache-backend.js";
 
 // Per-entry overhead beyond the strings (the entry object, tags, the map slot): an estimate, so
 // the bound is on what the process really holds and not just on payload characters.
@@ -59,6 +59,12 @@ export class MemoryCacheBackend implements CacheBackend {
     return n;
   }
 
+  semanticEntries(now: number, limit: number): SemanticRow[] {
+    const rows: SemanticRow[] = [];
+    for (const e of this.map.values()) if (e.semantic && e.expiresAt > now) rows.push({ key: e.key, createdAt: e.createdAt, ...e.semantic });
+    return newestOldestFirst(rows, limit);
+  }
+
   count(): number {
     return this.map.size;
   }
@@ -80,6 +86,13 @@ export class MemoryCacheBackend implements CacheBackend {
 }
 
 function sizeOf(e: StoredEntry): number {
-  // UTF-16 strings: two bytes a character.
-  return ENTRY_OVERHEAD + 2 * (e.key.length + e.value.length + e.tags.route.length + e.tags.model.length + e.tags.scope.length + (e.tags.prompt?.length ?? 0));
+  // UTF-16 strings: two bytes a character; a vector its bytes.
+  const semantic = e.semantic ? 2 * e.semantic.context.length + e.semantic.vector.byteLength : 0;
+  return ENTRY_OVERHEAD + semantic + 2 * (e.key.length + e.value.length + e.tags.route.length + e.tags.model.length + e.tags.scope.length + (e.tags.prompt?.length ?? 0));
+}
+
+/** The newest `limit` rows, oldest first (the order the index adds them in, so its eviction order holds). */
+export function newestOldestFirst(rows: SemanticRow[], limit: number): SemanticRow[] {
+  rows.sort((a, b) => a.createdAt - b.createdAt || (a.key < b.key ? -1 : 1));
+  return rows.length > limit ? rows.slice(rows.length - limit) : rows;
 }

@@ -1,5 +1,7 @@
 import type { Redis } from "ioredis";
-import { type CacheBackend, type CachePurgeFilter, matchesPurge, type StoredEntry } from "./cache-backend.js";
+import { base64ToFloat32, float32ToBase64 } from "../providers/embeddings/vector.js";
+import { type CacheBackend, type CachePurgeFilter, matchesPurge, type SemanticRow, type StoredEntry } from "./cache-backend.js";
+import { newestOldestFirst } from "./memory-cache-backend.js";
 
 /**
  * Entries shared by every Keel instance on one Redis: one string per entry,
@@ -26,7 +28,9 @@ export class RedisCacheBackend implements CacheBackend {
 
   async set(e: StoredEntry): Promise<void> {
     const ttl = Math.max(1, e.expiresAt - e.createdAt);
-    await this.redis.set(this.ns + e.key, JSON.stringify(e), "PX", ttl);
+    // The vector as base64 of little-endian float32 (JSON would spell a Float32Array as an object of 512 keys).
+    const json = JSON.stringify(e.semantic ? { ...e, semantic: { context: e.semantic.context, vector: float32ToBase64(e.semantic.vector) } } : e);
+    await this.redis.set(this.ns + e.key, json, "PX", ttl);
   }
 
   async delete(key: string): Promise<void> {
@@ -54,6 +58,23 @@ export class RedisCacheBackend implements CacheBackend {
     return n;
   }
 
+  /** A scan of every entry (once, at start), like a purge's. */
+  async semanticEntries(now: number, limit: number): Promise<SemanticRow[]> {
+    const rows: SemanticRow[] = [];
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${escapeGlob(this.ns)}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length === 0) continue;
+      const values = await this.redis.mget(...keys);
+      for (let i = 0; i < keys.length; i++) {
+        const e = values[i] === null ? null : parseStored(values[i]!, keys[i].slice(this.ns.length));
+        if (e?.semantic && e.expiresAt > now) rows.push({ key: e.key, createdAt: e.createdAt, ...e.semantic });
+      }
+    } while (cursor !== "0");
+    return newestOldestFirst(rows, limit);
+  }
+
   async count(): Promise<number> {
     let n = 0;
     let cursor = "0";
@@ -72,9 +93,13 @@ export class RedisCacheBackend implements CacheBackend {
 
 function parseStored(raw: string, key: string): StoredEntry | null {
   try {
-    const e = JSON.parse(raw) as StoredEntry;
+    const e = JSON.parse(raw) as Omit<StoredEntry, "semantic"> & { semantic?: { context?: unknown; vector?: unknown } };
     if (!e || typeof e.value !== "string" || typeof e.expiresAt !== "number" || typeof e.createdAt !== "number" || !e.tags || e.key !== key) return null;
-    return e;
+    const { semantic, ...rest } = e;
+    if (semantic === undefined) return rest;
+    // A mangled semantic part costs the entry its place in the index, not its answer.
+    if (typeof semantic?.context !== "string" || typeof semantic.vector !== "string") return rest;
+    return { ...rest, semantic: { context: semantic.context, vector: base64ToFloat32(semantic.vector) } };
   } catch {
     return null;
   }

@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { ExactIndex } from "../knowledge/exact-index.js";
+import { ClusteredSpace } from "../knowledge/random-vectors.js";
 import type { CacheKeyParts } from "./cache-key.js";
 import { SemanticIndex, semanticParts } from "./semantic-index.js";
 
@@ -46,4 +48,37 @@ test("nearest compares within one context only, and the index is bounded per con
   assert.equal(idx.nearest("c3", unit(1, 0)), null);
   idx.clear();
   assert.equal(idx.size, 0);
+});
+
+test("a context past annFrom moves to HNSW and still finds what brute force finds", () => {
+  const d = 64;
+  const space = new ClusteredSpace(d, 5, { latent: 16, topics: 40 });
+  const data = space.sample(1500, 6);
+  const idx = new SemanticIndex(1000, 10_000, { annFrom: 200 });
+  const ref = new ExactIndex(d);
+  data.forEach((v, i) => {
+    idx.add("ctx", `k${i}`, v);
+    ref.add(i, v);
+  });
+  idx.add("small", "s1", data[0]);
+  assert.equal(idx.annContexts, 1, "only the context past annFrom is on HNSW");
+  // The per-context bound applies on HNSW too: the first 500 went, oldest first.
+  assert.equal(idx.size, 1001);
+  for (let i = 0; i < 500; i++) ref.remove(i);
+  let same = 0;
+  const queries = space.sample(200, 7);
+  for (const q of queries) {
+    const m = idx.nearest("ctx", q)!;
+    const [truth] = ref.search(q, 1);
+    if (m.key === `k${truth.key}`) same++;
+    // Whatever it returns, the similarity is that entry's real cosine: a threshold is never passed by approximation.
+    const v = data[Number(m.key.slice(1))];
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += v[j] * q[j];
+    assert.ok(Math.abs(dot - m.similarity) < 1e-4);
+  }
+  assert.ok(same / queries.length >= 0.95, `nearest agreed with brute force on ${same} of ${queries.length}`);
+  idx.remove("ctx", "k1400");
+  assert.notEqual(idx.nearest("ctx", data[1400])?.key, "k1400");
+  assert.equal(idx.nearest("small", data[0])?.key, "s1");
 });

@@ -1,5 +1,5 @@
 import type { SqliteDb } from "../store/sqlite.js";
-import type { CacheBackend, CachePurgeFilter, StoredEntry } from "./cache-backend.js";
+import type { CacheBackend, CachePurgeFilter, SemanticRow, StoredEntry } from "./cache-backend.js";
 
 interface Row {
   key: string;
@@ -10,7 +10,17 @@ interface Row {
   model: string;
   scope: string;
   prompt: string | null;
+  semantic_context: string | null;
+  semantic_vector: Buffer | null;
 }
+
+// Float32 bytes, little-endian as every supported host; copied out, as a BLOB's buffer may be unaligned.
+const toBlob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+const fromBlob = (b: Uint8Array): Float32Array => {
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+};
 
 // Expired rows are swept every this many writes, in one indexed delete (reads skip them anyway).
 const SWEEP_EVERY = 256;
@@ -27,14 +37,18 @@ export class SqliteCacheStore implements CacheBackend {
   private readonly delStmt;
   private readonly sweepStmt;
   private readonly countStmt;
+  private readonly semanticStmt;
   private writes = 0;
 
   constructor(private readonly db: SqliteDb) {
     this.getStmt = db.prepare<[string], Row>("SELECT * FROM cache_entries WHERE key = ?");
-    this.setStmt = db.prepare("INSERT OR REPLACE INTO cache_entries (key, value, created_at, expires_at, route, model, scope, prompt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    this.setStmt = db.prepare("INSERT OR REPLACE INTO cache_entries (key, value, created_at, expires_at, route, model, scope, prompt, semantic_context, semantic_vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     this.delStmt = db.prepare("DELETE FROM cache_entries WHERE key = ?");
     this.sweepStmt = db.prepare("DELETE FROM cache_entries WHERE expires_at <= ?");
     this.countStmt = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM cache_entries");
+    this.semanticStmt = db.prepare<[number, number], Pick<Row, "key" | "created_at" | "semantic_context" | "semantic_vector">>(
+      "SELECT key, created_at, semantic_context, semantic_vector FROM cache_entries WHERE semantic_context IS NOT NULL AND expires_at > ? ORDER BY created_at DESC, key DESC LIMIT ?",
+    );
   }
 
   get(key: string, now: number): StoredEntry | null {
@@ -44,11 +58,13 @@ export class SqliteCacheStore implements CacheBackend {
       this.delStmt.run(key);
       return null;
     }
-    return { key: r.key, value: r.value, createdAt: r.created_at, expiresAt: r.expires_at, tags: { route: r.route, model: r.model, scope: r.scope, prompt: r.prompt } };
+    const e: StoredEntry = { key: r.key, value: r.value, createdAt: r.created_at, expiresAt: r.expires_at, tags: { route: r.route, model: r.model, scope: r.scope, prompt: r.prompt } };
+    if (r.semantic_context !== null && r.semantic_vector !== null) e.semantic = { context: r.semantic_context, vector: fromBlob(r.semantic_vector) };
+    return e;
   }
 
   set(e: StoredEntry): void {
-    this.setStmt.run(e.key, e.value, e.createdAt, e.expiresAt, e.tags.route, e.tags.model, e.tags.scope, e.tags.prompt);
+    this.setStmt.run(e.key, e.value, e.createdAt, e.expiresAt, e.tags.route, e.tags.model, e.tags.scope, e.tags.prompt, e.semantic?.context ?? null, e.semantic ? toBlob(e.semantic.vector) : null);
     if (++this.writes % SWEEP_EVERY === 0) this.sweepStmt.run(e.createdAt);
   }
 
@@ -69,6 +85,11 @@ export class SqliteCacheStore implements CacheBackend {
     }
     const sql = `DELETE FROM cache_entries${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`;
     return this.db.prepare(sql).run(...args).changes;
+  }
+
+  semanticEntries(now: number, limit: number): SemanticRow[] {
+    const rows = this.semanticStmt.all(now, limit);
+    return rows.reverse().map((r) => ({ key: r.key, createdAt: r.created_at, context: r.semantic_context!, vector: fromBlob(r.semantic_vector!) }));
   }
 
   count(): number {

@@ -216,10 +216,14 @@ function storeAnswer(ctx: ChatContext, deps: GatewayDeps, cache: CacheService, c
   const r = ctx.record;
   const stored: ChatCompletion = { ...c, usage: c.usage ?? ctx.usage ?? undefined };
   const key = call.key;
-  return cache.store(key, call.tags, { completion: stored, tokensIn: r?.tokensIn ?? 0, tokensOut: r?.tokensOut ?? 0, costUsd: r?.costUsd ?? 0 }, call.ttlS, call.maxEntryBytes, Date.now()).then(async (ok) => {
-    // Indexed only once stored; a refreshed (no-cache) call is embedded here, after its response.
-    if (!ok || call.context === null || !cache.semantic) return;
-    const v = call.vector ?? (await cache.embed(call.text!));
-    if (v) cache.semantic.index.add(call.context, key, v);
-  });
+  const tags = call.tags;
+  const context = cache.semantic ? call.context : null;
+  const write = (v: Float32Array | null): Promise<void> =>
+    cache.store(key, tags, { completion: stored, tokensIn: r?.tokensIn ?? 0, tokensOut: r?.tokensOut ?? 0, costUsd: r?.costUsd ?? 0 }, call.ttlS, call.maxEntryBytes, Date.now(), v && context !== null ? { context, vector: v } : undefined).then((ok) => {
+      // Indexed only once stored; the vector is stored with the entry, so a restart refills the index from the backend.
+      if (ok && v && context !== null) cache.semantic?.index.add(context, key, v);
+    });
+  if (context === null || call.vector) return write(call.vector);
+  // A refreshed (no-cache) call is embedded here, after its response.
+  return cache.embed(call.text!).then(write);
 }

@@ -39,6 +39,12 @@ export class ExactIndex implements VectorIndex {
     for (let i = 0; i < keys.length; i++) this.add(keys[i], vectors[i]);
   }
 
+  /** Each key with a view of its vector (valid until the next add or remove): what a move to another index reads. */
+  *entries(): IterableIterator<[number, Float32Array]> {
+    const d = this.dimensions;
+    for (let s = 0; s < this.keys.length; s++) yield [this.keys[s], this.data.subarray(s * d, (s + 1) * d)];
+  }
+
   remove(key: number): void {
     const s = this.slot.get(key);
     if (s === undefined) return;

@@ -1,7 +1,9 @@
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { checkDimensions, type VectorHit, type VectorIndex } from "./vector-index.js";
 
 type UsearchModule = typeof import("usearch");
+type NativeIndex = InstanceType<UsearchModule["Index"]>;
 // usearch is a native addon (prebuilt binaries in the package); loaded on first use so a Keel
 // without knowledge stores never maps it.
 let usearch: UsearchModule | undefined;
@@ -10,39 +12,69 @@ function load(): UsearchModule {
   return usearch;
 }
 
+/** How vectors are stored in the graph: f32 exact, f16 half the memory, i8 a quarter (and less recall). */
+export type HnswQuantization = "f32" | "f16" | "i8";
+
 export interface HnswOptions {
-  /** Graph degree M (usearch default 16). */
+  /** Graph degree M (usearch's default 16). */
   connectivity?: number;
-  /** Candidate list while inserting (efConstruction). */
+  /** Candidate list while inserting (efConstruction): build time against graph quality. */
   expansionAdd?: number;
-  /**
-   * Candidate list while searching (ef); recall against speed. 256, not usearch's 64: on 10k random
-   * 512-d vectors recall@10 went from 0.61 to 0.85 for 1.7 ms p50 (bench/README.md).
-   */
+  /** Candidate list while searching (ef); a search for k > ef uses k. */
   expansionSearch?: number;
+  quantization?: HnswQuantization;
+  /** Threads for a batch insert; default the cores this process may use. */
+  threads?: number;
 }
 
 /**
- * HNSW (Malkov & Yashunin 2018) from usearch, cosine metric, float32. Approximate: the contract
- * suite checks its answers against the exact index on random data, bench/knowledge.ts measures its
- * recall@10. usearch's `remove` marks a key deleted; re-adding a key removes it first.
+ * Defaults chosen by bench/knowledge.ts (bench/README.md, "Knowledge layer"). On embedding-like
+ * vectors (USE-lite's statistics) at 100k, ef 64 finds 0.999 of the exact top 10 at < 1 ms p50;
+ * ef 64 at insertion builds the graph in about half the time of 128 with no measurable recall loss.
+ * Isotropic random vectors are the worst case (no structure to follow): there, recall needs ef in
+ * the hundreds and still falls with size — not what real embeddings do.
+ */
+export const HNSW_DEFAULTS = { connectivity: 16, expansionAdd: 64, expansionSearch: 64, quantization: "f32" } as const satisfies HnswOptions;
+
+/**
+ * HNSW (Malkov & Yashunin 2018) from usearch, cosine metric. Approximate: the contract suite checks
+ * its answers against the exact index, bench/knowledge.ts measures recall@10. usearch's `remove`
+ * marks a key deleted; re-adding a key removes it first.
+ *
+ * Threads are always passed explicitly: usearch's 0 means `hardware_concurrency()`, the host's
+ * core count (56 on the bench machine), not the 2 cores this container may use — a 10k batch ran
+ * 56 workers over 2 cores, and every insert reserved per-thread search contexts for 56.
  */
 export class HnswIndex implements VectorIndex {
   readonly kind = "hnsw" as const;
-  private readonly index: InstanceType<UsearchModule["Index"]>;
+  private readonly index: NativeIndex;
+  private readonly threads: number;
   private count = 0;
 
-  constructor(readonly dimensions: number, opts: HnswOptions = {}) {
+  constructor(readonly dimensions: number, opts: HnswOptions = {}, from?: { path: string }) {
     const { Index } = load();
+    const o = { ...HNSW_DEFAULTS, ...definedOnly(opts) };
+    this.threads = Math.max(1, opts.threads ?? availableParallelism());
     this.index = new Index({
       dimensions,
       metric: "cos" as never,
-      connectivity: opts.connectivity ?? 16,
-      expansion_add: opts.expansionAdd ?? 128,
-      expansion_search: opts.expansionSearch ?? 256,
-      quantization: "f32" as never,
+      connectivity: o.connectivity,
+      expansion_add: o.expansionAdd,
+      expansion_search: o.expansionSearch,
+      quantization: o.quantization as never,
       multi: false,
     });
+    if (from) {
+      // Reads the whole file into memory (`view` would map it read-only, and the index must take adds).
+      this.index.load(from.path);
+      if (this.index.dimensions() !== dimensions) throw new RangeError(`index file holds ${this.index.dimensions()} dimensions, expected ${dimensions}`);
+      this.count = this.index.size();
+    }
+  }
+
+  /** An index saved by `save`, with the search options given now (they are not in the file). */
+  static load(path: string, dimensions: number, opts: HnswOptions = {}): HnswIndex {
+    return new HnswIndex(dimensions, opts, { path });
   }
 
   size(): number {
@@ -54,10 +86,10 @@ export class HnswIndex implements VectorIndex {
     const k = BigInt(key);
     if (this.index.contains(k)) this.index.remove(k);
     else this.count++;
-    this.index.add(k, vector);
+    this.index.add(k, vector, 1);
   }
 
-  /** One native call over a packed matrix, on every core: a rebuild of 10k vectors is several times faster than 10k `add`s. */
+  /** One native call over a packed matrix, on `threads` threads; keys repeated in the batch keep their last vector. */
   addBatch(keys: readonly number[], vectors: readonly Float32Array[]): void {
     if (keys.length === 0) return;
     const d = this.dimensions;
@@ -75,7 +107,7 @@ export class HnswIndex implements VectorIndex {
       packed.set(vectors[i], j * d);
       j++;
     }
-    this.index.add(ks, packed, 0);
+    this.index.add(ks, packed, this.threads);
   }
 
   remove(key: number): void {
@@ -93,4 +125,13 @@ export class HnswIndex implements VectorIndex {
     for (let i = 0; i < m.keys.length; i++) out.push({ key: Number(m.keys[i]), score: 1 - m.distances[i] });
     return out;
   }
+
+  /** Writes the graph and its vectors to `path` (usearch's format); `HnswIndex.load` reads it back. */
+  save(path: string): void {
+    this.index.save(path);
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

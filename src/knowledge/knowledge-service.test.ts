@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { getDefaultEmbedder } from "../providers/embeddings/local-embedder.js";
 import { openMemorySqliteWith } from "../store/sqlite.js";
@@ -37,4 +40,46 @@ test("a new service over the same rows resumes unfinished ingestion and rebuilds
   assert.equal(a[0].document.fileId, done.id);
   assert.equal(b[0].document.fileId, pending.id);
   await embedder.close();
+});
+
+test("a saved HNSW index is loaded at the next start while it matches the chunks, and rebuilt once they change", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "keel-kn-index-"));
+  const store = new SqliteKnowledgeStore(openMemorySqliteWith(KNOWLEDGE_MIGRATIONS));
+  const config = knowledgeConfigSchema.parse({ index: "hnsw" });
+  const embedder = getDefaultEmbedder();
+  const ready: string[] = [];
+  const open = () => new KnowledgeService({ store, embedder, config, screen: null, indexDir: dir, onIndexReady: (_s, how) => ready.push(how), onError: (what, err) => assert.fail(`${what}: ${String(err)}`) });
+  try {
+    const first = open();
+    const vs = first.createStore({ name: "s", metadata: {}, chunking: { size: 200, overlap: 0 }, maxAgeMs: null });
+    const tide = first.createFile("a.md", "assistants", utf8("The lighthouse keeper logs the tide every six hours."), null);
+    first.attach(vs.id, tide.id, {});
+    await first.idle();
+    await first.search(vs.id, { query: "tide", maxResults: 1 });
+    assert.ok(existsSync(join(dir, `${vs.id}.usearch`)), "saved after the build");
+    // Ingested after the build: saved again at close.
+    const ferry = first.createFile("b.md", "assistants", utf8("Ferries to the island leave from pier nine at dawn."), null);
+    first.attach(vs.id, ferry.id, {});
+    await first.idle();
+    await first.close();
+
+    const second = open();
+    const [hit] = await second.search(vs.id, { query: "where do ferries leave from", maxResults: 1 });
+    assert.equal(hit.document.fileId, ferry.id);
+    await second.close();
+    assert.deepEqual(ready, ["built", "loaded"]);
+
+    // A chunk removed behind the saved file's back (another instance, or a crash before close): rebuilt, and it is not served.
+    store.deleteAttachment(vs.id, ferry.id);
+    const third = open();
+    const hits = await third.search(vs.id, { query: "where do ferries leave from", maxResults: 5 });
+    assert.ok(hits.every((h) => h.document.fileId !== ferry.id));
+    assert.deepEqual(ready, ["built", "loaded", "built"]);
+    third.deleteStore(vs.id);
+    assert.equal(existsSync(join(dir, `${vs.id}.usearch`)), false, "deleted with its store");
+    await third.close();
+  } finally {
+    await embedder.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -8,7 +8,9 @@ import type { KnowledgeConfig } from "./knowledge-schema.js";
 import type { ConflictQuery, KnowledgeStore, PageQuery } from "./knowledge-store.js";
 import type { ChunkScreen } from "./screening.js";
 import { searchStore, type SearchQuery, type SearchResult } from "./search.js";
-import { StoreIndex } from "./store-index.js";
+import { HnswIndex } from "./hnsw-index.js";
+import { deleteSavedIndex, loadSavedIndex, saveIndex } from "./saved-index.js";
+import { keyFingerprint, StoreIndex } from "./store-index.js";
 import type { Attributes, ChunkRecord, ConflictRecord, ConflictStatus, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
 
 export interface KnowledgeDeps {
@@ -19,6 +21,13 @@ export interface KnowledgeDeps {
   screen: ChunkScreen | null;
   now?: () => number;
   onError?: (what: string, err: unknown) => void;
+  /**
+   * Where HNSW indexes are saved (saved-index.ts): after a rebuild and at close, loaded on a
+   * store's first search when they still match its chunks. Absent: rebuilt on every start.
+   */
+  indexDir?: string;
+  /** A store's index is ready: loaded from its saved file, or built from the chunks. */
+  onIndexReady?: (storeId: string, how: "loaded" | "built", chunks: number, ms: number) => void;
 }
 
 /**
@@ -33,6 +42,8 @@ export class KnowledgeService {
   private readonly indexes = new Map<string, StoreIndex>();
   /** A store's index while its rebuild runs; searches of that store wait for it. */
   private readonly building = new Map<string, Promise<StoreIndex>>();
+  /** Each index's `changes` when it was last saved (or loaded): one that moved since is saved at close. */
+  private readonly savedAt = new WeakMap<StoreIndex, number>();
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
   private closed = false;
@@ -54,9 +65,11 @@ export class KnowledgeService {
     return this.queue;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
-    return this.queue;
+    await this.queue;
+    await Promise.allSettled(this.building.values());
+    for (const [id, idx] of this.indexes) if (this.savedAt.get(idx) !== idx.changes) this.persist(id, idx);
   }
 
   // Files
@@ -122,6 +135,7 @@ export class KnowledgeService {
     if (!this.store.deleteStore(id)) throw new KeelError("not_found", `No vector store with id ${id}.`, { param: "vector_store_id" });
     this.indexes.delete(id);
     this.building.delete(id);
+    if (this.d.indexDir) deleteSavedIndex(this.d.indexDir, id);
   }
   counts(storeId: string): Record<StoreFileRecord["status"], number> {
     return this.store.attachmentCounts(storeId);
@@ -215,12 +229,42 @@ export class KnowledgeService {
   private indexOf(storeId: string): StoreIndex | Promise<StoreIndex> {
     const ready = this.building.get(storeId) ?? this.indexes.get(storeId);
     if (ready) return ready;
+    const t0 = performance.now();
+    const chunks = this.store.chunksOf(storeId);
+    const saved = this.loadSaved(storeId, chunks);
     // In the map at once, so chunks ingested during the rebuild are added to it too (re-adding a key replaces it).
-    const idx = new StoreIndex(this.d.config.index, this.d.embedder.dimensions);
+    const idx = new StoreIndex(this.d.config.index, this.d.embedder.dimensions, saved ?? undefined);
     this.indexes.set(storeId, idx);
-    const build = idx.addAllInSlices(this.store.chunksOf(storeId)).then(() => idx).finally(() => this.building.delete(storeId));
+    const build = idx
+      .addAllInSlices(chunks, 256, saved !== null)
+      .then(() => {
+        if (saved) this.savedAt.set(idx, idx.changes);
+        else this.persist(storeId, idx);
+        this.d.onIndexReady?.(storeId, saved ? "loaded" : "built", idx.size(), performance.now() - t0);
+        return idx;
+      })
+      .finally(() => this.building.delete(storeId));
     this.building.set(storeId, build);
     return build;
+  }
+
+  private loadSaved(storeId: string, chunks: readonly ChunkRecord[]): HnswIndex | null {
+    if (!this.d.indexDir || this.d.config.index !== "hnsw") return null;
+    const live: number[] = [];
+    for (const c of chunks) if (c.status === "live") live.push(c.key);
+    const expect = { fingerprint: keyFingerprint(live), model: this.d.embedder.model, dimensions: this.d.embedder.dimensions };
+    return loadSavedIndex(this.d.indexDir, storeId, expect, (err) => this.d.onError?.("loading a saved vector index", err));
+  }
+
+  /** Saves an HNSW index; a failure is reported and costs only a rebuild at the next start. */
+  private persist(storeId: string, idx: StoreIndex): void {
+    if (!this.d.indexDir || !(idx.vectors instanceof HnswIndex) || !this.indexes.has(storeId)) return;
+    try {
+      saveIndex(this.d.indexDir, storeId, idx.vectors, idx.fingerprint(), this.d.embedder.model);
+      this.savedAt.set(idx, idx.changes);
+    } catch (err) {
+      this.d.onError?.("saving a vector index", err);
+    }
   }
 
   private enqueue(a: StoreFileRecord): void {
