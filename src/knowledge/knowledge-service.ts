@@ -7,7 +7,7 @@ import type { KnowledgeStore, PageQuery } from "./knowledge-store.js";
 import type { ChunkScreen } from "./screening.js";
 import { searchStore, type SearchQuery, type SearchResult } from "./search.js";
 import { StoreIndex } from "./store-index.js";
-import type { Attributes, ChunkRecord, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
+import type { Attributes, ChunkRecord, DocumentRecord, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
 
 export interface KnowledgeDeps {
   store: KnowledgeStore;
@@ -104,6 +104,13 @@ export class KnowledgeService {
   }
   counts(storeId: string): Record<StoreFileRecord["status"], number> {
     return this.store.attachmentCounts(storeId);
+  }
+  /** Every document version of a store, oldest first. */
+  documents(storeId: string): DocumentRecord[] {
+    return this.store.documentsOf(storeId);
+  }
+  document(id: string): DocumentRecord | undefined {
+    return this.store.getDocument(id);
   }
   /** Chunks held and quarantined, documents live and superseded: the store's usage. */
   usage(storeId: string): { documents: number; superseded: number } {
