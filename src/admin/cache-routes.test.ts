@@ -30,6 +30,7 @@ test("stats carry this hour's hits, misses and bypasses, savings, and lookup lat
   assert.equal((await ask("Not stored", { "cache-control": "no-store" })).response.headers.get("x-keel-cache"), "bypass");
   const s = await keel.admin("GET", "/api/v1/cache/stats");
   assert.equal(s.status, 200);
+  assert.equal(s.json.enabled, true);
   const hour = s.json.series.at(-1);
   assert.ok(Math.abs(Date.parse(hour.start) - Date.now()) < 3_600_000 + 60_000);
   assert.equal(hour.hits, s.json.hits);
@@ -40,4 +41,16 @@ test("stats carry this hour's hits, misses and bypasses, savings, and lookup lat
   assert.ok(hour.tokens_saved > 0);
   assert.ok(s.json.lookup_ms.samples >= 2, "every lookup is timed");
   assert.ok(s.json.lookup_ms.p50 >= 0 && s.json.lookup_ms.p95 >= s.json.lookup_ms.p50);
+});
+
+test("with the cache off, stats say so with a 200 (the overview asks on every load)", async () => {
+  const off = await startTestKeel({});
+  try {
+    const s = await off.admin("GET", "/api/v1/cache/stats");
+    assert.equal(s.status, 200);
+    assert.deepEqual(s.json, { enabled: false });
+    assert.equal((await off.admin("POST", "/api/v1/cache/purge", { all: true })).status, 409, "a purge of an off cache is still refused");
+  } finally {
+    await off.close();
+  }
 });

@@ -36,11 +36,13 @@ export function registerCacheRoutes(router: Router, auth: AdminAuth, cache: Cach
     return cache;
   };
   router.add("GET", "/api/v1/cache/stats", adminRoute(auth, async (_req, res) => {
-    const c = need();
+    // An off cache is a state to show (the dashboard's overview asks on every load), not an error.
+    if (!cache) return sendJson(res, 200, { enabled: false });
+    const c = cache;
     const k = c.counters;
     const decided = k.hits + k.semanticHits + k.misses;
     sendJson(res, 200, {
-      backend: c.backend.name, entries: await c.entries(), hits: k.hits, semantic_hits: k.semanticHits, misses: k.misses, bypasses: k.bypasses,
+      enabled: true, backend: c.backend.name, entries: await c.entries(), hits: k.hits, semantic_hits: k.semanticHits, misses: k.misses, bypasses: k.bypasses,
       hit_rate: decided === 0 ? null : (k.hits + k.semanticHits) / decided, semantic: c.semantic ? { vectors: c.semantic.index.size, embed_errors: k.embedErrors } : null, stored: k.stored, dropped_corrupt: k.droppedCorrupt, dropped_oversized: k.droppedOversized,
       skipped_oversized: k.skippedOversized, skipped_sensitive: k.skippedSensitive, backend_errors: k.backendErrors,
       tokens_saved: k.tokensSaved, usd_saved: k.usdSaved,

@@ -5,11 +5,13 @@ import { api, canWrite, clearToken, getToken, onUnauthorized, type Role, setRole
 import { Link } from "./components.js";
 import { navigate, usePath } from "./router.js";
 import { AlertsPage, IncidentPage } from "./pages/alerts.js";
+import { CachePage } from "./pages/cache.js";
 import { CalcPage } from "./pages/calc.js";
 import { CalibrationPage } from "./pages/calibration.js";
 import { EvalRunPage, EvalsPage } from "./pages/evals.js";
 import { GuardPage } from "./pages/guard.js";
 import { KeysPage } from "./pages/keys.js";
+import { KnowledgePage } from "./pages/knowledge.js";
 import { ModelsPage } from "./pages/models.js";
 import { OverviewPage } from "./pages/overview.js";
 import { PromptDetailPage, PromptsPage } from "./pages/prompts.js";
@@ -20,6 +22,7 @@ const NAV: [string, string][] = [
   ["/", "Overview"], ["/traces", "Traces"], ["/prompts", "Prompts"], ["/evals", "Evals"],
   ["/guard", "Guardrails"], ["/alerts", "Alerts"], ["/keys", "Keys and spend"],
   ["/models", "Models"], ["/calc", "Calculators"],
+  ["/knowledge", "Knowledge"], ["/cache", "Cache"],
 ];
 
 function page(path: string): JSX.Element {
@@ -34,6 +37,8 @@ function page(path: string): JSX.Element {
     case "keys": return <KeysPage />;
     case "models": return <ModelsPage />;
     case "calc": return <CalcPage />;
+    case "knowledge": return <KnowledgePage />;
+    case "cache": return <CachePage />;
     default: return <section><h1>Not found</h1><p>No page at <code>{path}</code>. <Link to="/">Go to the overview</Link>.</p></section>;
   }
 }
