@@ -2,7 +2,7 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { api, canWrite } from "../api.js";
 import { Async, Badge, Field, ModalForm, Stat, Table, useGet } from "../components.js";
-import { TimeChart } from "../chart.js";
+import { hourAxis, TimeChart } from "../chart.js";
 import { count, ms, pct, text, usd, when } from "../format.js";
 
 interface Hour { start: string; hits: number; semantic_hits: number; misses: number; bypasses: number; hit_rate: number | null; tokens_saved: number; usd_saved: number }
@@ -36,7 +36,9 @@ export function CachePage(): JSX.Element {
         const decided = s.hits + s.semantic_hits + s.misses;
         const fh = falseHit(s);
         const hours = s.series ?? [];
-        const x = hours.map((h) => Date.parse(h.start) / 1000);
+        // An hour without a row had no cache decisions: zero calls, no hit rate.
+        const { x, rows: dense } = hourAxis(hours);
+        const n = (f: (h: Hour) => number) => dense.map((h) => (h ? f(h) : 0));
         return (
           <>
             <div class="stats" role="group" aria-label="Cache totals since start">
@@ -52,13 +54,13 @@ export function CachePage(): JSX.Element {
             {hours.length === 0 ? <p class="muted">No cache decisions since start.</p> : (
               <div class="charts">
                 <TimeChart title="Hits, misses and bypasses per hour" x={x} summary={`${hours.length} hours: ${count(s.hits)} exact hits, ${count(s.semantic_hits)} semantic hits, ${count(s.misses)} misses, ${count(s.bypasses)} bypasses.`} series={[
-                  { label: "exact hits", values: hours.map((h) => h.hits), color: "#1a7f37", format: count },
-                  { label: "semantic hits", values: hours.map((h) => h.semantic_hits), color: "#6639ba", format: count },
-                  { label: "misses", values: hours.map((h) => h.misses), color: "#b35900", format: count },
-                  { label: "bypasses", values: hours.map((h) => h.bypasses), color: "#57606a", format: count },
+                  { label: "exact hits", values: n((h) => h.hits), color: "#1a7f37", format: count },
+                  { label: "semantic hits", values: n((h) => h.semantic_hits), color: "#6639ba", format: count },
+                  { label: "misses", values: n((h) => h.misses), color: "#b35900", format: count },
+                  { label: "bypasses", values: n((h) => h.bypasses), color: "#57606a", format: count },
                 ]} />
                 <TimeChart title="USD saved per hour" x={x} summary={`${usd(s.usd_saved)} and ${count(s.tokens_saved)} tokens saved since start.`} series={[
-                  { label: "USD saved", values: hours.map((h) => h.usd_saved), color: "#0a5fb4", format: usd },
+                  { label: "USD saved", values: n((h) => h.usd_saved), color: "#0a5fb4", format: usd },
                 ]} />
               </div>
             )}
@@ -72,7 +74,8 @@ export function CachePage(): JSX.Element {
               { label: "Dropped (corrupt / oversized)", numeric: true, cell: (r) => `${count(r.dropped_corrupt)} / ${count(r.dropped_oversized)}` },
               { label: "Backend errors", numeric: true, cell: (r) => (r.backend_errors > 0 ? <Badge tone="bad">{count(r.backend_errors)}</Badge> : "0") },
             ]} />
-            {hours.length > 0 ? (
+            {hours.length > 0 ? (<>
+              <h2>Per hour</h2>
               <Table caption="Cache activity per hour" rows={[...hours].reverse()} rowKey={(h) => h.start} columns={[
                 { label: "Hour", cell: (h) => when(h.start) },
                 { label: "Hit rate", numeric: true, cell: (h) => pct(h.hit_rate) },
@@ -83,7 +86,7 @@ export function CachePage(): JSX.Element {
                 { label: "Tokens saved", numeric: true, cell: (h) => count(h.tokens_saved) },
                 { label: "USD saved", numeric: true, cell: (h) => usd(h.usd_saved) },
               ]} />
-            ) : null}
+            </>) : null}
           </>
         );
       }}</Async>

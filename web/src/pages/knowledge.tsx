@@ -2,7 +2,7 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { api, canWrite } from "../api.js";
 import { Async, Badge, Field, ModalForm, Table, useGet } from "../components.js";
-import { TimeChart } from "../chart.js";
+import { hourAxis, TimeChart } from "../chart.js";
 import { count, pct, text, when } from "../format.js";
 
 interface Store {
@@ -126,7 +126,7 @@ function RetrievalQuality(): JSX.Element {
     <section aria-labelledby="retrieval-h">
       <h2 id="retrieval-h">Retrieval quality</h2>
       <Async r={r}>{(d) => {
-        const x = d.hours.map((h) => Date.parse(h.start) / 1000);
+        const { x, rows: dense } = hourAxis(d.hours);
         const searches = d.hours.reduce((a, h) => a + h.searches, 0);
         const results = d.hours.reduce((a, h) => a + h.results, 0);
         const stale = d.hours.reduce((a, h) => a + h.stale_results, 0);
@@ -136,10 +136,10 @@ function RetrievalQuality(): JSX.Element {
             {d.hours.length === 0 ? <p class="muted">No searches since start.</p> : (
               <div class="charts">
                 <TimeChart title="Stale-retrieval rate per hour" x={x} summary={`${pct(results ? stale / results : null)} of results served stale over ${d.hours.length} hours.`} series={[
-                  { label: "stale rate", values: d.hours.map((h) => h.stale_rate), color: "#b35900", format: pct },
+                  { label: "stale rate", values: dense.map((h) => h?.stale_rate ?? null), color: "#b35900", format: pct },
                 ]} />
                 <TimeChart title="Mean top score per hour" x={x} summary={`Mean top score per hour: ${d.hours.map((h) => (h.mean_top_score === null ? "none" : h.mean_top_score.toFixed(2))).join(", ")}.`} series={[
-                  { label: "mean top score", values: d.hours.map((h) => h.mean_top_score), color: "#0a5fb4", format: (v) => (v === null ? "—" : v.toFixed(2)) },
+                  { label: "mean top score", values: dense.map((h) => h?.mean_top_score ?? null), color: "#0a5fb4", format: (v) => (v === null ? "—" : v.toFixed(2)) },
                 ]} />
               </div>
             )}
