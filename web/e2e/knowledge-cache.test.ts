@@ -64,6 +64,28 @@ after(async () => {
   await keel?.close();
 });
 
+test("a viewer key reads both pages and sees neither Release nor Purge", async () => {
+  const created = await keel.admin("POST", "/api/v1/keys", { name: "kc-viewer", role: "viewer" });
+  assert.equal(created.status, 201);
+  const ctx = await chrome.newContext({ viewport: { width: 1400, height: 1000 } });
+  try {
+    const viewer = await ctx.newPage();
+    await signIn(viewer, keel.url, created.json.key);
+    await viewer.goto(`${keel.url}/ui/knowledge`);
+    await viewer.getByRole("heading", { level: 1, name: "Knowledge" }).waitFor();
+    await settled(viewer);
+    assert.equal(await viewer.getByRole("region", { name: "Quarantine" }).getByRole("row").count(), 2, "the held chunk is listed");
+    assert.equal(await viewer.getByRole("button", { name: "Release…" }).count(), 0);
+    await viewer.goto(`${keel.url}/ui/cache`);
+    await viewer.getByRole("heading", { level: 1, name: "Response cache" }).waitFor();
+    await settled(viewer);
+    assert.match(await viewer.getByRole("group", { name: "Cache totals since start" }).innerText(), /Hit rate\s+50%/);
+    assert.equal(await viewer.getByRole("button", { name: "Purge entries…" }).count(), 0);
+  } finally {
+    await ctx.close();
+  }
+});
+
 test("Knowledge page: stores, documents with versions and freshness, retrieval quality, top stale documents; Release", async () => {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Knowledge" }).click();
   await page.getByRole("heading", { level: 1, name: "Knowledge" }).waitFor();
