@@ -2,6 +2,7 @@ import { z } from "zod";
 import { validateBody } from "../api/validate.js";
 import type { AuditSink } from "../audit/types.js";
 import type { CachePurgeFilter } from "../cache/cache-backend.js";
+import type { CacheHour, LookupLatency } from "../cache/cache-activity.js";
 import type { CacheService } from "../cache/cache-service.js";
 import { KeelError } from "../errors/errors.js";
 import type { AdminAuth } from "../keys/admin-token.js";
@@ -35,14 +36,18 @@ export function registerCacheRoutes(router: Router, auth: AdminAuth, cache: Cach
     return cache;
   };
   router.add("GET", "/api/v1/cache/stats", adminRoute(auth, async (_req, res) => {
-    const c = need();
+    // An off cache is a state to show (the dashboard's overview asks on every load), not an error.
+    if (!cache) return sendJson(res, 200, { enabled: false });
+    const c = cache;
     const k = c.counters;
     const decided = k.hits + k.semanticHits + k.misses;
     sendJson(res, 200, {
-      backend: c.backend.name, entries: await c.entries(), hits: k.hits, semantic_hits: k.semanticHits, misses: k.misses, bypasses: k.bypasses,
+      enabled: true, backend: c.backend.name, entries: await c.entries(), hits: k.hits, semantic_hits: k.semanticHits, misses: k.misses, bypasses: k.bypasses,
       hit_rate: decided === 0 ? null : (k.hits + k.semanticHits) / decided, semantic: c.semantic ? { vectors: c.semantic.index.size, embed_errors: k.embedErrors } : null, stored: k.stored, dropped_corrupt: k.droppedCorrupt, dropped_oversized: k.droppedOversized,
       skipped_oversized: k.skippedOversized, skipped_sensitive: k.skippedSensitive, backend_errors: k.backendErrors,
       tokens_saved: k.tokensSaved, usd_saved: k.usdSaved,
+      lookup_ms: latencyObject(c.activity.latency()),
+      series: c.activity.series(Date.now()).map(hourObject),
     });
   }));
   router.add("POST", "/api/v1/cache/purge", adminRoute(auth, async (req, res) => {
@@ -65,4 +70,17 @@ export function registerCacheRoutes(router: Router, auth: AdminAuth, cache: Cach
     audit.record({ actor: actor.name, role: actor.role, action: "cache.purged", targetType: "cache", target: described, after: answer, reason: reasonOf(req, b.reason) });
     sendJson(res, 200, answer);
   }));
+}
+
+/** One hour of the cache's activity on the wire (since this process started; at most 48). */
+function hourObject(h: CacheHour): Record<string, unknown> {
+  const decided = h.hits + h.semanticHits + h.misses;
+  return {
+    start: new Date(h.start).toISOString(), hits: h.hits, semantic_hits: h.semanticHits, misses: h.misses, bypasses: h.bypasses,
+    hit_rate: decided === 0 ? null : (h.hits + h.semanticHits) / decided, tokens_saved: h.tokensSaved, usd_saved: h.usdSaved,
+  };
+}
+
+function latencyObject(l: LookupLatency): Record<string, unknown> {
+  return { samples: l.samples, p50: l.p50Ms, p95: l.p95Ms, mean: l.meanMs };
 }

@@ -21,9 +21,11 @@ import { readJsonBody, readRawBody } from "../server/body.js";
 import type { Handler } from "../server/router.js";
 import type { Router } from "../server/router.js";
 import { sendError, sendJson } from "../server/respond.js";
+import { RetrievalActivity } from "../knowledge/retrieval-activity.js";
 import { actorOf, reasonOf } from "./actor.js";
 import { registerKnowledgeConflictRoutes } from "./knowledge-conflict-routes.js";
 import { adminRoute } from "./admin-route.js";
+import { registerKnowledgeViewRoutes } from "./knowledge-view-routes.js";
 
 export interface KnowledgeRouteDeps {
   auth: AdminAuth;
@@ -35,6 +37,8 @@ export interface KnowledgeRouteDeps {
   metrics?: RetrievalMetrics;
   /** Where a search made inside a caller's trace is recorded as a `retrieval` span. */
   spans?: SpanStore;
+  /** Retrieval quality per hour and the top stale documents, for the Knowledge page; one is made when absent. */
+  activity?: RetrievalActivity;
 }
 
 const JSON_LIMIT = 64 * 1024;
@@ -48,6 +52,8 @@ const PURPOSES = new Set(["assistants", "user_data"]);
  */
 export function registerKnowledgeRoutes(router: Router, d: KnowledgeRouteDeps): void {
   const k = d.knowledge;
+  const activity = d.activity ?? new RetrievalActivity();
+  registerKnowledgeViewRoutes(router, d.auth, k, activity, Date.now());
   const v1 = (fn: (req: IncomingMessage, res: ServerResponse, p: Record<string, string>, q: URLSearchParams, caller: KnowledgeCaller) => unknown | Promise<unknown>): Handler =>
     async (req, res, p, q) => {
       try {
@@ -171,7 +177,7 @@ export function registerKnowledgeRoutes(router: Router, d: KnowledgeRouteDeps): 
       return searchResultObject(r, names.get(r.document.fileId)!);
     });
     sendJson(res, 200, { object: "vector_store.search_results.page", search_query: [query], data, has_more: false, next_page: null });
-    recordRetrieval(d, req, { storeId: p.id, query, mode: b.keel_mode ?? "hybrid", startMs, results });
+    recordRetrieval(d, activity, req, { storeId: p.id, query, mode: b.keel_mode ?? "hybrid", startMs, results });
   }));
 
   registerKnowledgeConflictRoutes(router, d);
@@ -200,8 +206,9 @@ export function registerKnowledgeRoutes(router: Router, d: KnowledgeRouteDeps): 
  * `traceparent`, a `retrieval` span under that trace (docs/knowledge.md, "Retrieval on the trace").
  * A failed span write is not the caller's failure: the search was answered.
  */
-function recordRetrieval(d: KnowledgeRouteDeps, req: IncomingMessage, s: { storeId: string; query: string; mode: string; startMs: number; results: readonly SearchResult[] }): void {
+function recordRetrieval(d: KnowledgeRouteDeps, activity: RetrievalActivity, req: IncomingMessage, s: { storeId: string; query: string; mode: string; startMs: number; results: readonly SearchResult[] }): void {
   d.metrics?.observe(s.results.map((r) => r.freshness.reason ?? "fresh"));
+  activity.observe(s.storeId, s.results.map((r) => ({ documentId: r.document.id, version: r.document.version, score: r.score, staleReason: r.freshness.reason })), Date.now());
   const trace = d.spans ? callerTrace(req.headers.traceparent) : null;
   if (!trace || !d.spans) return;
   try {

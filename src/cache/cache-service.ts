@@ -1,3 +1,4 @@
+import { CacheActivity } from "./cache-activity.js";
 import type { CacheBackend, CachePurgeFilter, CacheTags, SemanticPart } from "./cache-backend.js";
 import { type CachedAnswer, decodeAnswer, encodeAnswer } from "./cache-entry.js";
 import type { CacheConfig } from "./cache-schema.js";
@@ -56,6 +57,9 @@ export class CacheService {
     hits: 0, semanticHits: 0, misses: 0, bypasses: 0, stored: 0, droppedCorrupt: 0, droppedOversized: 0, skippedOversized: 0, skippedSensitive: 0, backendErrors: 0, embedErrors: 0, tokensSaved: 0, usdSaved: 0,
   };
 
+  /** Outcomes per hour and lookup times, for the Cache page (bounded, in process). */
+  readonly activity = new CacheActivity();
+
   constructor(readonly backend: CacheBackend, cfg: CacheConfig, private readonly onError: (what: string, err: unknown) => void = () => {}, readonly semantic: SemanticCache | null = null) {
     this.settings = new CacheSettingsTable(cfg);
     this.maxRequestTtlS = cfg.max_request_ttl_s;
@@ -63,18 +67,25 @@ export class CacheService {
 
   /** The live answer under `key`, or null; a promise only when the backend is asynchronous (Redis). */
   lookup(key: string, maxEntryBytes: number, now: number): CacheHit | null | Promise<CacheHit | null> {
+    const t0 = performance.now();
     let got;
     try {
       got = this.backend.get(key, now);
     } catch (err) {
       return this.failedRead(err);
     }
-    if (got instanceof Promise) return got.then((e) => this.check(key, e, maxEntryBytes, now), (err) => this.failedRead(err));
-    return this.check(key, got, maxEntryBytes, now);
+    if (got instanceof Promise) {
+      return got.then((e) => this.check(key, e, maxEntryBytes, now), (err) => this.failedRead(err))
+        .then((hit) => (this.activity.lookup(performance.now() - t0), hit));
+    }
+    const hit = this.check(key, got, maxEntryBytes, now);
+    this.activity.lookup(performance.now() - t0);
+    return hit;
   }
 
   /** Counts the outcome of one call (the gateway calls this once per call it decided on). */
-  count(outcome: "hit" | "semantic-hit" | "miss" | "bypass", hit?: CachedAnswer): void {
+  count(outcome: "hit" | "semantic-hit" | "miss" | "bypass", hit?: CachedAnswer, now = Date.now()): void {
+    this.activity.count(outcome, now, hit && outcome !== "miss" && outcome !== "bypass" ? { tokens: hit.tokensIn + hit.tokensOut, usd: hit.costUsd } : undefined);
     if (outcome === "hit" || outcome === "semantic-hit") {
       if (outcome === "hit") this.counters.hits++;
       else this.counters.semanticHits++;

@@ -28,6 +28,10 @@ export async function cacheStats(c: Conn, o: { json?: boolean }): Promise<void> 
     process.stdout.write(`${JSON.stringify(s)}\n`);
     return;
   }
+  if ((s as { enabled?: boolean }).enabled === false) {
+    process.stdout.write("the response cache is not enabled (cache.enabled: false in keel.yaml)\n");
+    return;
+  }
   const rate = s.hit_rate === null ? "-" : `${(s.hit_rate * 100).toFixed(1)}%`;
   process.stdout.write(
     `backend ${s.backend}, ${s.entries} entries\n` +

@@ -11,7 +11,7 @@ import { searchStore, type SearchQuery, type SearchResult } from "./search.js";
 import { HnswIndex } from "./hnsw-index.js";
 import { deleteSavedIndex, loadSavedIndex, saveIndex } from "./saved-index.js";
 import { keyFingerprint, StoreIndex } from "./store-index.js";
-import type { Attributes, ChunkRecord, ConflictRecord, ConflictStatus, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
+import type { Attributes, ChunkRecord, ConflictRecord, DocumentRecord, ConflictStatus, FileRecord, StoreFileRecord, VectorStoreRecord } from "./types.js";
 
 export interface KnowledgeDeps {
   store: KnowledgeStore;
@@ -139,6 +139,13 @@ export class KnowledgeService {
   }
   counts(storeId: string): Record<StoreFileRecord["status"], number> {
     return this.store.attachmentCounts(storeId);
+  }
+  /** Every document version of a store, oldest first. */
+  documents(storeId: string): DocumentRecord[] {
+    return this.store.documentsOf(storeId);
+  }
+  document(id: string): DocumentRecord | undefined {
+    return this.store.getDocument(id);
   }
   /** Chunks held and quarantined, documents live and superseded: the store's usage. */
   usage(storeId: string): { documents: number; superseded: number } {

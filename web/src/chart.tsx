@@ -37,3 +37,23 @@ export function TimeChart(props: { title: string; x: number[]; series: Series[];
     </figure>
   );
 }
+
+const HOUR_S = 3600;
+
+/**
+ * Hourly rows on a dense axis: every hour from the first row (or `span` hours back, whichever is
+ * earlier) to the current hour, so one hour of data is a point in a day's frame rather than a
+ * lone point on an axis uPlot stretches over years. `rows[i]` is null for an hour with no row.
+ */
+export function hourAxis<T extends { start: string }>(rows: readonly T[], span = 12, nowMs = Date.now()): { x: number[]; rows: (T | null)[] } {
+  const end = Math.floor(nowMs / 1000 / HOUR_S) * HOUR_S;
+  const byStart = new Map(rows.map((r) => [Math.floor(Date.parse(r.start) / 1000), r]));
+  const first = Math.min(end - (span - 1) * HOUR_S, ...byStart.keys());
+  const x: number[] = [];
+  const out: (T | null)[] = [];
+  for (let t = first; t <= end; t += HOUR_S) {
+    x.push(t);
+    out.push(byStart.get(t) ?? null);
+  }
+  return { x, rows: out };
+}

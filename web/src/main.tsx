@@ -6,11 +6,13 @@ import { Link } from "./components.js";
 import { navigate, usePath } from "./router.js";
 import { AlertsPage, IncidentPage } from "./pages/alerts.js";
 import { AnnotateRoute } from "./pages/annotate.js";
+import { CachePage } from "./pages/cache.js";
 import { CalcPage } from "./pages/calc.js";
 import { CalibrationPage } from "./pages/calibration.js";
 import { EvalRunPage, EvalsPage } from "./pages/evals.js";
 import { GuardPage } from "./pages/guard.js";
 import { KeysPage } from "./pages/keys.js";
+import { KnowledgePage } from "./pages/knowledge.js";
 import { ModelsPage } from "./pages/models.js";
 import { OverviewPage } from "./pages/overview.js";
 import { PromptDetailPage, PromptsPage } from "./pages/prompts.js";
@@ -22,6 +24,7 @@ const NAV: [string, string][] = [
   ["/guard", "Guardrails"], ["/alerts", "Alerts"], ["/keys", "Keys and spend"],
   ["/annotate", "Annotate"],
   ["/models", "Models"], ["/calc", "Calculators"],
+  ["/knowledge", "Knowledge"], ["/cache", "Cache"],
 ];
 
 function page(path: string): JSX.Element {
@@ -37,6 +40,8 @@ function page(path: string): JSX.Element {
     case "keys": return <KeysPage />;
     case "models": return <ModelsPage />;
     case "calc": return <CalcPage />;
+    case "knowledge": return <KnowledgePage />;
+    case "cache": return <CachePage />;
     default: return <section><h1>Not found</h1><p>No page at <code>{path}</code>. <Link to="/">Go to the overview</Link>.</p></section>;
   }
 }

@@ -2,7 +2,8 @@ import type { JSX } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { withQuery } from "../api.js";
 import { type Series, TimeChart } from "../chart.js";
-import { Async, Badge, Field, Stat, Table, useGet } from "../components.js";
+import { Async, Badge, Field, Link, Stat, Table, useGet } from "../components.js";
+import type { CacheStats } from "./cache.js";
 import { count, ms, pct, usd } from "../format.js";
 
 interface Summary {
@@ -61,6 +62,7 @@ export function OverviewPage(): JSX.Element {
           </div>
         );
       }}</Async>
+      <CacheTile />
       <Maturity />
       <Async r={series}>{(d) => <Charts buckets={d.data} stepMs={d.step_ms} />}</Async>
       <h2>By model</h2>
@@ -163,5 +165,22 @@ function Charts(props: { buckets: Bucket[]; stepMs: number }): JSX.Element {
         ? <TimeChart title="Eval scores and feedback" x={data.xs} series={data.scores} summary={`Mean score per interval for ${data.scores.map((s) => s.label).join(", ")}.`} />
         : <figure class="chart"><figcaption>Eval scores and feedback</figcaption><p class="muted">No scored calls in this range: online eval rules and feedback appear here.</p></figure>}
     </div>
+  );
+}
+
+/** The response cache since this process started (GET /api/v1/cache/stats); "off" when the cache is not enabled. */
+function CacheTile(): JSX.Element {
+  const c = useGet<CacheStats>("/api/v1/cache/stats");
+  return (
+    <section aria-labelledby="cache-tile-h">
+      <h2 id="cache-tile-h">Response cache</h2>
+      <Async r={c}>{(s) => (s.enabled === false ? <p class="muted">Off (<code>cache.enabled: false</code>).</p> : (
+          <div class="stats" role="group" aria-label="Response cache since start">
+            <Stat label="Cache hit rate" value={pct(s.hit_rate)} hint={`${count(s.hits)} exact, ${count(s.semantic_hits)} semantic`} />
+            <Stat label="USD saved" value={usd(s.usd_saved)} hint={`${count(s.tokens_saved)} tokens`} />
+            <p class="muted"><Link to="/cache">Cache page</Link></p>
+          </div>
+        ))}</Async>
+    </section>
   );
 }
