@@ -15,6 +15,8 @@ interface Doc {
   superseded_at: string | null; owner: string | null; licence: string | null; age_s: number; stale: boolean; stale_reason: string | null;
 }
 interface Held { chunk_id: number; vector_store_id: string; document_id: string; ordinal: number; verdict: { scanner: string; score: number; types: string[] }[] | null; chars: number; excerpt: string | null }
+interface ConflictSide { file_id: string; document_version: number; chunk_id: number; text: string; value: string }
+interface Conflict { id: string; store_id: string; status: "open" | "resolved" | "dismissed"; kind: string; left: ConflictSide; right: ConflictSide; similarity: number; detected_at: number; resolved_by?: string; note?: string | null }
 interface Hour { start: string; searches: number; results: number; stale_results: number; stale_rate: number | null; mean_top_score: number | null }
 interface Retrieval {
   since: string; hours: Hour[];
@@ -51,6 +53,7 @@ export function KnowledgePage(): JSX.Element {
         ]} />
       )}</Async>
       {open ? <Documents storeId={open} /> : null}
+      <Conflicts />
       <Quarantine onReleased={stores.reload} />
       <RetrievalQuality />
     </section>
@@ -78,6 +81,60 @@ function Documents(props: { storeId: string }): JSX.Element {
         </>
       )}</Async>
     </section>
+  );
+}
+
+function Conflicts(): JSX.Element {
+  const [status, setStatus] = useState<"open" | "resolved" | "dismissed">("open");
+  const list = useGet<{ data: Conflict[]; has_more: boolean }>(`/api/v1/knowledge/conflicts?status=${status}`);
+  const [acting, setActing] = useState<{ c: Conflict; to: "resolved" | "dismissed" | "open" } | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const side = (s: ConflictSide): JSX.Element => (
+    <span><strong>{s.value}</strong> <span class="muted">(v{s.document_version}, chunk {s.chunk_id})</span><br /><span class="excerpt">{s.text.slice(0, 200)}</span></span>
+  );
+  return (
+    <section aria-labelledby="conflicts-h">
+      <h2 id="conflicts-h">Conflicts</h2>
+      <p class="muted">Live documents of one store that state different values for the same fact (docs/knowledge.md#conflicts). Resolving or dismissing one is audited.</p>
+      <Field id="conflict-status" label="Show">
+        <select id="conflict-status" value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as typeof status)}>
+          <option value="open">open</option><option value="resolved">resolved</option><option value="dismissed">dismissed</option>
+        </select>
+      </Field>
+      {done ? <p role="status">{done}</p> : null}
+      <Async r={list}>{(d) => (
+        <Table caption={`Conflicts (${status})`} rows={d.data} rowKey={(c) => c.id} empty={`No ${status} conflicts.`} columns={[
+          { label: "Store", cell: (c) => <code>{c.store_id}</code> },
+          { label: "Kind", cell: (c) => <Badge tone="warn">{c.kind}</Badge> },
+          { label: "One document says", cell: (c) => side(c.left) },
+          { label: "Another says", cell: (c) => side(c.right) },
+          { label: "Similarity", numeric: true, cell: (c) => c.similarity.toFixed(2) },
+          { label: "Found", cell: (c) => when(new Date(c.detected_at * (c.detected_at < 1e12 ? 1000 : 1)).toISOString()) },
+          ...(status !== "open" ? [{ label: "By", cell: (c: Conflict) => text(c.resolved_by ?? null) }] : []),
+          ...(canWrite() ? [{ label: "Action", cell: (c: Conflict) => (c.status === "open"
+            ? <span><button type="button" onClick={() => (setDone(null), setActing({ c, to: "resolved" }))}>Resolve…</button> <button type="button" onClick={() => (setDone(null), setActing({ c, to: "dismissed" }))}>Dismiss…</button></span>
+            : <button type="button" onClick={() => (setDone(null), setActing({ c, to: "open" }))}>Reopen…</button>) }] : []),
+        ]} />
+      )}</Async>
+      {acting ? <ConflictDialog conflict={acting.c} to={acting.to} onClose={(msg) => (setActing(null), msg && (setDone(msg), list.reload()))} /> : null}
+    </section>
+  );
+}
+
+function ConflictDialog(props: { conflict: Conflict; to: "resolved" | "dismissed" | "open"; onClose: (done: string | null) => void }): JSX.Element {
+  const [note, setNote] = useState("");
+  const verb = props.to === "resolved" ? "Resolve" : props.to === "dismissed" ? "Dismiss" : "Reopen";
+  const submit = async (): Promise<string> => {
+    await api("POST", `/api/v1/knowledge/conflicts/${encodeURIComponent(props.conflict.id)}/resolve`, note ? { status: props.to, note } : { status: props.to });
+    return `Conflict ${props.conflict.id} is ${props.to} now.`;
+  };
+  return (
+    <ModalForm id="conflict" title={`${verb} conflict ${props.conflict.id}?`} submitLabel={verb} onSubmit={submit} onClose={props.onClose}>
+      <p>{props.conflict.left.value} against {props.conflict.right.value} ({props.conflict.kind}). The change is recorded in the audit log.</p>
+      <Field id="conflict-note" label="Note (for the audit log)">
+        <input id="conflict-note" value={note} maxLength={2000} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+      </Field>
+    </ModalForm>
   );
 }
 
