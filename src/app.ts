@@ -5,6 +5,7 @@ import { registerCacheRoutes } from "./admin/cache-routes.js";
 import { registerCalcRoutes } from "./admin/calc-routes.js";
 import type { CacheService } from "./cache/cache-service.js";
 import { createCache } from "./cache/create-cache.js";
+import { cacheVerifier } from "./gateway/cache-verify-client.js";
 import { registerIncidentRoutes } from "./admin/incident-routes.js";
 import { registerAnnotateRoutes } from "./admin/annotate-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
@@ -214,11 +215,14 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     router.add("GET", "/readyz", (_req, res) => sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not_ready" }));
     // Model-based guard scanners call models through routing, never through the gateway (no recursion).
     const guard = new GuardService(config.guard, { models: routedGuardClient({ models, routing, providers, record: (r) => traces.record(r) }) });
+    // The online false-hit estimate re-asks through routing, like the guard's model calls (docs/cache.md).
+    if (cache?.semantic && config.cache.semantic.verify_sample > 0) cache.verifier = cacheVerifier(config.cache, cache, { models, routing, record: (r) => traces.record(r), onError: (what, err) => log.warn(what, { error: String(err) }) });
     const metrics = config.metrics.enabled
       ? new GatewayMetrics(config.metrics, {
         ...storedScrapeSources({ scores: stores.evals.scores, budgetEvents: stores.budgetEvents }, config.metrics.eval_window_s),
         targets: () => routing.snapshot(),
         traceWriter: () => ({ written: traces.written, dropped: traces.dropped, pending: traces.pending }),
+        ...(cache?.verifier ? { cacheVerified: () => cache!.verifier!.counts } : {}),
       })
       : undefined;
     if (metrics) registerMetricsRoute(router, metrics, config.metrics.require_auth ? auth : null);

@@ -43,7 +43,7 @@ export function registerCacheRoutes(router: Router, auth: AdminAuth, cache: Cach
     const decided = k.hits + k.semanticHits + k.misses;
     sendJson(res, 200, {
       enabled: true, backend: c.backend.name, entries: await c.entries(), hits: k.hits, semantic_hits: k.semanticHits, misses: k.misses, bypasses: k.bypasses,
-      hit_rate: decided === 0 ? null : (k.hits + k.semanticHits) / decided, semantic: c.semantic ? { vectors: c.semantic.index.size, embed_errors: k.embedErrors } : null, stored: k.stored, dropped_corrupt: k.droppedCorrupt, dropped_oversized: k.droppedOversized,
+      hit_rate: decided === 0 ? null : (k.hits + k.semanticHits) / decided, semantic: c.semantic ? { vectors: c.semantic.index.size, embed_errors: k.embedErrors, raised_thresholds: c.thresholds.size, verification: verification(c) } : null, stored: k.stored, dropped_corrupt: k.droppedCorrupt, dropped_oversized: k.droppedOversized,
       skipped_oversized: k.skippedOversized, skipped_sensitive: k.skippedSensitive, backend_errors: k.backendErrors,
       tokens_saved: k.tokensSaved, usd_saved: k.usdSaved,
       lookup_ms: latencyObject(c.activity.latency()),
@@ -83,4 +83,12 @@ function hourObject(h: CacheHour): Record<string, unknown> {
 
 function latencyObject(l: LookupLatency): Record<string, unknown> {
   return { samples: l.samples, p50: l.p50Ms, p95: l.p95Ms, mean: l.meanMs };
+}
+
+/** The online false-hit estimate: re-asks by outcome and the Wilson 95% interval of the false-hit rate. */
+function verification(c: CacheService): Record<string, unknown> | null {
+  const v = c.verifier;
+  if (!v) return null;
+  const e = v.estimate();
+  return { ...v.counts, pending: v.pending, verified: e.verified, false_hit_rate: e.rate, false_hit_lower95: e.lower95, false_hit_upper95: e.upper95 };
 }

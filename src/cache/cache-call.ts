@@ -22,8 +22,11 @@ export interface CacheCall {
   context: string | null;
   text: string | null;
   vector: Float32Array | null;
-  /** On a semantic hit: the matched entry's similarity. */
+  /** On a semantic hit: the matched entry's similarity, and the threshold it was served at. */
   similarity: number | null;
+  threshold: number | null;
+  /** On a semantic hit in the verification sample: re-asked after the response (semantic-verifier.ts). */
+  verify: "sampled" | null;
 }
 
 /** The cache outcome as the trace record carries it (observe/types.ts `CacheTraceRecord`). */
@@ -33,6 +36,7 @@ export function cacheTraceRecord(c: CacheCall): CacheTraceRecord {
   if (c.key) r.entry = c.key.slice(0, 16);
   if (c.ageS !== null) r.age_s = c.ageS;
   if (c.similarity !== null) r.similarity = Math.round(c.similarity * 10_000) / 10_000;
+  if (c.verify !== null) r.verify = c.verify;
   if (c.saved) {
     r.tokens_saved = c.saved.tokensIn + c.saved.tokensOut;
     r.usd_saved = c.saved.costUsd;

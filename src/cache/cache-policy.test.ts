@@ -54,6 +54,9 @@ test("config: nonsense settings fail with the key path", () => {
   assert.match(bad({ max_entry_bytes: 10 }), /max_entry_bytes/);
   assert.match(bad({ semantic: { threshold: 1.2 } }), /^semantic\.threshold: /);
   assert.match(bad({ routes: { faq: { semantic_threshold: -0.1 } } }), /^routes\.faq\.semantic_threshold: /);
+  assert.match(bad({ semantic: { verify_sample: 1.5 } }), /^semantic\.verify_sample: /);
+  assert.match(bad({ semantic: { verify_concurrency: 0 } }), /^semantic\.verify_concurrency: /);
+  assert.match(bad({ semantic: { on_false_hit: "ignore" } }), /^semantic\.on_false_hit: /);
 });
 
 test("keel.yaml: a bad cache setting stops start-up naming its full path", () => {

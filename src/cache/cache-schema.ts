@@ -70,6 +70,21 @@ export const cacheConfigSchema = z
         /** Vectors kept in total and per context (the oldest go first). */
         max_entries: z.int().min(1).max(10_000_000).default(100_000),
         max_entries_per_context: z.int().min(1).max(1_000_000).default(10_000),
+        /**
+         * Share of semantic hits re-asked to the model in the background, their fresh answer
+         * compared with the one served (the online false-hit estimate, docs/cache.md). 0: never.
+         */
+        verify_sample: z.number().min(0).max(1).default(0.05),
+        /** Re-asks in flight at once, and waiting; a sampled hit finding the queue full is counted as `dropped`. */
+        verify_concurrency: z.int().min(1).max(64).default(2),
+        verify_queue: z.int().min(0).max(10_000).default(100),
+        /** Two long answers agree when their offline-embedding cosine reaches this (short ones must match normalised). */
+        verify_agreement: z.number().min(0).max(1).default(0.9),
+        /**
+         * What a verified false hit does to its entry: `raise` its own threshold above the false
+         * hit's similarity (it still serves exact hits and closer paraphrases), or `evict` it.
+         */
+        on_false_hit: z.enum(["raise", "evict"]).default("raise"),
       })
       .prefault({}),
     /** Per route or model name (what the client sent as `model`, or the name it resolved to). */

@@ -3,7 +3,9 @@ import type { CacheBackend, CachePurgeFilter, CacheTags, SemanticPart } from "./
 import { type CachedAnswer, decodeAnswer, encodeAnswer } from "./cache-entry.js";
 import type { CacheConfig } from "./cache-schema.js";
 import { CacheSettingsTable } from "./cache-settings.js";
+import { EntryThresholds } from "./entry-thresholds.js";
 import type { SemanticIndex } from "./semantic-index.js";
+import type { SemanticVerifier, VerifyJob } from "./semantic-verifier.js";
 
 /** What the semantic cache needs: its index and an embedder (the offline one by default). */
 export interface SemanticCache {
@@ -59,10 +61,35 @@ export class CacheService {
 
   /** Outcomes per hour and lookup times, for the Cache page (bounded, in process). */
   readonly activity = new CacheActivity();
+  /** Semantic thresholds raised by verified false hits (entry-thresholds.ts). */
+  readonly thresholds: EntryThresholds;
+  /** The online false-hit estimate's re-asks; null until the app attaches one (it needs routing). */
+  verifier: SemanticVerifier | null = null;
+  private readonly onFalseHit: "raise" | "evict";
 
   constructor(readonly backend: CacheBackend, cfg: CacheConfig, private readonly onError: (what: string, err: unknown) => void = () => {}, readonly semantic: SemanticCache | null = null) {
     this.settings = new CacheSettingsTable(cfg);
     this.maxRequestTtlS = cfg.max_request_ttl_s;
+    this.thresholds = new EntryThresholds(cfg.semantic.max_entries);
+    this.onFalseHit = cfg.semantic.on_false_hit;
+  }
+
+  /**
+   * A verified false hit on an entry: under `raise` (default) the entry's own threshold goes above
+   * the false hit's similarity; under `evict` the entry and its vector are deleted.
+   */
+  async falseHit(job: VerifyJob): Promise<void> {
+    if (this.onFalseHit === "raise") {
+      this.thresholds.raise(job.key, job.routeThreshold, job.similarity);
+      return;
+    }
+    this.semantic?.index.remove(job.context, job.key);
+    this.thresholds.forget(job.key);
+    try {
+      await this.backend.delete(job.key);
+    } catch (err) {
+      this.onError("cache delete after a verified false hit failed", err);
+    }
   }
 
   /** The live answer under `key`, or null; a promise only when the backend is asynchronous (Redis). */
@@ -141,7 +168,10 @@ export class CacheService {
 
   async purge(filter: CachePurgeFilter): Promise<number> {
     // Vectors whose entry is gone are dropped when a lookup finds them missing; a full purge clears them.
-    if (Object.keys(filter).length === 0) this.semantic?.index.clear();
+    if (Object.keys(filter).length === 0) {
+      this.semantic?.index.clear();
+      this.thresholds.clear();
+    }
     return await this.backend.purge(filter);
   }
 
@@ -172,6 +202,7 @@ export class CacheService {
   }
 
   async close(): Promise<void> {
+    this.verifier?.close();
     await this.backend.close();
   }
 

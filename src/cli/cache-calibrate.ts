@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { calibrate, type Calibration, type LabelledScore } from "../cache/calibration.js";
+import { compareRules, type RuleComparison } from "../cache/entry-thresholds.js";
 import { getDefaultEmbedder, LOCAL_EMBEDDING_MODEL } from "../providers/embeddings/local-embedder.js";
 import { dot } from "../providers/embeddings/vector.js";
 
@@ -13,8 +14,10 @@ const BATCH = 64;
  * then prints hit rate and false-hit rate per threshold and the threshold chosen for the target
  * (cache/calibration.ts). Runs locally: no server, no network.
  */
-export async function calibrateCache(file: string, o: { targetFalseHitRate?: string; json?: boolean }): Promise<void> {
+export async function calibrateCache(file: string, o: { targetFalseHitRate?: string; json?: boolean; perEntry?: boolean; auditShare?: string }): Promise<void> {
   const target = Number(o.targetFalseHitRate ?? "0.005");
+  const auditShare = Number(o.auditShare ?? "1");
+  if (!(auditShare > 0 && auditShare <= 1)) throw new Error(`cache calibrate: --audit-share must be a number in (0, 1], got ${JSON.stringify(o.auditShare)}`);
   if (!(target > 0 && target < 1)) throw new Error(`cache calibrate: --target-false-hit-rate must be a number between 0 and 1 (exclusive), got ${JSON.stringify(o.targetFalseHitRate)}`);
   const pairs = readPairs(file);
   const embedder = getDefaultEmbedder();
@@ -30,11 +33,39 @@ export async function calibrateCache(file: string, o: { targetFalseHitRate?: str
   await embedder.close();
   const scores: LabelledScore[] = pairs.map((p) => ({ similarity: dot(vectors.get(p.a)!, vectors.get(p.b)!), duplicate: p.duplicate }));
   const c = calibrate(scores, target);
+  // Per-entry rule: the pairs replayed in file order, side a as the stored entry, side b as the lookup.
+  const comparison = o.perEntry ? PER_ENTRY_THRESHOLDS.map((t) => compareRules(pairs.map((p, i) => ({ entry: p.a, similarity: scores[i].similarity, duplicate: p.duplicate })), t, auditShare, seeded(18))) : null;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ embedder: LOCAL_EMBEDDING_MODEL, texts: texts.length, embed_ms: Math.round(embedMs), ...c })}\n`);
+    process.stdout.write(`${JSON.stringify({ embedder: LOCAL_EMBEDDING_MODEL, texts: texts.length, embed_ms: Math.round(embedMs), ...c, ...(comparison ? { per_entry: { audit_share: auditShare, comparison } } : {}) })}\n`);
     return;
   }
   process.stdout.write(render(c, texts.length, embedMs));
+  if (comparison) process.stdout.write(renderComparison(comparison, auditShare, new Set(pairs.map((p) => p.a)).size));
+}
+
+const PER_ENTRY_THRESHOLDS = [0.8, 0.85, 0.9, 0.95, 0.97, 0.99];
+
+/** A small seeded generator (mulberry32): the audit draws of a comparison are the same every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function renderComparison(rows: readonly RuleComparison[], auditShare: number, entries: number): string {
+  let s = `\nglobal threshold vs per-entry thresholds (pairs replayed in file order, side a as the entry: ${entries} distinct entries; ${pct(auditShare)} of false hits audited, each raising its entry above that similarity)\n`;
+  s += "threshold  global hits  hit rate  false-hit rate  upper 95%  |  per-entry hits  hit rate  false-hit rate  upper 95%  audited\n";
+  for (const r of rows) {
+    const g = r.global;
+    const p = r.perEntry;
+    s += `${r.threshold.toFixed(2).padStart(9)}  ${String(g.hits).padStart(11)}  ${pct(g.hitRate).padStart(8)}  ${pct(g.falseHitRate).padStart(14)}  ${pct(g.falseHitUpper95).padStart(9)}  |  ${String(p.hits).padStart(14)}  ${pct(p.hitRate).padStart(8)}  ${pct(p.falseHitRate).padStart(14)}  ${pct(p.falseHitUpper95).padStart(9)}  ${String(p.audited).padStart(7)}\n`;
+  }
+  return s;
 }
 
 interface Pair {

@@ -22,6 +22,8 @@ export function registerCacheCommands(program: Command, client: Client, clientOp
   client(cache.command("calibrate").description("Choose a semantic-cache similarity threshold from labelled pairs {a, b, duplicate} (JSON lines)"))
     .argument("<file>", "JSON lines, one {\"a\": …, \"b\": …, \"duplicate\": true|false} per line")
     .option("--target-false-hit-rate <r>", "highest false-hit rate allowed, as the upper bound of its 95% Wilson interval", "0.005")
+    .option("--per-entry", "also compare one global threshold with per-entry thresholds learned from audited false hits (pairs replayed in file order)")
+    .option("--audit-share <s>", "with --per-entry: share of false hits audited (re-asked), in (0, 1]", "1")
     .option("--json", "print JSON")
     .action(async (file: string, o) => (await import("./cache-calibrate.js")).calibrateCache(file, o));
 }

@@ -58,3 +58,26 @@ test("calibrate rejects a bad file or target with the line and field, and prints
   assert.equal(c.chosen, null, "two pairs cannot show a 0.5% false-hit rate");
   assert.ok(c.curve[0].hits >= 1);
 });
+
+test("calibrate --per-entry compares one global threshold with per-entry thresholds on the same replay", async () => {
+  // Written for this test: one entry falsely matched three times, one truly matched twice.
+  const file = join(dir, "per-entry.jsonl");
+  const line = (a: string, b: string, duplicate: boolean) => JSON.stringify({ a, b, duplicate });
+  writeFileSync(file, [
+    line("Do you ship to Canada?", "Do you ship to Japan?", false), line("How do I reset my password?", "How can I reset my password?", true),
+    line("Do you ship to Canada?", "Do you ship to Japan?", false), line("How do I reset my password?", "How can I reset my password?", true),
+    line("Do you ship to Canada?", "Do you ship to Japan?", false),
+  ].join("\n"));
+  const bad = await runCli(["cache", "calibrate", file, "--per-entry", "--audit-share", "0"]);
+  assert.match(bad.err, /--audit-share must be a number in \(0, 1\]/);
+  const j = await runCli(["cache", "calibrate", file, "--per-entry", "--json"]);
+  assert.equal(j.code, 0, j.err);
+  const c = JSON.parse(j.out);
+  assert.equal(c.per_entry.audit_share, 1);
+  const low = c.per_entry.comparison.find((r: { threshold: number }) => r.threshold === 0.8);
+  assert.equal(low.global.falseHits, 3, "one global threshold serves the same false hit every time");
+  assert.equal(low.perEntry.falseHits, 1, "the audited first one raises the entry, and the next two miss");
+  assert.equal(low.perEntry.hits - low.perEntry.falseHits, low.global.hits - low.global.falseHits, "the true hits stay");
+  const t = await runCli(["cache", "calibrate", file, "--per-entry"]);
+  assert.match(t.out, /global threshold vs per-entry thresholds/);
+});

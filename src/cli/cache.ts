@@ -2,12 +2,24 @@ import { AdminClient } from "./admin-client.js";
 
 type Conn = { url: string; token?: string };
 
+interface Verification {
+  match: number;
+  mismatch: number;
+  error: number;
+  dropped: number;
+  pending: number;
+  verified: number;
+  false_hit_rate: number | null;
+  false_hit_lower95: number | null;
+  false_hit_upper95: number | null;
+}
+
 interface Stats {
   backend: string;
   entries: number;
   hits: number;
   semantic_hits: number;
-  semantic: { vectors: number; embed_errors: number } | null;
+  semantic: { vectors: number; embed_errors: number; raised_thresholds?: number; verification?: Verification | null } | null;
   misses: number;
   bypasses: number;
   hit_rate: number | null;
@@ -36,7 +48,8 @@ export async function cacheStats(c: Conn, o: { json?: boolean }): Promise<void> 
   process.stdout.write(
     `backend ${s.backend}, ${s.entries} entries\n` +
     `hits ${s.hits}  semantic hits ${s.semantic_hits}  misses ${s.misses}  bypasses ${s.bypasses}  hit rate ${rate}\n` +
-    (s.semantic ? `semantic index: ${s.semantic.vectors} vectors, ${s.semantic.embed_errors} embedding errors\n` : "") +
+    (s.semantic ? `semantic index: ${s.semantic.vectors} vectors, ${s.semantic.embed_errors} embedding errors, ${s.semantic.raised_thresholds ?? 0} entries with a raised threshold\n` : "") +
+    (s.semantic?.verification ? verificationLine(s.semantic.verification) : "") +
     `saved ${s.tokens_saved} tokens, $${s.usd_saved.toFixed(4)}\n` +
     `stored ${s.stored}; not stored: ${s.skipped_sensitive} sensitive, ${s.skipped_oversized} oversized; dropped on read: ${s.dropped_corrupt} corrupt, ${s.dropped_oversized} oversized; backend errors ${s.backend_errors}\n`,
   );
@@ -65,4 +78,10 @@ export async function purgeCache(c: Conn, o: CachePurgeOptions): Promise<void> {
     return;
   }
   process.stdout.write(`deleted ${r.deleted} cached answer(s)\n`);
+}
+
+function verificationLine(v: Verification): string {
+  const p = (x: number | null): string => (x === null ? "-" : `${(x * 100).toFixed(2)}%`);
+  return `semantic hits re-asked: ${v.verified} verified (${v.match} match, ${v.mismatch} mismatch), ${v.error} errors, ${v.dropped} dropped, ${v.pending} pending; ` +
+    `false-hit rate ${p(v.false_hit_rate)} (95% ${p(v.false_hit_lower95)}–${p(v.false_hit_upper95)})\n`;
 }

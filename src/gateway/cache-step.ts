@@ -51,7 +51,7 @@ export function cacheLookupStage<C extends ChatContext>(write: CachedAnswerWrite
       const d = decideCache(s, { cacheControl: headerText(req.headers["cache-control"]), ttlS: ttl.ttlS }, body);
       const call: CacheCall = {
         outcome: "bypass", bypass: d.bypass, key: null, write: d.write, ttlS: d.ttlS, maxEntryBytes: s.maxEntryBytes,
-        cacheToolCalls: s.cacheToolCalls, tags: null, ageS: null, saved: null, context: null, text: null, vector: null, similarity: null,
+        cacheToolCalls: s.cacheToolCalls, tags: null, ageS: null, saved: null, context: null, text: null, vector: null, similarity: null, threshold: null, verify: null,
       };
       ctx.cache = call;
       if (!d.read && !d.write) {
@@ -128,13 +128,16 @@ async function nearest<C extends ChatContext>(ctx: C, deps: GatewayDeps, cache: 
   const v = await cache.embed(call.text!, ctx.abort.signal);
   call.vector = v;
   const m = v ? cache.semantic!.index.nearest(call.context!, v) : null;
-  if (!m || m.similarity < threshold) return missed(ctx, cache, res);
+  // An entry with a verified false hit needs more than the route's threshold (entry-thresholds.ts).
+  if (!m || m.similarity < cache.thresholds.for(m.key, threshold)) return missed(ctx, cache, res);
   const hit = await cache.lookup(m.key, call.maxEntryBytes, Date.now());
   if (!hit) {
     cache.semantic!.index.remove(call.context!, m.key);
     return missed(ctx, cache, res);
   }
   call.similarity = m.similarity;
+  call.threshold = threshold;
+  if (cache.verifier?.sampled()) call.verify = "sampled";
   // The trace names the matched entry, not this call's own key.
   call.key = m.key;
   return answer(ctx, deps, cache, res, write, hit, "semantic-hit");
@@ -186,6 +189,7 @@ export const cacheStore: DeferredStage<ChatContext> = {
   run(ctx, deps) {
     const cache = deps.cache;
     const call = ctx.cache;
+    if (cache && call?.verify === "sampled") return verifySemanticHit(ctx, cache, call);
     if (!cache || !call || call.outcome === "hit" || call.outcome === "semantic-hit" || !call.tags) return;
     // A model whose backend changed (new system_fingerprint) loses its entries before this one is written.
     // The trace reads it off the response; a Responses answer carries it only in the internal completion.
@@ -195,6 +199,15 @@ export const cacheStore: DeferredStage<ChatContext> = {
     return storeAnswer(ctx, deps, cache, call);
   },
 };
+
+/** A sampled semantic hit, after its response and trace: queued for a re-ask (semantic-verifier.ts). */
+function verifySemanticHit(ctx: ChatContext, cache: CacheService, call: CacheCall): void {
+  if (!cache.verifier || !call.saved || !call.key || !call.context || call.similarity === null || call.threshold === null || !ctx.bodyOfRecord) return;
+  cache.verifier.enqueue({
+    requestId: ctx.requestId, key: call.key, context: call.context, similarity: call.similarity, routeThreshold: call.threshold,
+    body: ctx.bodyOfRecord, model: ctx.model!.name, served: call.saved.completion,
+  });
+}
 
 function storeAnswer(ctx: ChatContext, deps: GatewayDeps, cache: CacheService, call: CacheCall): void | Promise<void> {
   if (!call.write || !call.key || !call.tags) return;

@@ -73,6 +73,12 @@ export interface CacheTraceRecord {
   age_s?: number;
   /** A semantic hit's cosine similarity to the matched entry (`entry`). */
   similarity?: number;
+  /**
+   * A semantic hit in the sample re-asked in the background (a full queue drops it, counted as
+   * `dropped` in /metrics). The outcome lands on the re-ask's own trace (feature `keel-cache-verify`, `metadata.cache_verify_for`
+   * naming this call), since this record is written before it is known.
+   */
+  verify?: "sampled";
   tokens_saved?: number;
   usd_saved?: number;
 }

@@ -15,6 +15,8 @@ export interface ScrapeSources {
   budgetEvents?: () => readonly { budget: string; kind: string; count: number }[];
   /** The trace writer's counters. */
   traceWriter?: () => { written: number; dropped: number; pending: number };
+  /** The response cache's re-asks of sampled semantic hits, by outcome (match, mismatch, error, dropped). */
+  cacheVerified?: () => Readonly<Record<string, number>>;
 }
 
 const BREAKER_STATES = ["closed", "open", "half_open"] as const;
@@ -46,6 +48,7 @@ export class GatewayMetrics {
   private readonly userRequests: Counter;
   private readonly cost: Counter;
   private readonly cacheHits: Counter;
+  private readonly cacheVerified: Counter;
   private readonly cachedTokens: Counter;
   private readonly responseCache: Counter;
   private readonly responseCacheTokens: Counter;
@@ -98,6 +101,7 @@ export class GatewayMetrics {
     this.evalScore = r.gauge("keel_eval_score", `Mean online eval score or feedback over the last ${cfg.eval_window_s} s, by score name and prompt version.`, ["name", "source", "prompt_version"]);
     this.evalSamples = r.gauge("keel_eval_score_samples", `Scores behind keel_eval_score over the last ${cfg.eval_window_s} s.`, ["name", "source", "prompt_version"]);
     this.budgetEvents = r.counter("keel_budget_events_total", "Budget events stored (soft threshold crossed, exhausted), by budget and kind.", ["budget", "kind"]);
+    this.cacheVerified = r.counter("keel_cache_semantic_verified_total", "Sampled semantic cache hits re-asked to the model, by outcome: match, mismatch (a false hit), error, dropped (queue full).", ["outcome"]);
     this.tracesWritten = r.counter("keel_traces_written_total", "Trace records written to the store.");
     this.tracesDropped = r.counter("keel_traces_dropped_total", "Trace records dropped (queue full or write failed).");
     this.traceQueue = r.gauge("keel_trace_queue_depth", "Trace records waiting to be written.");
@@ -185,6 +189,7 @@ export class GatewayMetrics {
       }
     }
     if (s.budgetEvents) for (const b of s.budgetEvents()) this.budgetEvents.setTotal([b.budget, b.kind], b.count);
+    if (s.cacheVerified) for (const [outcome, n] of Object.entries(s.cacheVerified())) this.cacheVerified.setTotal([outcome], n);
     if (s.traceWriter) {
       const w = s.traceWriter();
       this.tracesWritten.setTotal([], w.written);

@@ -9,17 +9,17 @@ interface Hour { start: string; hits: number; semantic_hits: number; misses: num
 /** GET /api/v1/cache/stats; fields another version may add (a false-hit estimate) are read when present. */
 export interface CacheStats {
   enabled?: boolean; backend: string; entries: number; hits: number; semantic_hits: number; misses: number; bypasses: number; hit_rate: number | null;
-  semantic: { vectors: number; embed_errors: number } | null; stored: number; dropped_corrupt: number; dropped_oversized: number;
+  semantic: { vectors: number; embed_errors: number; raised_thresholds?: number; verification?: Verification | null } | null; stored: number; dropped_corrupt: number; dropped_oversized: number;
   skipped_oversized: number; skipped_sensitive: number; backend_errors: number; tokens_saved: number; usd_saved: number;
   lookup_ms?: { samples: number; p50: number | null; p95: number | null; mean: number | null };
   series?: Hour[];
   [more: string]: unknown;
 }
 
-/** The false-hit estimate's field, under whichever name the stats API gives it; null when absent. */
-function falseHit(s: CacheStats): [string, Record<string, unknown> | number] | null {
-  for (const [k, v] of Object.entries(s)) if (/false_hit/.test(k) && v !== null && (typeof v === "number" || typeof v === "object")) return [k, v as Record<string, unknown> | number];
-  return null;
+/** The online false-hit estimate (docs/cache.md#online-false-hit-estimate): re-asks of sampled semantic hits. */
+interface Verification {
+  match: number; mismatch: number; error: number; dropped: number; pending: number; verified: number;
+  false_hit_rate: number | null; false_hit_lower95: number | null; false_hit_upper95: number | null;
 }
 
 /** Response cache: hit rates exact and semantic, savings, lookup time, hourly activity since start, entries, and a purge. */
@@ -34,7 +34,7 @@ export function CachePage(): JSX.Element {
       <Async r={stats}>{(s) => {
         if (s.enabled === false) return <p><Badge>off</Badge> The response cache is not enabled (<code>cache.enabled: false</code> in keel.yaml; docs/cache.md).</p>;
         const decided = s.hits + s.semantic_hits + s.misses;
-        const fh = falseHit(s);
+        const v = s.semantic?.verification ?? null;
         const hours = s.series ?? [];
         // An hour without a row had no cache decisions: zero calls, no hit rate.
         const { x, rows: dense } = hourAxis(hours);
@@ -49,7 +49,7 @@ export function CachePage(): JSX.Element {
               <Stat label="Tokens saved" value={count(s.tokens_saved)} />
               <Stat label="USD saved" value={usd(s.usd_saved)} />
               <Stat label="Lookup p50 / p95" value={`${fixedMs(s.lookup_ms?.p50)} / ${fixedMs(s.lookup_ms?.p95)}`} hint={s.lookup_ms ? `last ${count(s.lookup_ms.samples)} lookups` : undefined} />
-              {fh ? <Stat label="False-hit estimate" value={typeof fh[1] === "number" ? pct(fh[1]) : pct(num(fh[1], "rate") ?? num(fh[1], "estimate"))} hint={typeof fh[1] === "number" ? undefined : describe(fh[1])} /> : null}
+              {v ? <Stat label="False-hit estimate" value={v.false_hit_rate === null ? "no re-asks yet" : pct(v.false_hit_rate)} hint={`${v.mismatch} of ${v.verified} re-asked semantic hits disagreed (95% CI ${pct(v.false_hit_lower95)}–${pct(v.false_hit_upper95)}); ${v.error} errors, ${v.dropped} dropped, ${v.pending} pending`} /> : null}
             </div>
             {hours.length === 0 ? <p class="muted">No cache decisions since start.</p> : (
               <div class="charts">
@@ -103,8 +103,6 @@ export function CachePage(): JSX.Element {
 }
 
 const fixedMs = (n: number | null | undefined): string => (n === null || n === undefined ? "—" : n < 1 ? `${n.toFixed(3)} ms` : ms(n));
-const num = (o: Record<string, unknown>, k: string): number | null => (typeof o[k] === "number" ? (o[k] as number) : null);
-const describe = (o: Record<string, unknown>): string => Object.entries(o).filter(([, v]) => typeof v !== "object").map(([k, v]) => `${k} ${text(v)}`).join(", ");
 
 /** POST /api/v1/cache/purge: by route, model or key (or everything, said explicitly), with a reason; audited as `cache.purged`. */
 function PurgeDialog(props: { onClose: (done: string | null) => void }): JSX.Element {
