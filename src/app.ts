@@ -9,6 +9,7 @@ import { registerAnnotateRoutes } from "./admin/annotate-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
 import { registerDoctorRoute } from "./admin/doctor-routes.js";
 import { registerKnowledgeRoutes } from "./admin/knowledge-routes.js";
+import { retrievedChunks } from "./knowledge/citations/call-sources.js";
 import { KnowledgeService } from "./knowledge/knowledge-service.js";
 import { documentScreen } from "./knowledge/screening.js";
 import { routedCanaryCaller } from "./incidents/drift/canary-caller.js";
@@ -201,7 +202,11 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     router.add("GET", "/healthz", (_req, res) => sendJson(res, 200, { status: "ok" }));
     router.add("GET", "/readyz", (_req, res) => sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not_ready" }));
     // Model-based guard scanners call models through routing, never through the gateway (no recursion).
-    const guard = new GuardService(config.guard, { models: routedGuardClient({ models, routing, providers, record: (r) => traces.record(r) }) });
+    const guard = new GuardService(config.guard, {
+      models: routedGuardClient({ models, routing, providers, record: (r) => traces.record(r) }),
+      // `metrics` is built just below; the scanner counts only at request time.
+      citations: { retrieved: (traceId) => retrievedChunks(stores.spans.byTrace(traceId), stores.knowledge), observe: (r) => metrics?.citations.observe(r) },
+    });
     const metrics = config.metrics.enabled
       ? new GatewayMetrics(config.metrics, {
         ...storedScrapeSources({ scores: stores.evals.scores, budgetEvents: stores.budgetEvents }, config.metrics.eval_window_s),

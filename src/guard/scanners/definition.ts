@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { GuardModelClient } from "../model-client.js";
+import type { CitableChunk } from "../../knowledge/citations/sources.js";
 import type { Finding, Scanner } from "../types.js";
 
 /** How a redacting policy replaces a finding: its placeholder label ("" deletes) and whether it may come back. */
@@ -27,6 +28,15 @@ export interface ScannerDefinition<O = unknown> {
 export interface ScannerDeps {
   /** Keel's models, routing and providers, for model-based detectors; absent offline (`keel guard scan`). */
   models?: GuardModelClient;
+  /** What answers may cite: Keel retrievals under a trace, and where check results are counted (the citations scanner). */
+  citations?: CitationSources;
+}
+
+export interface CitationSources {
+  /** Chunks of Keel's retrieval spans in a trace, in retrieval order. */
+  retrieved(traceId: string): readonly CitableChunk[];
+  /** Counts checked citations on /metrics. */
+  observe(results: readonly { verdict: "supported" | "unsupported" | "fabricated"; kind: "numeric" | "file_search" | "url" | "file_citation" }[]): void;
 }
 
 /** What request-bound scanners may know about the request. */
@@ -39,6 +49,10 @@ export interface RequestFacts {
   jsonSchema: Record<string, unknown> | null;
   /** Whether the client asked for JSON at all (json_object or json_schema). */
   wantsJson: boolean;
+  /** Chunks the request carried (numbered context documents, file-search results), for citation checks. */
+  citable?: readonly CitableChunk[];
+  /** The call's W3C trace id, whose retrieval spans the citations scanner reads. */
+  traceId?: string | null;
 }
 
 export const NO_FACTS: RequestFacts = { systemPrompt: "", canary: null, jsonSchema: null, wantsJson: false };
