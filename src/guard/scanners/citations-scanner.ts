@@ -1,6 +1,6 @@
 import { parseCitations } from "../../knowledge/citations/parse.js";
 import type { CitableChunk } from "../../knowledge/citations/sources.js";
-import { verifyCitations } from "../../knowledge/citations/verify.js";
+import { verifyCitationsLexical } from "../../knowledge/citations/verify.js";
 import type { Finding, ScanInput } from "../types.js";
 import { NO_FACTS, result, type ScannerDefinition } from "./definition.js";
 import { citationsOptions, type CitationsOptions } from "./citations-options.js";
@@ -34,10 +34,11 @@ export const citationsScanner: ScannerDefinition<CitationsOptions> = {
       cost: "fast",
       large: "whole",
       sources: ["output"],
-      async scan(input: ScanInput) {
+      // Synchronous on purpose: the stream screen runs whole-answer checks only when they are.
+      scan(input: ScanInput) {
         const parsed = parseCitations(input.text);
         if (parsed.citations.length === 0) return result("citations", [], o.threshold);
-        const report = await verifyCitations(parsed, chunks(), { supportThreshold: o.support_threshold });
+        const report = verifyCitationsLexical(parsed, chunks(), o.support_threshold);
         deps?.citations?.observe(report.results);
         const findings: Finding[] = [];
         report.results.forEach((r, i) => {

@@ -79,38 +79,58 @@ export function resolveCitation(c: Citation, chunks: readonly CitableChunk[]): n
   }
 }
 
+/**
+ * The offline check, synchronous: what the guard's stream screen can run at the end of a stream
+ * (it runs no asynchronous scanner there). Same verdicts as `verifyCitations` without a judge.
+ */
+export function verifyCitationsLexical(parsed: ParsedAnswer, chunks: readonly CitableChunk[], supportThreshold = DEFAULT_SUPPORT_THRESHOLD): CitationReport {
+  const results: CitationResult[] = [];
+  for (const c of parsed.citations) {
+    const pre = precheck(parsed, c, chunks);
+    if ("verdict" in pre) {
+      results.push(pre);
+      continue;
+    }
+    const support = lexicalSupport(pre.base.claim, pre.context);
+    const ok = support >= supportThreshold;
+    results.push({ ...pre.base, verdict: ok ? "supported" : "unsupported", support, chunks: pre.hit, ...(ok ? {} : { why: `the cited chunk holds ${(support * 100).toFixed(0)}% of the sentence's content words (< ${(supportThreshold * 100).toFixed(0)}%)` }) });
+  }
+  return summarise(results, 0);
+}
+
+type Base = Pick<CitationResult, "kind" | "ref" | "sentence" | "claim">;
+
+/** Resolution and the empty-claim case, shared by both methods; otherwise what support is checked against. */
+function precheck(parsed: ParsedAnswer, c: Citation, chunks: readonly CitableChunk[]): CitationResult | { base: Base; hit: number[]; context: string[] } {
+  const claim = parsed.sentences[c.sentence]?.claim ?? "";
+  const base = { kind: c.kind, ref: c.ref, sentence: c.sentence, claim };
+  const hit = resolveCitation(c, chunks);
+  if (hit.length === 0) return { ...base, verdict: "fabricated", chunks: [], why: `no chunk retrieved for this call matches ${c.kind} citation ${JSON.stringify(c.ref).slice(0, 120)}` };
+  if (contentTokens(claim).length === 0) return { ...base, verdict: "unsupported", chunks: hit, why: "the cited sentence makes no claim to check" };
+  return { base, hit, context: hit.map((i) => chunks[i].text) };
+}
+
 /** Verifies every citation of a parsed answer against the chunks retrieved for the call. */
 export async function verifyCitations(parsed: ParsedAnswer, chunks: readonly CitableChunk[], o: VerifyOptions = {}): Promise<CitationReport> {
   const threshold = o.supportThreshold ?? DEFAULT_SUPPORT_THRESHOLD;
+  if (!o.judge) return verifyCitationsLexical(parsed, chunks, threshold);
+  const judge = o.judge;
   const results: CitationResult[] = [];
   let costUsd = 0;
   for (const c of parsed.citations) {
-    const claim = parsed.sentences[c.sentence]?.claim ?? "";
-    const base = { kind: c.kind, ref: c.ref, sentence: c.sentence, claim };
-    const hit = resolveCitation(c, chunks);
-    if (hit.length === 0) {
-      results.push({ ...base, verdict: "fabricated", chunks: [], why: `no chunk retrieved for this call matches ${c.kind} citation ${JSON.stringify(c.ref).slice(0, 120)}` });
+    const pre = precheck(parsed, c, chunks);
+    if ("verdict" in pre) {
+      results.push(pre);
       continue;
     }
-    const context = hit.map((i) => chunks[i].text);
-    if (contentTokens(claim).length === 0) {
-      results.push({ ...base, verdict: "unsupported", chunks: hit, why: "the cited sentence makes no claim to check" });
+    const r = await judgeStatementCheck(judge.client, judge.cfg, [pre.base.claim], pre.context, o.signal);
+    costUsd += r.costUsd;
+    if (!r.ok) {
+      results.push({ ...pre.base, verdict: "unsupported", chunks: pre.hit, why: `the judge failed: ${r.error}` });
       continue;
     }
-    if (o.judge) {
-      const r = await judgeStatementCheck(o.judge.client, o.judge.cfg, [claim], context, o.signal);
-      costUsd += r.costUsd;
-      if (!r.ok) {
-        results.push({ ...base, verdict: "unsupported", chunks: hit, why: `the judge failed: ${r.error}` });
-        continue;
-      }
-      const ok = r.claims[0]?.supported === true;
-      results.push({ ...base, verdict: ok ? "supported" : "unsupported", chunks: hit, ...(ok ? {} : { why: "the judge found the cited chunk does not support the sentence" }) });
-      continue;
-    }
-    const support = lexicalSupport(claim, context);
-    const ok = support >= threshold;
-    results.push({ ...base, verdict: ok ? "supported" : "unsupported", support, chunks: hit, ...(ok ? {} : { why: `the cited chunk holds ${(support * 100).toFixed(0)}% of the sentence's content words (< ${(threshold * 100).toFixed(0)}%)` }) });
+    const ok = r.claims[0]?.supported === true;
+    results.push({ ...pre.base, verdict: ok ? "supported" : "unsupported", chunks: pre.hit, ...(ok ? {} : { why: "the judge found the cited chunk does not support the sentence" }) });
   }
   return summarise(results, costUsd);
 }
