@@ -9,7 +9,7 @@ import { registerAnnotateRoutes } from "./admin/annotate-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
 import { registerDoctorRoute } from "./admin/doctor-routes.js";
 import { registerKnowledgeRoutes } from "./admin/knowledge-routes.js";
-import { retrievedChunks } from "./knowledge/citations/call-sources.js";
+import { citationChecker } from "./knowledge/citations/guard-check.js";
 import { KnowledgeService } from "./knowledge/knowledge-service.js";
 import { documentScreen } from "./knowledge/screening.js";
 import { routedCanaryCaller } from "./incidents/drift/canary-caller.js";
@@ -205,7 +205,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const guard = new GuardService(config.guard, {
       models: routedGuardClient({ models, routing, providers, record: (r) => traces.record(r) }),
       // `metrics` is built just below; the scanner counts only at request time.
-      citations: { retrieved: (traceId) => retrievedChunks(stores.spans.byTrace(traceId), stores.knowledge), observe: (r) => metrics?.citations.observe(r) },
+      citations: citationChecker({ spans: stores.spans, store: stores.knowledge, observe: (r) => metrics?.citations.observe(r) }),
     });
     const metrics = config.metrics.enabled
       ? new GatewayMetrics(config.metrics, {

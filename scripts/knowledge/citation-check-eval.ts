@@ -1,5 +1,5 @@
 /**
- * Precision and recall of Keel's citation check (src/knowledge/citations/) per class — good,
+ * Precision and recall of Keel's citation check (src/evals/citations/) per class — good,
  * unsupported, fabricated — on the constructed set data/knowledge/citation-set.jsonl (built by
  * scripts/knowledge/build-citation-set.ts), with the offline lexical groundedness check.
  *
@@ -10,8 +10,8 @@
  * confusion matrix and accuracy per variant (where the check misses).
  */
 import { readFileSync } from "node:fs";
-import { parseCitations, type CitationAnnotation } from "../../src/knowledge/citations/parse.js";
-import { verifyCitations } from "../../src/knowledge/citations/verify.js";
+import { parseCitations, type CitationAnnotation } from "../../src/evals/citations/parse.js";
+import { verifyCitations } from "../../src/evals/citations/verify.js";
 
 type Label = "good" | "unsupported" | "fabricated";
 const LABELS: Label[] = ["good", "unsupported", "fabricated"];

@@ -6,7 +6,6 @@ import type { ScanBudget } from "./engine/scan-budget.js";
 import { blocking, toRecord, type Verdict, type VerdictRecord } from "./engine/verdict.js";
 import type { CompiledPolicy, GuardService, ResolvedPolicies } from "./policy/guard-service.js";
 import { type Span, PlaceholderVault } from "./redaction/vault.js";
-import { carriedChunks } from "../knowledge/citations/call-sources.js";
 import { NO_FACTS, type RequestFacts } from "./scanners/definition.js";
 import type { GuardSource, Scanner, UnavailableReason } from "./types.js";
 
@@ -104,8 +103,8 @@ export class RequestGuard {
       canary: null,
       jsonSchema: rf?.type === "json_schema" ? (rf.json_schema.schema ?? null) : null,
       wantsJson: rf?.type === "json_schema" || rf?.type === "json_object",
-      // Parsed only when a policy checks citations: the prompt is not read twice otherwise.
-      ...(this.policies.output?.entries.some((e) => e.name === "citations") ? { citable: carriedChunks(body.messages), traceId: this.traceId ?? null } : {}),
+      // Only when a policy checks citations: its scanner reads the documents the request carried.
+      ...(this.policies.output?.entries.some((e) => e.name === "citations") ? { messages: body.messages, traceId: this.traceId ?? null } : {}),
     };
     const policy = this.policies.input;
     if (policy && units.length > 0) {

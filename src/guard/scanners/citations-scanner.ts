@@ -1,16 +1,14 @@
-import { parseCitations } from "../../knowledge/citations/parse.js";
-import type { CitableChunk } from "../../knowledge/citations/sources.js";
-import { verifyCitationsLexical } from "../../knowledge/citations/verify.js";
 import type { Finding, ScanInput } from "../types.js";
 import { NO_FACTS, result, type ScannerDefinition } from "./definition.js";
 import { citationsOptions, type CitationsOptions } from "./citations-options.js";
 
 /**
  * Citation checks of answers (docs/knowledge.md): each citation in the output must point at a
- * chunk retrieved for this call — Keel retrievals under the call's trace, then the chunks the
+ * chunk retrieved for this call — Keel retrievals under the call's trace, or the chunks the
  * request carried — else `citation_fabricated`; and that chunk must support the cited sentence
  * by the lexical groundedness claim check, else `citation_unsupported`. One finding per failed
- * citation, spanning its marker. An answer without citations never triggers.
+ * citation, spanning its marker. The check itself is passed in (`ScannerDeps.citations`); without
+ * it the scanner reports itself unavailable rather than passing answers it never checked.
  */
 export const citationsScanner: ScannerDefinition<CitationsOptions> = {
   name: "citations",
@@ -18,17 +16,8 @@ export const citationsScanner: ScannerDefinition<CitationsOptions> = {
   perRequest: true,
   create(o, facts = NO_FACTS, deps) {
     const on = new Set(o.on);
-    let sources: readonly CitableChunk[] | null = null;
-    // Resolved on first scan, once per request: the retrieval spans are written before the call.
-    const chunks = (): readonly CitableChunk[] => {
-      if (sources) return sources;
-      const retrieved = facts.traceId && deps?.citations ? deps.citations.retrieved(facts.traceId) : [];
-      const carried = facts.citable ?? [];
-      // Numbers the prompt gives win: retrieved chunks then stay citable by file, name or URL only.
-      const numbered = carried.some((c) => c.number !== undefined);
-      sources = [...(numbered ? retrieved.map(({ number: _n, ...c }) => c) : retrieved), ...carried];
-      return sources;
-    };
+    const checker = deps?.citations;
+    let check: ((answer: string, threshold: number) => readonly { verdict: string; start: number; end: number }[]) | null = null;
     return {
       name: "citations",
       cost: "fast",
@@ -36,16 +25,14 @@ export const citationsScanner: ScannerDefinition<CitationsOptions> = {
       sources: ["output"],
       // Synchronous on purpose: the stream screen runs whole-answer checks only when they are.
       scan(input: ScanInput) {
-        const parsed = parseCitations(input.text);
-        if (parsed.citations.length === 0) return result("citations", [], o.threshold);
-        const report = verifyCitationsLexical(parsed, chunks(), o.support_threshold);
-        deps?.citations?.observe(report.results);
+        if (!checker) return { ...result("citations", [], o.threshold), unavailable: "error" as const };
+        // Built on first scan, once per request: the search's retrieval span is written before the call.
+        check ??= checker.forRequest({ messages: facts.messages ?? [], traceId: facts.traceId ?? null });
         const findings: Finding[] = [];
-        report.results.forEach((r, i) => {
-          if (r.verdict === "supported" || !on.has(r.verdict)) return;
-          const c = parsed.citations[i];
-          findings.push({ type: `citation_${r.verdict}`, start: c.start, end: c.end, score: 1 });
-        });
+        for (const r of check(input.text, o.support_threshold)) {
+          if (r.verdict === "supported" || !on.has(r.verdict as "fabricated" | "unsupported")) continue;
+          findings.push({ type: `citation_${r.verdict}`, start: r.start, end: r.end, score: 1 });
+        }
         return result("citations", findings, o.threshold);
       },
     };

@@ -6,7 +6,7 @@
 import type { ChatMessage } from "../../api/chat-types.js";
 import type { IngestedSpan } from "../../observe/otel/otlp-ingest.js";
 import type { KnowledgeStore } from "../knowledge-store.js";
-import { type CitableChunk, fileSearchResults, numberedDocuments } from "./sources.js";
+import { type CitableChunk, fileSearchResults, numberedDocuments } from "../../evals/citations/sources.js";
 
 function textOf(m: ChatMessage): string {
   if (typeof m.content === "string") return m.content;

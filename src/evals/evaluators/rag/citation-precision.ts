@@ -1,5 +1,5 @@
-import { parseCitations } from "../../../knowledge/citations/parse.js";
-import { verifyCitations } from "../../../knowledge/citations/verify.js";
+import { parseCitations } from "../../citations/parse.js";
+import { verifyCitations } from "../../citations/verify.js";
 import { judgeFingerprint, requireJudge } from "../judge/judge-options.js";
 import { defineEvaluator } from "../spec.js";
 import { failed, notDefined, scored } from "../types.js";

@@ -4,11 +4,11 @@
  * evaluators' groundedness claim check (else `citation_unsupported`). Offline by default —
  * lexical support, the faithfulness evaluator's `method: lexical` — or an LLM judge when given.
  */
-import type { ChatClient } from "../../evals/evaluators/judge/chat-client.js";
-import type { JudgeConfig } from "../../evals/evaluators/judge/judge-options.js";
-import { judgeStatementCheck } from "../../evals/evaluators/rag/claims.js";
-import { lexicalSupport } from "../../evals/evaluators/rag/metrics.js";
-import { contentTokens } from "../../evals/evaluators/text.js";
+import type { ChatClient } from "../evaluators/judge/chat-client.js";
+import type { JudgeConfig } from "../evaluators/judge/judge-options.js";
+import { judgeStatementCheck } from "../evaluators/rag/claims.js";
+import { lexicalSupport } from "../evaluators/rag/metrics.js";
+import { contentTokens } from "../evaluators/text.js";
 import type { Citation, ParsedAnswer } from "./parse.js";
 import { type CitableChunk, normalizeUrl } from "./sources.js";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { simJudge } from "../../evals/testing/sim-clients.js";
+import { simJudge } from "../testing/sim-clients.js";
 import { parseCitations } from "./parse.js";
 import type { CitableChunk } from "./sources.js";
 import { verifyCitations } from "./verify.js";
