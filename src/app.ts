@@ -11,6 +11,7 @@ import { registerAnnotateRoutes } from "./admin/annotate-routes.js";
 import { registerDriftRoutes } from "./admin/drift-routes.js";
 import { registerDoctorRoute } from "./admin/doctor-routes.js";
 import { registerKnowledgeRoutes } from "./admin/knowledge-routes.js";
+import { citationChecker } from "./knowledge/citations/guard-check.js";
 import { KnowledgeService } from "./knowledge/knowledge-service.js";
 import { documentScreen } from "./knowledge/screening.js";
 import { routedCanaryCaller } from "./incidents/drift/canary-caller.js";
@@ -214,7 +215,11 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     router.add("GET", "/healthz", (_req, res) => sendJson(res, 200, { status: "ok" }));
     router.add("GET", "/readyz", (_req, res) => sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not_ready" }));
     // Model-based guard scanners call models through routing, never through the gateway (no recursion).
-    const guard = new GuardService(config.guard, { models: routedGuardClient({ models, routing, providers, record: (r) => traces.record(r) }) });
+    const guard = new GuardService(config.guard, {
+      models: routedGuardClient({ models, routing, providers, record: (r) => traces.record(r) }),
+      // `metrics` is built just below; the scanner counts only at request time.
+      citations: citationChecker({ spans: stores.spans, store: stores.knowledge, observe: (r) => metrics?.citations.observe(r) }),
+    });
     // The online false-hit estimate re-asks through routing, like the guard's model calls (docs/cache.md).
     if (cache?.semantic && config.cache.semantic.verify_sample > 0) cache.verifier = cacheVerifier(config.cache, cache, { models, routing, record: (r) => traces.record(r), onError: (what, err) => log.warn(what, { error: String(err) }) });
     const metrics = config.metrics.enabled

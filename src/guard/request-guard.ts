@@ -73,7 +73,8 @@ export class RequestGuard {
   bodyOfRecord: ChatRequest | null = null;
 
   /** `requestId`: the gateway call screened, handed to model-based scanners for their own traces. */
-  constructor(readonly service: GuardService, readonly policies: ResolvedPolicies, readonly requestId?: string) {}
+  /** `traceId`: the call's W3C trace, whose retrieval spans the citations scanner reads. */
+  constructor(readonly service: GuardService, readonly policies: ResolvedPolicies, readonly requestId?: string, readonly traceId?: string) {}
 
   get budgetMs(): number {
     return this.service.config.budget_ms;
@@ -102,6 +103,8 @@ export class RequestGuard {
       canary: null,
       jsonSchema: rf?.type === "json_schema" ? (rf.json_schema.schema ?? null) : null,
       wantsJson: rf?.type === "json_schema" || rf?.type === "json_object",
+      // Only when a policy checks citations: its scanner reads the documents the request carried.
+      ...(this.policies.output?.entries.some((e) => e.name === "citations") ? { messages: body.messages, traceId: this.traceId ?? null } : {}),
     };
     const policy = this.policies.input;
     if (policy && units.length > 0) {

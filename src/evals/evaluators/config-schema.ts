@@ -9,6 +9,7 @@ import { pairwiseKind } from "./judge/pairwise-schema.js";
 import { rubricKind } from "./judge/rubric-schema.js";
 import type { EvaluatorKind } from "./kind.js";
 import { numericKind } from "./numeric-schema.js";
+import { citationPrecisionKind } from "./rag/citation-schema.js";
 import { answerRelevanceKind, contextPrecisionKind, contextRecallKind, faithfulnessKind } from "./rag/rag-schema.js";
 import { containsKind, exactKind, regexKind } from "./string-match-schema.js";
 import { toolCallKind } from "./tool-calls-schema.js";
@@ -22,6 +23,7 @@ export const EVALUATOR_KINDS = [
   exactKind, containsKind, regexKind, jsonSchemaKind, jsonFieldKind, numericKind, levenshteinKind, rougeLKind, toolCallKind,
   latencyKind, costKind, embeddingSimilarityKind, rubricKind, pairwiseKind, correctnessKind,
   faithfulnessKind, answerRelevanceKind, contextPrecisionKind, contextRecallKind, agentStepsKind,
+  citationPrecisionKind,
 ] as const;
 
 /** One evaluator entry of a suite or online rule, validated by its kind's own schema. */

@@ -41,6 +41,7 @@ const CONFIGS: Record<string, EvaluatorConfigInput[]> = {
   context_precision: [{ kind: "context_precision" }, { kind: "context_precision", relevance: "judge", model: "sim" }],
   context_recall: [{ kind: "context_recall" }, { kind: "context_recall", method: "judge", model: "sim" }],
   agent_steps: [{ kind: "agent_steps", method: "reference" }, { kind: "agent_steps", model: "sim" }],
+  citation_precision: [{ kind: "citation_precision" }, { kind: "citation_precision", method: "judge", model: "sim" }],
 };
 
 test("every registered evaluator kind runs the contract", () => {

@@ -8,6 +8,7 @@ import { correctnessSpec } from "./judge/correctness.js";
 import { pairwiseSpec } from "./judge/pairwise.js";
 import { rubricSpec } from "./judge/rubric.js";
 import { numericSpec } from "./numeric.js";
+import { citationPrecisionSpec } from "./rag/citation-precision.js";
 import { answerRelevanceSpec, contextPrecisionSpec, contextRecallSpec, faithfulnessSpec } from "./rag/rag-evaluators.js";
 import type { EvaluatorDeps, EvaluatorSpec } from "./spec.js";
 import { containsSpec, exactSpec, regexSpec } from "./string-match.js";
@@ -23,6 +24,7 @@ export const EVALUATOR_SPECS = [
   exactSpec, containsSpec, regexSpec, jsonSchemaSpec, jsonFieldSpec, numericSpec, levenshteinSpec, rougeLSpec, toolCallSpec,
   latencySpec, costSpec, embeddingSimilaritySpec, rubricSpec, pairwiseSpec, correctnessSpec,
   faithfulnessSpec, answerRelevanceSpec, contextPrecisionSpec, contextRecallSpec, agentStepsSpec,
+  citationPrecisionSpec,
 ] as const;
 
 const BY_KIND = new Map<string, EvaluatorSpec>(EVALUATOR_SPECS.map((s) => [s.kind, s as unknown as EvaluatorSpec]));

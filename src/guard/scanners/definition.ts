@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { GuardModelClient } from "../model-client.js";
+import type { ChatMessage } from "../../api/chat-types.js";
 import type { Finding, Scanner } from "../types.js";
 
 /** How a redacting policy replaces a finding: its placeholder label ("" deletes) and whether it may come back. */
@@ -27,6 +28,24 @@ export interface ScannerDefinition<O = unknown> {
 export interface ScannerDeps {
   /** Keel's models, routing and providers, for model-based detectors; absent offline (`keel guard scan`). */
   models?: GuardModelClient;
+  /** The citation check the `citations` scanner runs; absent offline (`keel guard scan`), where the scanner is unavailable. */
+  citations?: CitationChecker;
+}
+
+/**
+ * The citation check, passed in (knowledge/citations/guard-check.ts builds it): the guard knows
+ * neither the knowledge store nor the claim check, only this shape.
+ */
+export interface CitationChecker {
+  /** One request's check: what it may cite is read once, from its messages and its trace's retrievals. */
+  forRequest(request: { messages: readonly ChatMessage[]; traceId: string | null }): (answer: string, supportThreshold: number) => readonly CitationFinding[];
+}
+
+export interface CitationFinding {
+  verdict: "supported" | "unsupported" | "fabricated";
+  /** The marker's span in the answer. */
+  start: number;
+  end: number;
 }
 
 /** What request-bound scanners may know about the request. */
@@ -39,6 +58,10 @@ export interface RequestFacts {
   jsonSchema: Record<string, unknown> | null;
   /** Whether the client asked for JSON at all (json_object or json_schema). */
   wantsJson: boolean;
+  /** The request's messages as sent, for citation checks (what the request carried may be cited). */
+  messages?: readonly ChatMessage[];
+  /** The call's W3C trace id, whose retrieval spans the citations scanner reads. */
+  traceId?: string | null;
 }
 
 export const NO_FACTS: RequestFacts = { systemPrompt: "", canary: null, jsonSchema: null, wantsJson: false };

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { citationsOptions } from "./citations-options.js";
 import { injectionOptions } from "./injection-options.js";
 import { invisibleOptions } from "./invisible-text-options.js";
 import { jsonSchemaOptions } from "./json-schema-options.js";
@@ -30,6 +31,7 @@ export const SCANNER_OPTIONS: ReadonlyMap<string, z.ZodType> = new Map<string, z
   ["json_schema", jsonSchemaOptions],
   ["url_allowlist", urlOptions],
   ["model_classifier", modelClassifierOptions],
+  ["citations", citationsOptions],
 ]);
 
 export const SCANNER_NAMES: readonly string[] = [...SCANNER_OPTIONS.keys()];

@@ -1,3 +1,4 @@
+import { citationsScanner } from "./citations-scanner.js";
 import type { ScannerDefinition } from "./definition.js";
 import { indirectInjectionScanner, multiTurnScanner, promptInjectionScanner } from "./injection-adapter.js";
 import { invisibleTextScanner } from "./invisible-text-scanner.js";
@@ -27,5 +28,6 @@ export const SCANNERS: ReadonlyMap<string, ScannerDefinition<any>> = new Map(
     jsonSchemaScanner,
     urlScanner,
     modelClassifierScanner,
+    citationsScanner,
   ].map((d) => [d.name, d as ScannerDefinition<any>]),
 );

@@ -5,7 +5,7 @@ import { GuardBlockedError, type RequestGuard } from "../request-guard.js";
 import type { ScanResult } from "../types.js";
 
 /** Scanners that judge a whole answer only (not a window of it). */
-const WHOLE_ANSWER = new Set(["json_schema"]);
+const WHOLE_ANSWER = new Set(["json_schema", "citations"]);
 const PLACEHOLDER_TAIL = /\[[A-Z0-9_]{0,40}$/;
 
 interface ChoiceState {

@@ -3,6 +3,7 @@ import { OPERATION_DURATION_BUCKETS, TIME_PER_OUTPUT_TOKEN_BUCKETS, TIME_TO_FIRS
 import { BoundedLabel, NONE } from "./label-bounds.js";
 import type { MetricsConfig } from "./metrics-schema.js";
 import { type Counter, type Gauge, type Histogram, PromRegistry, seriesKey } from "./prom-registry.js";
+import { CitationMetrics } from "./citation-metrics.js";
 import { RetrievalMetrics } from "./retrieval-metrics.js";
 
 /** Facts other layers own, read when Prometheus scrapes rather than on the request path. */
@@ -32,6 +33,8 @@ export class GatewayMetrics {
   readonly registry = new PromRegistry();
   /** The knowledge layer's stale-retrieval counters (retrieval-metrics.ts), on the same /metrics. */
   readonly retrieval: RetrievalMetrics;
+  /** Citation checks of the citations guard scanner (citation-metrics.ts). */
+  readonly citations: CitationMetrics;
   private readonly key: BoundedLabel;
   private readonly user: BoundedLabel;
   private readonly feature: BoundedLabel;
@@ -106,6 +109,7 @@ export class GatewayMetrics {
     this.tracesDropped = r.counter("keel_traces_dropped_total", "Trace records dropped (queue full or write failed).");
     this.traceQueue = r.gauge("keel_trace_queue_depth", "Trace records waiting to be written.");
     this.retrieval = new RetrievalMetrics(r);
+    this.citations = new CitationMetrics(r);
   }
 
   /** One finished gateway call. Called from trace finalisation, after the response was sent. */
