@@ -287,6 +287,16 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       onIndexReady: (store, how, chunks, ms) => log.info(`vector index ${how}`, { store, chunks, ms: Math.round(ms) }),
       onError: (what, err) => log.error(`${what} failed`, { error: String(err) }),
     });
+    // Each instance keeps its own vector indexes over the shared chunks: a change made here makes the
+    // others add or drop the difference (docs/scale-out.md).
+    knowledge.onChanged((ids) => queueMicrotask(() => f.publish("knowledge", ids)));
+    const refreshKnowledge = (ids: readonly string[]): void => {
+      void knowledge.refresh(ids).catch((err) => log.warn("vector index refresh after a change elsewhere failed", { error: String(err) }));
+    };
+    f.onChange((c) => {
+      if (c.kind === "knowledge") refreshKnowledge(c.names ?? knowledge.indexedStores());
+    });
+    f.onResync(() => refreshKnowledge(knowledge.indexedStores()));
     registerKnowledgeRoutes(router, { auth, keys, knowledge, config: config.knowledge, audit, metrics: metrics?.retrieval, spans: stores.spans });
     registerEvalApi(router, evals, { auth, keys, traceStore, traceWriter: traces, maskText: callTextMasker(config.capture, piiHasher(piiKey)) });
     registerDoctorRoute(router, auth);

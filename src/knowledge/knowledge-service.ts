@@ -46,6 +46,7 @@ export class KnowledgeService {
   private readonly savedAt = new WeakMap<StoreIndex, number>();
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
+  private readonly changed: ((storeIds: string[]) => void)[] = [];
   private closed = false;
 
   constructor(private readonly d: KnowledgeDeps) {
@@ -133,9 +134,61 @@ export class KnowledgeService {
   }
   deleteStore(id: string): void {
     if (!this.store.deleteStore(id)) throw new KeelError("not_found", `No vector store with id ${id}.`, { param: "vector_store_id" });
+    this.dropIndex(id);
+    this.emit(id);
+  }
+
+  private dropIndex(id: string): void {
     this.indexes.delete(id);
     this.building.delete(id);
     if (this.d.indexDir) deleteSavedIndex(this.d.indexDir, id);
+  }
+
+  /** After this instance changed what a store serves (ingested, detached, released, deleted): the change feed tells the others. */
+  onChanged(fn: (storeIds: string[]) => void): void {
+    this.changed.push(fn);
+  }
+
+  private emit(storeId: string): void {
+    for (const fn of this.changed) fn([storeId]);
+  }
+
+  /** The stores this instance holds an index of. */
+  indexedStores(): string[] {
+    return [...this.indexes.keys()];
+  }
+
+  /**
+   * Another instance changed these stores: bring this instance's indexes in line with the chunks in
+   * the shared store — only the difference (the keys of the live chunks against the index's), so a
+   * large store is not rebuilt for one new document; a store with no index yet builds it on its
+   * first search, and a deleted store's index is dropped. Resolves with the chunks added and removed.
+   */
+  async refresh(storeIds: readonly string[]): Promise<{ added: number; removed: number }> {
+    let added = 0;
+    let removed = 0;
+    for (const id of storeIds) {
+      if (!this.store.getStore(id)) {
+        if (this.indexes.has(id)) this.dropIndex(id);
+        continue;
+      }
+      // A rebuild in progress reads the chunks as they were when it started: compare after it.
+      const idx = await (this.building.get(id) ?? this.indexes.get(id));
+      if (!idx || this.indexes.get(id) !== idx) continue;
+      const live = this.store.liveChunkKeys(id);
+      const liveSet = new Set(live);
+      const gone: number[] = [];
+      for (const k of idx.keys()) if (!liveSet.has(k)) gone.push(k);
+      for (const k of gone) idx.remove(k);
+      const missing = live.filter((k) => !idx.has(k));
+      for (let i = 0; i < missing.length; i += 256) {
+        for (const c of this.store.getChunks(missing.slice(i, i + 256))) idx.add(c);
+        if (i + 256 < missing.length) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      added += missing.length;
+      removed += gone.length;
+    }
+    return { added, removed };
   }
   counts(storeId: string): Record<StoreFileRecord["status"], number> {
     return this.store.attachmentCounts(storeId);
@@ -178,6 +231,7 @@ export class KnowledgeService {
     const keys = this.store.deleteAttachment(storeId, fileId);
     const idx = this.indexes.get(storeId);
     if (idx) for (const k of keys) idx.remove(k);
+    this.emit(storeId);
   }
 
   // Search and quarantine
@@ -198,6 +252,7 @@ export class KnowledgeService {
     const [c] = this.store.getChunks([key]);
     if (!c || c.status !== "quarantined" || !this.store.release(key)) throw new KeelError("not_found", `No quarantined chunk ${key}.`, { param: "chunk" });
     this.indexes.get(c.storeId)?.add({ ...c, status: "live" });
+    this.emit(c.storeId);
     return c;
   }
 
@@ -293,6 +348,7 @@ export class KnowledgeService {
         this.store.putAttachment(attachment);
         const idx = this.indexes.get(a.storeId);
         if (idx) for (const c of inserted) idx.add(c);
+        this.emit(a.storeId);
         if (this.d.config.conflicts && inserted.length > 0) await this.scanConflicts(a.storeId, inserted);
       } catch (err) {
         this.d.onError?.("knowledge ingestion", err);

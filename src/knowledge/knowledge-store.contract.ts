@@ -86,6 +86,8 @@ export function knowledgeStoreContract(label: string, make: () => KnowledgeStore
     assert.equal((await s.getDocument("doc_2"))?.supersededAt, null);
     assert.deepEqual((await s.documentsOf("vs_a")).map((d) => d.id), ["doc_1", "doc_2"]);
     assert.equal((await s.chunksOf("vs_a")).length, 3);
+    assert.deepEqual(await s.liveChunkKeys("vs_a"), (await s.chunksOf("vs_a")).map((c) => c.key), "live keys, ascending");
+    assert.deepEqual(await s.liveChunkKeys("vs_none"), []);
     assert.deepEqual((await s.getChunks([v1[1].key, 987_654, v1[0].key])).map((c) => c.text), ["beta", "alpha"], "in the order asked, missing keys skipped");
   });
 
@@ -108,7 +110,9 @@ export function knowledgeStoreContract(label: string, make: () => KnowledgeStore
     assert.deepEqual(q.map((c) => c.text), ["bad one", "bad two"]);
     assert.equal(q[0].verdict?.[0].scanner, "indirect_injection");
     assert.deepEqual((await s.quarantined(10, q[0].key)).map((c) => c.text), ["bad two"]);
+    assert.deepEqual(await s.liveChunkKeys("vs_a"), [ins[0].key], "quarantined chunks are not live");
     assert.equal(await s.release(ins[1].key), true);
+    assert.deepEqual(await s.liveChunkKeys("vs_a"), [ins[0].key, ins[1].key]);
     assert.equal(await s.release(ins[1].key), false);
     assert.equal(await s.release(ins[0].key), false, "a live chunk is not released");
     assert.equal((await s.getChunks([ins[1].key]))[0].status, "live");

@@ -65,6 +65,8 @@ export interface KnowledgeStore {
   getChunks(keys: readonly number[]): ChunkRecord[];
   /** Every chunk of a store, ascending key: what an index is rebuilt from. */
   chunksOf(storeId: string): ChunkRecord[];
+  /** Keys of a store's live (not quarantined) chunks, ascending: what another instance compares its index with. */
+  liveChunkKeys(storeId: string): number[];
   /** Quarantined chunks, ascending key, after `afterKey`. */
   quarantined(limit: number, afterKey?: number): ChunkRecord[];
   /** Makes a quarantined chunk live; false when it is absent or not quarantined. */

@@ -173,6 +173,9 @@ export class PgKnowledgeStore implements KnowledgeStore {
   chunksOf(storeId: string): ChunkRecord[] {
     return this.db.all<ChunkRow>("SELECT * FROM kn_chunks WHERE store_id = $1 ORDER BY key", [storeId]).map(chunkOf);
   }
+  liveChunkKeys(storeId: string): number[] {
+    return this.db.all<{ key: number }>("SELECT key FROM kn_chunks WHERE store_id = $1 AND status = 'live' ORDER BY key", [storeId]).map((r) => r.key);
+  }
   quarantined(limit: number, afterKey = 0): ChunkRecord[] {
     return this.db.all<ChunkRow>("SELECT * FROM kn_chunks WHERE status = 'quarantined' AND key > $1 ORDER BY key LIMIT $2", [afterKey, limit]).map(chunkOf);
   }

@@ -56,6 +56,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       insertChunk: db.prepare("INSERT OR IGNORE INTO kn_chunks (document_id, store_id, ordinal, text, text_hash, embedding, status, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
       getChunk: db.prepare("SELECT * FROM kn_chunks WHERE key = ?"),
       chunksOf: db.prepare("SELECT * FROM kn_chunks WHERE store_id = ? ORDER BY key"),
+      liveKeys: db.prepare("SELECT key FROM kn_chunks WHERE store_id = ? AND status = 'live' ORDER BY key").pluck(),
       quarantined: db.prepare("SELECT * FROM kn_chunks WHERE status = 'quarantined' AND key > ? ORDER BY key LIMIT ?"),
       release: db.prepare("UPDATE kn_chunks SET status = 'live' WHERE key = ? AND status = 'quarantined'"),
     };
@@ -184,6 +185,9 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
   }
   chunksOf(storeId: string): ChunkRecord[] {
     return (this.s.chunksOf.all(storeId) as ChunkRow[]).map(chunkOf);
+  }
+  liveChunkKeys(storeId: string): number[] {
+    return this.s.liveKeys.all(storeId) as number[];
   }
   quarantined(limit: number, afterKey = 0): ChunkRecord[] {
     return (this.s.quarantined.all(afterKey, limit) as ChunkRow[]).map(chunkOf);

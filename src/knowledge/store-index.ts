@@ -81,6 +81,16 @@ export class StoreIndex {
     return this.vectors.size();
   }
 
+  /** Whether the vector index holds `key`. */
+  has(key: number): boolean {
+    return this.held.has(key);
+  }
+
+  /** The keys the vector index holds. */
+  keys(): IterableIterator<number> {
+    return this.held.values();
+  }
+
   private addVectors(chunks: readonly ChunkRecord[]): void {
     if (chunks.length === 0) return;
     if (chunks.length === 1) this.vectors.add(chunks[0].key, chunks[0].embedding);

@@ -4,12 +4,12 @@ import { connectRedis } from "./redis.js";
 import type { RedisConfig } from "./redis-schema.js";
 
 /** What changed in the control plane: each kind is one in-memory snapshot an instance keeps. */
-const KINDS = ["keys", "prompts", "credentials", "alerts"] as const;
+const KINDS = ["keys", "prompts", "credentials", "alerts", "knowledge"] as const;
 export type ChangeKind = (typeof KINDS)[number];
 
 export interface Change {
   kind: ChangeKind;
-  /** The names concerned (prompt or credential names); absent: reload the whole kind. */
+  /** The names concerned (prompt or credential names, vector store ids); absent: reload the whole kind. */
   names?: string[];
   /** The instance that made it. */
   origin: string;

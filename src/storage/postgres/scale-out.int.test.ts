@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import OpenAI, { toFile } from "openai";
 import { type CliProcess, killCliChildren, spawnCli } from "../../testing/cli-process.js";
 import { jsonCall } from "../../testing/json-call.js";
 import { TEST_POSTGRES_URL } from "../../testing/postgres-fixture.js";
@@ -214,4 +215,31 @@ test("an alert rule created on one instance is evaluated by the others at once, 
   await waitFor(async () => ((await api(instances[2].url, "GET", "/api/v1/alerts/so-requests")).json?.state?.status === "firing" ? true : undefined),
     { timeoutMs: 5000, intervalMs: 20, what: "another instance to evaluate the new rule" });
   assert.ok(Date.now() - t0 < 1000, `the rule was evaluated ${Date.now() - t0} ms after it was created`);
+});
+
+test("a document ingested or detached through one instance is found, or no longer found, by another instance's search within 1 s", async () => {
+  const created = await api(instances[0].url, "POST", "/api/v1/keys", { name: "knowledge-user" });
+  const key = created.json.key as string;
+  await reachesOthers(async (b) => (await chat(b, key)).status === 200);
+  const on = (i: number) => new OpenAI({ apiKey: key, baseURL: `${instances[i].url}/v1`, maxRetries: 0 });
+  const store = await on(0).vectorStores.create({ name: "harbour" });
+  const attach = async (name: string, text: string) => {
+    const f = await on(0).files.create({ file: await toFile(Buffer.from(text), name), purpose: "assistants" });
+    const a = await on(0).vectorStores.files.createAndPoll(store.id, { file_id: f.id }, { pollIntervalMs: 20 });
+    assert.equal(a.status, "completed", JSON.stringify(a.last_error));
+    return f.id;
+  };
+  const found = async (i: number, query: string, text: string) =>
+    (await on(i).vectorStores.search(store.id, { query, max_num_results: 5 })).data.some((r) => r.content.some((c) => c.text.includes(text)));
+  const lighthouse = await attach("lighthouse.md", "The lighthouse keeper of Vardø is named Ortega.");
+  // Instance 1 builds its index from the shared chunks on its first search (untimed: it loads the embedder).
+  assert.ok(await found(1, "lighthouse keeper", "Ortega"));
+  await attach("harbour.md", "The harbour master of Vardø is named Lindqvist.");
+  const t0 = Date.now();
+  await waitFor(async () => ((await found(1, "harbour master", "Lindqvist")) ? true : undefined), { timeoutMs: 5000, intervalMs: 20, what: "the new document in instance 1's index" });
+  assert.ok(Date.now() - t0 < 1000, `instance 1 found the new document ${Date.now() - t0} ms after its ingestion completed`);
+  await on(0).vectorStores.files.delete(lighthouse, { vector_store_id: store.id });
+  const t1 = Date.now();
+  await waitFor(async () => ((await found(1, "lighthouse keeper", "Ortega")) ? undefined : true), { timeoutMs: 5000, intervalMs: 20, what: "the detached document to leave instance 1's index" });
+  assert.ok(Date.now() - t1 < 1000, `instance 1 stopped serving the detached document after ${Date.now() - t1} ms`);
 });
