@@ -3,7 +3,7 @@ import { type Command, Option } from "commander";
 type Client = (cmd: Command) => Command;
 type ClientOpts = (o: { url: string; adminToken?: string }) => { url: string; token?: string };
 
-/** `keel knowledge eval` (offline, in-process), `keel knowledge quarantine list|release` and `keel knowledge conflicts [resolve|scan]` (admin API). docs/knowledge.md. */
+/** `keel knowledge eval` (offline, in-process), `keel knowledge stores|docs|search`, `keel knowledge quarantine list|release` and `keel knowledge conflicts [resolve|scan]` (admin API). docs/knowledge.md. */
 export function registerKnowledgeCommands(program: Command, client: Client, clientOpts: ClientOpts): void {
   const kn = program.command("knowledge").description("Document stores: offline retrieval evaluation, the ingestion quarantine and conflicts between documents");
   kn.command("eval")
@@ -21,6 +21,20 @@ export function registerKnowledgeCommands(program: Command, client: Client, clie
     .option("--min-recall <x>", "exit 1 when any scored mode's mean recall@k is below this")
     .option("--json", "print the report as JSON")
     .action(async (o) => (await import("./knowledge.js")).runKnowledgeEval(o));
+  client(kn.command("stores").description("Vector stores with their files, live and superseded documents, stale documents and max age"))
+    .option("-n, --limit <n>", "how many (1–100)", "100")
+    .option("--json", "one JSON object per line")
+    .action(async (o) => (await import("./knowledge.js")).listStores(clientOpts(o), o));
+  client(kn.command("docs").description("A store's document versions, newest first: source, version, content hash, age, freshness, owner, licence").argument("<store>", "vector store id (vs_…, from `keel knowledge stores`)"))
+    .option("-n, --limit <n>", "how many (1–500)", "200")
+    .option("--live", "only versions still served (leave out superseded ones)")
+    .option("--json", "one JSON object per line")
+    .action(async (store: string, o) => (await import("./knowledge.js")).listDocs(clientOpts(o), store, o));
+  client(kn.command("search").description("Search a store as a caller would (hybrid: vectors and BM25, fused), with each result's freshness").argument("<store>", "vector store id").argument("<query>", "what to look for"))
+    .option("-n, --limit <n>", "results (1–50)", "10")
+    .option("--threshold <x>", "drop results scoring below this (0–1)")
+    .option("--json", "one JSON object per line")
+    .action(async (store: string, query: string, o) => (await import("./knowledge.js")).searchStoreCli(clientOpts(o), store, query, o));
   const q = kn.command("quarantine").description("Chunks held back by ingestion screening (indirect injection, secrets) until an admin releases them");
   client(q.command("list").description("Quarantined chunks, oldest first, with their verdicts"))
     .option("-n, --limit <n>", "how many (1–500)", "100")

@@ -61,3 +61,39 @@ test("keel knowledge quarantine list and release", async () => {
   assert.equal(again.code, 1);
   assert.match(again.err, /No quarantined chunk/);
 });
+
+test("keel knowledge stores, docs and search: what the admin views and the store's search answer", async () => {
+  const v1 = (path: string, init: RequestInit = {}): Promise<Response> => fetch(`${keel.url}/v1${path}`, { ...init, headers: { authorization: `Bearer ${keel.key}`, ...(init.headers ?? {}) } });
+  const vs = (await (await v1("/vector_stores", { method: "POST", body: JSON.stringify({ name: "cli-read" }) })).json()) as { id: string };
+  const form = new FormData();
+  form.set("purpose", "assistants");
+  form.set("file", new Blob(["The ferry to Hurtigruten leaves the quay at seven every morning."]), "ferry.txt");
+  const file = (await (await v1("/files", { method: "POST", body: form })).json()) as { id: string };
+  await v1(`/vector_stores/${vs.id}/files`, { method: "POST", body: JSON.stringify({ file_id: file.id }) });
+  for (let i = 0; i < 200; i++) {
+    const a = (await (await v1(`/vector_stores/${vs.id}/files/${file.id}`)).json()) as { status: string };
+    if (a.status !== "in_progress") break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const env = { KEEL_URL: keel.url, KEEL_ADMIN_TOKEN: keel.adminToken };
+  const stores = await runCli(["knowledge", "stores", "--json"], { env });
+  assert.equal(stores.code, 0, stores.err);
+  const row = stores.out.trim().split("\n").map((l) => JSON.parse(l)).find((s) => s.id === vs.id);
+  assert.equal(row.documents, 1);
+  assert.equal(row.files.total, 1);
+  const table = await runCli(["knowledge", "stores"], { env });
+  assert.match(table.out, new RegExp(`${vs.id}\\s+cli-read\\s+1\\s+0\\s+1`));
+  const docs = await runCli(["knowledge", "docs", vs.id], { env });
+  assert.equal(docs.code, 0, docs.err);
+  assert.match(docs.out, /ferry\.txt|file-/);
+  assert.match(docs.out, /v1 .*fresh/);
+  const hits = await runCli(["knowledge", "search", vs.id, "when does the ferry leave", "--json"], { env });
+  assert.equal(hits.code, 0, hits.err);
+  assert.match(JSON.parse(hits.out.trim().split("\n")[0]).content[0].text, /seven every morning/);
+  const missing = await runCli(["knowledge", "docs", "vs_nope"], { env });
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /No vector store with id vs_nope/);
+  const bad = await runCli(["knowledge", "search", vs.id, "x", "--limit", "99"], { env });
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /--limit must be an integer from 1 to 50/);
+});

@@ -97,3 +97,46 @@ export async function scanConflicts(c: Conn, o: { store: string }): Promise<void
   const r = await new AdminClient(c.url, c.token).call<{ new_conflicts: number; open: number }>("POST", "/api/v1/knowledge/conflicts/scan", { store_id: o.store });
   out(`${o.store}: ${r.new_conflicts} new conflicts, ${r.open} open`);
 }
+
+interface StoreView { id: string; name: string; files: { total: number; failed: number }; documents: number; versions: number; superseded: number; stale: number; max_age_s: number | null; last_active_at: string }
+
+/** `keel knowledge stores`: every vector store with its documents and freshness (GET /api/v1/knowledge/stores). */
+export async function listStores(c: Conn, o: { limit: string; json?: boolean }): Promise<void> {
+  const limit = intOpt(o.limit, "limit", 1, 100, 100);
+  const { data } = await new AdminClient(c.url, c.token).call<{ data: StoreView[] }>("GET", `/api/v1/knowledge/stores?limit=${limit}`);
+  if (o.json) return out(data.map((d) => JSON.stringify(d)).join("\n") || "");
+  if (data.length === 0) return out("no vector stores");
+  out(table(["ID", "NAME", "FILES", "FAILED", "DOCUMENTS", "SUPERSEDED", "STALE", "MAX AGE", "LAST ACTIVE"], data.map((d) => [
+    d.id, d.name, d.files.total, d.files.failed, d.documents, d.superseded, d.stale, d.max_age_s === null ? "-" : `${d.max_age_s}s`, d.last_active_at,
+  ])));
+}
+
+interface DocView { id: string; source_uri: string; filename: string | null; version: number; content_hash: string; age_s: number; stale: boolean; stale_reason: string | null; owner: string | null; licence: string | null }
+
+/** `keel knowledge docs STORE`: a store's document versions, newest first, with age and staleness. */
+export async function listDocs(c: Conn, store: string, o: { limit: string; live?: boolean; json?: boolean }): Promise<void> {
+  const limit = intOpt(o.limit, "limit", 1, 500, 200);
+  const { data } = await new AdminClient(c.url, c.token).call<{ data: DocView[] }>("GET", `/api/v1/knowledge/stores/${encodeURIComponent(store)}/documents?limit=${limit}&superseded=${o.live ? "false" : "true"}`);
+  if (o.json) return out(data.map((d) => JSON.stringify(d)).join("\n") || "");
+  if (data.length === 0) return out(`no documents in ${store}`);
+  out(table(["DOCUMENT", "SOURCE", "VERSION", "HASH", "AGE", "FRESHNESS", "OWNER", "LICENCE"], data.map((d) => [
+    d.id, d.source_uri, `v${d.version}`, d.content_hash.slice(0, 12), `${d.age_s}s`, d.stale ? d.stale_reason ?? "stale" : "fresh", d.owner ?? "-", d.licence ?? "-",
+  ])));
+}
+
+interface HitView { file_id: string; filename: string; score: number; stale: boolean; stale_reason: string | null; chunk_id: number; content: { text: string }[]; document: { source_uri: string; version: number } }
+
+/** `keel knowledge search STORE QUERY`: the store's hybrid search as a caller gets it (POST /v1/vector_stores/:id/search). */
+export async function searchStoreCli(c: Conn, store: string, query: string, o: { limit: string; threshold?: string; json?: boolean }): Promise<void> {
+  const n = intOpt(o.limit, "limit", 1, 50, 10);
+  const threshold = rateOpt(o.threshold, "threshold");
+  if (!query.trim()) throw new Error("give a query: keel knowledge search STORE \"what to look for\"");
+  if (query.length > 4096) throw new Error("a query is at most 4096 characters");
+  const body = { query, max_num_results: n, ...(threshold === undefined ? {} : { ranking_options: { score_threshold: threshold } }) };
+  const { data } = await new AdminClient(c.url, c.token).call<{ data: HitView[] }>("POST", `/v1/vector_stores/${encodeURIComponent(store)}/search`, body);
+  if (o.json) return out(data.map((d) => JSON.stringify(d)).join("\n") || "");
+  if (data.length === 0) return out("no results");
+  out(table(["SCORE", "CHUNK", "SOURCE", "VERSION", "FRESHNESS", "TEXT"], data.map((d) => [
+    d.score.toFixed(3), d.chunk_id, d.document.source_uri, `v${d.document.version}`, d.stale ? d.stale_reason ?? "stale" : "fresh", (d.content[0]?.text ?? "").replace(/\s+/g, " ").slice(0, 70),
+  ])));
+}
