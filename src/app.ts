@@ -1,3 +1,7 @@
+import { carriedChunks, retrievedChunks } from "./knowledge/citations/call-sources.js";
+import { parseCapturedBody } from "./observe/capture.js";
+import type { TraceRecord } from "./observe/types.js";
+import type { ChatMessage } from "./api/chat-types.js";
 import { join } from "node:path";
 import { registerAlertRoutes } from "./admin/alert-routes.js";
 import { registerAuditRoutes } from "./admin/audit-routes.js";
@@ -278,7 +282,16 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       auth, annotations: stores.annotations, traceStore, scores: stores.evals.scores, flushTraces: () => traces.flush(), audit,
       spans: stores.spans, chunks: (k) => stores.knowledge.getChunks(k), runs: stores.evals.runs, datasets: stores.evals.datasets,
     });
-    const evals = createEvals({ stores: stores.evals, traceStore, traces, credentials, settings, requestTimeoutMs: config.server.request_timeout_ms, log, models });
+    // Online RAG evaluators score a live answer against what its call retrieved: Keel's retrieval
+    // spans under the call's trace (text read back from the knowledge store), else documents the
+    // request carried (numbered context, file-search results).
+    const contextOf = (t: TraceRecord): readonly string[] | undefined => {
+      const spans = t.traceId ? retrievedChunks(stores.spans.byTrace(t.traceId), stores.knowledge) : [];
+      const req = spans.length > 0 ? undefined : (parseCapturedBody(t.requestBody) as { messages?: ChatMessage[] } | undefined);
+      const chunks = spans.length > 0 ? spans : req?.messages ? carriedChunks(req.messages) : [];
+      return chunks.length > 0 ? chunks.map((c) => c.text) : undefined;
+    };
+    const evals = createEvals({ stores: stores.evals, traceStore, traces, credentials, settings, requestTimeoutMs: config.server.request_timeout_ms, log, models, contextOf });
     // Ingestion runs on its own serial queue, off the request path (docs/knowledge.md).
     const knowledge = new KnowledgeService({
       store: stores.knowledge, embedder: getDefaultEmbedder(), config: config.knowledge,

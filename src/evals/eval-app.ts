@@ -1,3 +1,4 @@
+import type { TraceRecord } from "../observe/types.js";
 import type { PriceConfig } from "../observe/price-schema.js";
 import type { CredentialService } from "../credentials/credential-service.js";
 import type { Logger } from "../observe/log.js";
@@ -37,6 +38,8 @@ export interface EvalAppDeps {
   readonly log: Logger;
   /** The gateway's model registry: the prices eval runs cost their calls with. */
   readonly models: { resolve(name: string): { readonly price: PriceConfig | null } | null | undefined };
+  /** A call's retrieved context for online RAG evaluators (app.ts reads retrieval spans and the knowledge store). */
+  readonly contextOf?: (t: TraceRecord) => readonly string[] | undefined;
 }
 
 /** The evaluation services the admin API serves (`admin/eval-api.ts`). */
@@ -78,6 +81,7 @@ export function createEvals(d: EvalAppDeps): EvalApp {
     },
     embedder: getDefaultEmbedder,
     flush: () => d.traces.flush(),
+    ...(d.contextOf ? { contextOf: d.contextOf } : {}),
   }, { intervalMs: ONLINE_INTERVAL_MS, batch: ONLINE_BATCH });
   return {
     datasets, runs, calibrations, scores, rules, online,

@@ -2,9 +2,10 @@ import type { Embedder } from "../../providers/embeddings/embedder.js";
 import type { Logger } from "../../observe/log.js";
 import type { ChatClient } from "../evaluators/judge/chat-client.js";
 import { buildEvaluators, needsOf } from "../evaluators/registry.js";
-import type { Evaluator } from "../evaluators/types.js";
 import { matchesRule, type OnlineRule, onlineRuleInput, sampled } from "./rules.js";
 import { traceCase } from "./trace-case.js";
+import type { TraceRecord } from "../../observe/types.js";
+import type { EvalCase, Evaluator } from "../evaluators/types.js";
 import type { TraceFeed } from "./trace-feed.js";
 import type { OnlineRuleStore, ScoreStore, TraceScore } from "./types.js";
 
@@ -16,6 +17,12 @@ export interface OnlineEvaluatorDeps {
   readonly judgeFor: (credential: string) => ChatClient | undefined;
   readonly embedder: () => Embedder;
   readonly log: Logger;
+  /**
+   * What was retrieved for a call (the knowledge layer's retrieval spans under its trace, documents
+   * the request carried), best-ranked first; undefined when nothing was. RAG evaluators
+   * (faithfulness, context relevance) score live answers against it.
+   */
+  readonly contextOf?: (t: TraceRecord) => readonly string[] | undefined;
   /** Flush queued traces before reading (the trace writer). */
   readonly flush?: () => void | Promise<void>;
   readonly now?: () => number;
@@ -73,7 +80,7 @@ export class OnlineEvaluator {
         if (!matchesRule(rule, t) || !sampled(t.id, rule.id, rule.sample_rate)) continue;
         stats.matched++;
         if (this.d.scores.hasScores(t.id, rule.id)) continue;
-        const c = traceCase(t);
+        const c = withContext(traceCase(t), t, this.d.contextOf);
         const evaluators = c && this.evaluatorsFor(rule);
         if (!c || !evaluators) {
           stats.skipped++;
@@ -105,4 +112,11 @@ export class OnlineEvaluator {
       return null;
     }
   }
+}
+
+/** The case with the call's retrieved context, when the app can say what it was. */
+function withContext(c: EvalCase | null, t: TraceRecord, contextOf: OnlineEvaluatorDeps["contextOf"]): EvalCase | null {
+  if (!c || !contextOf) return c;
+  const context = contextOf(t);
+  return context === undefined ? c : { ...c, context };
 }

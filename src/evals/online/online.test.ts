@@ -57,7 +57,7 @@ function setup() {
   const scores = new SqliteScoreStore(db);
   const feed = () => new StoredTraceFeed(traces, settings, { now: () => T0, maxCallMs: 600_000 });
   const judge = simJudge([{ match: "\\[ANSWER\\]\\nYour refund", json: { score: 5, reasoning: "clear" } }, { match: ".", json: { score: 2 } }]);
-  const make = (f = feed()) => new OnlineEvaluator({ feed: f, rules, scores, judgeFor: (cred) => (cred === "judge-key" ? judge : undefined), embedder: bagOfWordsEmbedder, log: silentLogger }, { intervalMs: 1000, batch: 100 });
+  const make = (f = feed(), contextOf?: (t: TraceRecord) => readonly string[] | undefined) => new OnlineEvaluator({ feed: f, rules, scores, judgeFor: (cred) => (cred === "judge-key" ? judge : undefined), embedder: bagOfWordsEmbedder, log: silentLogger, ...(contextOf ? { contextOf } : {}) }, { intervalMs: 1000, batch: 100 });
   const put = (name: string, body: Record<string, unknown>) => {
     const parsed = onlineRuleInput.parse({ name, ...body });
     rules.put({ id: `orl_${name}`, name, enabled: parsed.enabled, body: parsed, created_at: new Date(T0).toISOString(), updated_at: new Date(T0).toISOString() });
@@ -89,6 +89,27 @@ test("online evaluator: scores sampled traces once, with deterministic evaluator
   assert.equal(after.scored, 3, "a restarted feed resumes at its persisted watermark: only the new trace is scored");
   assert.ok(after.examined < 7, "it looks back only over the short overlap window");
   assert.equal(s.scores.scores(a.id).length, 3, "no trace is scored twice");
+});
+
+test("online RAG scoring: faithfulness of a live answer against the context its call retrieved; without one it is no_context", async () => {
+  const s = setup();
+  s.put("grounded", { sample_rate: 1, evaluators: [{ kind: "faithfulness" }] });
+  const supported = trace({ traceId: "t-supported" });
+  const unsupported = trace({ traceId: "t-unsupported" });
+  const none = trace();
+  s.traces.insertBatch([supported, unsupported, none]);
+  const retrieved: Record<string, string[]> = {
+    "t-supported": ["Your refund was sent to your card yesterday."],
+    "t-unsupported": ["Shipping to Norway takes four days."],
+  };
+  await s.make(s.feed(), (t) => (t.traceId ? retrieved[t.traceId] : undefined)).tick();
+  const [a] = s.scores.scores(supported.id);
+  const [b] = s.scores.scores(unsupported.id);
+  const [c] = s.scores.scores(none.id);
+  assert.deepEqual([a.status, a.passed], ["scored", true]);
+  assert.deepEqual([b.status, b.passed], ["scored", false]);
+  assert.equal(c.status, "undefined");
+  assert.match(String(c.explanation), /no retrieved context/);
 });
 
 test("a rule whose judge credential is missing is skipped with a warning, not a crash", async () => {
