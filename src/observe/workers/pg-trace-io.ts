@@ -25,7 +25,7 @@ export interface PgTraceWritesOptions {
 
 /** The bridge's non-blocking calls in the shape step sequences run on. */
 export function asyncSql(db: PgBridge): PgAsyncSql {
-  return { all: (sql, params) => db.allAsync(sql, params), run: (sql, params) => db.runAsync(sql, params) };
+  return { all: (sql, params) => db.allAsync(sql, params), run: (sql, params) => db.runAsync(sql, params), copy: (sql, data) => db.copyAsync(sql, data) };
 }
 
 /** Tracks calls in flight so `close()` resolves after the last one settles. */
