@@ -118,17 +118,34 @@ export class LogSketch {
    * with a hundred calls takes a couple of hundred bytes.
    */
   encode(): Buffer {
-    const out: number[] = [];
-    const buckets = this.buckets();
-    varint(out, this.zeros);
-    varint(out, buckets.length);
+    // Written into one scratch array (a varint is at most 8 bytes below 2^53), then copied out once:
+    // every batch encodes three sketches per rollup row it touches.
+    const need = 16 + this.bins.length * 16;
+    if (scratch.length < need) scratch = new Uint8Array(need * 2);
+    let n = 0;
+    const put = (v: number): void => {
+      while (v >= 0x80) {
+        scratch[n++] = (v % 128) | 0x80;
+        v = Math.floor(v / 128);
+      }
+      scratch[n++] = v;
+    };
+    let count = 0;
+    for (let k = 0; k < this.bins.length; k++) if (this.bins[k] > 0) count++;
+    put(this.zeros);
+    put(count);
     let prev = 0;
-    buckets.forEach(([i, c], n) => {
-      varint(out, n === 0 ? zigzag(i) : i - prev);
-      varint(out, c);
+    let first = true;
+    for (let k = 0; k < this.bins.length; k++) {
+      const c = this.bins[k];
+      if (!(c > 0)) continue;
+      const i = this.lo + k;
+      put(first ? zigzag(i) : i - prev);
+      put(c);
       prev = i;
-    });
-    return Buffer.from(out);
+      first = false;
+    }
+    return Buffer.from(scratch.subarray(0, n));
   }
 
   /** Adds an encoded sketch into `into` (a new one by default): reads merge as they decode. */
@@ -161,13 +178,7 @@ export class LogSketch {
   }
 }
 
-function varint(out: number[], v: number): void {
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-}
+let scratch = new Uint8Array(4096);
 
 function zigzag(i: number): number {
   return i >= 0 ? i * 2 : -i * 2 - 1;
