@@ -1,7 +1,7 @@
 /**
  * Trace ingestion into PostgreSQL and the summary query over what was ingested (issue 16 §5):
  * synthetic traces, in batches, through `PgTraceWrites` (the path the trace writer takes: masking,
- * the multi-row insert into the day partitions, rollups, guard statistics) into a fresh schema,
+ * the ids claimed, the rows by COPY into the day partitions, rollups, guard statistics) into a fresh schema,
  * then p50/p99 of the dashboard's summary and time series at the N reached. A measurement, not a
  * test: it prints figures and exits 0; it drops its schema at the end.
  *

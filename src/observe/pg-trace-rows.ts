@@ -1,59 +1,54 @@
 import { PgQueryError } from "../store/postgres/pg-bridge.js";
-import { affected, jsonParam, type PgSteps, rows } from "./pg-steps.js";
+import { affected, copyField, copyIn, jsonParam, type PgSteps, rows } from "./pg-steps.js";
 import { guardTriggered } from "./rollup/rollup-groups.js";
 import type { TraceRecord } from "./types.js";
 
-/** The `traces` columns with their PostgreSQL types, as `json_to_recordset` reads them. */
+/** The `traces` columns, in the order `copyLine` writes them. */
 const COLUMNS = [
-  ["id", "text"], ["started_at", "bigint"], ["ended_at", "bigint"], ["endpoint", "text"], ["surface", "text"], ["key_id", "text"],
-  ["user_id", "text"], ["feature", "text"], ["model_requested", "text"], ["model_served", "text"], ["provider", "text"],
-  ["status", "text"], ["http_status", "bigint"], ["error_code", "text"], ["error_message", "text"], ["latency_ms", "float8"],
-  ["ttft_ms", "float8"], ["tokens_in", "bigint"], ["tokens_out", "bigint"], ["tokens_cached", "bigint"], ["usage_source", "text"],
-  ["cost_usd", "float8"], ["stream", "boolean"], ["trace_id", "text"], ["parent_span_id", "text"], ["metadata", "text"],
-  ["request_body", "text"], ["response_body", "text"], ["target", "text"], ["attempts", "text"], ["prompt_name", "text"],
-  ["prompt_version", "bigint"], ["prompt_label", "text"], ["guard", "text"], ["system_fingerprint", "text"],
-  ["guard_triggered", "boolean"], ["pii_kept", "boolean"],
+  "id", "started_at", "ended_at", "endpoint", "surface", "key_id", "user_id", "feature", "model_requested", "model_served", "provider",
+  "status", "http_status", "error_code", "error_message", "latency_ms", "ttft_ms", "tokens_in", "tokens_out", "tokens_cached", "usage_source",
+  "cost_usd", "stream", "trace_id", "parent_span_id", "metadata", "request_body", "response_body", "target", "attempts", "prompt_name",
+  "prompt_version", "prompt_label", "guard", "system_fingerprint", "guard_triggered", "pii_kept",
 ] as const;
 
-type Column = (typeof COLUMNS)[number][0];
-type Row = Record<Column, unknown>;
+/** Ids new to `trace_ids` are claimed (a repeated id, from an earlier batch or another instance, is not); returns them. */
+const CLAIM = `INSERT INTO trace_ids (id, started_at) SELECT id, started_at FROM json_to_recordset($1::text::json) AS x(id text, started_at bigint)
+  ON CONFLICT DO NOTHING RETURNING id`;
 
-const NAMES = COLUMNS.map(([c]) => c).join(", ");
-const RECORDSET = `json_to_recordset($1::text::json) AS x(${COLUMNS.map(([c, t]) => `${c} ${t}`).join(", ")})`;
-const VALUES = COLUMNS.map(([c]) => `x.${c}`).join(", ");
-
-/**
- * One statement for a whole batch: ids new to `trace_ids` are claimed and only their rows go into
- * `traces` (a repeated id, from an earlier batch or another instance, is ignored). Returns the ids
- * written.
- */
-const INSERT = `WITH x AS (SELECT * FROM ${RECORDSET}),
-  ids AS (INSERT INTO trace_ids (id, started_at) SELECT id, started_at FROM x ON CONFLICT DO NOTHING RETURNING id)
-  INSERT INTO traces (${NAMES}) SELECT ${VALUES} FROM x JOIN ids USING (id) RETURNING id`;
+/** The claimed rows, streamed into the parent table: PostgreSQL routes each to its day's partition. */
+const COPY = `COPY traces (${COLUMNS.join(", ")}) FROM STDIN`;
 
 const DAY = 86_400_000;
 
-/** Inserts the records (their days' partitions exist); returns those that were new, first of each id. */
+/**
+ * Inserts the records (their days' partitions exist); returns those that were new, first of each
+ * id. Two statements: the ids claimed in `trace_ids` (small: id and time), then the claimed rows
+ * by COPY — no JSON to parse and no plan for the wide rows.
+ */
 export function* insertTraceSteps(records: readonly TraceRecord[]): PgSteps<TraceRecord[]> {
   const first = new Map<string, TraceRecord>();
   for (const r of records) if (!first.has(r.id)) first.set(r.id, r);
   if (first.size === 0) return [];
-  const written = yield* rows<{ id: string }>(INSERT, [jsonParam([...first.values()].map(toJsonRow))]);
-  return written.map((w) => first.get(w.id)!);
+  const ids: { id: string; started_at: number }[] = [];
+  for (const r of first.values()) ids.push({ id: r.id, started_at: r.startedAt });
+  const claimed = yield* rows<{ id: string }>(CLAIM, [jsonParam(ids)]);
+  const written = claimed.map((w) => first.get(w.id)!);
+  if (written.length === 0) return [];
+  let data = "";
+  for (const r of written) data += copyLine(r);
+  yield* copyIn(COPY, data);
+  return written;
 }
 
-function toJsonRow(r: TraceRecord): Row {
-  return {
-    id: r.id, started_at: r.startedAt, ended_at: r.endedAt, endpoint: r.endpoint, surface: r.surface ?? null, key_id: r.keyId,
-    user_id: r.user, feature: r.feature, model_requested: r.modelRequested, model_served: r.modelServed, provider: r.provider,
-    status: r.status, http_status: r.httpStatus, error_code: r.errorCode, error_message: r.errorMessage, latency_ms: r.latencyMs,
-    ttft_ms: r.ttftMs, tokens_in: r.tokensIn, tokens_out: r.tokensOut, tokens_cached: r.tokensCached, usage_source: r.usageSource,
-    cost_usd: r.costUsd, stream: r.stream, trace_id: r.traceId, parent_span_id: r.parentSpanId, metadata: JSON.stringify(r.metadata),
-    request_body: r.requestBody, response_body: r.responseBody, target: r.target,
-    attempts: JSON.stringify(r.attempts), prompt_name: r.promptName ?? null, prompt_version: r.promptVersion ?? null,
-    prompt_label: r.promptLabel ?? null, guard: r.guard && r.guard.length > 0 ? JSON.stringify(r.guard) : null,
-    system_fingerprint: r.systemFingerprint ?? null, guard_triggered: guardTriggered(r), pii_kept: r.piiKept ?? false,
-  };
+/** One record as a `traces` line of COPY text format, fields in `COLUMNS` order. */
+function copyLine(r: TraceRecord): string {
+  const f = copyField;
+  return `${f(r.id)}\t${f(r.startedAt)}\t${f(r.endedAt)}\t${f(r.endpoint)}\t${f(r.surface)}\t${f(r.keyId)}\t${f(r.user)}\t${f(r.feature)}\t` +
+    `${f(r.modelRequested)}\t${f(r.modelServed)}\t${f(r.provider)}\t${f(r.status)}\t${f(r.httpStatus)}\t${f(r.errorCode)}\t${f(r.errorMessage)}\t` +
+    `${f(r.latencyMs)}\t${f(r.ttftMs)}\t${f(r.tokensIn)}\t${f(r.tokensOut)}\t${f(r.tokensCached)}\t${f(r.usageSource)}\t${f(r.costUsd)}\t` +
+    `${f(r.stream)}\t${f(r.traceId)}\t${f(r.parentSpanId)}\t${f(JSON.stringify(r.metadata))}\t${f(r.requestBody)}\t${f(r.responseBody)}\t` +
+    `${f(r.target)}\t${f(JSON.stringify(r.attempts))}\t${f(r.promptName)}\t${f(r.promptVersion)}\t${f(r.promptLabel)}\t` +
+    `${f(r.guard && r.guard.length > 0 ? JSON.stringify(r.guard) : null)}\t${f(r.systemFingerprint)}\t${f(guardTriggered(r))}\t${f(r.piiKept ?? false)}\n`;
 }
 
 /** A `traces` row (SELECT *) as the record it was written from. */

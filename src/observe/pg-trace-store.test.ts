@@ -33,3 +33,30 @@ test("postgres: traces live in one partition per UTC day; retention drops whole 
   assert.equal(s.get("req_000007")?.startedAt, D0 + 1);
   assert.deepEqual(s.list({ limit: 10 }).data.map((t) => t.id), ["req_000002", "req_000007"]);
 });
+
+test("postgres: COPY stores awkward text exactly — tabs, newlines, CR, backslashes, `\\.` lines, \\N, unicode; U+0000 is dropped", () => {
+  const db = pgTestDb().fresh();
+  const s = new PgTraceStore(db);
+  const nasty = "a\tb\nc\r\nd\\e\\\\f\n\\.\n\\N|\u00e9\u4e2d\ud83d\ude00|x\u0000y";
+  const stored = nasty.replaceAll("\u0000", "");
+  const r = sampleTrace(1, {
+    requestBody: nasty, responseBody: "\\", errorMessage: "\t", feature: "\\N", user: "", metadata: { k: nasty, "t\tab": "v\u0000" },
+    attempts: [{ provider: "p\tq", model: "m\nn", status: "error", latency_ms: 1, error_code: "x\\y" }] as never,
+    guard: [{ scanner: "pii\t", source: "user", score: 0.125, triggered: true, action: "redact", latency_ms: 0.3 }],
+    costUsd: 0.1 + 0.2, latencyMs: 1e-7, tokensIn: 2 ** 40,
+  });
+  s.insertBatch([r, { ...r, requestBody: "a repeat of the same id in the batch is ignored" }]);
+  const got = s.get(r.id)!;
+  assert.equal(got.requestBody, stored);
+  assert.equal(got.responseBody, "\\");
+  assert.equal(got.errorMessage, "\t");
+  assert.equal(got.feature, "\\N", "the text \\N is not NULL");
+  assert.equal(got.user, "", "an empty string is not NULL");
+  assert.deepEqual(got.metadata, { k: nasty, "t\tab": "v\u0000" }, "inside JSON text U+0000 stays an escape");
+  assert.deepEqual(got.attempts, r.attempts);
+  assert.deepEqual(got.guard, r.guard);
+  assert.equal(got.costUsd, 0.1 + 0.2, "doubles round-trip exactly");
+  assert.equal(got.latencyMs, 1e-7);
+  assert.equal(got.tokensIn, 2 ** 40);
+  assert.equal(db.get<{ n: number }>("SELECT count(*) AS n FROM traces")!.n, 1);
+});

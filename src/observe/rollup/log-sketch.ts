@@ -18,8 +18,21 @@ const LN_GAMMA = Math.log(GAMMA);
 export const MIN_VALUE = 1e-3;
 const MAX_VALUE = 1e12;
 
+/**
+ * The last few values mapped: a batch's rollups add each call's latency, TTFT and tokens/s to the
+ * sketches of 16 groups (two grains × eight dimensions) in a row, so the logarithm is mostly found here.
+ */
+const seenV = new Float64Array(4).fill(Number.NaN);
+const seenB = new Int32Array(4);
+let seenNext = 0;
+
 export function bucketOf(v: number): number {
-  return Math.ceil(Math.log(Math.min(v, MAX_VALUE)) / LN_GAMMA);
+  for (let k = 0; k < 4; k++) if (seenV[k] === v) return seenB[k];
+  const b = Math.ceil(Math.log(Math.min(v, MAX_VALUE)) / LN_GAMMA);
+  seenV[seenNext] = v;
+  seenB[seenNext] = b;
+  seenNext = (seenNext + 1) & 3;
+  return b;
 }
 
 export function valueOf(i: number): number {
@@ -105,17 +118,34 @@ export class LogSketch {
    * with a hundred calls takes a couple of hundred bytes.
    */
   encode(): Buffer {
-    const out: number[] = [];
-    const buckets = this.buckets();
-    varint(out, this.zeros);
-    varint(out, buckets.length);
+    // Written into one scratch array (a varint is at most 8 bytes below 2^53), then copied out once:
+    // every batch encodes three sketches per rollup row it touches.
+    const need = 16 + this.bins.length * 16;
+    if (scratch.length < need) scratch = new Uint8Array(need * 2);
+    let n = 0;
+    const put = (v: number): void => {
+      while (v >= 0x80) {
+        scratch[n++] = (v % 128) | 0x80;
+        v = Math.floor(v / 128);
+      }
+      scratch[n++] = v;
+    };
+    let count = 0;
+    for (let k = 0; k < this.bins.length; k++) if (this.bins[k] > 0) count++;
+    put(this.zeros);
+    put(count);
     let prev = 0;
-    buckets.forEach(([i, c], n) => {
-      varint(out, n === 0 ? zigzag(i) : i - prev);
-      varint(out, c);
+    let first = true;
+    for (let k = 0; k < this.bins.length; k++) {
+      const c = this.bins[k];
+      if (!(c > 0)) continue;
+      const i = this.lo + k;
+      put(first ? zigzag(i) : i - prev);
+      put(c);
       prev = i;
-    });
-    return Buffer.from(out);
+      first = false;
+    }
+    return Buffer.from(scratch.subarray(0, n));
   }
 
   /** Adds an encoded sketch into `into` (a new one by default): reads merge as they decode. */
@@ -148,13 +178,7 @@ export class LogSketch {
   }
 }
 
-function varint(out: number[], v: number): void {
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-}
+let scratch = new Uint8Array(4096);
 
 function zigzag(i: number): number {
   return i >= 0 ? i * 2 : -i * 2 - 1;

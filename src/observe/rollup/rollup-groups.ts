@@ -69,22 +69,37 @@ export interface RollupGroup {
   acc: RollupAcc;
 }
 
-/** Pure: one batch of records → one accumulator per (grain, dimension, bucket, value). */
+/**
+ * Pure: one batch of records → one accumulator per (grain, dimension, bucket, value). The ingest
+ * path runs it on every batch, so it allocates little: one small facts object per record (not a
+ * copy of the record) and, per grain and dimension, a map keyed by bucket and value.
+ */
 export function groupBatch(records: readonly TraceRecord[]): RollupGroup[] {
-  const groups = new Map<string, RollupGroup>();
+  const out: RollupGroup[] = [];
+  const maps = new Map<string, Map<string, RollupGroup>>();
+  for (const grain of ["minute", "hour"] as const) for (const dim of ROLLUP_DIMS) maps.set(`${grain}\u0001${dim}`, new Map());
+  const byGrainDim = [...maps.values()];
   for (const r of records) {
-    const facts: CallFacts = { ...r, guardTriggered: guardTriggered(r) };
+    const facts: CallFacts = {
+      status: r.status, endpoint: r.endpoint, latencyMs: r.latencyMs, ttftMs: r.ttftMs, tokensIn: r.tokensIn, tokensOut: r.tokensOut,
+      tokensCached: r.tokensCached, costUsd: r.costUsd, guardTriggered: guardTriggered(r),
+    };
     const values = dimValues(r);
+    let m = 0;
     for (const grain of ["minute", "hour"] as const) {
       const bucket = Math.floor(r.startedAt / GRAIN_MS[grain]);
       for (const dim of ROLLUP_DIMS) {
         const value = values[dim] ?? NULL_VALUE;
-        const k = `${grain}\u0001${dim}\u0001${bucket}\u0001${value}`;
+        const groups = byGrainDim[m++];
+        const k = `${bucket}\u0001${value}`;
         let g = groups.get(k);
-        if (!g) groups.set(k, (g = { grain, dim, bucket, value, acc: emptyAcc() }));
+        if (!g) {
+          groups.set(k, (g = { grain, dim, bucket, value, acc: emptyAcc() }));
+          out.push(g);
+        }
         addCall(g.acc, facts);
       }
     }
   }
-  return [...groups.values()];
+  return out;
 }

@@ -25,7 +25,7 @@ export interface PgTraceWritesOptions {
 
 /** The bridge's non-blocking calls in the shape step sequences run on. */
 export function asyncSql(db: PgBridge): PgAsyncSql {
-  return { all: (sql, params) => db.allAsync(sql, params), run: (sql, params) => db.runAsync(sql, params) };
+  return { all: (sql, params) => db.allAsync(sql, params), run: (sql, params) => db.runAsync(sql, params), copy: (sql, data) => db.copyAsync(sql, data) };
 }
 
 /** Tracks calls in flight so `close()` resolves after the last one settles. */
@@ -46,9 +46,9 @@ class InFlight {
 /**
  * The trace writer's PostgreSQL side: what SQLite does on the writer thread (masking, the insert,
  * rollups, guard statistics, retention, the backfill, erasure) as non-blocking calls on the bridge,
- * so the gateway's event loop only builds parameters. A batch is one transaction: one multi-row
- * insert into `traces` (and `trace_ids`), one into `guard_verdicts`, one upsert of the guard
- * minutes and three statements per rollup grain.
+ * so the gateway's event loop only builds parameters. A batch is one transaction: its ids claimed
+ * in `trace_ids`, the claimed rows by COPY into `traces`, one insert into `guard_verdicts`, one
+ * upsert of the guard minutes and three statements per rollup grain.
  */
 export class PgTraceWrites implements TraceWrites {
   private readonly partitions = new PartitionCache();

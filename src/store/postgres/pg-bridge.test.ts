@@ -65,6 +65,22 @@ test("async calls do not block and see the same data", async () => {
   assert.equal(db.get("SELECT id FROM bridge_t WHERE id = 32"), undefined);
 });
 
+test("COPY feeds text-format lines inside a transaction, sync and async; a bad line fails with its SQLSTATE instead of hanging", async () => {
+  db.exec("CREATE TABLE bridge_copy (id BIGINT, v TEXT)");
+  assert.equal(db.transaction((tx) => tx.copy("COPY bridge_copy (id, v) FROM STDIN", "1\ta\\tb\n2\t\\N\n")), 2);
+  const n = await db.transactionAsync((q) => q.copy("COPY bridge_copy (id, v) FROM STDIN", "3\tline\\nbreak\n"));
+  assert.equal(n, 1);
+  assert.deepEqual(db.all("SELECT id, v FROM bridge_copy ORDER BY id"), [{ id: 1, v: "a\tb" }, { id: 2, v: null }, { id: 3, v: "line\nbreak" }]);
+  const err = await db.transactionAsync(async (q) => {
+    await q.copy("COPY bridge_copy (id, v) FROM STDIN", "4\tok\nnot-a-number\tx\n");
+  }).catch((e: unknown) => e);
+  assert.ok(err instanceof PgQueryError, String(err));
+  assert.equal((err as PgQueryError).code, "22P02");
+  assert.throws(() => db.copy("COPY bridge_copy (id, v) FROM STDIN", "5\n"), (e: unknown) => e instanceof PgQueryError && e.code === "22P04");
+  assert.equal(db.get<{ n: number }>("SELECT count(*) AS n FROM bridge_copy")!.n, 3, "the failed COPYs stored nothing");
+  assert.equal(await db.copyAsync("COPY bridge_copy (id, v) FROM STDIN", "6\tpool\n"), 1);
+});
+
 test("migrations: status, idempotent re-run, a failing step leaves the last good version", () => {
   const steps = [
     { version: 1, name: "one", sql: "CREATE TABLE m_one (x INT)" },

@@ -36,6 +36,8 @@ export interface PgSql {
   run(sql: string, params?: readonly unknown[]): number;
   /** Several statements without parameters (a migration, DDL). */
   exec(sql: string): void;
+  /** `COPY … FROM STDIN` fed with text-format lines (`copyText`); rows stored. */
+  copy(sql: string, data: string): number;
   /**
    * `fn` inside one transaction on one reserved connection: committed when it returns, rolled back
    * when it throws. Nested calls use a savepoint.
@@ -43,6 +45,13 @@ export interface PgSql {
   transaction<T>(fn: (tx: PgSql) => T): T;
   /** `fn` on one reserved connection outside a transaction (session locks, a migration run). */
   session<T>(fn: (conn: PgSql) => T): T;
+}
+
+/** A `transactionAsync` body's connection: statements and COPY, without blocking. */
+export interface PgAsyncConn {
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+  all<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  copy(sql: string, data: string): Promise<number>;
 }
 
 /**
@@ -116,6 +125,9 @@ export class PgBridge implements PgSql {
   exec(sql: string): void {
     this.current().exec(sql);
   }
+  copy(sql: string, data: string): number {
+    return this.current().copy(sql, data);
+  }
   /**
    * While `fn` runs, every synchronous call on this bridge — from any store built on it — goes to
    * the transaction's connection, as every SQLite store shares one connection: a prompt change and
@@ -154,11 +166,12 @@ export class PgBridge implements PgSql {
   }
 
   /** Statements on one reserved connection inside a transaction, without blocking (a trace batch). */
-  async transactionAsync<T>(fn: (q: { run(sql: string, params?: readonly unknown[]): Promise<number>; all<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> }) => Promise<T>): Promise<T> {
+  async transactionAsync<T>(fn: (q: PgAsyncConn) => Promise<T>): Promise<T> {
     const conn = (await this.callAsync({ op: "reserve" })) as number;
-    const q = {
+    const q: PgAsyncConn = {
       run: async (sql: string, params: readonly unknown[] = []) => ((await this.callAsync({ op: "query", sql, params: params.map(param), conn })) as PgRows).count,
       all: async <R>(sql: string, params: readonly unknown[] = []) => ((await this.callAsync({ op: "query", sql, params: params.map(param), conn })) as PgRows).rows as R[],
+      copy: async (sql: string, data: string) => ((await this.callAsync({ op: "copy", sql, data, conn })) as PgRows).count,
     };
     try {
       await this.callAsync({ op: "exec", sql: "BEGIN", conn });
@@ -171,6 +184,11 @@ export class PgBridge implements PgSql {
     } finally {
       await this.callAsync({ op: "release", conn }).catch(() => {});
     }
+  }
+
+  /** `COPY … FROM STDIN` on the pool, without blocking; rows stored. */
+  async copyAsync(sql: string, data: string): Promise<number> {
+    return ((await this.callAsync({ op: "copy", sql, data })) as PgRows).count;
   }
 
   /** Ends the pool and the worker. Idempotent. */
@@ -189,6 +207,7 @@ export class PgBridge implements PgSql {
       get: <T>(sql: string, params: readonly unknown[] = []) => q(sql, params).rows[0] as T | undefined,
       run: (sql: string, params: readonly unknown[] = []) => q(sql, params).count,
       exec: (sql: string) => void this.callSync({ op: "exec", sql, conn }),
+      copy: (sql: string, data: string) => (this.callSync({ op: "copy", sql, data, conn }) as PgRows).count,
       transaction<T>(fn: (tx: PgSql) => T): T {
         if (conn !== undefined && depth > 0) {
           // Nested: a savepoint on the same connection.

@@ -17,6 +17,11 @@ export type PgOp =
   | { op: "query"; sql: string; params: readonly unknown[]; conn?: number }
   /** Statements without parameters (several allowed; the simple protocol), e.g. a migration. */
   | { op: "exec"; sql: string; conn?: number }
+  /**
+   * `COPY … FROM STDIN` (text format) fed with `data`, lines already escaped (`copyText`); answers
+   * the rows the server stored.
+   */
+  | { op: "copy"; sql: string; data: string; conn?: number }
   /** Pins one pooled connection (for a transaction or a session lock); answers its handle. */
   | { op: "reserve" }
   | { op: "release"; conn: number }

@@ -35,6 +35,29 @@ function bytes(v: unknown): unknown {
   return v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
 }
 
+/**
+ * Feeds `data` to a `COPY … FROM STDIN`. The driver resolves the statement with the stream as soon
+ * as the server asks for data; a failure after that (a bad value, a row no partition takes) only
+ * reaches the statement's `reject`, and the stream's end callback never fires — so `reject` is
+ * watched too, or a failed COPY would hang its batch.
+ */
+async function copyIn(on: Sql | ReservedSql, text: string, data: string): Promise<number> {
+  const q = on.unsafe(text) as unknown as { reject: (e: unknown) => void; writable(): Promise<NodeJS.WritableStream> };
+  let fail!: (e: unknown) => void;
+  const failed = new Promise<never>((_, reject) => { fail = reject; });
+  failed.catch(() => {});
+  const reject = q.reject;
+  q.reject = (e) => { fail(e); reject(e); };
+  const w = await Promise.race([q.writable(), failed]);
+  await Promise.race([failed, new Promise<void>((resolve, reject) => {
+    w.on("error", reject);
+    w.end(data, () => resolve());
+  })]);
+  let n = 0;
+  for (let i = data.indexOf("\n"); i !== -1; i = data.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
 const reserved = new Map<number, ReservedSql>();
 let nextConn = 1;
 
@@ -70,6 +93,8 @@ async function handle(m: PgRequest): Promise<PgRows | number | null> {
       const res = await on(r.conn).unsafe(r.sql);
       return { rows: [], count: (res as { count?: number }).count ?? 0 };
     }
+    case "copy":
+      return { rows: [], count: await copyIn(on(r.conn), r.sql, r.data) };
     case "reserve": {
       const c = await sql.reserve();
       // While the server was down the driver kept this reservation queued; a caller that timed out
