@@ -146,7 +146,7 @@ test("PostgreSQL down under load: calls are served, admin reads answer 503 store
     for (const [n, i] of instances.entries()) {
       const r = await api(i.url, "GET", "/api/v1/traces?limit=1").catch((err) => ({ status: 0, json: String(err) }));
       const k = await api(i.url, "GET", "/api/v1/keys").catch((err) => ({ status: 0, json: String(err) }));
-      console.log(`# instance ${n}: traces ${r.status} ${JSON.stringify(r.json).slice(0, 300)} keys ${k.status} ${JSON.stringify(k.json).slice(0, 200)}\n# stderr: ${i.proc.err().slice(-1500)}`);
+      console.log(`# instance ${n}: traces ${r.status} ${JSON.stringify(r.json).slice(0, 300)} keys ${k.status} ${JSON.stringify(k.json).slice(0, 200)}\n# stderr: ${i.proc.err().slice(-1500)}\n# first errors: ${i.proc.err().split("\n").filter((l) => /worker|exited|closed/.test(l)).slice(0, 3).join("\n# ")}`);
     }
     throw e;
   });

@@ -149,6 +149,24 @@ test("a server restart: calls fail with store_unavailable while it is down, none
   assert.equal(b.get<{ n: number }>("SELECT count(*)::int AS n FROM r")?.n, 8);
 });
 
+test("the connection thread dying is not the end of the store: waiting calls fail with store_unavailable and a new thread serves", async () => {
+  const b = new PgBridge({ url: TEST_POSTGRES_URL, poolMax: 2, timeoutMs: 2000 });
+  after(() => b.close());
+  assert.equal(b.get<{ one: number }>("SELECT 1 AS one")?.one, 1);
+  const waiting = b.allAsync("SELECT pg_sleep(2)");
+  // What an uncaught driver error used to do: end the worker under the bridge.
+  await (b as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+  await assert.rejects(waiting, (e: unknown) => isKeelError(e) && e.code === "store_unavailable");
+  await until(() => {
+    try {
+      return b.get<{ one: number }>("SELECT 1 AS one")?.one === 1;
+    } catch {
+      return false;
+    }
+  }, "a new connection thread to answer", 10_000);
+  assert.equal((await b.allAsync<{ two: number }>("SELECT 2 AS two"))[0].two, 2);
+});
+
 test("store URLs: masked, shape-checked before connecting", () => {
   assert.equal(maskStoreUrl("postgres://u:p%40ss@h:5432/d"), "postgres://u:****@h:5432/d");
   assert.throws(() => parsePostgresUrl("mysql://h/d"), /must start with postgres:\/\//);

@@ -65,9 +65,12 @@ export interface PgAsyncConn {
  */
 export class PgBridge implements PgSql {
   readonly maskedUrl: string;
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly flag: Int32Array;
+  private worker!: Worker;
+  private port!: MessagePort;
+  private flag!: Int32Array;
+  private readonly workerData: { url: string; poolMax: number; connectTimeoutS: number; schema?: string };
+  private closing = false;
+  private spawnedAt = 0;
   private readonly timeoutMs: number;
   private readonly asyncTimeoutMs: number;
   private nextId = 1;
@@ -83,17 +86,25 @@ export class PgBridge implements PgSql {
     this.maskedUrl = maskStoreUrl(o.url);
     this.timeoutMs = o.timeoutMs ?? 5000;
     this.asyncTimeoutMs = o.asyncTimeoutMs ?? this.timeoutMs * 6;
+    this.workerData = { url: o.url, poolMax: o.poolMax ?? 10, connectTimeoutS: o.connectTimeoutS ?? 3, schema: o.schema };
+    this.spawn();
+    this.root = this.connection(undefined);
+  }
+
+  /**
+   * Starts the driver's thread. Should it ever end other than by `close()`, calls waiting on it fail
+   * with `store_unavailable` and a new one takes its place, so the store comes back by itself
+   * rather than staying closed until a restart.
+   */
+  private spawn(): void {
+    this.spawnedAt = Date.now();
     const sab = new SharedArrayBuffer(4);
     this.flag = new Int32Array(sab);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = startWorker(
-      siblingUrl(import.meta.url, "pg-worker"),
-      { url: o.url, poolMax: o.poolMax ?? 10, connectTimeoutS: o.connectTimeoutS ?? 3, schema: o.schema, flag: sab, syncPort: port2 },
-      undefined,
-      [port2],
-    );
-    this.worker.on("message", (m: PgReply) => {
+    const worker = startWorker(siblingUrl(import.meta.url, "pg-worker"), { ...this.workerData, flag: sab, syncPort: port2 }, undefined, [port2]);
+    this.worker = worker;
+    worker.on("message", (m: PgReply) => {
       const p = this.pending.get(m.id);
       if (!p) {
         this.late(m);
@@ -104,13 +115,29 @@ export class PgBridge implements PgSql {
       if (m.ok) p.resolve(m.value);
       else p.reject(this.errorOf(m));
     });
-    this.worker.on("error", (err) => this.fail(err));
-    this.worker.on("exit", (code) => this.fail(new Error(`PostgreSQL worker exited with code ${code}`)));
+    let ended = false;
+    const end = (err: Error): void => {
+      if (ended) return;
+      ended = true;
+      if (this.closing || this.exited) {
+        this.fail(err);
+        return;
+      }
+      for (const p of this.pending.values()) p.reject(new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl}: ${err.message}; restarting its connection thread`));
+      this.pending.clear();
+      this.abandoned.clear();
+      this.active = null;
+      // A thread that keeps dying is restarted at most once a second.
+      const wait = Math.max(0, this.spawnedAt + 1000 - Date.now());
+      if (wait === 0) this.spawn();
+      else setTimeout(() => this.exited || this.spawn(), wait).unref();
+    };
+    worker.on("error", (err) => end(err));
+    worker.on("exit", (code) => end(new Error(`PostgreSQL worker exited with code ${code}`)));
     // Neither the worker nor its ports keep the process alive: `close()` ends them, and a process
     // that is done must not hang on an idle pool.
-    this.worker.unref();
+    worker.unref();
     this.port.unref();
-    this.root = this.connection(undefined);
   }
 
   all<T>(sql: string, params: readonly unknown[] = []): T[] {
@@ -194,6 +221,7 @@ export class PgBridge implements PgSql {
   /** Ends the pool and the worker. Idempotent. */
   async close(): Promise<void> {
     if (this.exited) return;
+    this.closing = true;
     await this.callAsync({ op: "close" }).catch(() => {});
     this.exited = new Error("PostgreSQL store is closed");
     await this.worker.terminate();

@@ -46,6 +46,9 @@ async function copyIn(on: Sql | ReservedSql, text: string, data: string): Promis
   let fail!: (e: unknown) => void;
   const failed = new Promise<never>((_, reject) => { fail = reject; });
   failed.catch(() => {});
+  // The query is itself a promise that rejects when the connection dies mid-COPY; unhandled, that
+  // rejection would end this thread and with it the whole store (the outage test caught it).
+  (q as unknown as Promise<unknown>).catch(() => {});
   const reject = q.reject;
   q.reject = (e) => { fail(e); reject(e); };
   const w = await Promise.race([q.writable(), failed]);
@@ -135,6 +138,10 @@ async function answer(m: PgRequest, port: MessagePort, notify: boolean): Promise
     Atomics.notify(flag, 0);
   }
 }
+
+// A driver promise nobody awaits (a connection dying under a statement) must not end the thread:
+// every request still gets its answer through its own promise or its deadline.
+process.on("unhandledRejection", () => {});
 
 data.syncPort.on("message", (m: PgRequest) => void answer(m, data.syncPort, true));
 parentPort!.on("message", (m: PgRequest) => void answer(m, parentPort as unknown as MessagePort, false));
