@@ -3,6 +3,7 @@ import { calibrate, type Calibration, type LabelledScore } from "../cache/calibr
 import { compareRules, type RuleComparison } from "../cache/entry-thresholds.js";
 import { getDefaultEmbedder, LOCAL_EMBEDDING_MODEL } from "../providers/embeddings/local-embedder.js";
 import { dot } from "../providers/embeddings/vector.js";
+import { seededRandom } from "../random/seeded-random.js";
 
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const MAX_PAIRS = 200_000;
@@ -34,7 +35,7 @@ export async function calibrateCache(file: string, o: { targetFalseHitRate?: str
   const scores: LabelledScore[] = pairs.map((p) => ({ similarity: dot(vectors.get(p.a)!, vectors.get(p.b)!), duplicate: p.duplicate }));
   const c = calibrate(scores, target);
   // Per-entry rule: the pairs replayed in file order, side a as the stored entry, side b as the lookup.
-  const comparison = o.perEntry ? PER_ENTRY_THRESHOLDS.map((t) => compareRules(pairs.map((p, i) => ({ entry: p.a, similarity: scores[i].similarity, duplicate: p.duplicate })), t, auditShare, seeded(18))) : null;
+  const comparison = o.perEntry ? PER_ENTRY_THRESHOLDS.map((t) => compareRules(pairs.map((p, i) => ({ entry: p.a, similarity: scores[i].similarity, duplicate: p.duplicate })), t, auditShare, seededRandom(18))) : null;
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ embedder: LOCAL_EMBEDDING_MODEL, texts: texts.length, embed_ms: Math.round(embedMs), ...c, ...(comparison ? { per_entry: { audit_share: auditShare, comparison } } : {}) })}\n`);
     return;
@@ -44,18 +45,6 @@ export async function calibrateCache(file: string, o: { targetFalseHitRate?: str
 }
 
 const PER_ENTRY_THRESHOLDS = [0.8, 0.85, 0.9, 0.95, 0.97, 0.99];
-
-/** A small seeded generator (mulberry32): the audit draws of a comparison are the same every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function renderComparison(rows: readonly RuleComparison[], auditShare: number, entries: number): string {
   let s = `\nglobal threshold vs per-entry thresholds (pairs replayed in file order, side a as the entry: ${entries} distinct entries; ${pct(auditShare)} of false hits audited, each raising its entry above that similarity)\n`;
