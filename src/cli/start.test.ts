@@ -40,7 +40,8 @@ test("first start prints the admin token, a key and a curl line; SIGTERM drains 
   writeFileSync(join(dir, "keel.yaml"), "providers:\n  - name: sim\n    kind: sim\n    itl_ms: 15\n");
   const p = keel(["start"], { KEEL_DATA_DIR: join(dir, "data") }, dir);
   const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(p.out())?.[1]);
-  await waitFor(() => (p.out().includes("Try it:") ? "y" : undefined));
+  // The banner can arrive in several chunks: wait for its last line, the curl example.
+  await waitFor(() => (/curl http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions/.test(p.out()) ? "y" : undefined));
   const key = /(sk-keel-[\w-]+)/.exec(p.out())?.[1];
   assert.ok(key, "virtual key printed");
   assert.match(p.out(), /keel-admin-[\w-]+/);
@@ -78,7 +79,8 @@ test("a second start prints no secrets again", async () => {
   const dir = mkdtempSync(join(tmpdir(), "keel-start-"));
   for (const round of [1, 2]) {
     const p = keel(["start"], { KEEL_DATA_DIR: join(dir, "data") }, dir);
-    await waitFor(() => (p.out().includes("Try it:") ? "y" : undefined));
+    // The banner can arrive in several chunks: wait for its last line, the curl example.
+  await waitFor(() => (/curl http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions/.test(p.out()) ? "y" : undefined));
     if (round === 1) assert.match(p.out(), /sk-keel-/);
     else {
       assert.doesNotMatch(p.out(), /sk-keel-[\w-]{20,}/);
