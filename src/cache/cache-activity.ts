@@ -1,3 +1,4 @@
+import { HourlyBuckets } from "../observe/hourly-buckets.js";
 /**
  * The response cache's activity over time, in process: outcomes, tokens and USD saved per hour
  * for the last `hours` hours, and the time a lookup took over the last `samples` lookups. Bounded
@@ -25,20 +26,19 @@ export interface LookupLatency {
   meanMs: number | null;
 }
 
-const HOUR = 3_600_000;
-
 export class CacheActivity {
-  private readonly hours: CacheHour[] = [];
+  private readonly hours: HourlyBuckets<CacheHour>;
   private readonly lookups: Float64Array;
   private lookupCount = 0;
 
-  constructor(private readonly keepHours = 48, samples = 1024) {
+  constructor(keepHours = 48, samples = 1024) {
+    this.hours = new HourlyBuckets(keepHours, (start) => ({ start, hits: 0, semanticHits: 0, misses: 0, bypasses: 0, tokensSaved: 0, usdSaved: 0 }));
     this.lookups = new Float64Array(samples);
   }
 
   /** One call's outcome at `now` (epoch ms), with what a hit saved. */
   count(outcome: CacheOutcome, now: number, saved?: { tokens: number; usd: number }): void {
-    const h = this.hourAt(now);
+    const h = this.hours.at(now);
     if (outcome === "hit") h.hits++;
     else if (outcome === "semantic-hit") h.semanticHits++;
     else if (outcome === "miss") h.misses++;
@@ -57,8 +57,7 @@ export class CacheActivity {
 
   /** The hours with activity within the last `keepHours` before `now`, oldest first. */
   series(now: number): CacheHour[] {
-    const from = Math.floor(now / HOUR) * HOUR - (this.keepHours - 1) * HOUR;
-    return this.hours.filter((h) => h.start >= from).map((h) => ({ ...h }));
+    return this.hours.series(now);
   }
 
   latency(): LookupLatency {
@@ -68,19 +67,5 @@ export class CacheActivity {
     // Nearest-rank percentiles: the value at ceil(p·n), a sample that was actually measured.
     const at = (p: number): number => v[Math.max(0, Math.ceil(p * n) - 1)];
     return { samples: n, p50Ms: at(0.5), p95Ms: at(0.95), meanMs: v.reduce((a, b) => a + b, 0) / n };
-  }
-
-  private hourAt(now: number): CacheHour {
-    const start = Math.floor(now / HOUR) * HOUR;
-    const last = this.hours[this.hours.length - 1];
-    if (last && last.start === start) return last;
-    // A clock that steps back lands in an older hour if it is still kept, else in the newest.
-    const found = this.hours.find((h) => h.start === start);
-    if (found) return found;
-    if (last && start < last.start) return last;
-    const h: CacheHour = { start, hits: 0, semanticHits: 0, misses: 0, bypasses: 0, tokensSaved: 0, usdSaved: 0 };
-    this.hours.push(h);
-    while (this.hours.length > 0 && this.hours[0].start <= start - this.keepHours * HOUR) this.hours.shift();
-    return h;
   }
 }

@@ -1,3 +1,4 @@
+import { HourlyBuckets } from "../observe/hourly-buckets.js";
 /**
  * Retrieval quality over time, in process: per hour, searches, results served, stale results and
  * the mean top score; and the documents most often served stale. Fed by every answered search
@@ -34,17 +35,17 @@ export interface StaleServed {
   lastServedAt: number;
 }
 
-const HOUR = 3_600_000;
-
 export class RetrievalActivity {
-  private readonly hours: RetrievalHour[] = [];
+  private readonly hours: HourlyBuckets<RetrievalHour>;
   private readonly stale = new Map<string, StaleServed>();
 
-  constructor(private readonly keepHours = 48, private readonly maxDocuments = 1000) {}
+  constructor(keepHours = 48, private readonly maxDocuments = 1000) {
+    this.hours = new HourlyBuckets(keepHours, (start) => ({ start, searches: 0, results: 0, staleResults: 0, scored: 0, topScoreSum: 0 }));
+  }
 
   /** One answered search of `storeId` at `now` (epoch ms): its results in rank order. */
   observe(storeId: string, results: readonly ServedResult[], now: number): void {
-    const h = this.hourAt(now);
+    const h = this.hours.at(now);
     h.searches++;
     h.results += results.length;
     if (results.length > 0) {
@@ -68,8 +69,7 @@ export class RetrievalActivity {
 
   /** The hours with searches within the last `keepHours` before `now`, oldest first. */
   series(now: number): RetrievalHour[] {
-    const from = Math.floor(now / HOUR) * HOUR - (this.keepHours - 1) * HOUR;
-    return this.hours.filter((h) => h.start >= from).map((h) => ({ ...h }));
+    return this.hours.series(now);
   }
 
   /** The `limit` documents served stale most often, most first (ties: most recently served). */
@@ -81,19 +81,5 @@ export class RetrievalActivity {
     let worst: StaleServed | undefined;
     for (const s of this.stale.values()) if (!worst || s.served < worst.served || (s.served === worst.served && s.lastServedAt < worst.lastServedAt)) worst = s;
     if (worst) this.stale.delete(worst.documentId);
-  }
-
-  private hourAt(now: number): RetrievalHour {
-    const start = Math.floor(now / HOUR) * HOUR;
-    const last = this.hours[this.hours.length - 1];
-    if (last && last.start === start) return last;
-    const found = this.hours.find((h) => h.start === start);
-    if (found) return found;
-    // A clock that steps back counts into the newest hour rather than opening an old one.
-    if (last && start < last.start) return last;
-    const h: RetrievalHour = { start, searches: 0, results: 0, staleResults: 0, scored: 0, topScoreSum: 0 };
-    this.hours.push(h);
-    while (this.hours[0].start <= start - this.keepHours * HOUR) this.hours.shift();
-    return h;
   }
 }
