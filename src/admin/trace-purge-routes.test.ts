@@ -47,7 +47,9 @@ test("purge by user erases the subject's traces and every row made from them, au
   assert.equal((await keel.admin("POST", "/api/v1/guard/false-positives", { trace_id: mine[0], scanner: "pii", source: "user" })).status, 201);
   assert.equal((await keel.admin("POST", "/api/v1/datasets", { name: "prod" })).status, 201);
   assert.equal((await keel.admin("POST", "/api/v1/datasets/prod/traces", { trace_ids: [mine[0]] })).status, 200);
-  const span = { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE_ID, spanId: "00f067aa0ba902b7", name: "handler", kind: 2, startTimeUnixNano: "1", endTimeUnixNano: "2" }] }] }] };
+  // Stamped now: a 1970 span is older than the retention window, and the writer's sweep could delete it first.
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const span = { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE_ID, spanId: "00f067aa0ba902b7", name: "handler", kind: 2, startTimeUnixNano: `${now}`, endTimeUnixNano: `${now + 1_000_000n}` }] }] }] };
   const intake = await fetch(`${keel.url}/v1/traces`, { method: "POST", headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json" }, body: JSON.stringify(span) });
   assert.equal(intake.status, 200);
 

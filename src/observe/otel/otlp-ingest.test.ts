@@ -58,9 +58,13 @@ describe("POST /v1/traces", () => {
       body: JSON.stringify({ model: "sim", messages: [{ role: "user", content: "inside a tool call" }] }),
     });
     await call.text();
+    // Present-day times: spans from 1970 are older than any retention window, and the writer's
+    // retention sweep (its own connection, on a timer) may delete them between the POST and the read.
+    const start = `${BigInt(Date.now()) * 1_000_000n}`;
+    const end = `${BigInt(Date.now() + 5) * 1_000_000n}`;
     const res = await post(exportBody([
-      { traceId: TRACE, spanId: AGENT, name: "agent.run", kind: 1, startTimeUnixNano: "1", endTimeUnixNano: "2" },
-      { traceId: TRACE, spanId: TOOL, parentSpanId: AGENT, name: "tool.search", kind: 1, startTimeUnixNano: "1", endTimeUnixNano: "2", attributes: [{ key: "llm.model_name", value: { stringValue: "sim" } }] },
+      { traceId: TRACE, spanId: AGENT, name: "agent.run", kind: 1, startTimeUnixNano: start, endTimeUnixNano: end },
+      { traceId: TRACE, spanId: TOOL, parentSpanId: AGENT, name: "tool.search", kind: 1, startTimeUnixNano: start, endTimeUnixNano: end, attributes: [{ key: "llm.model_name", value: { stringValue: "sim" } }] },
       { traceId: TRACE.toUpperCase(), spanId: "zz", name: "bad" },
     ]));
     assert.equal(res.status, 200);
