@@ -1,7 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
 import { KeelError } from "../../errors/errors.js";
 import { siblingUrl, startWorker } from "../worker-channel.js";
-import type { PgOp, PgReply, PgRequest, PgRows } from "./pg-protocol.js";
+import { STORE_DOWN, type PgOp, type PgReply, type PgRequest, type PgRows } from "./pg-protocol.js";
 import { maskStoreUrl, parsePostgresUrl } from "./pg-url.js";
 
 export interface PgBridgeOptions {
@@ -78,6 +78,8 @@ export class PgBridge implements PgSql {
   private readonly abandoned = new Set<number>();
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private exited: Error | null = null;
+  /** The driver's message for the failure that marked the server down, repeated while it is. */
+  private lastDown = "";
   private readonly root: PgSql;
   private active: PgSql | null = null;
 
@@ -98,7 +100,7 @@ export class PgBridge implements PgSql {
    */
   private spawn(): void {
     this.spawnedAt = Date.now();
-    const sab = new SharedArrayBuffer(4);
+    const sab = new SharedArrayBuffer(8);
     this.flag = new Int32Array(sab);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
@@ -289,8 +291,20 @@ export class PgBridge implements PgSql {
     }
   }
 
+  /**
+   * While the worker knows the server is down (a connection failed and its probe has not yet got
+   * through), calls fail at once: each would otherwise block its thread (a synchronous call) or
+   * hold its caller (an awaited one) for the whole deadline. Releases and `close` still go through.
+   */
+  private downError(req: PgOp): KeelError | null {
+    if (req.op === "release" || req.op === "close" || Atomics.load(this.flag, 1) !== STORE_DOWN) return null;
+    return new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl} is unavailable (reconnecting${this.lastDown ? `; last error: ${this.lastDown}` : ""})`);
+  }
+
   private callSync(req: PgOp): unknown {
     if (this.exited) throw new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl} is closed`, { cause: this.exited });
+    const down = this.downError(req);
+    if (down) throw down;
     const id = this.nextId++;
     Atomics.store(this.flag, 0, 0);
     const deadline = Date.now() + this.timeoutMs;
@@ -318,6 +332,8 @@ export class PgBridge implements PgSql {
 
   private callAsync(req: PgOp): Promise<unknown> {
     if (this.exited) return Promise.reject(new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl} is closed`));
+    const down = this.downError(req);
+    if (down) return Promise.reject(down);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       // An awaited call keeps the process alive until it is answered; an idle pool does not.
@@ -347,6 +363,7 @@ export class PgBridge implements PgSql {
   }
 
   private errorOf(r: Extract<PgReply, { ok: false }>): Error {
+    if (r.unavailable && r.code !== "KEEL_EXPIRED") this.lastDown = r.message;
     if (r.unavailable) return new KeelError("store_unavailable", `PostgreSQL store ${this.maskedUrl} is unavailable: ${r.message}`);
     return new PgQueryError(r.message, r.code);
   }

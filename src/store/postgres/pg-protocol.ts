@@ -8,9 +8,18 @@ export interface PgWorkerData {
   connectTimeoutS: number;
   /** `search_path` for every connection (tests use a schema of their own). */
   schema?: string;
-  /** Int32 flag the worker raises (and notifies) after each answer on the synchronous port. */
+  /**
+   * Two Int32 slots. [0]: the flag the worker raises (and notifies) after each answer on the
+   * synchronous port. [1]: the server's state as the worker last saw it, `STORE_UP` or
+   * `STORE_DOWN`, so callers fail at once while it is down instead of each waiting out a deadline.
+   */
   flag: SharedArrayBuffer;
 }
+
+/** Slot 1 of the shared flags: the last statement found the server there (or none has run yet). */
+export const STORE_UP = 0;
+/** Slot 1: a connection to the server failed; the worker probes until one succeeds. */
+export const STORE_DOWN = 1;
 
 export type PgOp =
   /** One statement with $1… parameters, prepared and cached per connection; rows come back. */

@@ -1,6 +1,6 @@
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import postgres, { type ReservedSql, type Sql } from "postgres";
-import type { PgReply, PgRequest, PgRows, PgWorkerData } from "./pg-protocol.js";
+import { STORE_DOWN, STORE_UP, type PgReply, type PgRequest, type PgRows, type PgWorkerData } from "./pg-protocol.js";
 
 /**
  * The PostgreSQL driver's thread. The main thread's stores are synchronous (decision 0031): they
@@ -124,13 +124,44 @@ async function handle(m: PgRequest): Promise<PgRows | number | null> {
   }
 }
 
+/** How often a down server is probed; one probe at a time. */
+const PROBE_EVERY_MS = 200;
+let probing = false;
+
+/**
+ * Marks the server down and probes it until a statement succeeds. While it is down the bridge
+ * refuses calls at once (a synchronous call would otherwise block the gateway's thread up to its
+ * deadline, long enough for in-flight Redis commands and upstream calls to time out), so the probe,
+ * not a caller's request, is what finds the server back.
+ */
+function markDown(): void {
+  Atomics.store(flag, 1, STORE_DOWN);
+  if (probing) return;
+  probing = true;
+  void (async () => {
+    for (;;) {
+      try {
+        await sql.unsafe("SELECT 1");
+        Atomics.store(flag, 1, STORE_UP);
+        probing = false;
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
+      }
+    }
+  })();
+}
+
 async function answer(m: PgRequest, port: MessagePort, notify: boolean): Promise<void> {
   let reply: PgReply;
   try {
     reply = { id: m.id, ok: true, value: await handle(m) };
+    if (m.req.op !== "release" && m.req.op !== "close") Atomics.store(flag, 1, STORE_UP);
   } catch (err) {
     const e = err as Error & { code?: string };
     reply = { id: m.id, ok: false, message: e.message, code: e.code, unavailable: unavailable(e) };
+    // A request that only waited past its deadline says the pool is busy, not that the server is gone.
+    if (reply.unavailable && e.code !== "KEEL_EXPIRED") markDown();
   }
   port.postMessage(reply);
   if (notify) {
