@@ -7,8 +7,11 @@
  *    is the mean of batches of 1,000 operations, reported as median and p99 of the batch means.
  * 2. End to end through a real Keel (SQLite cache, in-process simulator with no delays), one call
  *    in flight: a hit, a miss forced with `Cache-Control: no-cache` (goes to the simulator), and
- *    a bypass (`no-store`: the same path with no cache work). The hit's added cost over the direct
- *    read is its p50 minus the in-process lookup's, and is dominated by HTTP itself.
+ *    a bypass (`no-store`: the same path with no cache work), and a **direct cache read over HTTP**:
+ *    a bare `node:http` server in the same process that parses the body, computes the same key,
+ *    reads the entry from its own SQLite cache and writes the stored completion — what a cache
+ *    with no gateway around it costs through the same client. The hit's added cost is reported
+ *    over both: the in-process lookup (HTTP included) and the direct read over HTTP (Keel alone).
  * 3. Memory per 100k entries: the memory backend's byte estimate, the heap it really grew by, and
  *    the SQLite file's size.
  * 4. The semantic index over 100k 512-dimension vectors in one context (HNSW past 512 entries):
@@ -19,6 +22,7 @@
  * BENCH_CACHE_ONLY=semantic (part 4 alone).
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CACHE_MIGRATIONS } from "../src/cache/cache-migrations.js";
@@ -175,30 +179,64 @@ async function main(): Promise<void> {
   if (!sqliteRead) return;
   // 2. End to end.
   const keel = await startTestKeel({ cache: { enabled: true } });
+  const direct = await directCacheServer(keys[1]);
   try {
-    const call = async (headers: Record<string, string>): Promise<number> => {
+    const call = async (headers: Record<string, string>, base = keel.url): Promise<number> => {
       const t0 = performance.now();
-      const res = await fetch(`${keel.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body(1)) });
+      const res = await fetch(`${base}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body(1)) });
       await res.arrayBuffer();
       return performance.now() - t0;
     };
     await call({});
     await new Promise((r) => setTimeout(r, 200));
-    const runs: Record<string, number[]> = { hit: [], miss: [], bypass: [] };
-    // Interleaved, so drift on a shared machine hits all three alike.
+    const runs: Record<string, number[]> = { hit: [], miss: [], bypass: [], direct: [] };
+    // Interleaved, so drift on a shared machine hits all four alike.
     for (let i = 0; i < CALLS + 200; i++) {
       const h = await call({});
       const m = await call({ "cache-control": "no-cache" });
       const b = await call({ "cache-control": "no-store" });
-      if (i >= 200) { runs.hit.push(h); runs.miss.push(m); runs.bypass.push(b); }
+      const d = await call({}, direct.url);
+      if (i >= 200) { runs.hit.push(h); runs.miss.push(m); runs.bypass.push(b); runs.direct.push(d); }
     }
     const fig = (xs: number[]) => { const s = summarize(xs); return { p50: round3(s.p50), p99: round3(s.p99) }; };
     const hit = fig(runs.hit);
-    console.log("HTTP through Keel, ms (one in flight):", JSON.stringify({ hit, miss_no_cache: fig(runs.miss), bypass_no_store: fig(runs.bypass) }));
-    console.log("hit p50 over the direct SQLite read, ms:", round3(hit.p50 - sqliteRead.median / 1000));
+    const dir = fig(runs.direct);
+    console.log("HTTP, ms (one in flight):", JSON.stringify({ keel_hit: hit, keel_miss_no_cache: fig(runs.miss), keel_bypass_no_store: fig(runs.bypass), direct_cache_read_over_http: dir }));
+    console.log("hit p50 over the in-process SQLite read, ms:", round3(hit.p50 - sqliteRead.median / 1000));
+    console.log("hit p50 over the direct cache read over HTTP (what Keel adds), ms:", round3(hit.p50 - dir.p50));
   } finally {
     await keel.close();
+    await new Promise((r) => direct.server.close(r));
+    direct.cleanup();
   }
+}
+
+/**
+ * The baseline "direct cache read": a bare HTTP server holding one entry in its own SQLite cache.
+ * Per request it does what any cache in front of a model must: read and parse the body, compute the
+ * canonical key, read and decode the entry, write the stored completion. No auth, guard, limits or trace.
+ */
+async function directCacheServer(key: string): Promise<{ url: string; server: Server; cleanup(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), "keel-bench-cache-direct-"));
+  const db = openSqliteFile(dir, "cache.db", CACHE_MIGRATIONS);
+  const store = new SqliteCacheStore(db);
+  store.set({ key, value: encodeAnswer(key, answer(1)), createdAt: 0, expiresAt: 1e15, tags });
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const parsed = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+      const k = cacheKey({ surface: "openai.chat_completions", model, body: parsed, prompt: null, scope: tags.scope });
+      const e = store.get(k, Date.now());
+      const d = e ? decodeAnswer(e.key, e.value, 1 << 20) : null;
+      const out = d?.ok ? JSON.stringify(d.answer.completion) : "{}";
+      res.writeHead(d?.ok ? 200 : 404, { "content-type": "application/json", "content-length": Buffer.byteLength(out) });
+      res.end(out);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, server, cleanup: () => { store.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 await main();
