@@ -3,6 +3,7 @@ import type { Entity } from "./entity.js";
 import { COMMON_WORDS } from "./name-lexicon.js";
 import { LOWER_CUE, ORG_AFTER, ORG_BEFORE, PERSON_CUE, PLACE_PREFIXES, PREP_CUE, STRONG_CUE } from "./person-cues.js";
 import { nameShape, wordKind } from "./name-shape.js";
+import { shippedTagger, tagPersons, type TaggerModel } from "./person-tagger.js";
 
 /**
  * Person names from kinds of evidence, strongest first:
@@ -146,7 +147,33 @@ function organisation(text: string, s: { start: number; end: number }): boolean 
 const UNLISTED_AFTER_CUE = -0.3;
 const UNLISTED_ALONE = 0.3;
 
-export function detectPersons(text: string): Entity[] {
+/**
+ * Rules first, then the statistical tagger (person-tagger.ts, decision 0034) proposes what the
+ * rules missed; the rules' vetoes for organisations and places still apply to its spans.
+ * `tagger: null` runs the rules alone (benches and the trainer compare both in one process).
+ */
+export function detectPersons(text: string, tagger: TaggerModel | null = shippedTagger()): Entity[] {
+  const out = detectPersonsByRules(text);
+  if (tagger) out.push(...detectPersonsByTagger(text, tagger));
+  return out;
+}
+
+// Below every rule's score: where a rule and the tagger overlap, the rule's span is kept.
+const TAGGER_SCORE = 0.62;
+
+/** The tagger's spans that no organisation or place veto removes. */
+export function detectPersonsByTagger(text: string, tagger: TaggerModel = shippedTagger()): Entity[] {
+  const out: Entity[] = [];
+  for (const s of tagPersons(text, tagger)) {
+    const name = text.slice(s.start, s.end);
+    const toks = tokensOf(name);
+    if (toks.length === 0 || PLACE_PREFIXES.has(toks[0].toLowerCase()) || organisation(text, s)) continue;
+    out.push({ type: "PERSON", start: s.start, end: s.end, score: TAGGER_SCORE });
+  }
+  return out;
+}
+
+export function detectPersonsByRules(text: string): Entity[] {
   const out: Entity[] = [];
   lowerCase(text, out);
   // Fast exit: no capitalised letter, no capitalised name.

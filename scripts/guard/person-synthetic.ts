@@ -1,0 +1,3 @@
+export function syntheticPersonRows(): { text: string; spans: { type: string; start: number; end: number }[] }[] {
+  return [];
+}
