@@ -1,5 +1,5 @@
 import modelJson from "./person-tagger.json" with { type: "json" };
-import { nameShape, wordKind } from "./name-shape.js";
+import { commonCapital, nameShape, wordKind } from "./name-shape.js";
 
 /**
  * A small statistical token tagger for person names (decision 0034): logistic regression over
@@ -19,35 +19,57 @@ export interface TaggerModel {
   weights: ReadonlyMap<string, number>;
   /** A token is inside a name when its probability is above this. */
   threshold: number;
+  /**
+   * A span of one unlisted word ("Okroshka", "Alabama") — the tagger's commonest false name in
+   * ordinary prompts — needs its probability above this (>= threshold).
+   */
+  loneThreshold: number;
 }
 
-export interface Token {
-  text: string;
-  start: number;
-  end: number;
-}
-
-export interface TaggedSpan {
-  start: number;
-  end: number;
-  /** The mean probability of the span's tokens. */
-  prob: number;
-}
-
-// Words (letters with inner apostrophes or hyphens), digit runs, line breaks, single punctuation.
-const TOKEN_RE = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*|\d+|\n|[^\s\p{L}\p{M}\d]/gu;
+// A capitalised word, as person-detector.ts's tokens but with any letters after the capital
+// ("McDonald", "ABBA"): the look-behind sits after the capital, checked only where one matched.
+const CANDIDATE_RE = /(?=[A-Z\u00C0-\u{10FFFF}])\p{Lu}(?<![\p{L}\p{M}\d]\p{Lu})[\p{L}\p{M}]*(?:['’-][\p{L}\p{M}]+)*/gu;
+const LETTER = /[\p{L}\p{M}]/u;
 const UPPER = /^\p{Lu}/u;
 const SENTENCE_END = new Set([".", "!", "?", ":", ";", "\n", "\"", "“", "(", "[", "*", "-", ">"]);
 
-export function tokenize(text: string): Token[] {
-  const out: Token[] = [];
-  TOKEN_RE.lastIndex = 0;
-  for (let m = TOKEN_RE.exec(text); m; m = TOKEN_RE.exec(text)) out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
-  return out;
+const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && LETTER.test(String.fromCharCode(c)));
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isJoiner = (c: number): boolean => c === 39 || c === 0x2019 || c === 45;
+const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 13;
+
+/**
+ * The token ending just before `i` (spaces and tabs skipped): a word, a digit run, a line break or
+ * one punctuation character; "" at the text's start. Scanned by hand from the candidate rather than
+ * by tokenising the text: only the neighbours of capitalised words are ever needed.
+ */
+function tokenBefore(text: string, i: number): [string, number] {
+  let j = i;
+  while (j > 0 && isBlank(text.charCodeAt(j - 1))) j--;
+  if (j === 0) return ["", 0];
+  const c = text.charCodeAt(j - 1);
+  let k = j - 1;
+  if (isLetter(c)) {
+    while (k > 0 && (isLetter(text.charCodeAt(k - 1)) || (k > 1 && isJoiner(text.charCodeAt(k - 1)) && isLetter(text.charCodeAt(k - 2))))) k--;
+  } else if (isDigit(c)) {
+    while (k > 0 && isDigit(text.charCodeAt(k - 1))) k--;
+  }
+  return [text.slice(k, j), k];
 }
 
-export function isCandidate(tok: Token): boolean {
-  return UPPER.test(tok.text);
+/** The token starting at or after `i` (spaces and tabs skipped); "" at the text's end. */
+function tokenAfter(text: string, i: number): [string, number] {
+  let j = i;
+  while (j < text.length && isBlank(text.charCodeAt(j))) j++;
+  if (j >= text.length) return ["", j];
+  const c = text.charCodeAt(j);
+  let k = j + 1;
+  if (isLetter(c)) {
+    while (k < text.length && (isLetter(text.charCodeAt(k)) || (k + 1 < text.length && isJoiner(text.charCodeAt(k)) && isLetter(text.charCodeAt(k + 1))))) k++;
+  } else if (isDigit(c)) {
+    while (k < text.length && isDigit(text.charCodeAt(k))) k++;
+  }
+  return [text.slice(j, k), k];
 }
 
 /** The shape of a word: "Xx", "X", "XX", "Xx-Xx", "XxXx" (McDonald), "Xx'x". */
@@ -55,7 +77,7 @@ function wordShape(w: string): string {
   let s = "";
   let last = "";
   for (const ch of w) {
-    const c = /\p{Lu}/u.test(ch) ? "X" : /[\p{Ll}\p{M}]/u.test(ch) ? "x" : /\d/.test(ch) ? "d" : ch;
+    const c = ch !== ch.toLowerCase() ? "X" : ch !== ch.toUpperCase() || LETTER.test(ch) ? "x" : ch;
     if (c !== last) s += c;
     last = c;
   }
@@ -63,69 +85,104 @@ function wordShape(w: string): string {
 }
 
 /** A neighbour as a class: the kind of a capitalised word, "low", "num", "NL", its punctuation, or the text edge. */
-function neighbourClass(tokens: readonly Token[], j: number): string {
-  if (j < 0) return "BOS";
-  if (j >= tokens.length) return "EOS";
-  const t = tokens[j].text;
+function neighbourClass(t: string, edge: string): string {
+  if (t === "") return edge;
   if (t === "\n") return "NL";
-  const c = t.charCodeAt(0);
-  if (c >= 48 && c <= 57) return "num";
+  if (isDigit(t.charCodeAt(0))) return "num";
   if (UPPER.test(t)) return t.length === 1 ? "INIT" : `C${wordKind(t)}`;
-  if (/^[\p{Ll}\p{M}]/u.test(t)) return "low";
+  if (isLetter(t.charCodeAt(0))) return "low";
   return t;
 }
 
-function neighbourWord(tokens: readonly Token[], j: number): string {
-  if (j < 0) return "BOS";
-  if (j >= tokens.length) return "EOS";
-  const t = tokens[j].text;
-  return t === "\n" ? "NL" : t.toLowerCase();
+const neighbourWord = (t: string, edge: string): string => (t === "" ? edge : t === "\n" ? "NL" : t.toLowerCase());
+
+interface WordInfo {
+  kind: string;
+  /** For an unknown word: its spelling score in half steps clamped to [-2, 2], and whether it is a common capital. */
+  bucket: string;
+  cc: boolean;
 }
 
-/** The spelling score of an unknown word in half steps, clamped to [-2, 2]. */
-function shapeBucket(w: string): string {
-  const s = nameShape(w);
-  return String(Math.max(-2, Math.min(2, Math.round(s * 2) / 2)));
-}
+// What a word is, cached: text repeats its words, and every candidate needs it. Bounded.
+const infos = new Map<string, WordInfo>();
+const INFO_MAX = 20_000;
 
-/** The features of the candidate token `i`. Shared by the trainer and the tagger, so they cannot drift apart. */
-export function tokenFeatures(tokens: readonly Token[], i: number): string[] {
-  const w = tokens[i].text;
-  const lc = w.toLowerCase();
+function infoOf(w: string): WordInfo {
+  let i = infos.get(w);
+  if (i) return i;
   const kind = w.length === 1 ? "init" : wordKind(w);
-  const p1 = neighbourClass(tokens, i - 1);
-  const n1 = neighbourClass(tokens, i + 1);
-  const p1w = neighbourWord(tokens, i - 1);
-  const n1w = neighbourWord(tokens, i + 1);
-  const start = i === 0 || SENTENCE_END.has(tokens[i - 1].text);
-  const f = [
-    "b",
-    `w:${lc}`,
-    `k:${kind}`,
-    `sh:${wordShape(w)}`,
-    `s3:${lc.slice(-3)}`,
-    `s2:${lc.slice(-2)}`,
-    `p1:${p1w}`,
-    `n1:${n1w}`,
-    `p2:${neighbourWord(tokens, i - 2)}`,
-    `n2:${neighbourWord(tokens, i + 2)}`,
-    `p1c:${p1}`,
-    `n1c:${n1}`,
-    `p2c:${neighbourClass(tokens, i - 2)}`,
-    `n2c:${neighbourClass(tokens, i + 2)}`,
-    `k|n1c:${kind}|${n1}`,
-    `p1c|k:${p1}|${kind}`,
-    `p1|k:${p1w}|${kind}`,
-    `k|n1:${kind}|${n1w}`,
-    `ss:${start}|${kind}`,
-  ];
-  if (kind === "unknown") f.push(`u:${shapeBucket(w)}`, `u|p1c:${shapeBucket(w)}|${p1}`);
+  const unknown = kind === "unknown";
+  i = { kind, bucket: unknown ? String(Math.max(-2, Math.min(2, Math.round(nameShape(w) * 2) / 2))) : "", cc: unknown && commonCapital(w) };
+  if (infos.size >= INFO_MAX) infos.clear();
+  infos.set(w, i);
+  return i;
+}
+
+/**
+ * Capitalised words that are English words ("The", "Please", "Python", "Will") are not scored:
+ * they are most capitals of ordinary text, and a name is found by its other tokens ("Zoe" of
+ * "Zoe Young"; the overlap of one token finds the name).
+ */
+const skipped = (kind: string): boolean => kind === "word";
+
+/** Features of the word itself: the same wherever it stands, so their sum is cached per word. */
+function wordFeatures(w: string, info: WordInfo): string[] {
+  const lc = w.toLowerCase();
+  const f = ["b", `w:${lc}`, `k:${info.kind}`, `sh:${wordShape(w)}`, `s3:${lc.slice(-3)}`, `s2:${lc.slice(-2)}`];
+  if (info.kind === "unknown") f.push(`u:${info.bucket}`, `cc:${info.cc}`);
   if (w.length > 1 && w === w.toUpperCase()) f.push("caps");
   return f;
 }
 
-export function modelFromJson(json: { threshold: number; weights: Record<string, number> }): TaggerModel {
-  return { threshold: json.threshold, weights: new Map(Object.entries(json.weights)) };
+interface Context { p2: string; p1: string; n1: string; n2: string }
+
+function contextOf(text: string, start: number, end: number): Context {
+  const [p1, p1s] = tokenBefore(text, start);
+  const p2 = p1 === "" ? "" : tokenBefore(text, p1s)[0];
+  const [n1, n1e] = tokenAfter(text, end);
+  const n2 = n1 === "" ? "" : tokenAfter(text, n1e)[0];
+  return { p2, p1, n1, n2 };
+}
+
+/** Features of the word's neighbourhood. */
+function contextFeatures(info: WordInfo, c: Context): string[] {
+  const kind = info.kind;
+  const p1 = neighbourClass(c.p1, "BOS");
+  const n1 = neighbourClass(c.n1, "EOS");
+  const p1w = neighbourWord(c.p1, "BOS");
+  const n1w = neighbourWord(c.n1, "EOS");
+  const start = c.p1 === "" || SENTENCE_END.has(c.p1);
+  const f = [
+    `p1:${p1w}`, `n1:${n1w}`, `p2:${neighbourWord(c.p2, c.p1 === "" ? "BOS" : "BOS2")}`, `n2:${neighbourWord(c.n2, c.n1 === "" ? "EOS" : "EOS2")}`,
+    `p1c:${p1}`, `n1c:${n1}`, `p2c:${neighbourClass(c.p2, "BOS")}`, `n2c:${neighbourClass(c.n2, "EOS")}`,
+    `k|n1c:${kind}|${n1}`, `p1c|k:${p1}|${kind}`, `p1|k:${p1w}|${kind}`, `k|n1:${kind}|${n1w}`, `ss:${start}|${kind}`,
+  ];
+  if (kind === "unknown") f.push(`u|p1c:${info.bucket}|${p1}`, `cc|ss:${info.cc}|${start}`);
+  return f;
+}
+
+export interface Candidate {
+  start: number;
+  end: number;
+  features: string[];
+}
+
+/** Every scored capitalised word of a text with its features: what the trainer learns from. */
+export function candidates(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  CANDIDATE_RE.lastIndex = 0;
+  for (let m = CANDIDATE_RE.exec(text); m; m = CANDIDATE_RE.exec(text)) {
+    const w = m[0];
+    const info = infoOf(w);
+    if (skipped(info.kind)) continue;
+    const end = m.index + w.length;
+    out.push({ start: m.index, end, features: [...wordFeatures(w, info), ...contextFeatures(info, contextOf(text, m.index, end))] });
+  }
+  return out;
+}
+
+export function modelFromJson(json: { threshold: number; lone_threshold: number; weights: Record<string, number> }): TaggerModel {
+  return { threshold: json.threshold, loneThreshold: json.lone_threshold, weights: new Map(Object.entries(json.weights)) };
 }
 
 let shipped: TaggerModel | null = null;
@@ -135,44 +192,62 @@ export function shippedTagger(): TaggerModel {
   return (shipped ??= modelFromJson(modelJson));
 }
 
-export function tokenProb(model: TaggerModel, feats: readonly string[]): number {
+const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+
+/** The probability of a feature list (the trainer's view; the tagger sums the same features with a per-word cache). */
+export function featureProb(model: TaggerModel, feats: readonly string[]): number {
   let z = 0;
   for (const f of feats) z += model.weights.get(f) ?? 0;
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+  return sigmoid(z);
+}
+
+// The summed weights of wordFeatures per model and word: text repeats its words. Bounded.
+const wordSums = new WeakMap<TaggerModel, Map<string, number>>();
+const WORD_CACHE_MAX = 20_000;
+
+function wordSum(model: TaggerModel, w: string, info: WordInfo): number {
+  let cache = wordSums.get(model);
+  if (!cache) wordSums.set(model, (cache = new Map()));
+  let z = cache.get(w);
+  if (z === undefined) {
+    z = 0;
+    for (const f of wordFeatures(w, info)) z += model.weights.get(f) ?? 0;
+    if (cache.size >= WORD_CACHE_MAX) cache.clear();
+    cache.set(w, z);
+  }
+  return z;
 }
 
 /** Person-name spans by the tagger alone (no organisation or place vetoes: the detector applies those). */
 export function tagPersons(text: string, model: TaggerModel = shippedTagger()): TaggedSpan[] {
   const out: TaggedSpan[] = [];
-  // Fast exit: no capital, no candidate.
-  if (!/\p{Lu}/u.test(text)) return out;
-  const tokens = tokenize(text);
-  let cur: { start: number; end: number; sum: number; n: number; lastTok: number } | null = null;
-  const flush = (): void => {
-    if (cur) out.push({ start: cur.start, end: cur.end, prob: cur.sum / cur.n });
-    cur = null;
+  let cur: TaggedSpan & { n: number; listed: boolean } | null = null;
+  const flush = (c: TaggedSpan & { n: number; listed: boolean }): void => {
+    const prob = c.prob / c.n;
+    if (c.n > 1 || c.listed || prob > model.loneThreshold) out.push({ start: c.start, end: c.end, prob });
   };
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (!isCandidate(t)) continue;
-    const p = tokenProb(model, tokenFeatures(tokens, i));
-    if (p <= model.threshold) {
-      flush();
-      continue;
-    }
-    // Joined when only spaces, or an initial's dot and spaces, lie between ("Janka M. Szász").
-    const gap: string = cur ? text.slice(cur.end, t.start) : "";
-    if (cur && cur.lastTok >= i - 2 && /^\.?[ \t]+$|^[ \t]*$/.test(gap) && (gap.length > 0)) {
-      cur.end = t.end;
-      cur.sum += p;
+  CANDIDATE_RE.lastIndex = 0;
+  for (let m = CANDIDATE_RE.exec(text); m; m = CANDIDATE_RE.exec(text)) {
+    const w = m[0];
+    const info = infoOf(w);
+    if (skipped(info.kind)) continue;
+    const start = m.index;
+    const end = start + w.length;
+    let z = wordSum(model, w, info);
+    for (const f of contextFeatures(info, contextOf(text, start, end))) z += model.weights.get(f) ?? 0;
+    const p = sigmoid(z);
+    if (p <= model.threshold) continue;
+    // Joined to the previous tagged word when only spaces, or an initial's dot and spaces, lie between ("Janka M. Szász").
+    if (cur && /^\.?[ \t]+$/.test(text.slice(cur.end, start))) {
+      cur.end = end;
+      cur.prob += p;
       cur.n++;
-      cur.lastTok = i;
     } else {
-      flush();
-      cur = { start: t.start, end: t.end, sum: p, n: 1, lastTok: i };
+      if (cur) flush(cur);
+      cur = { start, end, prob: p, n: 1, listed: info.kind === "name" };
     }
   }
-  flush();
+  if (cur) flush(cur);
   // A lone initial is no name.
   return out.filter((s) => s.end - s.start > 1);
 }
