@@ -42,6 +42,14 @@ const PERSON_TEMPLATES = [
 ];
 
 const OTHER_TEMPLATES = [
+  "{V} the following sentences by tone.",
+  "{V} this paragraph for a ten-year-old.",
+  "{V} the list below and explain your choice.",
+  "{V} these product reviews in one line each.",
+  "Give me a recipe for {C}.",
+  "Tell me three facts about {C}.",
+  "How far is {C} from {C} by train?",
+  "I'm planning a weekend in {C}; what should I pack?",
   "We are opening a new office in {C} next spring.",
   "Our team moved from {C} to {C} last year.",
   "Can you compare {C} and {C} for a small shop?",
@@ -60,6 +68,8 @@ const OTHER_TEMPLATES = [
   "Summarize the {C} article in three bullet points.",
 ];
 
+// Imperatives that open prompts; capitalised they are no names.
+const VERBS = ["Categorize", "Paraphrase", "Summarize", "Rewrite", "Classify", "Translate", "Generate", "Outline", "Proofread", "Rephrase", "Brainstorm", "Tabulate", "Critique", "Annotate", "Alphabetize", "Simplify", "Elaborate", "Recommend", "Shorten", "Analyze"];
 const OPENERS = ["However", "Meanwhile", "Additionally", "Unfortunately", "Therefore", "Furthermore", "Otherwise", "Honestly", "Alternatively", "Overall", "Finally", "Basically"];
 
 const cap = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
@@ -72,17 +82,18 @@ export function syntheticPersonRows(count = 1200, seed = 34): Row[] {
   const capitals = shape.capitals.split(" ").filter((w) => w.length >= 4);
   const out: Row[] = [];
   for (let n = 0; n < count; n++) {
-    const template = n % 3 === 2 ? pick(OTHER_TEMPLATES) : pick(PERSON_TEMPLATES);
+    const template = n % 3 === 0 ? pick(PERSON_TEMPLATES) : pick(OTHER_TEMPLATES);
     const spans: Row["spans"] = [];
     let text = "";
     let last = 0;
-    for (const m of template.matchAll(/\{([PFCOL])\}/g)) {
+    for (const m of template.matchAll(/\{([PFCOLV])\}/g)) {
       text += template.slice(last, m.index);
       last = m.index + m[0].length;
       const slot = m[1];
       const value = slot === "P" ? (r() < 0.2 ? `${cap(pick(names))} ${String.fromCharCode(65 + Math.floor(r() * 26))}. ${cap(pick(names))}` : `${cap(pick(names))} ${cap(pick(names))}`)
         : slot === "F" || slot === "L" ? cap(pick(names))
         : slot === "C" ? cap(pick(capitals))
+        : slot === "V" ? pick(VERBS)
         : pick(OPENERS);
       if (slot === "P" || slot === "F") spans.push({ type: "PERSON", start: text.length, end: text.length + value.length });
       text += value;

@@ -23,6 +23,7 @@ const WORDS: ReadonlySet<string> = new Set(shape.words.split(" "));
 const TRIGRAMS: Readonly<Record<string, number>> = shape.trigrams;
 const BIGRAMS: Readonly<Record<string, number>> = shape.bigrams;
 const CAPITALS: ReadonlySet<string> = new Set(shape.capitals.split(" "));
+const OPENERS: ReadonlySet<string> = new Set(shape.openers.split(" "));
 const cache = new Map<string, { kind: WordKind; shape: number }>();
 const CACHE_MAX = 20_000;
 
@@ -79,4 +80,9 @@ export function nameShape(word: string): number {
  */
 export function commonCapital(word: string): boolean {
   return CAPITALS.has(word.toLowerCase());
+}
+
+/** A common capital that is a lower-case cl100k piece too: a word that opens sentences ("However", "Furthermore"). */
+export function opener(word: string): boolean {
+  return OPENERS.has(word.toLowerCase());
 }

@@ -1,5 +1,5 @@
 import modelJson from "./person-tagger.json" with { type: "json" };
-import { commonCapital, nameShape, wordKind } from "./name-shape.js";
+import { commonCapital, nameShape, opener, wordKind } from "./name-shape.js";
 
 /**
  * A small statistical token tagger for person names (decision 0034): logistic regression over
@@ -64,6 +64,8 @@ function tokenAfter(text: string, i: number): [string, number] {
   if (j >= text.length) return ["", j];
   const c = text.charCodeAt(j);
   let k = j + 1;
+  // A possessive is its own token ("Matej" + "'s"), so the name keeps its lexicon entry.
+  if ((c === 39 || c === 0x2019) && (text.charCodeAt(k) | 32) === 115 && !isLetter(text.charCodeAt(k + 1))) return ["'s", k + 1];
   if (isLetter(c)) {
     while (k < text.length && (isLetter(text.charCodeAt(k)) || (k + 1 < text.length && isJoiner(text.charCodeAt(k)) && isLetter(text.charCodeAt(k + 1))))) k++;
   } else if (isDigit(c)) {
@@ -98,9 +100,10 @@ const neighbourWord = (t: string, edge: string): string => (t === "" ? edge : t 
 
 interface WordInfo {
   kind: string;
-  /** For an unknown word: its spelling score in half steps clamped to [-2, 2], and whether it is a common capital. */
+  /** For an unknown word: its spelling score in half steps clamped to [-2, 2], whether it is a common capital, and an opener. */
   bucket: string;
   cc: boolean;
+  op: boolean;
 }
 
 // What a word is, cached: text repeats its words, and every candidate needs it. Bounded.
@@ -112,7 +115,7 @@ function infoOf(w: string): WordInfo {
   if (i) return i;
   const kind = w.length === 1 ? "init" : wordKind(w);
   const unknown = kind === "unknown";
-  i = { kind, bucket: unknown ? String(Math.max(-2, Math.min(2, Math.round(nameShape(w) * 2) / 2))) : "", cc: unknown && commonCapital(w) };
+  i = { kind, bucket: unknown ? String(Math.max(-2, Math.min(2, Math.round(nameShape(w) * 2) / 2))) : "", cc: unknown && commonCapital(w), op: unknown && opener(w) };
   if (infos.size >= INFO_MAX) infos.clear();
   infos.set(w, i);
   return i;
@@ -123,13 +126,14 @@ function infoOf(w: string): WordInfo {
  * they are most capitals of ordinary text, and a name is found by its other tokens ("Zoe" of
  * "Zoe Young"; the overlap of one token finds the name).
  */
+const possessiveless = (w: string): string => (w.length > 3 && (w.endsWith("'s") || w.endsWith("’s")) ? w.slice(0, -2) : w);
 const skipped = (kind: string): boolean => kind === "word";
 
 /** Features of the word itself: the same wherever it stands, so their sum is cached per word. */
 function wordFeatures(w: string, info: WordInfo): string[] {
   const lc = w.toLowerCase();
   const f = ["b", `w:${lc}`, `k:${info.kind}`, `sh:${wordShape(w)}`, `s3:${lc.slice(-3)}`, `s2:${lc.slice(-2)}`];
-  if (info.kind === "unknown") f.push(`u:${info.bucket}`, `cc:${info.cc}`);
+  if (info.kind === "unknown") f.push(`u:${info.bucket}`, `cc:${info.cc}`, `op:${info.op}`);
   if (w.length > 1 && w === w.toUpperCase()) f.push("caps");
   return f;
 }
@@ -172,7 +176,7 @@ export function candidates(text: string): Candidate[] {
   const out: Candidate[] = [];
   CANDIDATE_RE.lastIndex = 0;
   for (let m = CANDIDATE_RE.exec(text); m; m = CANDIDATE_RE.exec(text)) {
-    const w = m[0];
+    const w = possessiveless(m[0]);
     const info = infoOf(w);
     if (skipped(info.kind)) continue;
     const end = m.index + w.length;
@@ -228,7 +232,7 @@ export function tagPersons(text: string, model: TaggerModel = shippedTagger()): 
   };
   CANDIDATE_RE.lastIndex = 0;
   for (let m = CANDIDATE_RE.exec(text); m; m = CANDIDATE_RE.exec(text)) {
-    const w = m[0];
+    const w = possessiveless(m[0]);
     const info = infoOf(w);
     if (skipped(info.kind)) continue;
     const start = m.index;
