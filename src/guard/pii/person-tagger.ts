@@ -34,6 +34,10 @@ const UPPER = /^\p{Lu}/u;
 const SENTENCE_END = new Set([".", "!", "?", ":", ";", "\n", "\"", "“", "(", "[", "*", "-", ">"]);
 
 const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && LETTER.test(String.fromCharCode(c)));
+const isUpper = (t: string): boolean => {
+  const c = t.charCodeAt(0);
+  return c < 128 ? c >= 65 && c <= 90 : UPPER.test(t);
+};
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isJoiner = (c: number): boolean => c === 39 || c === 0x2019 || c === 45;
 const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 13;
@@ -91,7 +95,7 @@ function neighbourClass(t: string, edge: string): string {
   if (t === "") return edge;
   if (t === "\n") return "NL";
   if (isDigit(t.charCodeAt(0))) return "num";
-  if (UPPER.test(t)) return t.length === 1 ? "INIT" : `C${wordKind(t)}`;
+  if (isUpper(t)) return t.length === 1 ? "INIT" : `C${infoOf(t).kind}`;
   if (isLetter(t.charCodeAt(0))) return "low";
   return t;
 }
@@ -124,10 +128,11 @@ function infoOf(w: string): WordInfo {
 /**
  * Capitalised words that are English words ("The", "Please", "Python", "Will") are not scored:
  * they are most capitals of ordinary text, and a name is found by its other tokens ("Zoe" of
- * "Zoe Young"; the overlap of one token finds the name).
+ * "Zoe Young"; the overlap of one token finds the name). Nor are single capitals ("I", "A", the
+ * "M" of "Janka M. Szász"): a span joins across an initial instead.
  */
 const possessiveless = (w: string): string => (w.length > 3 && (w.endsWith("'s") || w.endsWith("’s")) ? w.slice(0, -2) : w);
-const skipped = (kind: string): boolean => kind === "word";
+const skipped = (kind: string): boolean => kind === "word" || kind === "init";
 
 /** Features of the word itself: the same wherever it stands, so their sum is cached per word. */
 function wordFeatures(w: string, info: WordInfo): string[] {
@@ -148,20 +153,42 @@ function contextOf(text: string, start: number, end: number): Context {
   return { p2, p1, n1, n2 };
 }
 
-/** Features of the word's neighbourhood. */
-function contextFeatures(info: WordInfo, c: Context): string[] {
+/**
+ * The features of the word's neighbourhood, as (template, value) or (template, value, value)
+ * calls: the trainer turns them into strings ("p1:to", "k|n1c:name|low"), the tagger looks them up
+ * in nested maps without building a string (most of its cost was making and hashing those). One
+ * definition for both, so they cannot drift apart. A second value is the free text when there is
+ * one, so a key splits at its first "|".
+ */
+function context(info: WordInfo, c: Context, one: (t: string, a: string) => void, two: (t: string, a: string, b: string) => void): void {
   const kind = info.kind;
   const p1 = neighbourClass(c.p1, "BOS");
   const n1 = neighbourClass(c.n1, "EOS");
   const p1w = neighbourWord(c.p1, "BOS");
   const n1w = neighbourWord(c.n1, "EOS");
-  const start = c.p1 === "" || SENTENCE_END.has(c.p1);
-  const f = [
-    `p1:${p1w}`, `n1:${n1w}`, `p2:${neighbourWord(c.p2, c.p1 === "" ? "BOS" : "BOS2")}`, `n2:${neighbourWord(c.n2, c.n1 === "" ? "EOS" : "EOS2")}`,
-    `p1c:${p1}`, `n1c:${n1}`, `p2c:${neighbourClass(c.p2, "BOS")}`, `n2c:${neighbourClass(c.n2, "EOS")}`,
-    `k|n1c:${kind}|${n1}`, `p1c|k:${p1}|${kind}`, `p1|k:${p1w}|${kind}`, `k|n1:${kind}|${n1w}`, `ss:${start}|${kind}`,
-  ];
-  if (kind === "unknown") f.push(`u|p1c:${info.bucket}|${p1}`, `cc|ss:${info.cc}|${start}`);
+  const start = c.p1 === "" || SENTENCE_END.has(c.p1) ? "T" : "F";
+  one("p1", p1w);
+  one("n1", n1w);
+  one("p2", neighbourWord(c.p2, c.p1 === "" ? "BOS" : "BOS2"));
+  one("n2", neighbourWord(c.n2, c.n1 === "" ? "EOS" : "EOS2"));
+  one("p1c", p1);
+  one("n1c", n1);
+  one("p2c", neighbourClass(c.p2, "BOS"));
+  one("n2c", neighbourClass(c.n2, "EOS"));
+  two("k|n1c", kind, n1);
+  two("k|p1c", kind, p1);
+  two("k|p1", kind, p1w);
+  two("k|n1", kind, n1w);
+  two("k|ss", kind, start);
+  if (kind === "unknown") {
+    two("u|p1c", info.bucket, p1);
+    two("cc|ss", info.cc ? "T" : "F", start);
+  }
+}
+
+function contextFeatures(info: WordInfo, c: Context): string[] {
+  const f: string[] = [];
+  context(info, c, (t, a) => f.push(`${t}:${a}`), (t, a, b) => f.push(`${t}:${a}|${b}`));
   return f;
 }
 
@@ -205,6 +232,46 @@ export function featureProb(model: TaggerModel, feats: readonly string[]): numbe
   return sigmoid(z);
 }
 
+/** A model's context weights as template → value → weight, and template → value → value → weight. */
+interface Compiled {
+  one: Map<string, Map<string, number>>;
+  two: Map<string, Map<string, Map<string, number>>>;
+}
+const compiledModels = new WeakMap<TaggerModel, Compiled>();
+const TWO_VALUED = new Set(["k|n1c", "k|p1c", "k|p1", "k|n1", "k|ss", "u|p1c", "cc|ss"]);
+
+function compile(model: TaggerModel): Compiled {
+  let c = compiledModels.get(model);
+  if (c) return c;
+  c = { one: new Map(), two: new Map() };
+  for (const [f, w] of model.weights) {
+    const colon = f.indexOf(":");
+    const t = f.slice(0, colon);
+    const v = f.slice(colon + 1);
+    if (TWO_VALUED.has(t)) {
+      const bar = v.indexOf("|");
+      const byA = c.two.get(t) ?? new Map<string, Map<string, number>>();
+      c.two.set(t, byA);
+      const byB = byA.get(v.slice(0, bar)) ?? new Map<string, number>();
+      byA.set(v.slice(0, bar), byB);
+      byB.set(v.slice(bar + 1), w);
+    } else {
+      const byA = c.one.get(t) ?? new Map<string, number>();
+      c.one.set(t, byA);
+      byA.set(v, w);
+    }
+  }
+  compiledModels.set(model, c);
+  return c;
+}
+
+/** The summed context weights of a candidate: the same sum as over contextFeatures's strings. */
+function contextSum(c: Compiled, info: WordInfo, ctx: Context): number {
+  let z = 0;
+  context(info, ctx, (t, a) => { z += c.one.get(t)?.get(a) ?? 0; }, (t, a, b) => { z += c.two.get(t)?.get(a)?.get(b) ?? 0; });
+  return z;
+}
+
 // The summed weights of wordFeatures per model and word: text repeats its words. Bounded.
 const wordSums = new WeakMap<TaggerModel, Map<string, number>>();
 const WORD_CACHE_MAX = 20_000;
@@ -222,6 +289,29 @@ function wordSum(model: TaggerModel, w: string, info: WordInfo): number {
   return z;
 }
 
+const JOIN_GAP = /^[ \t]+(?:\p{Lu}\.?[ \t]+)?$/u;
+
+/** Calls `fn` with every scored candidate's probability, by the compiled (string-free) path. */
+function eachScored(text: string, model: TaggerModel, fn: (start: number, end: number, p: number, info: WordInfo) => void): void {
+  const compiled = compile(model);
+  CANDIDATE_RE.lastIndex = 0;
+  for (let m = CANDIDATE_RE.exec(text); m; m = CANDIDATE_RE.exec(text)) {
+    const w = possessiveless(m[0]);
+    const info = infoOf(w);
+    if (skipped(info.kind)) continue;
+    const start = m.index;
+    const end = start + w.length;
+    fn(start, end, sigmoid(wordSum(model, w, info) + contextSum(compiled, info, contextOf(text, start, end))), info);
+  }
+}
+
+/** Every scored candidate with its probability by the tagger's fast path (tests compare it with featureProb). */
+export function scoredCandidates(text: string, model: TaggerModel = shippedTagger()): { start: number; end: number; prob: number }[] {
+  const out: { start: number; end: number; prob: number }[] = [];
+  eachScored(text, model, (start, end, prob) => out.push({ start, end, prob }));
+  return out;
+}
+
 /** Person-name spans by the tagger alone (no organisation or place vetoes: the detector applies those). */
 export function tagPersons(text: string, model: TaggerModel = shippedTagger()): TaggedSpan[] {
   const out: TaggedSpan[] = [];
@@ -230,19 +320,10 @@ export function tagPersons(text: string, model: TaggerModel = shippedTagger()): 
     const prob = c.prob / c.n;
     if (c.n > 1 || c.listed || prob > model.loneThreshold) out.push({ start: c.start, end: c.end, prob });
   };
-  CANDIDATE_RE.lastIndex = 0;
-  for (let m = CANDIDATE_RE.exec(text); m; m = CANDIDATE_RE.exec(text)) {
-    const w = possessiveless(m[0]);
-    const info = infoOf(w);
-    if (skipped(info.kind)) continue;
-    const start = m.index;
-    const end = start + w.length;
-    let z = wordSum(model, w, info);
-    for (const f of contextFeatures(info, contextOf(text, start, end))) z += model.weights.get(f) ?? 0;
-    const p = sigmoid(z);
-    if (p <= model.threshold) continue;
-    // Joined to the previous tagged word when only spaces, or an initial's dot and spaces, lie between ("Janka M. Szász").
-    if (cur && /^\.?[ \t]+$/.test(text.slice(cur.end, start))) {
+  eachScored(text, model, (start, end, p, info) => {
+    if (p <= model.threshold) return;
+    // Joined to the previous tagged word when only spaces, or an initial and spaces, lie between ("Janka M. Szász").
+    if (cur && JOIN_GAP.test(text.slice(cur.end, start))) {
       cur.end = end;
       cur.prob += p;
       cur.n++;
@@ -250,7 +331,7 @@ export function tagPersons(text: string, model: TaggerModel = shippedTagger()): 
       if (cur) flush(cur);
       cur = { start, end, prob: p, n: 1, listed: info.kind === "name" };
     }
-  }
+  });
   if (cur) flush(cur);
   // A lone initial is no name.
   return out.filter((s) => s.end - s.start > 1);
