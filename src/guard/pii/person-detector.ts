@@ -161,13 +161,30 @@ export function detectPersons(text: string, tagger: TaggerModel | null = shipped
 // Below every rule's score: where a rule and the tagger overlap, the rule's span is kept.
 const TAGGER_SCORE = 0.62;
 
-/** The tagger's spans that no organisation or place veto removes. */
+const NEXT_TOKEN_RE = pattern("person.next_token", String.raw`^[ \t]+\p{Lu}[\p{Ll}\p{M}]+(?![\p{L}\p{M}])`, "u");
+
+/**
+ * The tagger's spans that the rules' vetoes leave, judged on the whole capitalised run around
+ * them: the tagger does not score English words, so in "Los Angeles" or "Morgan Stanley Bank" it
+ * may tag only "Angeles" or "Morgan", while "Los" and "Bank" are what say place and firm.
+ */
 export function detectPersonsByTagger(text: string, tagger: TaggerModel = shippedTagger()): Entity[] {
   const out: Entity[] = [];
   for (const s of tagPersons(text, tagger)) {
-    const name = text.slice(s.start, s.end);
-    const toks = tokensOf(name);
-    if (toks.length === 0 || PLACE_PREFIXES.has(toks[0].toLowerCase()) || organisation(text, s)) continue;
+    let runStart = s.start;
+    for (let i = 0, prev; i < 3 && (prev = PREV_TOKEN_RE.exec(text.slice(Math.max(0, runStart - 24), runStart))); i++) runStart -= prev[0].length;
+    // An organisation word may end the run at any of its tokens ("Morgan Stanley Bank", "Sokolov Orchestra").
+    let firm = organisation(text, s) || organisation(text, { start: runStart, end: s.end });
+    for (let i = 0, end = s.end, next; !firm && i < 3 && (next = NEXT_TOKEN_RE.exec(text.slice(end, end + 24))); i++) {
+      end += next[0].length;
+      firm = organisation(text, { start: runStart, end });
+    }
+    const toks = tokensOf(text.slice(runStart, s.end));
+    if (firm || toks.length === 0 || PLACE_PREFIXES.has(toks[0].toLowerCase())) continue;
+    // As for the rules' single names: at a sentence's start a word that is also a name ("Kind
+    // regards", "Given a list") is the word unless more of the name follows.
+    const own = tokensOf(text.slice(s.start, s.end));
+    if (sentenceStart(text, s.start) && own.every((t) => wordKind(t) !== "name" && wordKind(t) !== "unknown")) continue;
     out.push({ type: "PERSON", start: s.start, end: s.end, score: TAGGER_SCORE });
   }
   return out;
