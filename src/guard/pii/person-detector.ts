@@ -137,9 +137,15 @@ function sentenceStart(text: string, index: number): boolean {
   return index === 0 || /(?:^|[.!?:;"“(\n])[ \t>*"“-]*$/.test(before);
 }
 
+const LEGAL_FORM_END = /^(?:Inc|Incorporated|Corp|Corporation|LLC|LLP|Ltd|Limited|GmbH|plc|PLC)$/;
+
 /** Is the span the name of an organisation, a law, an event or a place rather than of a person? */
 function organisation(text: string, s: { start: number; end: number }): boolean {
-  return ORG_AFTER.test(text.slice(s.end, s.end + 16)) || ORG_BEFORE.test(text.slice(Math.max(0, s.start - 16), s.start));
+  // A legal-form suffix may sit inside the span when a cue's name pattern took it ("with Reed
+  // Elsevier Inc"); only those, since "Hall", "Park" or "Day" end people's names too.
+  const lastSpace = text.lastIndexOf(" ", s.end - 1);
+  const inside = lastSpace > s.start && LEGAL_FORM_END.test(text.slice(lastSpace + 1, s.end));
+  return inside || ORG_AFTER.test(text.slice(s.end, s.end + 16)) || ORG_BEFORE.test(text.slice(Math.max(0, s.start - 16), s.start));
 }
 
 // Unlisted words must look like names by spelling: after a cue that announces a person a little
