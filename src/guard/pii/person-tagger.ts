@@ -3,16 +3,19 @@ import { commonCapital, nameShape, opener, wordKind } from "./name-shape.js";
 
 /**
  * A small statistical token tagger for person names (decision 0034): logistic regression over
- * sparse string features of each capitalised token — its word kind (listed name, English word,
- * both, unknown) and spelling score from name-shape.ts, its suffixes and shape, the lower-cased
- * words and the kinds of the two tokens either side, sentence and line position, punctuation
- * around it. Tokens scoring above the model's threshold are tagged I (inside a name), the rest O;
- * adjacent I tokens (with only spaces or an initial's dot between them) make one span.
+ * sparse features of each capitalised word — its kind (listed name, both, unknown) and, when
+ * unknown, its spelling score from name-shape.ts and whether it is a common capital or sentence
+ * opener; its suffixes and shape; the lower-cased words and classes of the two tokens either
+ * side; whether it opens a sentence. A word scoring above the model's threshold is inside a name
+ * (IO tagging); tagged words with only spaces, or an initial, between them make one span; a span
+ * of one unlisted word needs the (higher or equal) lone-word threshold.
  *
- * Only capitalised tokens are scored: lower-case names are left to the rules' strong cues, and
- * scoring only the ~10% of tokens that are capitalised keeps the cost to a few map look-ups per
- * capital. Weights: person-tagger.json, trained by scripts/guard/train-person-tagger.ts
- * (provenance there and in the file). Pure and deterministic: the same text gives the same spans.
+ * English words ("The", "Please", "Will") and single capitals are not scored: most capitals of
+ * ordinary text are those, and a name is found by its other tokens. Neighbours are scanned by hand
+ * from each candidate rather than by tokenising the whole text, and weights are looked up in
+ * nested maps without building feature strings: the cost is a few map look-ups per capital.
+ * Weights: person-tagger.json, trained by scripts/guard/train-person-tagger.ts (provenance there
+ * and in the file). Pure and deterministic: the same text gives the same spans.
  */
 
 export interface TaggerModel {
@@ -24,6 +27,13 @@ export interface TaggerModel {
    * ordinary prompts — needs its probability above this (>= threshold).
    */
   loneThreshold: number;
+}
+
+export interface TaggedSpan {
+  start: number;
+  end: number;
+  /** The mean probability of the span's tokens. */
+  prob: number;
 }
 
 // A capitalised word, as person-detector.ts's tokens but with any letters after the capital
