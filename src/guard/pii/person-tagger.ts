@@ -52,9 +52,24 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isJoiner = (c: number): boolean => c === 39 || c === 0x2019 || c === 45;
 const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 13;
 
+// A blank line ends the text for the tagger, as it ends a name, an address and a cue for the
+// rules: strings joined with one (observe/pii-mask.ts scans a body's strings as one text) are
+// tagged as each would be alone.
+function blankLineBefore(text: string, nl: number): boolean {
+  let j = nl;
+  while (j > 0 && isBlank(text.charCodeAt(j - 1))) j--;
+  return j > 0 && text.charCodeAt(j - 1) === 10;
+}
+
+function blankLineAfter(text: string, afterNl: number): boolean {
+  let j = afterNl;
+  while (j < text.length && isBlank(text.charCodeAt(j))) j++;
+  return j < text.length && text.charCodeAt(j) === 10;
+}
+
 /**
  * The token ending just before `i` (spaces and tabs skipped): a word, a digit run, a line break or
- * one punctuation character; "" at the text's start. Scanned by hand from the candidate rather than
+ * one punctuation character; "" at the text's start or across a blank line. Scanned by hand from the candidate rather than
  * by tokenising the text: only the neighbours of capitalised words are ever needed.
  */
 function tokenBefore(text: string, i: number): [string, number] {
@@ -63,6 +78,7 @@ function tokenBefore(text: string, i: number): [string, number] {
   if (j === 0) return ["", 0];
   const c = text.charCodeAt(j - 1);
   let k = j - 1;
+  if (c === 10 && blankLineBefore(text, k)) return ["", 0];
   if (isLetter(c)) {
     while (k > 0 && (isLetter(text.charCodeAt(k - 1)) || (k > 1 && isJoiner(text.charCodeAt(k - 1)) && isLetter(text.charCodeAt(k - 2))))) k--;
   } else if (isDigit(c)) {
@@ -78,6 +94,7 @@ function tokenAfter(text: string, i: number): [string, number] {
   if (j >= text.length) return ["", j];
   const c = text.charCodeAt(j);
   let k = j + 1;
+  if (c === 10 && blankLineAfter(text, k)) return ["", text.length];
   // A possessive is its own token ("Matej" + "'s"), so the name keeps its lexicon entry.
   if ((c === 39 || c === 0x2019) && (text.charCodeAt(k) | 32) === 115 && !isLetter(text.charCodeAt(k + 1))) return ["'s", k + 1];
   if (isLetter(c)) {
