@@ -59,3 +59,9 @@ test("the committed weights carry their provenance and thresholds", () => {
   assert.ok(modelJson.threshold > 0 && modelJson.threshold < 1 && modelJson.lone_threshold >= modelJson.threshold);
   assert.ok(Object.keys(modelJson.weights).length > 100);
 });
+
+test("the pii option person_tagger: false runs the name rules alone", () => {
+  const text = "I forwarded the invoice to Tamsin Oyelowo this morning.";
+  assert.deepEqual(detectPii(text, { personTagger: false }).filter((e) => e.type === "PERSON"), []);
+  assert.equal(detectPii(text).filter((e) => e.type === "PERSON").length, 1);
+});
