@@ -187,35 +187,39 @@ function contextOf(text: string, start: number, end: number): Context {
  * definition for both, so they cannot drift apart. A second value is the free text when there is
  * one, so a key splits at its first "|".
  */
-function context(info: WordInfo, c: Context, one: (t: string, a: string) => void, two: (t: string, a: string, b: string) => void): void {
+// Template ids index arrays in the compiled model; the names make the trainer's feature strings.
+const ONE = ["p1", "n1", "p2", "n2", "p1c", "n1c", "p2c", "n2c"] as const;
+const TWO = ["k|n1c", "k|p1c", "k|p1", "k|n1", "k|ss", "u|p1c", "cc|ss"] as const;
+
+function context(info: WordInfo, c: Context, one: (t: number, a: string) => void, two: (t: number, a: string, b: string) => void): void {
   const kind = info.kind;
   const p1 = neighbourClass(c.p1, "BOS");
   const n1 = neighbourClass(c.n1, "EOS");
   const p1w = neighbourWord(c.p1, "BOS");
   const n1w = neighbourWord(c.n1, "EOS");
   const start = c.p1 === "" || SENTENCE_END.has(c.p1) ? "T" : "F";
-  one("p1", p1w);
-  one("n1", n1w);
-  one("p2", neighbourWord(c.p2, c.p1 === "" ? "BOS" : "BOS2"));
-  one("n2", neighbourWord(c.n2, c.n1 === "" ? "EOS" : "EOS2"));
-  one("p1c", p1);
-  one("n1c", n1);
-  one("p2c", neighbourClass(c.p2, "BOS"));
-  one("n2c", neighbourClass(c.n2, "EOS"));
-  two("k|n1c", kind, n1);
-  two("k|p1c", kind, p1);
-  two("k|p1", kind, p1w);
-  two("k|n1", kind, n1w);
-  two("k|ss", kind, start);
+  one(0, p1w);
+  one(1, n1w);
+  one(2, neighbourWord(c.p2, c.p1 === "" ? "BOS" : "BOS2"));
+  one(3, neighbourWord(c.n2, c.n1 === "" ? "EOS" : "EOS2"));
+  one(4, p1);
+  one(5, n1);
+  one(6, neighbourClass(c.p2, "BOS"));
+  one(7, neighbourClass(c.n2, "EOS"));
+  two(0, kind, n1);
+  two(1, kind, p1);
+  two(2, kind, p1w);
+  two(3, kind, n1w);
+  two(4, kind, start);
   if (kind === "unknown") {
-    two("u|p1c", info.bucket, p1);
-    two("cc|ss", info.cc ? "T" : "F", start);
+    two(5, info.bucket, p1);
+    two(6, info.cc ? "T" : "F", start);
   }
 }
 
 function contextFeatures(info: WordInfo, c: Context): string[] {
   const f: string[] = [];
-  context(info, c, (t, a) => f.push(`${t}:${a}`), (t, a, b) => f.push(`${t}:${a}|${b}`));
+  context(info, c, (t, a) => f.push(`${ONE[t]}:${a}`), (t, a, b) => f.push(`${TWO[t]}:${a}|${b}`));
   return f;
 }
 
@@ -259,33 +263,30 @@ export function featureProb(model: TaggerModel, feats: readonly string[]): numbe
   return sigmoid(z);
 }
 
-/** A model's context weights as template → value → weight, and template → value → value → weight. */
+/** A model's context weights by template id: value → weight, and value → value → weight. */
 interface Compiled {
-  one: Map<string, Map<string, number>>;
-  two: Map<string, Map<string, Map<string, number>>>;
+  one: Map<string, number>[];
+  two: Map<string, Map<string, number>>[];
 }
 const compiledModels = new WeakMap<TaggerModel, Compiled>();
-const TWO_VALUED = new Set(["k|n1c", "k|p1c", "k|p1", "k|n1", "k|ss", "u|p1c", "cc|ss"]);
 
 function compile(model: TaggerModel): Compiled {
   let c = compiledModels.get(model);
   if (c) return c;
-  c = { one: new Map(), two: new Map() };
+  c = { one: ONE.map(() => new Map()), two: TWO.map(() => new Map()) };
   for (const [f, w] of model.weights) {
     const colon = f.indexOf(":");
     const t = f.slice(0, colon);
     const v = f.slice(colon + 1);
-    if (TWO_VALUED.has(t)) {
+    const i1 = (ONE as readonly string[]).indexOf(t);
+    const i2 = (TWO as readonly string[]).indexOf(t);
+    if (i1 >= 0) c.one[i1].set(v, w);
+    else if (i2 >= 0) {
       const bar = v.indexOf("|");
-      const byA = c.two.get(t) ?? new Map<string, Map<string, number>>();
-      c.two.set(t, byA);
+      const byA = c.two[i2];
       const byB = byA.get(v.slice(0, bar)) ?? new Map<string, number>();
       byA.set(v.slice(0, bar), byB);
       byB.set(v.slice(bar + 1), w);
-    } else {
-      const byA = c.one.get(t) ?? new Map<string, number>();
-      c.one.set(t, byA);
-      byA.set(v, w);
     }
   }
   compiledModels.set(model, c);
@@ -295,7 +296,7 @@ function compile(model: TaggerModel): Compiled {
 /** The summed context weights of a candidate: the same sum as over contextFeatures's strings. */
 function contextSum(c: Compiled, info: WordInfo, ctx: Context): number {
   let z = 0;
-  context(info, ctx, (t, a) => { z += c.one.get(t)?.get(a) ?? 0; }, (t, a, b) => { z += c.two.get(t)?.get(a)?.get(b) ?? 0; });
+  context(info, ctx, (t, a) => { z += c.one[t].get(a) ?? 0; }, (t, a, b) => { z += c.two[t].get(a)?.get(b) ?? 0; });
   return z;
 }
 
