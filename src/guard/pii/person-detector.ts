@@ -167,6 +167,14 @@ export function detectPersons(text: string, tagger: TaggerModel | null = shipped
 // Below every rule's score: where a rule and the tagger overlap, the rule's span is kept.
 const TAGGER_SCORE = 0.62;
 
+/** Is there a space or tab at `i`, then (stepping by `dir`) a letter? A capitalised neighbour needs one. */
+function blankThenLetter(text: string, i: number, dir: 1 | -1): boolean {
+  const c = text.charCodeAt(i);
+  if (c !== 32 && c !== 9) return false;
+  const d = text.charCodeAt(i + dir);
+  return (d >= 65 && d <= 90) || (d >= 97 && d <= 122) || d >= 0xc0;
+}
+
 const NEXT_TOKEN_RE = pattern("person.next_token", String.raw`^[ \t]+\p{Lu}[\p{Ll}\p{M}]+(?![\p{L}\p{M}])`, "u");
 
 /**
@@ -177,11 +185,14 @@ const NEXT_TOKEN_RE = pattern("person.next_token", String.raw`^[ \t]+\p{Lu}[\p{L
 export function detectPersonsByTagger(text: string, tagger: TaggerModel = shippedTagger()): Entity[] {
   const out: Entity[] = [];
   for (const s of tagPersons(text, tagger)) {
+    // Most spans have no capitalised neighbour: one character test each way skips the run scans.
     let runStart = s.start;
-    for (let i = 0, prev; i < 3 && (prev = PREV_TOKEN_RE.exec(text.slice(Math.max(0, runStart - 24), runStart))); i++) runStart -= prev[0].length;
+    if (blankThenLetter(text, s.start - 1, -1)) {
+      for (let i = 0, prev; i < 3 && (prev = PREV_TOKEN_RE.exec(text.slice(Math.max(0, runStart - 24), runStart))); i++) runStart -= prev[0].length;
+    }
     // An organisation word may end the run at any of its tokens ("Morgan Stanley Bank", "Sokolov Orchestra").
-    let firm = organisation(text, s) || organisation(text, { start: runStart, end: s.end });
-    for (let i = 0, end = s.end, next; !firm && i < 3 && (next = NEXT_TOKEN_RE.exec(text.slice(end, end + 24))); i++) {
+    let firm = organisation(text, s) || (runStart < s.start && organisation(text, { start: runStart, end: s.end }));
+    for (let i = 0, end = s.end, next; !firm && i < 3 && blankThenLetter(text, end, 1) && (next = NEXT_TOKEN_RE.exec(text.slice(end, end + 24))); i++) {
       end += next[0].length;
       firm = organisation(text, { start: runStart, end });
     }
