@@ -14,7 +14,9 @@
  * Output: `words`, the lower-case words more common in lower case (space-joined), and
  * `trigrams` and `bigrams`, the log-odds of each character trigram (bigram) in a name (lexicon
  * minus words) against an English word (words minus lexicon), add-one smoothed; grams whose odds
- * are near even or that were seen once are left out. Deterministic: the same inputs give the same file.
+ * are near even or that were seen once are left out; `capitals`, capitalised words that are one
+ * cl100k piece but neither lower-case words nor listed names, and `openers`, those of them that are
+ * a lower-case piece too (both read by the person tagger only). Deterministic: the same inputs give the same file.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -74,6 +76,13 @@ function logOdds(n: number, minCount: number): Record<string, number> {
 // Trigrams seen at least twice; bigrams stand in for the trigrams left out.
 const trigrams = logOdds(3, 2);
 const bigrams = logOdds(2, 2);
+// Capitalised words common enough to be one cl100k piece that are neither lower-case words nor
+// listed names: places, brands, demonyms, sentence openers ("Alabama", "LinkedIn", "However").
+// Evidence against a person for the tagger (decision 0034); the rules do not read it.
+const capitals = [...capRank.keys()].filter((w) => w.length >= 3 && !wordSet.has(w) && !names.has(w)).sort();
+// Of those, the ones also written in lower case often enough to be a piece: English words that
+// open sentences more than they sit inside them ("However", "Given", "Paraphrase").
+const openers = capitals.filter((w) => lowerRank.has(w));
 const out = join(import.meta.dirname, "../../src/guard/pii/name-shape.json");
-writeFileSync(out, JSON.stringify({ source: "scripts/guard/build-name-shape.ts", words: words.join(" "), trigrams, bigrams }) + "\n");
-console.log(`${words.length} words, ${Object.keys(trigrams).length} trigrams, ${Object.keys(bigrams).length} bigrams → ${out}`);
+writeFileSync(out, JSON.stringify({ source: "scripts/guard/build-name-shape.ts", words: words.join(" "), trigrams, bigrams, capitals: capitals.join(" "), openers: openers.join(" ") }) + "\n");
+console.log(`${words.length} words, ${capitals.length} capitals (${openers.length} openers), ${Object.keys(trigrams).length} trigrams, ${Object.keys(bigrams).length} bigrams → ${out}`);

@@ -8,6 +8,8 @@ export interface DetectPiiOptions {
   types?: ReadonlySet<PiiType>;
   /** Entities scoring below this are dropped (0..1). */
   minScore?: number;
+  /** The statistical person-name tagger on top of the name rules (default true; decision 0034). */
+  personTagger?: boolean;
   /** Only the structured pattern detectors (checksums, e-mails, phones…): the linear skim of an over-budget text. */
   structuredOnly?: boolean;
 }
@@ -23,7 +25,7 @@ export function detectPii(text: string, opts: DetectPiiOptions = {}): Entity[] {
   for (const detect of PATTERN_DETECTORS) found.push(...detect(text));
   if (!opts.structuredOnly) {
     found.push(...detectAddresses(text));
-    found.push(...detectPersons(text));
+    found.push(...detectPersons(text, opts.personTagger === false ? null : undefined));
   }
   const kept = found.filter((e) => e.score >= min && e.end > e.start && (!opts.types || opts.types.has(e.type)));
   return resolveOverlaps(kept);

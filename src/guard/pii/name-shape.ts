@@ -22,6 +22,8 @@ export type WordKind = "name" | "both" | "word" | "unknown";
 const WORDS: ReadonlySet<string> = new Set(shape.words.split(" "));
 const TRIGRAMS: Readonly<Record<string, number>> = shape.trigrams;
 const BIGRAMS: Readonly<Record<string, number>> = shape.bigrams;
+const CAPITALS: ReadonlySet<string> = new Set(shape.capitals.split(" "));
+const OPENERS: ReadonlySet<string> = new Set(shape.openers.split(" "));
 const cache = new Map<string, { kind: WordKind; shape: number }>();
 const CACHE_MAX = 20_000;
 
@@ -69,4 +71,18 @@ export function wordKind(word: string): WordKind {
 /** Name-likeness of a word's spelling: > 0 looks like a name, < 0 like an English word; 1 for listed names, 0 for `both`, -1 for words. */
 export function nameShape(word: string): number {
   return shapeOf(word);
+}
+
+/**
+ * A capitalised word common enough to be one piece of the cl100k vocabulary that is neither a
+ * lower-case word nor a listed name ("Alabama", "LinkedIn", "However"): a place, a brand or a
+ * sentence opener more often than an unlisted person's name. Read by the person tagger only.
+ */
+export function commonCapital(word: string): boolean {
+  return CAPITALS.has(word.toLowerCase());
+}
+
+/** A common capital that is a lower-case cl100k piece too: a word that opens sentences ("However", "Furthermore"). */
+export function opener(word: string): boolean {
+  return OPENERS.has(word.toLowerCase());
 }

@@ -3,6 +3,7 @@ import type { Entity } from "./entity.js";
 import { COMMON_WORDS } from "./name-lexicon.js";
 import { LOWER_CUE, ORG_AFTER, ORG_BEFORE, PERSON_CUE, PLACE_PREFIXES, PREP_CUE, STRONG_CUE } from "./person-cues.js";
 import { nameShape, wordKind } from "./name-shape.js";
+import { shippedTagger, tagPersons, type TaggerModel } from "./person-tagger.js";
 
 /**
  * Person names from kinds of evidence, strongest first:
@@ -136,9 +137,15 @@ function sentenceStart(text: string, index: number): boolean {
   return index === 0 || /(?:^|[.!?:;"“(\n])[ \t>*"“-]*$/.test(before);
 }
 
+const LEGAL_FORM_END = /^(?:Inc|Incorporated|Corp|Corporation|LLC|LLP|Ltd|Limited|GmbH|plc|PLC)$/;
+
 /** Is the span the name of an organisation, a law, an event or a place rather than of a person? */
 function organisation(text: string, s: { start: number; end: number }): boolean {
-  return ORG_AFTER.test(text.slice(s.end, s.end + 16)) || ORG_BEFORE.test(text.slice(Math.max(0, s.start - 16), s.start));
+  // A legal-form suffix may sit inside the span when a cue's name pattern took it ("with Reed
+  // Elsevier Inc"); only those, since "Hall", "Park" or "Day" end people's names too.
+  const lastSpace = text.lastIndexOf(" ", s.end - 1);
+  const inside = lastSpace > s.start && LEGAL_FORM_END.test(text.slice(lastSpace + 1, s.end));
+  return inside || ORG_AFTER.test(text.slice(s.end, s.end + 16)) || ORG_BEFORE.test(text.slice(Math.max(0, s.start - 16), s.start));
 }
 
 // Unlisted words must look like names by spelling: after a cue that announces a person a little
@@ -146,7 +153,61 @@ function organisation(text: string, s: { start: number; end: number }): boolean 
 const UNLISTED_AFTER_CUE = -0.3;
 const UNLISTED_ALONE = 0.3;
 
-export function detectPersons(text: string): Entity[] {
+/**
+ * Rules first, then the statistical tagger (person-tagger.ts, decision 0034) proposes what the
+ * rules missed; the rules' vetoes for organisations and places still apply to its spans.
+ * `tagger: null` runs the rules alone (benches and the trainer compare both in one process).
+ */
+export function detectPersons(text: string, tagger: TaggerModel | null = shippedTagger()): Entity[] {
+  const out = detectPersonsByRules(text);
+  if (tagger) out.push(...detectPersonsByTagger(text, tagger));
+  return out;
+}
+
+// Below every rule's score: where a rule and the tagger overlap, the rule's span is kept.
+const TAGGER_SCORE = 0.62;
+
+/** Is there a space or tab at `i`, then (stepping by `dir`) a letter? A capitalised neighbour needs one. */
+function blankThenLetter(text: string, i: number, dir: 1 | -1): boolean {
+  const c = text.charCodeAt(i);
+  if (c !== 32 && c !== 9) return false;
+  const d = text.charCodeAt(i + dir);
+  return (d >= 65 && d <= 90) || (d >= 97 && d <= 122) || d >= 0xc0;
+}
+
+const NEXT_TOKEN_RE = pattern("person.next_token", String.raw`^[ \t]+\p{Lu}[\p{Ll}\p{M}]+(?![\p{L}\p{M}])`, "u");
+
+/**
+ * The tagger's spans that the rules' vetoes leave, judged on the whole capitalised run around
+ * them: the tagger does not score English words, so in "Los Angeles" or "Morgan Stanley Bank" it
+ * may tag only "Angeles" or "Morgan", while "Los" and "Bank" are what say place and firm.
+ */
+export function detectPersonsByTagger(text: string, tagger: TaggerModel = shippedTagger()): Entity[] {
+  const out: Entity[] = [];
+  for (const s of tagPersons(text, tagger)) {
+    // Most spans have no capitalised neighbour: one character test each way skips the run scans.
+    let runStart = s.start;
+    if (blankThenLetter(text, s.start - 1, -1)) {
+      for (let i = 0, prev; i < 3 && (prev = PREV_TOKEN_RE.exec(text.slice(Math.max(0, runStart - 24), runStart))); i++) runStart -= prev[0].length;
+    }
+    // An organisation word may end the run at any of its tokens ("Morgan Stanley Bank", "Sokolov Orchestra").
+    let firm = organisation(text, s) || (runStart < s.start && organisation(text, { start: runStart, end: s.end }));
+    for (let i = 0, end = s.end, next; !firm && i < 3 && blankThenLetter(text, end, 1) && (next = NEXT_TOKEN_RE.exec(text.slice(end, end + 24))); i++) {
+      end += next[0].length;
+      firm = organisation(text, { start: runStart, end });
+    }
+    const toks = tokensOf(text.slice(runStart, s.end));
+    if (firm || toks.length === 0 || PLACE_PREFIXES.has(toks[0].toLowerCase())) continue;
+    // As for the rules' single names: at a sentence's start a word that is also a name ("Kind
+    // regards", "Given a list") is the word unless more of the name follows.
+    const own = tokensOf(text.slice(s.start, s.end));
+    if (sentenceStart(text, s.start) && own.every((t) => wordKind(t) !== "name" && wordKind(t) !== "unknown")) continue;
+    out.push({ type: "PERSON", start: s.start, end: s.end, score: TAGGER_SCORE });
+  }
+  return out;
+}
+
+export function detectPersonsByRules(text: string): Entity[] {
   const out: Entity[] = [];
   lowerCase(text, out);
   // Fast exit: no capitalised letter, no capitalised name.

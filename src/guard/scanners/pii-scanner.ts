@@ -14,7 +14,7 @@ export const piiScanner: ScannerDefinition<PiiOptions> = {
       cost: "fast",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {
-        const found = detectPii(input.text, { types, minScore: o.min_score });
+        const found = detectPii(input.text, { types, minScore: o.min_score, personTagger: o.person_tagger });
         return result("pii", found.map((e) => ({ type: e.type, start: e.start, end: e.end, score: e.score })), o.min_score);
       },
       // Past the scan budget the middle gets the checksummed and shaped detectors; names and
