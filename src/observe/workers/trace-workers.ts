@@ -95,11 +95,13 @@ export interface TraceReads {
 
 /**
  * The read worker starts on the first read and stops after READ_IDLE_MS without one: a gateway
- * that nobody watches (no dashboard, no trace-metric alert rules) never pays for its thread, V8
- * heap and SQLite connection — ~20 MB of Keel's RSS (bench/rss.ts, decision 0035). The first
- * read after a start waits for the worker to load (~0.1–0.3 s).
+ * that nobody reads from (no dashboard, no alert rule on trace metrics) never pays for its thread,
+ * V8 heap and SQLite connection — ~17 MB of Keel's RSS (bench/rss.ts, decision 0035). The first
+ * read after a start waits for the worker to load: 0.8–1.2 s on a busy 2-core machine. Five
+ * minutes outlasts the default alert interval (60 s), so an alert rule keeps one worker warm
+ * rather than starting one for every evaluation.
  */
-export const READ_IDLE_MS = 60_000;
+export const READ_IDLE_MS = 5 * 60_000;
 
 export class TraceReadWorker implements TraceReads {
   private channel: WorkerChannel | null = null;
