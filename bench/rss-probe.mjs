@@ -15,6 +15,7 @@ import { runInNewContext } from "node:vm";
 import { syncBuiltinESMExports } from "node:module";
 import * as wt from "node:worker_threads";
 import { createRequire } from "node:module";
+import { constants as perfConstants, PerformanceObserver } from "node:perf_hooks";
 
 const dir = process.env.KEEL_RSS_PROBE_DIR;
 if (dir) {
@@ -23,6 +24,14 @@ if (dir) {
   const gc = runInNewContext("gc");
   const name = wt.isMainThread ? "main" : (wt.workerData?.__probeName ?? `worker-${wt.threadId}`);
   const peak = { totalHeapMb: 0, usedHeapMb: 0, mallocedMb: 0, externalMb: 0, arrayBuffersMb: 0, rssMb: 0 };
+  /** GC pauses on this thread (perf_hooks "gc" entries): count and summed ms, major (mark-compact) and minor. */
+  const gcPauses = { major: 0, majorMs: 0, minor: 0, minorMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const major = e.detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR;
+      if (major) { gcPauses.major++; gcPauses.majorMs += e.duration; } else { gcPauses.minor++; gcPauses.minorMs += e.duration; }
+    }
+  }).observe({ entryTypes: ["gc"] });
   /** Peak committed size of each V8 space (new_space, old_space, code_space, large_object_space, …), MB. */
   const spaces = {};
   let afterGc = null;
@@ -47,7 +56,7 @@ if (dir) {
     }
     // Written beside, then renamed: the benchmark never reads half a file.
     const file = `${dir}/heap-${wt.threadId}.json`;
-    writeFileSync(`${file}.tmp`, JSON.stringify({ name, threadId: wt.threadId, peak, spaces, current: cur, afterGc, limits: wt.resourceLimits ?? null }));
+    writeFileSync(`${file}.tmp`, JSON.stringify({ name, threadId: wt.threadId, peak, spaces, gcPauses, current: cur, afterGc, limits: wt.resourceLimits ?? null }));
     renameSync(`${file}.tmp`, file);
   };
   setInterval(tick, 100).unref();

@@ -36,6 +36,8 @@ interface ThreadHeap {
   name: string;
   threadId: number;
   peak: { totalHeapMb: number; usedHeapMb: number; mallocedMb: number; externalMb: number; arrayBuffersMb: number; rssMb: number };
+  /** GC pauses since start (perf_hooks): counts and summed ms, major and minor. */
+  gcPauses?: { major: number; majorMs: number; minor: number; minorMs: number };
   /** Peak committed MB per V8 space. */
   spaces: Record<string, number>;
   current: { totalHeapMb: number; usedHeapMb: number };
@@ -56,6 +58,8 @@ interface Row {
   non2xx: number;
   cpuMsPerReq: number;
   threads: ThreadHeap[];
+  /** The main thread's GC pauses during the measured run: counts, and ms of pause per answered request. */
+  gcDuringRun: { major: number; minor: number; majorMsPerReq: number; minorMsPerReq: number } | null;
   /** Peak RSS minus the sum of every thread's peak committed V8 heap: SQLite, buffers, code, malloc. */
   nativeAtPeakMb: number;
 }
@@ -102,11 +106,13 @@ async function measure(v: Variant, round: number, simOrigin: string, durationS: 
     await runAutocannon(t, 50, 2);
     let maxSampledMb = 0;
     const sampler = setInterval(() => void (maxSampledMb = Math.max(maxSampledMb, memory(k.keel.pid).rssMb)), 100);
+    const gc0 = readHeaps(probeDir).find((th) => th.name === "main")?.gcPauses;
     const c0 = cpuMs(k.keel.pid);
     const r = await runAutocannon(t, 50, durationS, rate);
     await sleep(400); // the last trace batch
     const cpu = cpuMs(k.keel.pid) - c0;
     clearInterval(sampler);
+    const gc1 = readHeaps(probeDir).find((th) => th.name === "main")?.gcPauses;
     const m = memory(k.keel.pid);
     const sm = smaps(k.keel.pid);
     writeFileSync(join(probeDir, "gc"), String(Date.now()));
@@ -117,6 +123,10 @@ async function measure(v: Variant, round: number, simOrigin: string, durationS: 
       variant: v.name, round, idleMb, firstCallMb, peakMb: m.peakRssMb, afterLoadMb: m.rssMb, maxSampledMb,
       anonMb: sm.anonMb, fileMb: sm.fileMb, rps: r.rps, non2xx: r.non2xx + r.errors, cpuMsPerReq: cpu / Math.max(1, r.ok),
       threads, nativeAtPeakMb: m.peakRssMb - heapPeaks,
+      gcDuringRun: gc0 && gc1 ? {
+        major: gc1.major - gc0.major, minor: gc1.minor - gc0.minor,
+        majorMsPerReq: (gc1.majorMs - gc0.majorMs) / Math.max(1, r.ok), minorMsPerReq: (gc1.minorMs - gc0.minorMs) / Math.max(1, r.ok),
+      } : null,
     };
     log(`${v.name} round ${round}: peak ${row.peakMb.toFixed(1)} MB, ${r.rps.toFixed(0)} rps, non-2xx/errors ${row.non2xx}`);
     return row;
@@ -139,6 +149,10 @@ function render(rows: Row[], variants: Variant[]): string {
   out.push("main thread's peak committed V8 spaces (MB), per row: " + rows.map((r) => {
     const sp = r.threads.find((th) => th.name === "main")?.spaces ?? {};
     return `${r.variant}/${r.round} new ${(sp.new_space ?? 0).toFixed(0)} old ${(sp.old_space ?? 0).toFixed(0)} code ${(sp.code_space ?? 0).toFixed(0)} lo ${(sp.large_object_space ?? 0).toFixed(0)}`;
+  }).join("; "));
+  out.push("main thread's GC pauses during the measured run, per row (major n, minor n, pause µs per request major+minor): " + rows.map((r) => {
+    const g = r.gcDuringRun;
+    return g ? `${r.variant}/${r.round} ${g.major}, ${g.minor}, ${(g.majorMsPerReq * 1000).toFixed(1)}+${(g.minorMsPerReq * 1000).toFixed(1)}` : `${r.variant}/${r.round} —`;
   }).join("; "));
   out.push("mean peak RSS per variant (MB): " + variants.map((v) => {
     const xs = rows.filter((r) => r.variant === v.name).map((r) => r.peakMb);
