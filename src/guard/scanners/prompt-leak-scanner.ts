@@ -13,7 +13,7 @@ interface Prepared {
 /**
  * A system prompt's shingles, remembered: the scanner is made for every request, and most calls of
  * an application repeat the same system prompt, so NFKC, the word split and the set were redone
- * each time for the same answer (~4 % of Keel's own CPU per call at c=50, bench/README.md). Bounded
+ * each time for the same answer (0.85 % of the main thread's CPU at c=50, bench/README.md). Bounded
  * like the canary memo (guard-service.ts): at most 256 prompts of ≤ 16 KB, cleared when full.
  */
 const MEMO_SIZE = 256;
