@@ -10,7 +10,9 @@
  * (default 400), BENCH_DURATION (s per c=50 run, default 6), BENCH_ROUNDS (c=50 runs per gateway,
  * order rotating, default 2), BENCH_KEEL_YAML (appended to both configs), BENCH_PORTKEY_SERVER
  * (path to a Portkey gateway's build/start-server.js, installed outside this repository: adds it
- * as a third gateway in front of the same sim; non-streaming figures only). Prints a table; exits 0.
+ * as a third gateway in front of the same sim; non-streaming figures only), BENCH_AFTER_NODE_ARGS
+ * (space-separated node flags for the "after" Keel only, e.g. "--max-semi-space-size=4": a V8
+ * setting A/B against the same build as baseline). Prints a table; exits 0.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -88,7 +90,8 @@ async function main(): Promise<void> {
   const simOrigin = `http://127.0.0.1:${simPort}`;
   await waitHealthy(simOrigin, sim);
   const before = await startKeel(baseRoot, simOrigin, extra);
-  const after = await startKeel(ROOT, simOrigin, extra);
+  const afterArgs = (process.env.BENCH_AFTER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const after = await startKeel(ROOT, simOrigin, extra, { nodeArgs: afterArgs });
   let portkey: Child | null = null;
   try {
     const direct: Target = { label: "direct", origin: simOrigin, model: "sim", authorization: "Bearer sk-sim-not-checked" };

@@ -52,7 +52,8 @@ export interface LoadResult {
   readonly latency: { mean: number; p50: number; p90: number; p99: number; max: number };
 }
 
-export async function runAutocannon(t: Target, connections: number, durationS: number): Promise<LoadResult> {
+/** `overallRate`: requests per second across all connections (unset: as fast as the target answers). */
+export async function runAutocannon(t: Target, connections: number, durationS: number, overallRate?: number): Promise<LoadResult> {
   const r = await autocannon({
     url: `${t.origin}${PATH}`,
     method: "POST",
@@ -62,6 +63,7 @@ export async function runAutocannon(t: Target, connections: number, durationS: n
     pipelining: 1,
     duration: durationS,
     timeout: 10,
+    ...(overallRate ? { overallRate } : {}),
   });
   return {
     connections,

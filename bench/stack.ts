@@ -53,16 +53,24 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Node flags and environment for one Keel process only (bench/rss.ts: a heap probe, V8 flags). */
+export interface KeelProcessOptions {
+  nodeArgs?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
 /** One more Keel, from any checkout with dist/ built (`root`), in front of an already running sim: for A/B runs. */
-export async function startKeel(root: string, simOrigin: string, extraYaml = ""): Promise<{ keel: Child; origin: string; key: string; dataDir: string; stop(): Promise<void> }> {
+export async function startKeel(
+  root: string, simOrigin: string, extraYaml = "", proc: KeelProcessOptions = {},
+): Promise<{ keel: Child; origin: string; key: string; dataDir: string; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), "keel-bench-"));
   const pending = atExit(() => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
   const configPath = join(dataDir, "keel.yaml");
   writeFileSync(configPath, configYaml(port, simOrigin, extraYaml));
   const adminToken = `bench-admin-${randomBytes(16).toString("hex")}`;
-  const env = { ...cleanEnv(), KEEL_DATA_DIR: join(dataDir, "data"), KEEL_ADMIN_TOKEN: adminToken, KEEL_LOG_LEVEL: "warn" };
-  const keel = spawnChild(`keel@${root}`, [join(root, "bin", "keel.js"), "start", "--config", configPath], env, root);
+  const env = { ...cleanEnv(), KEEL_DATA_DIR: join(dataDir, "data"), KEEL_ADMIN_TOKEN: adminToken, KEEL_LOG_LEVEL: "warn", ...proc.env };
+  const keel = spawnChild(`keel@${root}`, [...(proc.nodeArgs ?? []), join(root, "bin", "keel.js"), "start", "--config", configPath], env, root);
   const origin = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(origin, keel);

@@ -33,6 +33,11 @@ export const configSchema = z.strictObject({
       body_timeout_ms: z.int().min(1000).max(3_600_000).default(120_000),
       /** Largest request head (request line plus headers), in bytes; 431 beyond. */
       max_header_bytes: z.int().min(1024).max(1024 * 1024).default(16 * 1024),
+      /**
+       * V8 collects the old generation once it has grown this many percent past its live size
+       * (not a cap; 0: V8's own heuristic, up to 300 %). Applied by `keel start` (server/heap-growth.ts).
+       */
+      heap_growth_percent: z.union([z.literal(0), z.int().min(10).max(300)]).default(50),
     })
     .refine((s) => s.headers_timeout_ms <= s.body_timeout_ms, { message: "headers_timeout_ms must not exceed body_timeout_ms", path: ["headers_timeout_ms"] })
     .prefault({}),

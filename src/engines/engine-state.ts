@@ -4,7 +4,8 @@
  * (the raw cumulative values are kept in `raw` for that); on the first scrape, or after a counter
  * reset, the lifetime histogram is used and rates are unknown. Pure: text, previous raw, time in.
  */
-import parsePrometheusTextFormat, { type PromFamily } from "parse-prometheus-text-format";
+import { createRequire } from "node:module";
+import type { PromFamily } from "parse-prometheus-text-format";
 import { ENGINE_NAMES, type EngineKind } from "./engine-names.js";
 
 export interface EngineRaw {
@@ -103,9 +104,13 @@ function diff(cur: Record<string, number>, prev: Record<string, number> | undefi
   return (out["+Inf"] ?? 0) > 0 ? out : null;
 }
 
+/** The Prometheus text parser, loaded by the first scrape: a Keel without engine targets never needs it. */
+let parseProm: ((text: string) => PromFamily[]) | null = null;
+
 export function readEngine(kind: EngineKind, text: string, prev: EngineRaw | undefined, now: number): EngineReading {
   const n = ENGINE_NAMES[kind];
-  const fams: Families = new Map(parsePrometheusTextFormat(text).map((f) => [f.name, f]));
+  parseProm ??= createRequire(import.meta.url)("parse-prometheus-text-format") as (text: string) => PromFamily[];
+  const fams: Families = new Map(parseProm(text).map((f) => [f.name, f]));
   const counters: Record<string, number> = {};
   const keep = (key: string, v: number | null): void => {
     if (v !== null) counters[key] = v;

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { parse as parseHtml } from "node-html-parser";
+import { createRequire } from "node:module";
 
 /** Why a file could not be turned into text: becomes the attachment's `last_error`. */
 export class ExtractError extends Error {
@@ -41,7 +41,14 @@ export async function extractText(filename: string, bytes: Uint8Array): Promise<
 
 const BLOCK = new Set(["p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "pre", "blockquote", "table", "ul", "ol", "dd", "dt", "header", "footer"]);
 
+/**
+ * node-html-parser on first use: its code and entity tables are ~1 MB of live heap that only an
+ * HTML upload needs (bench/rss.ts, decision 0035). It ships a CommonJS build, so this stays synchronous.
+ */
+let parseHtml: typeof import("node-html-parser").parse | null = null;
+
 export function htmlText(html: string): string {
+  parseHtml ??= (createRequire(import.meta.url)("node-html-parser") as typeof import("node-html-parser")).parse;
   const root = parseHtml(html, { comment: false, blockTextElements: { script: false, style: false, noscript: false, template: false } });
   const parts: string[] = [];
   // Iterative walk: a deeply nested page must not overflow the stack.

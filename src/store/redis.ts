@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { RedisConfig } from "./redis-schema.js";
 
 /** The URL without its password, for messages and logs. */
@@ -18,7 +18,10 @@ export function redactRedisUrl(url: string): string {
  * client keeps reconnecting in the background.
  */
 export async function connectRedis(cfg: RedisConfig, purpose: string): Promise<Redis> {
-  const client = new Redis(cfg.url, {
+  // Imported here, not at the top: ioredis and its dependencies are ~2 MB of live heap that a
+  // Keel without Redis (the default) never needs (bench/rss.ts, decision 0035).
+  const { Redis: Client } = await import("ioredis");
+  const client = new Client(cfg.url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

@@ -72,8 +72,12 @@ export class OnlineEvaluator {
     const stats: TickStats = { examined: 0, matched: 0, scored: 0, skipped: 0 };
     const rules = this.d.rules.list().filter((r) => r.enabled).map((r) => ({ ...(onlineRuleInput.parse(r.body)), id: r.id, version: r.updated_at }));
     await this.d.flush?.();
+    if (rules.length === 0) {
+      // Nothing to score: consume the new traces without loading their bodies.
+      this.d.feed.skip(this.o.batch);
+      return stats;
+    }
     const traces = this.d.feed.next(this.o.batch);
-    if (rules.length === 0) return stats;
     for (const t of traces) {
       stats.examined++;
       for (const rule of rules) {

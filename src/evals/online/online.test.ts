@@ -133,3 +133,23 @@ test("feedback becomes a user_feedback score; summaries group by a trace attribu
   assert.deepEqual(by.map((r) => [r.group, r.count, r.mean, r.pass_rate]), [["m1", 1, 1, 1], ["m2", 1, 0, 0]]);
   assert.deepEqual(s.scores.summary({ groupBy: "none" }).map((r) => [r.name, r.count]), [["user_feedback", 2]]);
 });
+
+test("with no enabled rule a pass reads no trace rows, and a rule enabled afterwards starts at the present", async () => {
+  const s = setup();
+  const ev = s.make();
+  s.traces.insertBatch([trace(), trace()]);
+  let reads = 0;
+  const get = s.traces.get.bind(s.traces);
+  s.traces.get = (id: string) => {
+    reads++;
+    return get(id);
+  };
+  assert.deepEqual(await ev.tick(), { examined: 0, matched: 0, scored: 0, skipped: 0 });
+  assert.equal(reads, 0, "no row was loaded while nothing could score it");
+  s.put("refunds", { sample_rate: 1, evaluators: [{ kind: "regex", pattern: "refund" }] });
+  const later = trace();
+  s.traces.insertBatch([later]);
+  const stats = await ev.tick();
+  assert.equal(stats.examined, 1, "the traces that finished before the rule are not scored");
+  assert.equal(s.scores.scores(later.id).length, 1);
+});

@@ -9,7 +9,7 @@ import { SqliteTraceStore } from "../sqlite-trace-store.js";
 import { SqliteSummaryStore } from "../summary/sqlite-summary-store.js";
 import { sampleTrace } from "../sample-trace.js";
 import { TraceWriter } from "../trace-writer.js";
-import { TraceWriteWorker } from "./trace-workers.js";
+import { TraceReadWorker, TraceWriteWorker } from "./trace-workers.js";
 
 test("a chat call completes while a summary and a trace listing are stuck in the read worker", async () => {
   const gate = new SharedArrayBuffer(4);
@@ -122,4 +122,28 @@ test("a batch the worker cannot write is dropped and counted, and the writer kee
     db.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the read worker starts on the first read, stops when idle, and a later read starts it again", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "keel-reader-"));
+  const db = openSqlite(dir);
+  new SqliteTraceStore(db).insertBatch([sampleTrace(1)]);
+  const reader = new TraceReadWorker({ dataDir: dir, file: "keel.db" }, undefined, 20);
+  const stopped = async (): Promise<void> => {
+    for (let i = 0; i < 500 && reader.started; i++) await new Promise((r) => setTimeout(r, 10));
+  };
+  try {
+    assert.equal(reader.started, false, "no thread before anything reads");
+    assert.deepEqual((await reader.list({ limit: 5 })).data.map((t) => t.id), [sampleTrace(1).id]);
+    await stopped();
+    assert.equal(reader.started, false, "the idle worker was stopped");
+    const [a, b] = await Promise.all([reader.list({ limit: 5 }), reader.list({ limit: 5 })]);
+    assert.equal(a.data.length, 1);
+    assert.equal(b.data.length, 1, "reads after the stop are answered by a fresh worker");
+  } finally {
+    await reader.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await assert.rejects(reader.list({ limit: 5 }), /closed/);
 });

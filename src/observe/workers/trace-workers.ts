@@ -93,26 +93,73 @@ export interface TraceReads {
   close(): Promise<void>;
 }
 
-export class TraceReadWorker implements TraceReads {
-  private readonly channel: WorkerChannel;
+/**
+ * The read worker starts on the first read and stops after READ_IDLE_MS without one: a gateway
+ * that nobody reads from (no dashboard, no alert rule on trace metrics) never pays for its thread,
+ * V8 heap and SQLite connection — ~17 MB of Keel's RSS (bench/rss.ts, decision 0035). The first
+ * read after a start waits for the worker to load: 0.8–1.2 s on a busy 2-core machine. Five
+ * minutes outlasts the default alert interval (60 s), so an alert rule keeps one worker warm
+ * rather than starting one for every evaluation.
+ */
+export const READ_IDLE_MS = 5 * 60_000;
 
-  constructor(data: ReadWorkerData, onError?: (err: Error) => void) {
-    this.channel = new WorkerChannel(startWorker(siblingUrl(import.meta.url, "trace-read-worker"), data, READ_LIMITS), onError);
+export class TraceReadWorker implements TraceReads {
+  private channel: WorkerChannel | null = null;
+  private idle: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+
+  constructor(private readonly data: ReadWorkerData, private readonly onError?: (err: Error) => void, private readonly idleMs = READ_IDLE_MS) {}
+
+  /** Whether the worker thread is running now (tests, diagnostics). */
+  get started(): boolean {
+    return this.channel !== null;
   }
 
   summary(q: SummaryQuery): Promise<SummaryAnswer> {
-    return this.channel.call("summary", q);
+    return this.call("summary", q);
   }
 
   timeseries(q: TimeseriesQuery): Promise<TimeseriesAnswer> {
-    return this.channel.call("timeseries", q);
+    return this.call("timeseries", q);
   }
 
   list(f: TraceFilter): Promise<TracePage> {
-    return this.channel.call("list", f);
+    return this.call("list", f);
   }
 
-  close(): Promise<void> {
-    return this.channel.close();
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopIdleTimer();
+    const ch = this.channel;
+    this.channel = null;
+    await ch?.close();
+  }
+
+  private async call<T>(op: string, args: unknown): Promise<T> {
+    if (this.closed) throw new Error("trace reader closed");
+    this.stopIdleTimer();
+    this.channel ??= new WorkerChannel(startWorker(siblingUrl(import.meta.url, "trace-read-worker"), this.data, READ_LIMITS), this.onError);
+    const ch = this.channel;
+    try {
+      return await ch.call<T>(op, args);
+    } finally {
+      if (ch === this.channel && ch.inFlight === 0) this.startIdleTimer(ch);
+    }
+  }
+
+  private startIdleTimer(ch: WorkerChannel): void {
+    this.idle = setTimeout(() => {
+      this.idle = null;
+      if (ch !== this.channel || ch.inFlight > 0) return;
+      // A read arriving from here on starts a fresh worker; this one has nothing in flight.
+      this.channel = null;
+      void ch.close();
+    }, this.idleMs);
+    this.idle.unref();
+  }
+
+  private stopIdleTimer(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
   }
 }
