@@ -4,7 +4,7 @@
  * decisive signatures):
  *
  *   npx tsx scripts/guard/compare-injection-models.ts [--models lr,mlp,mlp+embed] [--embeds pool-embeds.json]
- *       [--hidden 64] [--mlp-epochs 150] [--mlp-l2 1e-3] [--mlp-rate 0.05] [--inner 3] [--target-fpr 0.01]
+ *       [--hidden 64] [--mlp-epochs 150] [--mlp-l2 1e-3] [--mlp-rate 0.05] [--mlp-init random|zero] [--inner 3] [--target-fpr 0.01]
  *       [--dump-dir DIR] [--cost]
  *
  * - lr: the shipped trainer (logistic.ts, L2 3e-2, 250 epochs).
@@ -43,6 +43,7 @@ const hidden = Number(arg("--hidden", "64"));
 const mlpEpochs = Number(arg("--mlp-epochs", "150"));
 const mlpL2 = Number(arg("--mlp-l2", "1e-3"));
 const mlpRate = Number(arg("--mlp-rate", "0.05"));
+const mlpInit = arg("--mlp-init", "random") as "zero" | "random";
 const innerK = Number(arg("--inner", "3"));
 const targetFpr = Number(arg("--target-fpr", "0.01"));
 const dumpDir = arg("--dump-dir", "");
@@ -94,7 +95,7 @@ const trainers: Record<string, Trainer> = {
 function mlpTrainer(vs: readonly SparseVector[], dim: number): Trainer {
   return (idx) => {
     const ys = idx.map((i) => pool[i].label);
-    const m = trainMlp(idx.map((i) => vs[i]), ys, { dim, denseFrom, hidden, epochs: mlpEpochs, l2: mlpL2, rate: mlpRate, rowWeights: balancedWeights(ys) });
+    const m = trainMlp(idx.map((i) => vs[i]), ys, { dim, denseFrom, hidden, epochs: mlpEpochs, l2: mlpL2, rate: mlpRate, rowWeights: balancedWeights(ys), hashedInit: mlpInit });
     const scratch = new Float64Array(hidden);
     return (i) => mlpScore(m, vs[i], scratch);
   };

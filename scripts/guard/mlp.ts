@@ -5,10 +5,12 @@
  *
  *   p = sigmoid(b2 + Σ_k w2[k] · relu(b1[k] + Σ_j W1[j,k] · x[j]))
  *
- * Initialisation: the hashed rows of W1 start at zero and only the dense rows, b1 and w2 are random.
- * A hashed bucket no training row touches then stays exactly zero (its only gradient would be L2 on
- * zero), so n-grams first seen at run time add nothing instead of random noise; the random dense
- * rows and output weights are what break the symmetry between hidden units.
+ * Initialisation (`hashedInit`): "zero" starts the hashed rows of W1 at zero, with only the dense
+ * rows, b1 and w2 random — the hidden units then differ only through the dense features, which is
+ * too little to break their symmetry on rows whose dense features agree (it cannot learn XOR over two
+ * hashed features: mlp-xor check in decision 0033). "random" (the default) starts every row random
+ * and, after training, zeroes the rows no training vector touched: they never got a data gradient,
+ * and an n-gram first seen at run time should add nothing rather than random noise.
  * Training-time only; the forward pass is all run time needs.
  */
 import type { SparseVector } from "../../src/guard/injection/features.js";
@@ -24,6 +26,7 @@ export interface MlpOptions {
   rate: number;
   rowWeights: number[];
   seed?: number;
+  hashedInit?: "zero" | "random";
 }
 
 export interface MlpWeights {
@@ -76,6 +79,9 @@ export function trainMlp(xs: readonly SparseVector[], ys: readonly (0 | 1)[], o:
   const m: MlpWeights = { hidden: H, dim: o.dim, w1: new Float32Array(o.dim * H), b1: new Float32Array(H), w2: new Float32Array(H), b2: 0 };
   const scale = Math.sqrt(2 / (o.dim - o.denseFrom));
   for (let j = o.denseFrom; j < o.dim; j++) for (let k = 0; k < H; k++) m.w1[j * H + k] = (rand() * 2 - 1) * scale;
+  // Hashed groups are L2-unit vectors (two of them), so a uniform ±0.5 row gives pre-activations of
+  // standard deviation ~0.4 whatever the text's length.
+  if ((o.hashedInit ?? "random") === "random") for (let p = 0; p < o.denseFrom * H; p++) m.w1[p] = rand() - 0.5;
   // A small positive bias keeps every unit active at the start (a dead ReLU gets no gradient).
   for (let k = 0; k < H; k++) m.b1[k] = 0.1;
   for (let k = 0; k < H; k++) m.w2[k] = (rand() * 2 - 1) * Math.sqrt(6 / H);
@@ -148,5 +154,6 @@ export function trainMlp(xs: readonly SparseVector[], ys: readonly (0 | 1)[], o:
       m.b2 -= (o.rate * gb2) / Math.sqrt(sb2);
     }
   }
+  for (let j = 0; j < o.dim; j++) if (!touched[j]) m.w1.fill(0, j * H, j * H + H);
   return m;
 }
