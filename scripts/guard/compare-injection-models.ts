@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/guard/compare-injection-models.ts [--models lr,mlp,mlp+embed] [--embeds pool-embeds.json]
  *       [--hidden 64] [--mlp-epochs 150] [--mlp-l2 1e-3] [--mlp-rate 0.05] [--mlp-init random|zero] [--inner 3] [--target-fpr 0.01]
- *       [--dump-dir DIR] [--cost]
+ *       [--dump-dir DIR] [--cost] [--folds 0,1,2 (outer folds to run, to split a run over processes)]
  *
  * - lr: the shipped trainer (logistic.ts, L2 3e-2, 250 epochs).
  * - mlp: one ReLU hidden layer over the same hashed + dense features (mlp.ts).
@@ -124,16 +124,19 @@ function run(name: string): Run {
   const chosen = new Array<number>(pool.length).fill(NaN);
   const perFold: Run["perFold"] = [];
   const start = performance.now();
-  for (const held of folds(pool)) {
+  const only = arg("--folds", "").split(",").filter(Boolean).map(Number);
+  for (const [fi, held] of folds(pool).entries()) {
+    if (only.length > 0 && !only.includes(fi)) continue;
     const h = new Set(held);
     const trainIdx = pool.map((_, i) => i).filter((i) => pool[i].trainable && !h.has(pool[i].cluster));
     // Threshold from out-of-fold scores of the training benign rows only.
     const oof: number[] = [];
-    for (const inner of innerFolds(trainIdx, innerK)) {
+    for (const inner of innerK > 0 ? innerFolds(trainIdx, innerK) : []) {
       const s = train(trainIdx.filter((i) => !inner.has(pool[i].cluster)));
       for (const i of trainIdx) if (inner.has(pool[i].cluster) && pool[i].label === 0) oof.push(Math.max(s(i), decisive[i]));
     }
-    const t = thresholdForFpr(oof, targetFpr).threshold;
+    // --inner 0: fixed threshold only (the chosen figures then read NaN and are not reported).
+    const t = innerK > 0 ? thresholdForFpr(oof, targetFpr).threshold : NaN;
     const s = train(trainIdx);
     for (let i = 0; i < pool.length; i++) {
       if (!h.has(pool[i].cluster)) continue;
