@@ -133,19 +133,24 @@ async function main(): Promise<void> {
   if (dump) writeFileSync(dump, JSON.stringify(pool.map((r, i) => ({ label: r.label, family: r.family, cluster: r.cluster, origin: r.origin, score: score[i] }))));
 }
 
-export function report(pool: readonly PoolRow[], score: readonly number[], threshold: number): void {
+/**
+ * Prints the per-family tables and headline aggregates. `threshold` is one number, or one per row
+ * (a nested choice: each row's threshold was picked on the training rows of the fold that scored it).
+ */
+export function report(pool: readonly PoolRow[], score: readonly number[], threshold: number | readonly number[]): void {
+  const thr = (i: number): number => (typeof threshold === "number" ? threshold : threshold[i]);
   const fam = new Map<string, { n: number; hit: number; label: 0 | 1; cluster: string; origin: string }>();
   pool.forEach((r, i) => {
     const k = `${r.label}|${r.family}`;
     const f = fam.get(k) ?? { n: 0, hit: 0, label: r.label, cluster: r.cluster, origin: r.origin };
     f.n++;
-    if (score[i] >= threshold) f.hit++;
+    if (score[i] >= thr(i)) f.hit++;
     fam.set(k, f);
   });
   const pct = (a: number, b: number): string => (b === 0 ? "-" : `${((100 * a) / b).toFixed(1)}%`);
   const rowsOf = (label: 0 | 1): [string, { n: number; hit: number; cluster: string; origin: string }][] =>
     [...fam].filter(([, f]) => f.label === label).sort((a, b) => (label === 1 ? a[1].hit / a[1].n - b[1].hit / b[1].n : b[1].hit / b[1].n - a[1].hit / a[1].n));
-  console.log(`threshold ${threshold}\n-- attack families (detection, held out by cluster)`);
+  console.log(`threshold ${typeof threshold === "number" ? threshold : "chosen per fold on training rows"}\n-- attack families (detection, held out by cluster)`);
   for (const [k, f] of rowsOf(1)) console.log(`${k.slice(2).padEnd(40)} ${f.cluster.padEnd(22)} ${f.origin.padEnd(5)} n=${String(f.n).padStart(4)} ${pct(f.hit, f.n).padStart(7)}`);
   console.log("-- benign families (flagged)");
   for (const [k, f] of rowsOf(0)) console.log(`${k.slice(2).padEnd(40)} ${f.cluster.padEnd(22)} ${f.origin.padEnd(5)} n=${String(f.n).padStart(4)} ${pct(f.hit, f.n).padStart(7)}`);
@@ -155,14 +160,14 @@ export function report(pool: readonly PoolRow[], score: readonly number[], thres
     pool.forEach((r, i) => {
       if (!pred(r)) return;
       n++;
-      if (score[i] >= threshold) hit++;
+      if (score[i] >= thr(i)) hit++;
     });
     return `${pct(hit, n)} (${hit}/${n})`;
   };
   const clusters = [...new Set(pool.filter((r) => r.label === 1 && r.origin === "extra").map((r) => r.cluster))];
   const macro = clusters.map((c) => {
-    const rs = pool.map((r, i) => [r, score[i]] as const).filter(([r]) => r.label === 1 && r.origin === "extra" && r.cluster === c);
-    return rs.filter(([, s]) => s >= threshold).length / rs.length;
+    const rs = pool.map((r, i) => [r, score[i], thr(i)] as const).filter(([r]) => r.label === 1 && r.origin === "extra" && r.cluster === c);
+    return rs.filter(([, s, t]) => s >= t).length / rs.length;
   });
   console.log("-- headline (every row scored by a model that never saw its cluster)");
   console.log(`direct attacks, extra (micro)         ${agg((r) => r.label === 1 && r.origin === "extra")}`);
