@@ -19,7 +19,7 @@
  *    replaces; one offline embedding apart (a lookup is one embedding plus one nearest).
  *
  * Env: BENCH_CACHE_ENTRIES (default 100000), BENCH_CACHE_CALLS (HTTP calls per figure, default 2000),
- * BENCH_CACHE_ONLY=semantic (part 4 alone).
+ * BENCH_CACHE_ONLY=semantic (part 4 alone), BENCH_CACHE_ONLY=exact (parts 1–3, no semantic index).
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -45,6 +45,7 @@ const ENTRIES = Number(process.env.BENCH_CACHE_ENTRIES ?? 100_000);
 const CALLS = Number(process.env.BENCH_CACHE_CALLS ?? 2000);
 const BATCH = 1000;
 const ONLY_SEMANTIC = process.env.BENCH_CACHE_ONLY === "semantic";
+const ONLY_EXACT = process.env.BENCH_CACHE_ONLY === "exact";
 const tags = { route: "sim", model: "sim/sim", scope: "key:key_bench", prompt: null };
 const body = (i: number): Record<string, unknown> => ({
   model: "sim", temperature: 0, max_tokens: 64,
@@ -111,6 +112,12 @@ async function main(): Promise<void> {
   // fresh draws from the same topics. Entries are added one at a time, as answers are stored.
   // Brute force over the same vectors (ExactIndex) is the reference for agreement and the "no
   // index" cost. One offline embedding (the rest of a semantic lookup's cost) is reported apart.
+  if (!ONLY_EXACT) await semanticPart(keys);
+  if (!sqliteRead) return;
+  await endToEnd(sqliteRead, keys);
+}
+
+async function semanticPart(keys: string[]): Promise<void> {
   console.log(`uptime: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
   const D = 512;
   const space = new ClusteredSpace(D, 42);
@@ -182,8 +189,9 @@ async function main(): Promise<void> {
   }
   console.log("one offline embedding (USE-lite, warm), ms:", JSON.stringify(fig(embeds)));
   console.log(`uptime: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
+}
 
-  if (!sqliteRead) return;
+async function endToEnd(sqliteRead: { median: number }, keys: string[]): Promise<void> {
   // 2. End to end.
   const keel = await startTestKeel({ cache: { enabled: true } });
   const direct = await directCacheServer(keys[1]);
