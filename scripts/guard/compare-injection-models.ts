@@ -26,9 +26,8 @@ import { SIGNATURE_VOCABULARY, sigmoid } from "../../src/guard/injection/classif
 import { buildDescrambler } from "../../src/guard/injection/typoglycemia.js";
 import { analyze } from "../../src/guard/injection/analyze.js";
 import { featureCount, featurize, type SparseVector } from "../../src/guard/injection/features.js";
-import { decisiveScore } from "../../src/guard/injection/injection-scanner.js";
 import { thresholdForFpr } from "../../src/guard/eval/threshold.js";
-import { folds, loadPool, type PoolRow, report } from "./experiment-injection.js";
+import { featurizePool, folds, loadPool, type PoolRow, report } from "./experiment-injection.js";
 import { balancedWeights, trainLogistic } from "./logistic.js";
 import { mlpScore, trainMlp } from "./mlp.js";
 
@@ -53,14 +52,7 @@ const descrambler = buildDescrambler([...SIGNATURE_VOCABULARY, ...modelJson.voca
 const base = featureCount({ hashBits: HASH });
 const denseFrom = 1 << HASH;
 const t0 = performance.now();
-const xs: SparseVector[] = [];
-const decisive: number[] = [];
-for (const r of pool) {
-  const a = analyze(r.text, descrambler);
-  const v = featurize(a, { hashBits: HASH });
-  xs.push({ idx: [...v.idx], val: [...v.val] });
-  decisive.push(decisiveScore(a));
-}
+const { xs, decisive } = featurizePool(pool, descrambler, HASH);
 const nnz = xs.reduce((s, x) => s + x.idx.length, 0) / xs.length;
 process.stderr.write(`features for ${pool.length} rows in ${Math.round(performance.now() - t0)} ms, mean ${nnz.toFixed(0)} non-zeros\n`);
 

@@ -86,6 +86,19 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+/** Every pool row's hashed features (as the run-time scanner computes them) and its decisive-signature score. */
+export function featurizePool(pool: readonly PoolRow[], descrambler: ReturnType<typeof buildDescrambler>, hashBits: number): { xs: SparseVector[]; decisive: number[] } {
+  const xs: SparseVector[] = [];
+  const decisive: number[] = [];
+  for (const r of pool) {
+    const a = analyze(r.text, descrambler);
+    const v = featurize(a, { hashBits });
+    xs.push({ idx: [...v.idx], val: [...v.val] });
+    decisive.push(decisiveScore(a));
+  }
+  return { xs, decisive };
+}
+
 async function main(): Promise<void> {
   const variant = arg("--variant", "base");
   const threshold = Number(arg("--threshold", "0.5"));
@@ -94,14 +107,7 @@ async function main(): Promise<void> {
   const descrambler = buildDescrambler([...SIGNATURE_VOCABULARY, ...modelJson.vocabulary]);
   const t0 = performance.now();
   const base = featureCount({ hashBits: HASH });
-  const xs: SparseVector[] = [];
-  const decisive: number[] = [];
-  for (const r of pool) {
-    const a = analyze(r.text, descrambler);
-    const v = featurize(a, { hashBits: HASH });
-    xs.push({ idx: [...v.idx], val: [...v.val] });
-    decisive.push(decisiveScore(a));
-  }
+  const { xs, decisive } = featurizePool(pool, descrambler, HASH);
   // Optional sentence embeddings (one 512-d vector per pool row, same order), appended as dense features.
   const embedFile = arg("--embeds", "");
   const extraDim = embedFile ? 512 : 0;

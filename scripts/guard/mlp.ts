@@ -15,6 +15,7 @@
  */
 import type { SparseVector } from "../../src/guard/injection/features.js";
 import { sigmoid } from "../../src/guard/injection/classifier.js";
+import { seededRandom } from "../../src/random/seeded-random.js";
 
 export interface MlpOptions {
   dim: number;
@@ -39,17 +40,6 @@ export interface MlpWeights {
   b2: number;
 }
 
-/** mulberry32: small, seeded, good enough for an initialisation. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pre-activations of the hidden layer into `a` (length hidden). */
 export function hiddenInto(m: MlpWeights, x: SparseVector, a: Float32Array | Float64Array): void {
@@ -75,7 +65,7 @@ export function mlpScore(m: MlpWeights, x: SparseVector, scratch?: Float64Array)
 
 export function trainMlp(xs: readonly SparseVector[], ys: readonly (0 | 1)[], o: MlpOptions): MlpWeights {
   const H = o.hidden;
-  const rand = rng(o.seed ?? 14);
+  const rand = seededRandom(o.seed ?? 14);
   const m: MlpWeights = { hidden: H, dim: o.dim, w1: new Float32Array(o.dim * H), b1: new Float32Array(H), w2: new Float32Array(H), b2: 0 };
   const scale = Math.sqrt(2 / (o.dim - o.denseFrom));
   for (let j = o.denseFrom; j < o.dim; j++) for (let k = 0; k < H; k++) m.w1[j * H + k] = (rand() * 2 - 1) * scale;
