@@ -343,9 +343,13 @@ export function scoredCandidates(text: string, model: TaggerModel = shippedTagge
 /** Person-name spans by the tagger alone (no organisation or place vetoes: the detector applies those). */
 export function tagPersons(text: string, model: TaggerModel = shippedTagger()): TaggedSpan[] {
   const out: TaggedSpan[] = [];
-  let cur: TaggedSpan & { n: number; listed: boolean } | null = null;
-  const flush = (c: TaggedSpan & { n: number; listed: boolean }): void => {
+  let cur: TaggedSpan & { n: number; listed: boolean; word: boolean } | null = null;
+  const flush = (c: TaggedSpan & { n: number; listed: boolean; word: boolean }): void => {
     const prob = c.prob / c.n;
+    // A lone word that is an English word as well as a name ("Billing", "Young", "Page") is read
+    // as the word: in product text it is a menu, a heading or a noun far more often than a person
+    // named without a cue, and the rules find it where a cue or a first name stands beside it.
+    if (c.n === 1 && c.word) return;
     if (c.n > 1 || c.listed || prob > model.loneThreshold) out.push({ start: c.start, end: c.end, prob });
   };
   eachScored(text, model, (start, end, p, info) => {
@@ -357,7 +361,7 @@ export function tagPersons(text: string, model: TaggerModel = shippedTagger()): 
       cur.n++;
     } else {
       if (cur) flush(cur);
-      cur = { start, end, prob: p, n: 1, listed: info.kind === "name" };
+      cur = { start, end, prob: p, n: 1, listed: info.kind === "name", word: info.kind === "both" };
     }
   });
   if (cur) flush(cur);
