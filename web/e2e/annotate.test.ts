@@ -58,8 +58,10 @@ test("queue list: items by state, agreement, the export gate; the queue opens to
   assert.deepEqual(await a11yProblems(page), []);
   await page.getByRole("link", { name: QUEUE.name }).click();
   await page.getByRole("heading", { level: 1, name: `Queue ${QUEUE.name}` }).waitFor();
-  assert.ok(await page.getByRole("link", { name: "Review as ann" }).isVisible());
-  assert.ok(await page.getByRole("link", { name: "Review as bob" }).isVisible());
+  // The reviewer links come with the queue's own request, after its heading: wait for them
+  // (isVisible() answers at once, which lost that race once in CI).
+  await page.getByRole("link", { name: "Review as ann" }).waitFor();
+  await page.getByRole("link", { name: "Review as bob" }).waitFor();
   assert.deepEqual(unexpected(), []);
 });
 
