@@ -1,6 +1,6 @@
 import { KeelError } from "../errors/errors.js";
 import { toParquet } from "./parquet-export.js";
-import { balanceByLength, type Candidate, serialise } from "./queue-export.js";
+import { balanceByLength, type Candidate, type ExportResult, serialise } from "./queue-export.js";
 import type { ExportFormat } from "./queue-schema.js";
 import type { SourceRows } from "./source-export.js";
 import { MADE_BY_MODEL, syntheticShare } from "./synthetic-share.js";
@@ -18,16 +18,9 @@ export interface AssembleOptions {
   filters: Record<string, unknown>;
 }
 
-export interface AssembledExport {
-  format: ExportFormat;
+/** A queue's export (`ExportResult`) plus what assembling several sources adds. `sha256` is the export record's key. */
+export interface AssembledExport extends ExportResult {
   sources: string[];
-  jsonl: string;
-  provenance: string;
-  card: string;
-  rows: number;
-  /** sha256 of the canonical rows (the JSONL text): the export record's key. */
-  sha256: string;
-  forced: boolean;
   synthetic_share: number;
   warnings: string[];
   counts: ExportRecord["counts"];

@@ -59,6 +59,7 @@ export interface ExportResult {
   provenance: string;
   card: string;
   rows: number;
+  /** sha256 of the canonical rows (the JSONL text). */
   sha256: string;
   forced: boolean;
 }
