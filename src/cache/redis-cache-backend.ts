@@ -39,40 +39,41 @@ export class RedisCacheBackend implements CacheBackend {
 
   async purge(f: CachePurgeFilter): Promise<number> {
     let n = 0;
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${escapeGlob(this.ns)}*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length === 0) continue;
-      const values = await this.redis.mget(...keys);
-      const doomed: string[] = [];
-      for (let i = 0; i < keys.length; i++) {
-        const v = values[i];
-        if (v === null) continue;
-        const e = parseStored(v, keys[i].slice(this.ns.length));
-        // A corrupt entry matches any purge: nothing it holds can be trusted to say otherwise.
-        if (!e || matchesPurge(e.tags, f)) doomed.push(keys[i]);
-      }
+    for await (const batch of this.scanEntries()) {
+      // A corrupt entry matches any purge: nothing it holds can be trusted to say otherwise.
+      const doomed = batch.filter(({ entry }) => !entry || matchesPurge(entry.tags, f)).map(({ redisKey }) => redisKey);
       if (doomed.length > 0) n += await this.redis.del(...doomed);
-    } while (cursor !== "0");
+    }
     return n;
   }
 
   /** A scan of every entry (once, at start), like a purge's. */
   async semanticEntries(now: number, limit: number): Promise<SemanticRow[]> {
     const rows: SemanticRow[] = [];
+    for await (const batch of this.scanEntries()) {
+      for (const { entry: e } of batch) if (e?.semantic && e.expiresAt > now) rows.push({ key: e.key, createdAt: e.createdAt, ...e.semantic });
+    }
+    return newestOldestFirst(rows, limit);
+  }
+
+  /**
+   * Every entry of this namespace, a SCAN page at a time (500 keys, one MGET each): the Redis key
+   * and the entry parsed, or null when it is corrupt. Keys that vanished between SCAN and MGET are left out.
+   */
+  private async *scanEntries(): AsyncGenerator<{ redisKey: string; entry: StoredEntry | null }[]> {
     let cursor = "0";
     do {
       const [next, keys] = await this.redis.scan(cursor, "MATCH", `${escapeGlob(this.ns)}*`, "COUNT", 500);
       cursor = next;
       if (keys.length === 0) continue;
       const values = await this.redis.mget(...keys);
+      const batch: { redisKey: string; entry: StoredEntry | null }[] = [];
       for (let i = 0; i < keys.length; i++) {
-        const e = values[i] === null ? null : parseStored(values[i]!, keys[i].slice(this.ns.length));
-        if (e?.semantic && e.expiresAt > now) rows.push({ key: e.key, createdAt: e.createdAt, ...e.semantic });
+        const v = values[i];
+        if (v !== null) batch.push({ redisKey: keys[i], entry: parseStored(v, keys[i].slice(this.ns.length)) });
       }
+      yield batch;
     } while (cursor !== "0");
-    return newestOldestFirst(rows, limit);
   }
 
   async count(): Promise<number> {
