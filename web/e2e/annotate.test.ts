@@ -13,7 +13,7 @@ import { DEFAULT_UI_DIR } from "../../src/server/ui-static.js";
 import { startTestKeel, type TestKeel } from "../../src/testing/keel-fixture.js";
 import { a11yProblems } from "./a11y.js";
 import { HOURS, QUEUE, seedAnnotation } from "./annotate-seed.js";
-import { launch, settled, signIn } from "./browser.js";
+import { launch, settled, signIn, watch } from "./browser.js";
 
 /** Screenshots for a person to look at: .scratch/ is excluded from git. */
 const SHOTS = process.env.KEEL_E2E_SHOTS ?? join(process.cwd(), ".scratch");
@@ -29,9 +29,7 @@ before(async () => {
   await seedAnnotation(keel);
   chrome = await launch();
   page = await (await chrome.newContext({ viewport: { width: 1360, height: 1000 } })).newPage();
-  page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
-  page.on("pageerror", (e) => void problems.push(`page error: ${e.message}`));
-  page.on("request", (r) => void (!r.url().startsWith(keel.url) && !r.url().startsWith("data:") && problems.push(`external request: ${r.url()}`)));
+  watch(page, problems, keel.url);
   await signIn(page, keel.url, keel.adminToken);
 });
 after(async () => {

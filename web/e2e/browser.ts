@@ -30,3 +30,13 @@ export async function signIn(page: Page, url: string, token: string): Promise<vo
 export async function settled(page: Page): Promise<void> {
   await page.getByText("Loading…").first().waitFor({ state: "detached", timeout: 15_000 });
 }
+
+/**
+ * Collects into `problems` what a page must never show a person: console errors and uncaught page
+ * errors, and — given the Keel origin — any request that leaves it (no CDN, no fonts).
+ */
+export function watch(page: Page, problems: string[], origin?: string): void {
+  page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
+  page.on("pageerror", (e) => void problems.push(`page error: ${e.message}`));
+  if (origin !== undefined) page.on("request", (r) => void (!r.url().startsWith(origin) && !r.url().startsWith("data:") && problems.push(`external request: ${r.url()}`)));
+}

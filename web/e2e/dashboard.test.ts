@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { DEFAULT_UI_DIR } from "../../src/server/ui-static.js";
 import { startTestKeel, type TestKeel } from "../../src/testing/keel-fixture.js";
 import { a11yProblems } from "./a11y.js";
-import { launch, settled, signIn } from "./browser.js";
+import { launch, settled, signIn, watch } from "./browser.js";
 import { AGENT, SEEDED_CALLS, SEEDED_CONFIG, seedKeel } from "./seed.js";
 
 let keel: TestKeel;
@@ -26,12 +26,9 @@ before(async () => {
   chrome = await launch();
   context = await chrome.newContext({ viewport: { width: 1400, height: 900 } });
   page = await context.newPage();
-  page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
-  page.on("pageerror", (e) => void problems.push(`page error: ${e.message}`));
+  watch(page, problems, keel.url);
   // ERR_ABORTED is the browser cancelling the previous page's requests on navigation, not a failure.
   page.on("requestfailed", (r) => void (r.failure()?.errorText !== "net::ERR_ABORTED" && problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`)));
-  // Nothing may leave this origin: no CDN, no fonts.
-  page.on("request", (r) => void (!r.url().startsWith(keel.url) && !r.url().startsWith("data:") && problems.push(`external request: ${r.url()}`)));
   await signIn(page, keel.url, keel.adminToken);
 });
 after(async () => {

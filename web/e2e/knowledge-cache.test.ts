@@ -18,7 +18,7 @@ import { DEFAULT_UI_DIR } from "../../src/server/ui-static.js";
 import { startTestKeel, type TestKeel } from "../../src/testing/keel-fixture.js";
 import { until } from "../../src/testing/until.js";
 import { a11yProblems } from "./a11y.js";
-import { launch, settled, signIn } from "./browser.js";
+import { launch, settled, signIn, watch } from "./browser.js";
 
 let keel: TestKeel;
 let client: OpenAI;
@@ -58,9 +58,7 @@ before(async () => {
 
   chrome = await launch();
   page = await (await chrome.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-  page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
-  page.on("pageerror", (e) => void problems.push(`page error: ${e.message}`));
-  page.on("request", (r) => void (!r.url().startsWith(keel.url) && !r.url().startsWith("data:") && problems.push(`external request: ${r.url()}`)));
+  watch(page, problems, keel.url);
   await signIn(page, keel.url, keel.adminToken);
 });
 after(async () => {

@@ -15,7 +15,7 @@ import { DEFAULT_UI_DIR } from "../../src/server/ui-static.js";
 import { startTestKeel, type TestKeel } from "../../src/testing/keel-fixture.js";
 import { until } from "../../src/testing/until.js";
 import { a11yProblems } from "./a11y.js";
-import { launch, settled, signIn } from "./browser.js";
+import { launch, settled, signIn, watch } from "./browser.js";
 
 let sim: SimServer;
 let keel: TestKeel;
@@ -49,8 +49,7 @@ before(async () => {
   await until(async () => (await engineA()).spec_decode.draft_length !== null, "drafts scraped", 8000);
   chrome = await launch();
   page = await (await chrome.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-  page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
-  page.on("pageerror", (e) => void problems.push(`page error: ${e.message}`));
+  watch(page, problems);
   await signIn(page, keel.url, keel.adminToken);
 });
 after(async () => {
