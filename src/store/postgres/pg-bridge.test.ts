@@ -106,6 +106,18 @@ test("migrations: status, idempotent re-run, a failing step leaves the last good
   assert.throws(() => migratePostgres(m, steps.slice(0, 1), 4242), /newer than this Keel/);
 });
 
+/** Retries a synchronous call until it stops throwing (a store coming up or back), for up to 10 s. */
+function untilAnswers(call: () => void, what: string): Promise<void> {
+  return until(() => {
+    try {
+      call();
+      return true;
+    } catch {
+      return false;
+    }
+  }, what, 10_000);
+}
+
 test("an unreachable server is store_unavailable (503) naming the URL with its password masked", async () => {
   const bad = new PgBridge({ url: "postgres://keel:hunter2@127.0.0.1:1/test", timeoutMs: 3000 });
   after(() => bad.close());
@@ -129,14 +141,7 @@ test("a server restart: calls fail with store_unavailable while it is down, none
     pg.destroy();
   });
   // The first connect to a fresh cluster can take longer than the 800 ms deadline on a busy machine.
-  await until(() => {
-    try {
-      b.exec("CREATE TABLE IF NOT EXISTS r (id INT)");
-      return true;
-    } catch {
-      return false;
-    }
-  }, "the fresh server to answer", 10_000);
+  await untilAnswers(() => b.exec("CREATE TABLE IF NOT EXISTS r (id INT)"), "the fresh server to answer");
   pg.stop("immediate");
   const unavailable = (e: unknown) => isKeelError(e) && e.code === "store_unavailable";
   // More transactions than the pool has connections: a reservation left behind by any of them
@@ -150,13 +155,7 @@ test("a server restart: calls fail with store_unavailable while it is down, none
   for (let i = 0; i < 20; i++) assert.throws(() => b.get("SELECT 1"), (e: unknown) => unavailable(e) && /reconnecting/.test((e as Error).message));
   assert.ok(performance.now() - t0 < 800, `20 calls while down took ${Math.round(performance.now() - t0)} ms: they waited`);
   pg.start();
-  await until(() => {
-    try {
-      return b.get<{ one: number }>("SELECT 1 AS one")?.one === 1;
-    } catch {
-      return false;
-    }
-  }, "the bridge to reach the restarted server", 10_000);
+  await untilAnswers(() => assert.equal(b.get<{ one: number }>("SELECT 1 AS one")?.one, 1), "the bridge to reach the restarted server");
   for (let i = 0; i < 5; i++) b.transaction((tx) => tx.run("INSERT INTO r VALUES ($1)", [i]));
   for (let i = 0; i < 3; i++) await b.transactionAsync((q) => q.run("INSERT INTO r VALUES ($1)", [i]));
   assert.equal(b.get<{ n: number }>("SELECT count(*)::int AS n FROM r")?.n, 8);
@@ -170,13 +169,7 @@ test("the connection thread dying is not the end of the store: waiting calls fai
   // What an uncaught driver error used to do: end the worker under the bridge.
   await (b as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
   await assert.rejects(waiting, (e: unknown) => isKeelError(e) && e.code === "store_unavailable");
-  await until(() => {
-    try {
-      return b.get<{ one: number }>("SELECT 1 AS one")?.one === 1;
-    } catch {
-      return false;
-    }
-  }, "a new connection thread to answer", 10_000);
+  await untilAnswers(() => assert.equal(b.get<{ one: number }>("SELECT 1 AS one")?.one, 1), "a new connection thread to answer");
   assert.equal((await b.allAsync<{ two: number }>("SELECT 2 AS two"))[0].two, 2);
 });
 
