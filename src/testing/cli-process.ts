@@ -7,6 +7,8 @@ export interface CliProcess {
   child: ChildProcess;
   out(): string;
   err(): string;
+  /** The signal that ended the child, once it has ended by one (exit code null). */
+  signal(): NodeJS.Signals | null;
   exit: Promise<number | null>;
 }
 
@@ -20,14 +22,16 @@ export function spawnCli(args: readonly string[], opts: { cwd?: string; env?: Re
   });
   let out = "";
   let err = "";
+  let signal: NodeJS.Signals | null = null;
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (err += d));
   live.add(child);
-  const exit = new Promise<number | null>((r) => child.on("exit", (code) => {
+  const exit = new Promise<number | null>((r) => child.on("exit", (code, sig) => {
     live.delete(child);
+    signal = sig;
     r(code);
   }));
-  return { child, out: () => out, err: () => err, exit };
+  return { child, out: () => out, err: () => err, signal: () => signal, exit };
 }
 
 /**
