@@ -174,7 +174,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const engines = new EngineScraper(engineTargets(config.routes));
     const routing = new RoutingService(config.routes, (name) => models.resolve(name), prices, providers, (id) => engines.load(id), (id) => engines.kvUsage(id));
     limits = await createLimits({
-      limits: config.limits, budgets: config.budgets, redis: config.redis, spendStore: stores.spend, budgetEvents: stores.budgetEvents, log,
+      limits: config.limits, budgets: config.budgets, redis: config.redis, spendStore: stores.spend, spendSink: (rows) => traceWrites.addSpend(rows), budgetEvents: stores.budgetEvents, log,
       keyLimits: (id) => keys.get(id)?.limits ?? null, requestTimeoutMs: config.server.request_timeout_ms,
     });
     cache = await createCache(config.cache, { dataDir: config.dataDir, redis: config.redis, embedder: getDefaultEmbedder(), onError: (what, err) => log.warn(what, { error: String(err) }) });
@@ -349,11 +349,12 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
           await evals.close();
           await traces.close();
           responses.close();
+          // Before the writer stops: the ledger's last upserts go through it.
+          await limits?.close();
           closing = true;
           await traceWrites.close();
           await traceReads.close();
           await otel?.close();
-          await limits?.close();
           await cache?.close();
           await feed?.close();
           await providers.close();

@@ -53,10 +53,10 @@ const eventsQuery = z.strictObject({
 
 /** /api/v1/spend, /api/v1/budget-events and PUT /api/v1/keys/:id/limits. */
 export function registerLimitsRoutes(router: Router, auth: AdminAuth, keys: KeyService, limits: LimitsLayer): void {
-  router.add("GET", "/api/v1/spend", adminRoute(auth, (_req, res, _p, query) => {
+  router.add("GET", "/api/v1/spend", adminRoute(auth, async (_req, res, _p, query) => {
     const q = parseQuery(spendQuery, query);
     // Spend still in the recorder's queue is not lost to the reader who just made the call.
-    limits.spend.flush();
+    await limits.spend.settle();
     const { groups, total } = limits.spendStore.query(q);
     sendJson(res, 200, { by: q.by, since: q.since ?? null, until: q.until ?? null, data: groups.map(groupView), total: totalsView(total) });
   }));

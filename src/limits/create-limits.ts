@@ -13,13 +13,15 @@ import { compileRules } from "./rules.js";
 import { budgetSeeds } from "./seed.js";
 import { countTextTokens } from "../tokens/count.js";
 import { SpendRecorder } from "./spend/spend-recorder.js";
-import type { SpendStore } from "./spend/spend-types.js";
+import type { SpendRow, SpendStore } from "./spend/spend-types.js";
 
 export interface LimitsDeps {
   readonly limits: LimitsConfig;
   readonly budgets: BudgetsConfig;
   readonly redis: RedisConfig;
   readonly spendStore: SpendStore;
+  /** Where the ledger's upserts go when not `spendStore` on this thread (SpendRecorderOptions.sink). */
+  readonly spendSink?: (rows: readonly SpendRow[]) => Promise<void>;
   readonly budgetEvents: BudgetEventStore;
   readonly log: Logger;
   /** A virtual key's own limits (null when it has none or does not exist). */
@@ -57,6 +59,7 @@ export async function createLimits(d: LimitsDeps): Promise<LimitsLayer> {
     const events = d.budgetEvents;
     const spend = new SpendRecorder(spendStore, {
       flushIntervalMs: SPEND_FLUSH_MS,
+      ...(d.spendSink ? { sink: d.spendSink } : {}),
       onError: (err) => d.log.error("spend write failed; retrying", { error: String(err) }),
     });
     const rules = compileRules(d.limits, d.budgets);
@@ -84,11 +87,11 @@ export async function createLimits(d: LimitsDeps): Promise<LimitsLayer> {
       spendStore,
       events,
       async reseedKey(keyId) {
-        spend.flush();
+        await spend.settle();
         await seed(keyId);
       },
       async close() {
-        spend.close();
+        await spend.close();
         await backend.close();
       },
     };

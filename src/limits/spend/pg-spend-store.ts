@@ -11,6 +11,37 @@ interface DbRow {
 }
 
 /**
+ * The upsert of a batch as one statement (rows of one key summed first: one INSERT … ON CONFLICT may
+ * not touch a row twice), or null for nothing to write: run on the bridge by `PgSpendStore`, and
+ * without blocking by the trace writer (`PgTraceWrites.addSpend`).
+ */
+export function spendUpsert(rows: readonly SpendRow[]): { sql: string; params: unknown[] } | null {
+  const merged = new Map<string, DbRow>();
+  for (const r of rows) {
+    const k: DbRow = {
+      day: r.day, key_id: r.keyId ?? "", user_id: r.user ?? "", team: r.team ?? "", feature: r.feature ?? "", model: r.model ?? "",
+      requests: r.requests, tokens_in: r.tokensIn, tokens_out: r.tokensOut, cost_usd: r.costUsd,
+    };
+    const id = JSON.stringify([k.day, k.key_id, k.user_id, k.team, k.feature, k.model]);
+    const m = merged.get(id);
+    if (m) {
+      m.requests += k.requests; m.tokens_in += k.tokens_in; m.tokens_out += k.tokens_out; m.cost_usd += k.cost_usd;
+    } else merged.set(id, k);
+  }
+  if (merged.size === 0) return null;
+  const u = [...merged.values()];
+  const col = <K extends keyof DbRow>(k: K): DbRow[K][] => u.map((r) => r[k]);
+  return {
+    sql: `INSERT INTO spend_daily (day, key_id, user_id, team, feature, model, requests, tokens_in, tokens_out, cost_usd)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::float8[])
+       ON CONFLICT (day, key_id, user_id, team, feature, model) DO UPDATE SET
+         requests = spend_daily.requests + excluded.requests, tokens_in = spend_daily.tokens_in + excluded.tokens_in,
+         tokens_out = spend_daily.tokens_out + excluded.tokens_out, cost_usd = spend_daily.cost_usd + excluded.cost_usd`,
+    params: [col("day"), col("key_id"), col("user_id"), col("team"), col("feature"), col("model"), col("requests"), col("tokens_in"), col("tokens_out"), col("cost_usd")],
+  };
+}
+
+/**
  * `spend_daily` on PostgreSQL, as `SqliteSpendStore` keeps it: one row per UTC day and attribution,
  * absent attributes stored as '' and read back as null. A batch is one upsert.
  */
@@ -18,30 +49,8 @@ export class PgSpendStore implements SpendStore {
   constructor(private readonly db: PgSql) {}
 
   addBatch(rows: readonly SpendRow[]): void {
-    // One INSERT … ON CONFLICT may not touch a row twice, so rows of one key are summed here first.
-    const merged = new Map<string, DbRow>();
-    for (const r of rows) {
-      const k: DbRow = {
-        day: r.day, key_id: r.keyId ?? "", user_id: r.user ?? "", team: r.team ?? "", feature: r.feature ?? "", model: r.model ?? "",
-        requests: r.requests, tokens_in: r.tokensIn, tokens_out: r.tokensOut, cost_usd: r.costUsd,
-      };
-      const id = JSON.stringify([k.day, k.key_id, k.user_id, k.team, k.feature, k.model]);
-      const m = merged.get(id);
-      if (m) {
-        m.requests += k.requests; m.tokens_in += k.tokens_in; m.tokens_out += k.tokens_out; m.cost_usd += k.cost_usd;
-      } else merged.set(id, k);
-    }
-    if (merged.size === 0) return;
-    const u = [...merged.values()];
-    const col = <K extends keyof DbRow>(k: K): DbRow[K][] => u.map((r) => r[k]);
-    this.db.run(
-      `INSERT INTO spend_daily (day, key_id, user_id, team, feature, model, requests, tokens_in, tokens_out, cost_usd)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::float8[])
-       ON CONFLICT (day, key_id, user_id, team, feature, model) DO UPDATE SET
-         requests = spend_daily.requests + excluded.requests, tokens_in = spend_daily.tokens_in + excluded.tokens_in,
-         tokens_out = spend_daily.tokens_out + excluded.tokens_out, cost_usd = spend_daily.cost_usd + excluded.cost_usd`,
-      [col("day"), col("key_id"), col("user_id"), col("team"), col("feature"), col("model"), col("requests"), col("tokens_in"), col("tokens_out"), col("cost_usd")],
-    );
+    const u = spendUpsert(rows);
+    if (u) this.db.run(u.sql, u.params);
   }
 
   query(q: SpendQuery): { groups: SpendGroup[]; total: SpendTotals } {

@@ -41,15 +41,50 @@ test("queries filter by day range and attributes and group by several dimensions
   assert.equal(store.query({ key: "key_b", by: [], limit: 10 }).total.costUsd, 4);
 });
 
-test("a failed write keeps the spend for the next flush", () => {
+test("a failed write keeps the spend for the next flush", async () => {
   let fail = true;
   const written: SpendRow[] = [];
   const rec = new SpendRecorder({ addBatch: (rows) => { if (fail) throw new Error("disk full"); written.push(...rows); }, query: () => { throw new Error(); }, rowsSince: () => [] }, { flushIntervalMs: 60_000 });
   rec.record(row({ costUsd: 3 }));
   rec.flush();
   fail = false;
-  rec.close();
+  await rec.close();
   assert.deepEqual(written.map((r) => r.costUsd), [3]);
+});
+
+test("with a sink, flush never writes on the store; settle waits for the sink; a failed sink write is kept and retried", async () => {
+  const onThread: SpendRow[] = [];
+  const store = { addBatch: (rows: readonly SpendRow[]) => void onThread.push(...rows), query: () => { throw new Error(); }, rowsSince: () => [] };
+  const landed: SpendRow[] = [];
+  const calls: { rows: readonly SpendRow[]; done: (err?: Error) => void }[] = [];
+  const errors: unknown[] = [];
+  const rec = new SpendRecorder(store, {
+    flushIntervalMs: 60_000,
+    onError: (e) => errors.push(e),
+    sink: (rows) => new Promise<void>((resolve, reject) => calls.push({ rows, done: (err) => (err ? reject(err) : (landed.push(...rows), resolve())) })),
+  });
+  rec.record(row({ costUsd: 1 }));
+  rec.record(row({ costUsd: 2 }));
+  rec.flush();
+  assert.equal(calls.length, 1);
+  assert.deepEqual(calls[0].rows.map((r) => r.costUsd), [3], "one row per attribution, summed");
+  let settled = false;
+  const s = rec.settle().then(() => (settled = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(settled, false, "settle waits for the write in flight");
+  calls[0].done(new Error("writer gone"));
+  await s;
+  assert.equal(errors.length, 1);
+  assert.equal(rec.written, 0);
+  rec.record(row({ costUsd: 4 }));
+  const closing = rec.close();
+  assert.equal(calls.length, 2, "close flushes what the failed write kept, with the new spend");
+  assert.deepEqual(calls[1].rows.map((r) => r.costUsd), [7]);
+  calls[1].done();
+  await closing;
+  assert.deepEqual(landed.map((r) => r.costUsd), [7]);
+  assert.equal(rec.written, 1);
+  assert.deepEqual(onThread, [], "the store on this thread is never written when there is a sink");
 });
 
 test("budget counters are rebuilt from this month's spend for every rule that applies", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { PgSpendStore } from "../../limits/spend/pg-spend-store.js";
 import { pgTestDb } from "../../testing/postgres-fixture.js";
 import { PgTraceStore } from "../pg-trace-store.js";
 import { PgVerdictStore } from "../pg-verdict-store.js";
@@ -12,7 +13,7 @@ traceIoContract("postgres", async () => {
   const writes = new PgTraceWrites(db, { pruneBatchRows: 3 });
   const reads = new PgTraceReads(db);
   return {
-    writes, reads,
+    writes, reads, spend: new PgSpendStore(db),
     async close() {
       await writes.close();
       await reads.close();

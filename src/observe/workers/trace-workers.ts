@@ -2,6 +2,7 @@ import { siblingUrl, startWorker, WorkerChannel } from "../../store/worker-chann
 import type { SummaryAnswer, SummaryQuery, TimeseriesAnswer, TimeseriesQuery } from "../summary/summary-query.js";
 import type { TraceFilter, TracePage, TraceRecord } from "../types.js";
 import type { PurgeFilter, PurgeResult } from "../sqlite-trace-purge-store.js";
+import type { SpendRow } from "../../limits/spend/spend-types.js";
 
 export interface WriteWorkerData {
   dataDir: string;
@@ -47,6 +48,11 @@ export interface TraceWrites {
   backfill(): Promise<void>;
   /** Erasure of a data subject's traces and what derives from them (sqlite-trace-purge-store.ts, docs/privacy.md). */
   purge(filter: PurgeFilter, dryRun: boolean): Promise<PurgeResult>;
+  /**
+   * The spend ledger's upserts, on the writer's connection: on the gateway's they would wait for
+   * the write lock a batch holds (SpendRecorderOptions.sink, decision 0037).
+   */
+  addSpend(rows: readonly SpendRow[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,6 +84,10 @@ export class TraceWriteWorker implements TraceWrites {
   /** Rolls up rows stored before rollups existed, in bounded steps, newest first. */
   backfill(): Promise<void> {
     return this.channel.call("backfill", null);
+  }
+
+  async addSpend(rows: readonly SpendRow[]): Promise<void> {
+    await this.channel.call<number>("spend", rows);
   }
 
   close(): Promise<void> {

@@ -11,6 +11,8 @@ import type { TraceRecord } from "../types.js";
 import { applyPiiPolicies } from "../pii-record.js";
 import { type PurgeFilter, TracePurge } from "../sqlite-trace-purge-store.js";
 import { piiHasher } from "../../secrets/pii-hash.js";
+import { SqliteSpendStore } from "../../limits/spend/sqlite-spend-store.js";
+import type { SpendRow } from "../../limits/spend/spend-types.js";
 import type { PruneRequest, WriteWorkerData } from "./trace-workers.js";
 
 /**
@@ -27,6 +29,7 @@ const traces = withGuardVerdicts(rows, verdicts);
 const spans = new SqliteSpanStore(db);
 const rollups = new SqliteRollupStore(db);
 const purge = new TracePurge(db);
+const spend = new SqliteSpendStore(db);
 const hasher = data.piiHashKey ? piiHasher(Buffer.from(data.piiHashKey, "hex")) : undefined;
 
 async function backfill(): Promise<void> {
@@ -49,4 +52,8 @@ serveRequests({
   ], data.pruneBatchRows, () => yieldToQueue()),
   backfill,
   purge: (r: { filter: PurgeFilter; dryRun: boolean }) => purge.run(r.filter, r.dryRun),
+  spend: (r: SpendRow[]) => {
+    spend.addBatch(r);
+    return r.length;
+  },
 });
