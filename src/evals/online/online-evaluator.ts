@@ -46,6 +46,8 @@ export class OnlineEvaluator {
   private running: Promise<TickStats> | null = null;
   private readonly built = new Map<string, { version: string; evaluators: Evaluator[] }>();
   private readonly abort = new AbortController();
+  /** The last pass found no enabled rule: the next one with a rule restarts the feed at the present. */
+  private idle = false;
 
   constructor(private readonly d: OnlineEvaluatorDeps, private readonly o: { intervalMs: number; batch: number }) {}
 
@@ -71,12 +73,17 @@ export class OnlineEvaluator {
   private async pass(): Promise<TickStats> {
     const stats: TickStats = { examined: 0, matched: 0, scored: 0, skipped: 0 };
     const rules = this.d.rules.list().filter((r) => r.enabled).map((r) => ({ ...(onlineRuleInput.parse(r.body)), id: r.id, version: r.updated_at }));
-    await this.d.flush?.();
     if (rules.length === 0) {
-      // Nothing to score: consume the new traces without loading their bodies.
-      this.d.feed.skip(this.o.batch);
+      // Nothing to score: no trace flush, no read, no write on the gateway's connection (a write
+      // there waits for the trace writer's lock). The first pass with a rule starts at the present.
+      this.idle = true;
       return stats;
     }
+    if (this.idle) {
+      this.d.feed.restart();
+      this.idle = false;
+    }
+    await this.d.flush?.();
     const traces = this.d.feed.next(this.o.batch);
     for (const t of traces) {
       stats.examined++;

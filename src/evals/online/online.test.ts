@@ -134,20 +134,35 @@ test("feedback becomes a user_feedback score; summaries group by a trace attribu
   assert.deepEqual(s.scores.summary({ groupBy: "none" }).map((r) => [r.name, r.count]), [["user_feedback", 2]]);
 });
 
-test("with no enabled rule a pass reads no trace rows, and a rule enabled afterwards starts at the present", async () => {
+test("with no enabled rule a pass reads and writes nothing, and a rule enabled afterwards starts at the present", async () => {
   const s = setup();
-  const ev = s.make();
-  s.traces.insertBatch([trace(), trace()]);
+  let clock = T0;
+  const ev = s.make(new StoredTraceFeed(s.traces, s.settings, { now: () => clock, maxCallMs: 600_000 }));
+  const before = [trace(), trace()];
+  s.traces.insertBatch(before);
   let reads = 0;
+  let writes = 0;
   const get = s.traces.get.bind(s.traces);
   s.traces.get = (id: string) => {
     reads++;
     return get(id);
   };
+  const endedSince = s.traces.endedSince.bind(s.traces);
+  s.traces.endedSince = (...a) => {
+    reads++;
+    return endedSince(...a);
+  };
+  const set = s.settings.set.bind(s.settings);
+  s.settings.set = (k: string, v: string) => {
+    writes++;
+    set(k, v);
+  };
   assert.deepEqual(await ev.tick(), { examined: 0, matched: 0, scored: 0, skipped: 0 });
-  assert.equal(reads, 0, "no row was loaded while nothing could score it");
+  assert.deepEqual(await ev.tick(), { examined: 0, matched: 0, scored: 0, skipped: 0 });
+  assert.deepEqual([reads, writes], [0, 0], "nothing was read or written while nothing could score it");
+  clock = before[1].endedAt + 1;
   s.put("refunds", { sample_rate: 1, evaluators: [{ kind: "regex", pattern: "refund" }] });
-  const later = trace();
+  const later = trace({ startedAt: clock + 10, endedAt: clock + 15 });
   s.traces.insertBatch([later]);
   const stats = await ev.tick();
   assert.equal(stats.examined, 1, "the traces that finished before the rule are not scored");

@@ -5,11 +5,11 @@ import type { SettingsStore } from "../../store/settings-store.js";
 export interface TraceFeed {
   next(limit: number): TraceRecord[];
   /**
-   * Hands out up to `limit` new traces as `next` would, without reading them: what a pass with no
-   * enabled rule does, so that a rule enabled later starts at the present and idle online
-   * evaluation costs an index scan, not a decompressed row per call (bench/README.md, RSS section).
+   * Moves the watermark to the present (never back), so that what finished before is not handed
+   * out: a rule enabled after a time with none starts at the present. Idle online evaluation reads
+   * and writes nothing in between (decision 0037).
    */
-  skip(limit: number): number;
+  restart(): void;
 }
 
 const SETTING = "evals.online.watermark";
@@ -23,6 +23,8 @@ const SETTING = "evals.online.watermark";
 export class StoredTraceFeed implements TraceFeed {
   private watermark: number;
   private readonly recent = new Map<string, number>();
+  /** Set by `restart`: rows that ended before it are never handed out, however far the overlap looks back. */
+  private floor = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly traces: TraceStore, private readonly settings: SettingsStore,
@@ -44,8 +46,11 @@ export class StoredTraceFeed implements TraceFeed {
     return out;
   }
 
-  skip(limit: number): number {
-    return this.advance(limit, () => true);
+  restart(): void {
+    this.watermark = Math.max(this.watermark, (this.o.now ?? Date.now)());
+    this.floor = this.watermark;
+    this.recent.clear();
+    this.settings.set(SETTING, String(this.watermark));
   }
 
   /** Walks the new rows past the watermark; `take` says whether a row counts (a row gone since is not handed out). */
@@ -55,7 +60,7 @@ export class StoredTraceFeed implements TraceFeed {
     let n = 0;
     for (const r of rows) {
       if (n >= limit) break;
-      if (this.recent.has(r.id)) continue;
+      if (this.recent.has(r.id) || r.ended_at < this.floor) continue;
       if (!take(r.id)) continue;
       this.recent.set(r.id, r.ended_at);
       this.watermark = Math.max(this.watermark, r.ended_at);
