@@ -12,7 +12,9 @@
  * (path to a Portkey gateway's build/start-server.js, installed outside this repository: adds it
  * as a third gateway in front of the same sim; non-streaming figures only), BENCH_AFTER_NODE_ARGS
  * (space-separated node flags for the "after" Keel only, e.g. "--max-semi-space-size=4": a V8
- * setting A/B against the same build as baseline). Prints a table; exits 0.
+ * setting A/B against the same build as baseline), BENCH_FLOOR=1 (adds bench/floor-proxy.mjs, a bare
+ * Node.js proxy with none of Keel's work, as one more side: the floor any Node.js gateway pays on
+ * this machine). Prints a table; exits 0.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
   const afterArgs = (process.env.BENCH_AFTER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const after = await startKeel(ROOT, simOrigin, extra, { nodeArgs: afterArgs });
   let portkey: Child | null = null;
+  let floor: Child | null = null;
   try {
     const direct: Target = { label: "direct", origin: simOrigin, model: "sim", authorization: "Bearer sk-sim-not-checked" };
     const sides: Side[] = [
@@ -109,14 +112,22 @@ async function main(): Promise<void> {
         target: { label: "portkey", origin: "http://127.0.0.1:8787", model: "sim", authorization: "Bearer sk-sim-not-checked", headers: { "x-portkey-provider": "openai", "x-portkey-custom-host": `${simOrigin}/v1` } },
       });
     }
+    if (process.env.BENCH_FLOOR === "1") {
+      const port = await freePort();
+      floor = spawnChild("floor", [join(ROOT, "bench", "floor-proxy.mjs"), String(port), simOrigin], process.env, ROOT);
+      await waitForPort(`http://127.0.0.1:${port}`, floor);
+      sides.push({ name: "floor", pid: floor.pid, target: { label: "floor", origin: `http://127.0.0.1:${port}`, model: "sim", authorization: "Bearer none" } });
+    }
     const targets = [direct, ...sides.map((s) => s.target)];
 
     const seqN = Math.round(num("BENCH_SEQUENTIAL", 2000));
     log(`${seqN} sequential requests per target, rotating ${["direct", ...sides.map((x) => x.name)].join("/")}`);
     const seq = await rotating(targets, seqN, 200, false);
     const streamN = Math.round(num("BENCH_STREAM", 400));
-    log(`${streamN} sequential streams per target, rotating direct/before/after`);
-    const fb = await rotating([direct, sides[0].target, sides[1].target], streamN, 50, true);
+    // Portkey's stream call fails against the sim: streams go to Keel's two builds and the floor only.
+    const streamSides = sides.filter((s) => s.name !== "portkey");
+    log(`${streamN} sequential streams per target, rotating direct/${streamSides.map((s) => s.name).join("/")}`);
+    const fb = await rotating([direct, ...streamSides.map((s) => s.target)], streamN, 50, true);
 
     const rounds = Math.round(num("BENCH_ROUNDS", 2));
     const duration = num("BENCH_DURATION", 6);
@@ -140,11 +151,14 @@ async function main(): Promise<void> {
     const rows: [string, number[]][] = [
       ["added p50, sequential (ms)", added("p50")],
       ["added p99, sequential (ms)", added("p99")],
-      ["stream first-byte overhead p50 (ms)", [fb[1].p50 - fb[0].p50, fb[2].p50 - fb[0].p50]],
+      ["stream first-byte overhead p50 (ms)", sides.map((s) => {
+        const i = streamSides.indexOf(s);
+        return i < 0 ? Number.NaN : fb[i + 1].p50 - fb[0].p50;
+      })],
       ["Keel/peer CPU per request at c=50 (ms)", cpu.map(mean)],
       ["peak RSS (MB)", rss],
     ];
-    const cell = (x: number | undefined): string => (x === undefined ? "—" : x.toFixed(3)).padStart(10);
+    const cell = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? "—" : x.toFixed(3)).padStart(10);
     const lines = [
       `${"figure".padEnd(40)}${sides.map((x) => x.name.padStart(10)).join("")}  after/before`,
       ...rows.map(([name, xs]) => `${name.padEnd(40)}${sides.map((_s, i) => cell(xs[i])).join("")}  ${(xs[1] / xs[0]).toFixed(2).padStart(12)}`),
@@ -153,6 +167,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${lines.join("\n")}\n`);
   } finally {
     await portkey?.stop();
+    await floor?.stop();
     await before.stop();
     await after.stop();
     await sim.stop();

@@ -8,7 +8,7 @@ import { Pool } from "undici";
 import { type Summary, summarize } from "./stats.js";
 
 export interface Target {
-  readonly label: "direct" | "keel" | "portkey";
+  readonly label: "direct" | "keel" | "portkey" | "floor";
   readonly origin: string;
   /** Model name as this target knows it: `sim` upstream, `bench` in Keel. */
   readonly model: string;
