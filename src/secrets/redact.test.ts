@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { maskSecrets, maskSecretsDeep, type SecretType } from "./redact.js";
+import { findSecrets, maskSecrets, maskSecretsDeep, MIN_MASKABLE, type SecretType } from "./redact.js";
 
 /**
  * Realistic-looking fakes, assembled at runtime so no literal that secret scanners (or GitHub push
@@ -212,4 +212,24 @@ test("maskSecretsDeep survives cycles, deep nesting and non-plain values", () =>
   const date = new Date(0);
   assert.deepEqual(maskSecretsDeep({ at: date, n: 1n, f: undefined }), { at: date.toISOString(), n: 1n, f: undefined });
   assert.equal(maskSecretsDeep(`Bearer ${keel}`), "Bearer [REDACTED:keel]");
+});
+
+test(`texts shorter than ${MIN_MASKABLE} characters hold no secret any rule finds; ${MIN_MASKABLE} can`, () => {
+  assert.equal(maskSecrets("pwd='1"), "pwd='[REDACTED:password]");
+  const samples = [
+    "pwd='1", "pwd=\"12345\"", "password=hunter22", "pwd=a1b2", "token: abcd1234", "secret = s3cr3t!", "api_key='k'",
+    "Authorization: Bearer abcdefghijklmnop1", "authorization=x", "Basic dXNlcjpwYXNz", "ab://u:p@h", "x://:1@", "sig=abcdefghijklmnopqrstu",
+    `sk-${fake(24)}`, `AKIA${fake(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}`, `ghp_${fake(36)}`,
+  ];
+  let checked = 0;
+  for (const s of samples) {
+    for (let n = 1; n < MIN_MASKABLE; n++) {
+      for (let i = 0; i + n <= s.length; i++) {
+        const sub = s.slice(i, i + n);
+        assert.deepEqual(findSecrets(sub), [], JSON.stringify(sub));
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 500);
 });

@@ -296,10 +296,19 @@ function collect(text: string, pass: Pass, offset: number, nested: boolean, out:
 }
 
 /**
+ * The shortest text any rule masks: a quoted assignment, `pwd="1` (keep `pwd="`, one character).
+ * A tight `pwd=…` needs four characters of value (three or fewer read as a name), every token
+ * rule far more. Shorter strings — most of a body's (`user`, `stop`, model names) — skip both
+ * passes; `redact.test.ts` holds the boundary.
+ */
+export const MIN_MASKABLE = 6;
+
+/**
  * Replaces each secret in free text with `[REDACTED:<type>]`, keeping the surrounding syntax.
  * Fails closed: should the regex engine ever give up on an input, nothing of it is returned.
  */
 export function maskSecrets(text: string): string {
+  if (text.length < MIN_MASKABLE) return text;
   try {
     return runPass(runPass(text, TOKENS), CONTEXT);
   } catch {
@@ -353,10 +362,23 @@ function maskValue(value: unknown, depth: number, ancestors: WeakSet<object>, se
   }
 }
 
+/**
+ * What `squash` + `SENSITIVE_KEY_RE` say of a key name, memoised: bodies repeat the same few dozen
+ * names (`role`, `content`, `choices`…) on every call. "token" depends on its object, so it is
+ * answered per call. Bounded: past KEY_MEMO_MAX distinct names (a hostile body's) it stops adding.
+ */
+const KEY_MEMO_MAX = 4096;
+const keyMemo = new Map<string, boolean | "token">();
+
 function isSensitiveKey(key: string, obj: Record<string, unknown>): boolean {
-  const k = squash(key);
-  if (k === "token") return !("logprob" in obj); // OpenAI logprobs: { token, logprob, bytes } is model output.
-  return SENSITIVE_KEY_RE.test(k);
+  let v = keyMemo.get(key);
+  if (v === undefined) {
+    const k = squash(key);
+    v = k === "token" ? "token" : SENSITIVE_KEY_RE.test(k);
+    if (keyMemo.size < KEY_MEMO_MAX) keyMemo.set(key, v);
+  }
+  if (v === "token") return !("logprob" in obj); // OpenAI logprobs: { token, logprob, bytes } is model output.
+  return v;
 }
 
 function keyType(key: string): SecretType {
