@@ -145,7 +145,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       onError: (err) => log.error("trace write failed", { error: String(err) }),
     });
     // Responses API responses: written after the answer is out, the newest read from memory (decision 0026).
-    const responses = new StoredResponses(stores.responses, (err) => log.error("stored response write failed", { error: String(err) }));
+    const responses = new StoredResponses(stores.responses, (err) => log.error("stored response write failed", { error: String(err) }), (batch) => traceWrites.addResponses(batch));
     let pruning: Promise<void> | null = null;
     let closing = false;
     const prune = (): void => {
@@ -348,7 +348,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
           prompts.close();
           await evals.close();
           await traces.close();
-          responses.close();
+          await responses.close();
           // Before the writer stops: the ledger's last upserts go through it.
           await limits?.close();
           closing = true;

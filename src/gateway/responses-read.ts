@@ -27,9 +27,9 @@ export function handleInputItems(deps: GatewayDeps, req: IncomingMessage, res: S
   sendJson(res, 200, inputItemPage(stored, q));
 }
 
-export function handleResponseDelete(deps: GatewayDeps, req: IncomingMessage, res: ServerResponse, id: string): void {
+export async function handleResponseDelete(deps: GatewayDeps, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   const principal = deps.keys.authenticate(req.headers.authorization);
-  if (!RESPONSE_ID.test(id) || !deps.responses?.delete(id, principal.keyId)) throw notFound(id);
+  if (!RESPONSE_ID.test(id) || !deps.responses || !(await deps.responses.delete(id, principal.keyId))) throw notFound(id);
   sendJson(res, 200, { id, object: "response.deleted", deleted: true });
 }
 

@@ -86,10 +86,11 @@ function traced<C extends GatewayContext>(deps: GatewayDeps, surface: Surface<C>
 }
 
 /** A read that calls no model: a request id and errors in OpenAI's shape, no trace. */
-function untraced(req: IncomingMessage, res: ServerResponse, handle: () => void): void {
+function untraced(req: IncomingMessage, res: ServerResponse, handle: () => void | Promise<void>): void | Promise<void> {
   res.setHeader("x-request-id", requestIdOf(req));
   try {
-    handle();
+    const pending = handle();
+    if (pending) return pending.catch((err: unknown) => void sendError(res, err));
   } catch (err) {
     sendError(res, err);
   }

@@ -7,6 +7,28 @@ const UPSERT_FROM_ARRAYS = `INSERT INTO responses (id, key_id, created_at, respo
   SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[])
   ON CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, created_at = excluded.created_at, response = excluded.response, conversation = excluded.conversation`;
 
+/**
+ * One statement for a whole batch, or null for none: run on the bridge by `putBatch`, and without
+ * blocking by the trace writer (`PgTraceWrites.addResponses`). An upsert may not touch one row
+ * twice, so a repeated id is collapsed to its last write first (what SQLite's replace-in-order leaves).
+ */
+export function responsesUpsert(rs: readonly StoredResponse[]): { sql: string; params: unknown[] } | null {
+  if (rs.length === 0) return null;
+  const last = new Map<string, StoredResponse>();
+  for (const r of rs) {
+    last.delete(r.id);
+    last.set(r.id, r);
+  }
+  const batch = [...last.values()];
+  return {
+    sql: UPSERT_FROM_ARRAYS,
+    params: [
+      batch.map((r) => r.id), batch.map((r) => r.keyId), batch.map((r) => r.createdAt),
+      batch.map((r) => JSON.stringify(r.response)), batch.map((r) => JSON.stringify(r.conversation)),
+    ],
+  };
+}
+
 /** Stored responses on PostgreSQL: the response and the conversation as JSON text, as in SQLite. */
 export class PgResponseStore implements ResponseStore {
   constructor(private readonly db: PgSql) {}
@@ -20,17 +42,8 @@ export class PgResponseStore implements ResponseStore {
    * collapsed to its last write first (what SQLite's replace-in-order leaves).
    */
   putBatch(rs: readonly StoredResponse[]): void {
-    if (rs.length === 0) return;
-    const last = new Map<string, StoredResponse>();
-    for (const r of rs) {
-      last.delete(r.id);
-      last.set(r.id, r);
-    }
-    const batch = [...last.values()];
-    this.db.run(UPSERT_FROM_ARRAYS, [
-      batch.map((r) => r.id), batch.map((r) => r.keyId), batch.map((r) => r.createdAt),
-      batch.map((r) => JSON.stringify(r.response)), batch.map((r) => JSON.stringify(r.conversation)),
-    ]);
+    const u = responsesUpsert(rs);
+    if (u) this.db.run(u.sql, u.params);
   }
 
   get(id: string, keyId: string): StoredResponse | null {

@@ -23,8 +23,8 @@ test("delete before the flush drops the queued write; another key cannot delete"
   const store = new SqliteResponseStore(openMemorySqlite());
   const s = new StoredResponses(store);
   s.put(r("resp_a"));
-  assert.equal(s.delete("resp_a", "key_2"), false);
-  assert.equal(s.delete("resp_a", "key_1"), true);
+  assert.equal(await s.delete("resp_a", "key_2"), false);
+  assert.equal(await s.delete("resp_a", "key_1"), true);
   s.flush();
   assert.equal(store.get("resp_a", "key_1"), null);
   assert.equal(s.get("resp_a", "key_1"), null);
@@ -51,4 +51,32 @@ test("older responses are read from the store; a store failure is reported, not 
   const broken = new StoredResponses({ ...store, get: () => { throw new Error("disk"); }, put: store.put.bind(store), putBatch: store.putBatch.bind(store), delete: store.delete.bind(store), deleteBefore: store.deleteBefore.bind(store) }, (e) => errors.push(e));
   assert.equal(broken.get("resp_x", "key_1"), null);
   assert.equal(errors.length, 1);
+});
+
+test("with a sink, batches go to it, never the store on this thread; delete and close wait for batches in flight", async () => {
+  const store = new SqliteResponseStore(openMemorySqlite());
+  const writes: { batch: readonly StoredResponse[]; land: () => void }[] = [];
+  const errors: unknown[] = [];
+  const s = new StoredResponses(store, (e) => errors.push(e), (batch) => new Promise<void>((ok) => writes.push({ batch, land: () => { store.putBatch(batch); ok(); } })));
+  s.put(r("resp_a"));
+  s.put(r("resp_b"));
+  s.flush();
+  assert.deepEqual(writes.map((w) => w.batch.map((x) => x.id)), [["resp_a", "resp_b"]]);
+  assert.equal(store.get("resp_a", "key_1"), null, "the batch is still in flight");
+  let deleted: boolean | undefined;
+  const del = s.delete("resp_a", "key_1").then((d) => (deleted = d));
+  await new Promise((ok) => setImmediate(ok));
+  assert.equal(deleted, undefined, "the delete waits for the write in flight");
+  writes[0].land();
+  await del;
+  assert.equal(deleted, true);
+  assert.equal(store.get("resp_a", "key_1"), null, "the write that landed first did not bring it back");
+  assert.equal(store.get("resp_b", "key_1")?.id, "resp_b");
+  s.put(r("resp_c"));
+  const closing = s.close();
+  assert.equal(writes.length, 2, "close flushes the queue");
+  writes[1].land();
+  await closing;
+  assert.equal(store.get("resp_c", "key_1")?.id, "resp_c");
+  assert.deepEqual(errors, []);
 });

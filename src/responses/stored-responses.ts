@@ -17,8 +17,17 @@ export class StoredResponses {
   private readonly recent = new Map<string, StoredResponse>();
   private pending: StoredResponse[] = [];
   private flushing: NodeJS.Timeout | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly store: ResponseStore, private readonly onError: (err: unknown) => void = () => {}) {}
+  /**
+   * `sink`: where queued batches go instead of `store.putBatch` on this thread — the trace writer's
+   * connection (decision 0037): on the gateway's they wait for the lock a trace batch holds.
+   */
+  constructor(
+    private readonly store: ResponseStore,
+    private readonly onError: (err: unknown) => void = () => {},
+    private readonly sink?: (batch: readonly StoredResponse[]) => Promise<void>,
+  ) {}
 
   /** Queues the response; readable at once through get(). */
   put(r: StoredResponse): void {
@@ -42,13 +51,17 @@ export class StoredResponses {
     }
   }
 
-  /** True when the key had this response (stored or still queued). */
-  delete(id: string, keyId: string): boolean {
+  /**
+   * True when the key had this response (stored or still queued). Waits for batches in flight
+   * first, so a write landing after the delete cannot bring the response back.
+   */
+  async delete(id: string, keyId: string): Promise<boolean> {
     const hot = this.recent.get(id);
     if (hot && hot.keyId !== keyId) return false;
     if (hot) this.recent.delete(id);
     const queued = this.pending.findIndex((p) => p.id === id);
     if (queued >= 0) this.pending.splice(queued, 1);
+    await this.settle();
     return this.store.delete(id, keyId) || hot !== undefined;
   }
 
@@ -59,11 +72,23 @@ export class StoredResponses {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
+    if (this.sink) {
+      const write = this.sink(batch).catch((err: unknown) => this.onError(err));
+      this.inFlight.add(write);
+      void write.finally(() => this.inFlight.delete(write));
+      return;
+    }
     try {
       this.store.putBatch(batch);
     } catch (err) {
       this.onError(err);
     }
+  }
+
+  /** Flushes and waits for every batch handed to the sink so far. */
+  async settle(): Promise<void> {
+    this.flush();
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   /**
@@ -81,8 +106,8 @@ export class StoredResponses {
     }
   }
 
-  close(): void {
-    this.flush();
+  close(): Promise<void> {
+    return this.settle();
   }
 
   private remember(r: StoredResponse): void {

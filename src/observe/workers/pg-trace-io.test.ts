@@ -1,3 +1,4 @@
+import { PgResponseStore } from "../../responses/pg-response-store.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PgSpendStore } from "../../limits/spend/pg-spend-store.js";
@@ -13,7 +14,7 @@ traceIoContract("postgres", async () => {
   const writes = new PgTraceWrites(db, { pruneBatchRows: 3 });
   const reads = new PgTraceReads(db);
   return {
-    writes, reads, spend: new PgSpendStore(db),
+    writes, reads, spend: new PgSpendStore(db), responses: new PgResponseStore(db),
     async close() {
       await writes.close();
       await reads.close();

@@ -1,3 +1,4 @@
+import { SqliteResponseStore } from "../../responses/sqlite-response-store.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ traceIoContract("sqlite worker threads", async () => {
   const writes = new TraceWriteWorker({ dataDir: dir, file: "keel.db", pruneBatchRows: 3 });
   const reads = new TraceReadWorker({ dataDir: dir, file: "keel.db" });
   return {
-    writes, reads, spend: new SqliteSpendStore(main),
+    writes, reads, spend: new SqliteSpendStore(main), responses: new SqliteResponseStore(main),
     async close() {
       await writes.close();
       await reads.close();

@@ -3,6 +3,7 @@ import type { SummaryAnswer, SummaryQuery, TimeseriesAnswer, TimeseriesQuery } f
 import type { TraceFilter, TracePage, TraceRecord } from "../types.js";
 import type { PurgeFilter, PurgeResult } from "../sqlite-trace-purge-store.js";
 import type { SpendRow } from "../../limits/spend/spend-types.js";
+import type { StoredResponse } from "../../responses/response-store.js";
 
 export interface WriteWorkerData {
   dataDir: string;
@@ -53,6 +54,8 @@ export interface TraceWrites {
    * the write lock a batch holds (SpendRecorderOptions.sink, decision 0037).
    */
   addSpend(rows: readonly SpendRow[]): Promise<void>;
+  /** Stored Responses API responses, queued by `StoredResponses`, on the writer's connection for the same reason. */
+  addResponses(batch: readonly StoredResponse[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,6 +91,10 @@ export class TraceWriteWorker implements TraceWrites {
 
   async addSpend(rows: readonly SpendRow[]): Promise<void> {
     await this.channel.call<number>("spend", rows);
+  }
+
+  async addResponses(batch: readonly StoredResponse[]): Promise<void> {
+    await this.channel.call<number>("responses", batch);
   }
 
   close(): Promise<void> {

@@ -13,6 +13,8 @@ import { type PurgeFilter, TracePurge } from "../sqlite-trace-purge-store.js";
 import { piiHasher } from "../../secrets/pii-hash.js";
 import { SqliteSpendStore } from "../../limits/spend/sqlite-spend-store.js";
 import type { SpendRow } from "../../limits/spend/spend-types.js";
+import type { StoredResponse } from "../../responses/response-store.js";
+import { SqliteResponseStore } from "../../responses/sqlite-response-store.js";
 import type { PruneRequest, WriteWorkerData } from "./trace-workers.js";
 
 /**
@@ -30,6 +32,7 @@ const spans = new SqliteSpanStore(db);
 const rollups = new SqliteRollupStore(db);
 const purge = new TracePurge(db);
 const spend = new SqliteSpendStore(db);
+const responses = new SqliteResponseStore(db);
 const hasher = data.piiHashKey ? piiHasher(Buffer.from(data.piiHashKey, "hex")) : undefined;
 
 async function backfill(): Promise<void> {
@@ -55,5 +58,9 @@ serveRequests({
   spend: (r: SpendRow[]) => {
     spend.addBatch(r);
     return r.length;
+  },
+  responses: (batch: StoredResponse[]) => {
+    responses.putBatch(batch);
+    return batch.length;
   },
 });
