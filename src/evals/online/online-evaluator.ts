@@ -75,12 +75,14 @@ export class OnlineEvaluator {
     const rules = this.d.rules.list().filter((r) => r.enabled).map((r) => ({ ...(onlineRuleInput.parse(r.body)), id: r.id, version: r.updated_at }));
     if (rules.length === 0) {
       // Nothing to score: no trace flush, no read, no write on the gateway's connection (a write
-      // there waits for the trace writer's lock). The first pass with a rule starts at the present.
+      // there waits for the trace writer's lock). The first pass with a rule starts where it was enabled.
       this.idle = true;
       return stats;
     }
     if (this.idle) {
-      this.d.feed.restart();
+      // Every rule enabled now was enabled since the last pass saw none: start at the earliest.
+      const enabledAt = Math.min(...rules.map((r) => Date.parse(r.version)).filter((t) => Number.isFinite(t)));
+      this.d.feed.restart(Math.min(enabledAt, (this.d.now ?? Date.now)()));
       this.idle = false;
     }
     await this.d.flush?.();

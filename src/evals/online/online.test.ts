@@ -134,7 +134,7 @@ test("feedback becomes a user_feedback score; summaries group by a trace attribu
   assert.deepEqual(s.scores.summary({ groupBy: "none" }).map((r) => [r.name, r.count]), [["user_feedback", 2]]);
 });
 
-test("with no enabled rule a pass reads and writes nothing, and a rule enabled afterwards starts at the present", async () => {
+test("with no enabled rule a pass reads and writes nothing, and a rule enabled afterwards starts where it was enabled", async () => {
   const s = setup();
   let clock = T0;
   const ev = s.make(new StoredTraceFeed(s.traces, s.settings, { now: () => clock, maxCallMs: 600_000 }));
@@ -160,10 +160,13 @@ test("with no enabled rule a pass reads and writes nothing, and a rule enabled a
   assert.deepEqual(await ev.tick(), { examined: 0, matched: 0, scored: 0, skipped: 0 });
   assert.deepEqual(await ev.tick(), { examined: 0, matched: 0, scored: 0, skipped: 0 });
   assert.deepEqual([reads, writes], [0, 0], "nothing was read or written while nothing could score it");
+  // Enabled after the first two finished; one more finishes before the next pass, and is scored.
   clock = before[1].endedAt + 1;
-  s.put("refunds", { sample_rate: 1, evaluators: [{ kind: "regex", pattern: "refund" }] });
+  const parsed = onlineRuleInput.parse({ name: "refunds", sample_rate: 1, evaluators: [{ kind: "regex", pattern: "refund" }] });
+  s.rules.put({ id: "orl_refunds", name: "refunds", enabled: true, body: parsed, created_at: new Date(clock).toISOString(), updated_at: new Date(clock).toISOString() });
   const later = trace({ startedAt: clock + 10, endedAt: clock + 15 });
   s.traces.insertBatch([later]);
+  clock += 5000;
   const stats = await ev.tick();
   assert.equal(stats.examined, 1, "the traces that finished before the rule are not scored");
   assert.equal(s.scores.scores(later.id).length, 1);

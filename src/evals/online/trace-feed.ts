@@ -5,11 +5,11 @@ import type { SettingsStore } from "../../store/settings-store.js";
 export interface TraceFeed {
   next(limit: number): TraceRecord[];
   /**
-   * Moves the watermark to the present (never back), so that what finished before is not handed
-   * out: a rule enabled after a time with none starts at the present. Idle online evaluation reads
-   * and writes nothing in between (decision 0037).
+   * Moves the watermark forward to `fromMs` (never back), so that what finished before it is not
+   * handed out: after a time with no enabled rule, the feed restarts where the first rule was
+   * enabled, and idle online evaluation reads and writes nothing in between (decision 0037).
    */
-  restart(): void;
+  restart(fromMs: number): void;
 }
 
 const SETTING = "evals.online.watermark";
@@ -46,9 +46,10 @@ export class StoredTraceFeed implements TraceFeed {
     return out;
   }
 
-  restart(): void {
-    this.watermark = Math.max(this.watermark, (this.o.now ?? Date.now)());
-    this.floor = this.watermark;
+  restart(fromMs: number): void {
+    if (!(fromMs > this.watermark)) return;
+    this.watermark = fromMs;
+    this.floor = fromMs;
     this.recent.clear();
     this.settings.set(SETTING, String(this.watermark));
   }
