@@ -161,6 +161,24 @@ test("a server restart: calls fail with store_unavailable while it is down, none
   assert.equal(b.get<{ n: number }>("SELECT count(*)::int AS n FROM r")?.n, 8);
 });
 
+test("a server that goes away is noticed without a call: the first synchronous call afterwards fails at once", async () => {
+  const pg = new PrivatePostgres(await freePort()).init();
+  pg.start();
+  const b = new PgBridge({ url: pg.url, poolMax: 2, timeoutMs: 1500, connectTimeoutS: 1 });
+  after(async () => {
+    await b.close();
+    pg.destroy();
+  });
+  await untilAnswers(() => b.exec("SELECT 1"), "the fresh server to answer");
+  pg.stop("immediate");
+  // The pooled connection's close starts a background check on the connection thread.
+  await new Promise((r) => setTimeout(r, 1000));
+  const t0 = performance.now();
+  assert.throws(() => b.get("SELECT 1"), (e: unknown) => isKeelError(e) && e.code === "store_unavailable" && /reconnecting/.test((e as Error).message));
+  const ms = performance.now() - t0;
+  assert.ok(ms < 500, `the first call after the outage took ${Math.round(ms)} ms: it found the outage itself (deadline 1500 ms)`);
+});
+
 test("the connection thread dying is not the end of the store: waiting calls fail with store_unavailable and a new thread serves", async () => {
   const b = new PgBridge({ url: TEST_POSTGRES_URL, poolMax: 2, timeoutMs: 2000 });
   after(() => b.close());

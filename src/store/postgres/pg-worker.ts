@@ -23,6 +23,9 @@ const sql: Sql = postgres(data.url, {
   // a down server costs each pooled connection at most one connect attempt a second.
   backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
   onnotice: () => {},
+  // A pooled connection closed (the server went away, or an idle timeout): find out now, on this
+  // thread, rather than inside the gateway's next synchronous call (checkAfterClose).
+  onclose: () => checkAfterClose(),
   types: { bigint: asNumber } as never,
   connection: data.schema ? { search_path: data.schema, application_name: "keel" } : { application_name: "keel" },
 });
@@ -116,6 +119,7 @@ async function handle(m: PgRequest): Promise<PgRows | number | null> {
       return null;
     }
     case "close": {
+      ending = true;
       for (const c of reserved.values()) c.release();
       reserved.clear();
       await sql.end({ timeout: 5 });
@@ -135,11 +139,16 @@ let probing = false;
  * not a caller's request, is what finds the server back.
  */
 function markDown(): void {
+  if (ending) return;
   Atomics.store(flag, 1, STORE_DOWN);
   if (probing) return;
   probing = true;
   void (async () => {
     for (;;) {
+      if (ending) {
+        probing = false;
+        return;
+      }
       try {
         await sql.unsafe("SELECT 1");
         Atomics.store(flag, 1, STORE_UP);
@@ -150,6 +159,28 @@ function markDown(): void {
       }
     }
   })();
+}
+
+let checking = false;
+/** Set by `close`: the pool's own connections closing is no outage. */
+let ending = false;
+
+/**
+ * After a connection closes, one `SELECT 1` in the background: if the server is gone the flag goes
+ * down before any caller asks, so the gateway's first synchronous call after an outage fails at
+ * once instead of blocking its thread through the driver's reconnect (store-outage.int.test.ts saw
+ * a Redis command time out behind such a block and the call fail with `limits_unavailable`).
+ */
+function checkAfterClose(): void {
+  if (checking || probing || ending) return;
+  checking = true;
+  void sql.unsafe("SELECT 1").then(
+    () => { checking = false; },
+    (err: { code?: string }) => {
+      checking = false;
+      if (unavailable(err)) markDown();
+    },
+  );
 }
 
 async function answer(m: PgRequest, port: MessagePort, notify: boolean): Promise<void> {
