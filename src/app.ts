@@ -145,7 +145,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
       onError: (err) => log.error("trace write failed", { error: String(err) }),
     });
     // Responses API responses: written after the answer is out, the newest read from memory (decision 0026).
-    const responses = new StoredResponses(stores.responses, (err) => log.error("stored response write failed", { error: String(err) }), (batch) => traceWrites.addResponses(batch));
+    const responses = new StoredResponses(stores.responses, (err) => log.error("stored response write failed", { error: String(err) }), stores.sinks.responses);
     let pruning: Promise<void> | null = null;
     let closing = false;
     const prune = (): void => {
@@ -174,7 +174,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     const engines = new EngineScraper(engineTargets(config.routes));
     const routing = new RoutingService(config.routes, (name) => models.resolve(name), prices, providers, (id) => engines.load(id), (id) => engines.kvUsage(id));
     limits = await createLimits({
-      limits: config.limits, budgets: config.budgets, redis: config.redis, spendStore: stores.spend, spendSink: (rows) => traceWrites.addSpend(rows), budgetEvents: stores.budgetEvents, log,
+      limits: config.limits, budgets: config.budgets, redis: config.redis, spendStore: stores.spend, spendSink: stores.sinks.spend, budgetEvents: stores.budgetEvents, log,
       keyLimits: (id) => keys.get(id)?.limits ?? null, requestTimeoutMs: config.server.request_timeout_ms,
     });
     cache = await createCache(config.cache, { dataDir: config.dataDir, redis: config.redis, embedder: getDefaultEmbedder(), onError: (what, err) => log.warn(what, { error: String(err) }) });

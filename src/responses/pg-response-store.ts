@@ -9,7 +9,7 @@ const UPSERT_FROM_ARRAYS = `INSERT INTO responses (id, key_id, created_at, respo
 
 /**
  * One statement for a whole batch, or null for none: run on the bridge by `putBatch`, and without
- * blocking by the trace writer (`PgTraceWrites.addResponses`). An upsert may not touch one row
+ * blocking by `postgresSinks` (storage/postgres-stores.ts). An upsert may not touch one row
  * twice, so a repeated id is collapsed to its last write first (what SQLite's replace-in-order leaves).
  */
 export function responsesUpsert(rs: readonly StoredResponse[]): { sql: string; params: unknown[] } | null {

@@ -12,7 +12,7 @@ import { PgIncidentStore } from "../incidents/pg-incident-store.js";
 import { PgKeyStore } from "../keys/pg-key-store.js";
 import { PgKnowledgeStore } from "../knowledge/pg-knowledge-store.js";
 import { PgBudgetEventStore } from "../limits/pg-budget-event-store.js";
-import { PgSpendStore } from "../limits/spend/pg-spend-store.js";
+import { PgSpendStore, spendUpsert } from "../limits/spend/pg-spend-store.js";
 import { PgSpanStore } from "../observe/otel/pg-span-store.js";
 import { PgTraceStore } from "../observe/pg-trace-store.js";
 import { SqliteTraceStore } from "../observe/sqlite-trace-store.js";
@@ -22,12 +22,12 @@ import { withGuardVerdicts } from "../observe/sqlite-verdict-store.js";
 import { PgSummaryStore } from "../observe/summary/pg-summary-store.js";
 import { PgTraceReads, PgTraceWrites } from "../observe/workers/pg-trace-io.js";
 import { PgPromptStore } from "../prompts/pg-prompt-store.js";
-import { PgResponseStore } from "../responses/pg-response-store.js";
+import { PgResponseStore, responsesUpsert } from "../responses/pg-response-store.js";
 import { PgSettingsStore } from "../store/pg-settings-store.js";
 import { PgBridge, type PgSql } from "../store/postgres/pg-bridge.js";
 import { migratePostgres, postgresMigrationStatus } from "../store/postgres/pg-migrate.js";
 import { PG_MIGRATIONS } from "./postgres/pg-migrations.js";
-import type { Stores } from "./stores.js";
+import type { Stores, WriteSinks } from "./stores.js";
 
 export interface PostgresStoresOptions {
   /** postgres://…; `?schema=name` puts Keel's tables in that schema. */
@@ -83,6 +83,7 @@ export function openPostgresStores(o: PostgresStoresOptions): Stores {
     ...postgresStoresOn(db),
     traceWrites,
     traceReads,
+    sinks: postgresSinks(db),
     async close() {
       await traceWrites.close();
       await traceReads.close();
@@ -91,8 +92,22 @@ export function openPostgresStores(o: PostgresStoresOptions): Stores {
   };
 }
 
+/** The recurring writes as the bridge's non-blocking calls: the same statements the stores' synchronous methods run. */
+export function postgresSinks(db: PgBridge): WriteSinks {
+  return {
+    async spend(rows) {
+      const u = spendUpsert(rows);
+      if (u) await db.runAsync(u.sql, u.params);
+    },
+    async responses(batch) {
+      const u = responsesUpsert(batch);
+      if (u) await db.runAsync(u.sql, u.params);
+    },
+  };
+}
+
 /** Every synchronous store over one bridge (tests use it on a schema of their own). */
-export function postgresStoresOn(db: PgSql): Omit<Stores, "traceWrites" | "traceReads" | "close"> {
+export function postgresStoresOn(db: PgSql): Omit<Stores, "traceWrites" | "traceReads" | "sinks" | "close"> {
   const verdicts = new PgVerdictStore(db);
   return {
     settings: new PgSettingsStore(db),

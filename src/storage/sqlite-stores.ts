@@ -18,6 +18,7 @@ import { SqliteSpanStore } from "../observe/otel/sqlite-span-store.js";
 import { SqliteTraceStore } from "../observe/sqlite-trace-store.js";
 import { SqliteSummaryStore } from "../observe/summary/sqlite-summary-store.js";
 import { TraceReadWorker, TraceWriteWorker } from "../observe/workers/trace-workers.js";
+import { siblingUrl } from "../store/worker-channel.js";
 import { SqlitePromptStore } from "../prompts/sqlite-prompt-store.js";
 import { SqliteResponseStore } from "../responses/sqlite-response-store.js";
 import { SqliteSettingsStore } from "../store/sqlite-settings-store.js";
@@ -50,7 +51,10 @@ export function openSqliteStores(o: SqliteStoresOptions): Stores {
   const onError = (what: "trace writer" | "trace reader") => (err: Error): void => o.onWorkerError?.(what, err);
   // Started after the migration above: the workers' connections never migrate.
   const traceWrites = new TraceWriteWorker(
-    { dataDir: o.dataDir, file: FILE, pruneBatchRows: o.pruneBatchRows, maxBodyChars: o.maxBodyChars, piiHashKey: o.piiHashKey },
+    {
+      dataDir: o.dataDir, file: FILE, pruneBatchRows: o.pruneBatchRows, maxBodyChars: o.maxBodyChars, piiHashKey: o.piiHashKey,
+      opModules: [siblingUrl(import.meta.url, "sqlite-writer-ops").href],
+    },
     onError("trace writer"),
   );
   const traceReads = new TraceReadWorker({ dataDir: o.dataDir, file: FILE, gate: o.readGate }, onError("trace reader"));
@@ -58,6 +62,10 @@ export function openSqliteStores(o: SqliteStoresOptions): Stores {
     ...sqliteStoresOn(db),
     traceWrites,
     traceReads,
+    sinks: {
+      spend: async (rows) => void (await traceWrites.call("spend", rows)),
+      responses: async (batch) => void (await traceWrites.call("responses", batch)),
+    },
     async close() {
       await traceWrites.close();
       await traceReads.close();
@@ -67,7 +75,7 @@ export function openSqliteStores(o: SqliteStoresOptions): Stores {
 }
 
 /** Every store over one open, migrated connection (tests use it on an in-memory database). */
-export function sqliteStoresOn(db: SqliteDb): Omit<Stores, "traceWrites" | "traceReads" | "close"> {
+export function sqliteStoresOn(db: SqliteDb): Omit<Stores, "traceWrites" | "traceReads" | "sinks" | "close"> {
   const verdicts = new SqliteVerdictStore(db);
   return {
     settings: new SqliteSettingsStore(db),

@@ -10,13 +10,13 @@ import type { IncidentStore } from "../incidents/incident-store.js";
 import type { KeyStore } from "../keys/types.js";
 import type { KnowledgeStore } from "../knowledge/knowledge-store.js";
 import type { BudgetEventStore } from "../limits/budget-events.js";
-import type { SpendStore } from "../limits/spend/spend-types.js";
+import type { SpendRow, SpendStore } from "../limits/spend/spend-types.js";
 import type { SpanStore } from "../observe/otel/span-store.js";
 import type { SummaryStore } from "../observe/summary/summary-store.js";
 import type { TraceStore } from "../observe/types.js";
 import type { TraceReads, TraceWrites } from "../observe/workers/trace-workers.js";
 import type { PromptStore } from "../prompts/types.js";
-import type { ResponseStore } from "../responses/response-store.js";
+import type { ResponseStore, StoredResponse } from "../responses/response-store.js";
 import type { SettingsStore } from "../store/settings-store.js";
 
 /**
@@ -53,6 +53,21 @@ export interface Stores {
   /** Files, vector stores, document versions and chunks (docs/knowledge.md). */
   readonly knowledge: KnowledgeStore;
   readonly annotations: AnnotationStore;
+  /** Writes that recur with traffic, made off the gateway's connection. */
+  readonly sinks: WriteSinks;
   /** Stops the trace workers and closes the connections. */
   close(): Promise<void>;
+}
+
+/**
+ * Writes that recur with traffic or on a timer go here, not to the stores above: on the gateway's
+ * own SQLite connection they wait for the lock a trace batch holds, and the event loop with them
+ * (decision 0037). SQLite runs them on the trace writer's thread (`sqlite-writer-ops.ts`),
+ * PostgreSQL as non-blocking calls on the bridge. Each resolves once its write committed.
+ */
+export interface WriteSinks {
+  /** The spend ledger's upserts (`SpendRecorder`). */
+  spend(rows: readonly SpendRow[]): Promise<void>;
+  /** Stored Responses API responses (`StoredResponses`); a repeated id keeps its last write. */
+  responses(batch: readonly StoredResponse[]): Promise<void>;
 }

@@ -13,7 +13,7 @@ interface DbRow {
 /**
  * The upsert of a batch as one statement (rows of one key summed first: one INSERT … ON CONFLICT may
  * not touch a row twice), or null for nothing to write: run on the bridge by `PgSpendStore`, and
- * without blocking by the trace writer (`PgTraceWrites.addSpend`).
+ * without blocking by `postgresSinks` (storage/postgres-stores.ts).
  */
 export function spendUpsert(rows: readonly SpendRow[]): { sql: string; params: unknown[] } | null {
   const merged = new Map<string, DbRow>();

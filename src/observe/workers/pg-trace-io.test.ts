@@ -1,7 +1,5 @@
-import { PgResponseStore } from "../../responses/pg-response-store.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PgSpendStore } from "../../limits/spend/pg-spend-store.js";
 import { pgTestDb } from "../../testing/postgres-fixture.js";
 import { PgTraceStore } from "../pg-trace-store.js";
 import { PgVerdictStore } from "../pg-verdict-store.js";
@@ -14,7 +12,7 @@ traceIoContract("postgres", async () => {
   const writes = new PgTraceWrites(db, { pruneBatchRows: 3 });
   const reads = new PgTraceReads(db);
   return {
-    writes, reads, spend: new PgSpendStore(db), responses: new PgResponseStore(db),
+    writes, reads,
     async close() {
       await writes.close();
       await reads.close();

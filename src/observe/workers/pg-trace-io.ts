@@ -1,7 +1,3 @@
-import { spendUpsert } from "../../limits/spend/pg-spend-store.js";
-import type { SpendRow } from "../../limits/spend/spend-types.js";
-import { responsesUpsert } from "../../responses/pg-response-store.js";
-import type { StoredResponse } from "../../responses/response-store.js";
 import { piiHasher } from "../../secrets/pii-hash.js";
 import type { PgBridge } from "../../store/postgres/pg-bridge.js";
 import { deleteSpansSteps } from "../otel/pg-span-store.js";
@@ -131,17 +127,6 @@ export class PgTraceWrites implements TraceWrites {
 
   purge(filter: PurgeFilter, dryRun: boolean): Promise<PurgeResult> {
     return this.inFlight.track(this.db.transactionAsync((q) => runStepsAsync(q, purgeSteps(filter, dryRun))));
-  }
-
-  /** One upsert, as `PgSpendStore.addBatch` runs it, without blocking the event loop on the bridge. */
-  async addSpend(rows: readonly SpendRow[]): Promise<void> {
-    const u = spendUpsert(rows);
-    if (u) await this.inFlight.track(this.db.runAsync(u.sql, u.params));
-  }
-
-  async addResponses(batch: readonly StoredResponse[]): Promise<void> {
-    const u = responsesUpsert(batch);
-    if (u) await this.inFlight.track(this.db.runAsync(u.sql, u.params));
   }
 
   /** Resolves once the calls in flight have settled; the bridge is the caller's to close. */

@@ -1,19 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { sampleTrace } from "../sample-trace.js";
-import type { SpendStore } from "../../limits/spend/spend-types.js";
-import type { ResponseObject } from "../../responses/response-object.js";
-import type { ResponseStore, StoredResponse } from "../../responses/response-store.js";
 import type { TraceReads, TraceWrites } from "./trace-workers.js";
 
 /** The asynchronous trace seams over one store: what is written is what is read. */
 export interface TraceIoSetup {
   writes: TraceWrites;
   reads: TraceReads;
-  /** The spend ledger as the admin API reads it, over the same database. */
-  spend: SpendStore;
-  /** Stored responses as the gateway reads them, over the same database. */
-  responses: ResponseStore;
   /** Stops both and removes what the setup made. */
   close(): Promise<void>;
 }
@@ -58,40 +51,6 @@ export function traceIoContract(label: string, make: () => Promise<TraceIoSetup>
       await io.writes.backfill();
       const left = await io.reads.summary({ since: T0, until: T0 + 3 * DAY, where: {}, maxRows: 1e6 });
       assert.equal(left.data[0].requests, 8, "rollups before the cutoff went too");
-    } finally {
-      await io.close();
-    }
-  });
-
-  test(`${label}: the spend ledger's upserts land through the writer and add up per day and attribution`, async () => {
-    const io = await make();
-    try {
-      const row = (o: { keyId?: string | null; costUsd?: number; requests?: number }) => ({
-        day: "2031-06-01", keyId: "key_a", user: null, team: null, feature: "chat", model: "m",
-        requests: 1, tokensIn: 10, tokensOut: 5, costUsd: 0.25, ...o,
-      });
-      await io.writes.addSpend([row({}), row({ keyId: "key_b", costUsd: 1 })]);
-      await io.writes.addSpend([row({ requests: 2, costUsd: 0.5 })]);
-      await io.writes.addSpend([]);
-      const { groups, total } = io.spend.query({ by: ["key"], limit: 10 });
-      assert.deepEqual(groups.map((g) => [g.by.key, g.requests, g.costUsd]), [["key_b", 1, 1], ["key_a", 3, 0.75]]);
-      assert.equal(total.tokensIn, 30);
-    } finally {
-      await io.close();
-    }
-  });
-
-  test(`${label}: stored responses land through the writer; a repeated id keeps its last write`, async () => {
-    const io = await make();
-    try {
-      const resp = (id: string, text: string): StoredResponse => ({ id, keyId: "key_a", createdAt: T0, response: { id, output_text: text } as unknown as ResponseObject, conversation: [{ role: "user", content: text }] });
-      await io.writes.addResponses([resp("resp_1", "one"), resp("resp_2", "two"), resp("resp_1", "one again")]);
-      await io.writes.addResponses([]);
-      const got = io.responses.get("resp_1", "key_a");
-      assert.equal((got?.response as unknown as { output_text: string }).output_text, "one again");
-      assert.deepEqual(got?.conversation, [{ role: "user", content: "one again" }]);
-      assert.ok(io.responses.get("resp_2", "key_a"));
-      assert.equal(io.responses.get("resp_2", "key_b"), null);
     } finally {
       await io.close();
     }

@@ -2,8 +2,6 @@ import { siblingUrl, startWorker, WorkerChannel } from "../../store/worker-chann
 import type { SummaryAnswer, SummaryQuery, TimeseriesAnswer, TimeseriesQuery } from "../summary/summary-query.js";
 import type { TraceFilter, TracePage, TraceRecord } from "../types.js";
 import type { PurgeFilter, PurgeResult } from "../sqlite-trace-purge-store.js";
-import type { SpendRow } from "../../limits/spend/spend-types.js";
-import type { StoredResponse } from "../../responses/response-store.js";
 
 export interface WriteWorkerData {
   dataDir: string;
@@ -13,6 +11,12 @@ export interface WriteWorkerData {
   maxBodyChars?: number;
   /** Hex of the key behind `capture.pii: hash` placeholders (secrets/pii-hash.ts); without it `hash` masks. */
   piiHashKey?: string;
+  /**
+   * URLs of modules exporting `writerOps(db): Handlers`: other domains' writes that recur with
+   * traffic run on this thread's connection, never the gateway's (decision 0037). The composition
+   * root passes them (storage/sqlite-writer-ops.ts), so observe/ imports no domain above it.
+   */
+  opModules?: string[];
 }
 
 export interface ReadWorkerData {
@@ -49,13 +53,6 @@ export interface TraceWrites {
   backfill(): Promise<void>;
   /** Erasure of a data subject's traces and what derives from them (sqlite-trace-purge-store.ts, docs/privacy.md). */
   purge(filter: PurgeFilter, dryRun: boolean): Promise<PurgeResult>;
-  /**
-   * The spend ledger's upserts, on the writer's connection: on the gateway's they would wait for
-   * the write lock a batch holds (SpendRecorderOptions.sink, decision 0037).
-   */
-  addSpend(rows: readonly SpendRow[]): Promise<void>;
-  /** Stored Responses API responses, queued by `StoredResponses`, on the writer's connection for the same reason. */
-  addResponses(batch: readonly StoredResponse[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,12 +86,9 @@ export class TraceWriteWorker implements TraceWrites {
     return this.channel.call("backfill", null);
   }
 
-  async addSpend(rows: readonly SpendRow[]): Promise<void> {
-    await this.channel.call<number>("spend", rows);
-  }
-
-  async addResponses(batch: readonly StoredResponse[]): Promise<void> {
-    await this.channel.call<number>("responses", batch);
+  /** One of the operations `WriteWorkerData.opModules` added, on the writer's connection. */
+  call<T>(op: string, args: unknown): Promise<T> {
+    return this.channel.call<T>(op, args);
   }
 
   close(): Promise<void> {

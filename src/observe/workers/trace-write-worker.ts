@@ -2,7 +2,8 @@ import { setImmediate as yieldToQueue } from "node:timers/promises";
 import { workerData } from "node:worker_threads";
 import { SqliteVerdictStore, withGuardVerdicts } from "../sqlite-verdict-store.js";
 import { openSqliteFile } from "../../store/sqlite.js";
-import { serveRequests } from "../../store/worker-channel.js";
+import { type Handlers, serveRequests } from "../../store/worker-channel.js";
+import type { SqliteDb } from "../../store/sqlite.js";
 import { SqliteSpanStore } from "../otel/sqlite-span-store.js";
 import { pruneInSteps } from "../retention.js";
 import { SqliteRollupStore } from "../rollup/sqlite-rollup-store.js";
@@ -11,10 +12,6 @@ import type { TraceRecord } from "../types.js";
 import { applyPiiPolicies } from "../pii-record.js";
 import { type PurgeFilter, TracePurge } from "../sqlite-trace-purge-store.js";
 import { piiHasher } from "../../secrets/pii-hash.js";
-import { SqliteSpendStore } from "../../limits/spend/sqlite-spend-store.js";
-import type { SpendRow } from "../../limits/spend/spend-types.js";
-import type { StoredResponse } from "../../responses/response-store.js";
-import { SqliteResponseStore } from "../../responses/sqlite-response-store.js";
 import type { PruneRequest, WriteWorkerData } from "./trace-workers.js";
 
 /**
@@ -31,8 +28,9 @@ const traces = withGuardVerdicts(rows, verdicts);
 const spans = new SqliteSpanStore(db);
 const rollups = new SqliteRollupStore(db);
 const purge = new TracePurge(db);
-const spend = new SqliteSpendStore(db);
-const responses = new SqliteResponseStore(db);
+// Other domains' writes on this connection (WriteWorkerData.opModules).
+const extraOps: Handlers = {};
+for (const url of data.opModules ?? []) Object.assign(extraOps, ((await import(url)) as { writerOps(db: SqliteDb): Handlers }).writerOps(db));
 const hasher = data.piiHashKey ? piiHasher(Buffer.from(data.piiHashKey, "hex")) : undefined;
 
 async function backfill(): Promise<void> {
@@ -55,12 +53,5 @@ serveRequests({
   ], data.pruneBatchRows, () => yieldToQueue()),
   backfill,
   purge: (r: { filter: PurgeFilter; dryRun: boolean }) => purge.run(r.filter, r.dryRun),
-  spend: (r: SpendRow[]) => {
-    spend.addBatch(r);
-    return r.length;
-  },
-  responses: (batch: StoredResponse[]) => {
-    responses.putBatch(batch);
-    return batch.length;
-  },
+  ...extraOps,
 });
