@@ -39,6 +39,8 @@ const META = new Set(
     "simulate pretend roleplay limitations limits boundaries programming developer developers").split(" "),
 );
 
+const META_MAX = Math.max(...[...META].map((w) => w.length));
+
 export interface FeatureConfig {
   /** Hashed dimensions (a power of two). */
   hashBits: number;
@@ -122,12 +124,25 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
   let tokens = 0;
   let meta = 0;
   let bigramPrefix = -1; // FNV state (seed 2) after `${prev} `, or -1 before the first token
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    const start = m.index;
-    const len = m[0].length;
+  // The tokens of WORD (`[a-z][a-z0-9']*`, leftmost and greedy) found on char codes: no match
+  // array per token, and a token is sliced out only when it is short enough to be a META word.
+  const n = text.length;
+  for (let at = 0; at < n; ) {
+    const c0 = text.charCodeAt(at);
+    if (c0 < 97 || c0 > 122) {
+      at++;
+      continue;
+    }
+    const start = at;
+    at++;
+    while (at < n) {
+      const c = text.charCodeAt(at);
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39) at++;
+      else break;
+    }
+    const len = at - start;
     tokens++;
-    if (META.has(m[0])) meta++;
+    if (len <= META_MAX && META.has(text.slice(start, at))) meta++;
     let uni = (FNV_OFFSET ^ 1) >>> 0;
     let bi = bigramPrefix;
     let next = (FNV_OFFSET ^ 2) >>> 0;
