@@ -108,6 +108,96 @@ function addNormalized(counts: Float64Array, touched: number[], s: Scratch, orde
   }
 }
 
+/**
+ * Distinct keys in first-touch order with their counts, in an open-addressing table of a few KB:
+ * for short texts (most chat turns), where the count arrays of 2^hashBits slots cost a cache miss
+ * per touched slot — more than the hashing — when the process has been doing other work.
+ */
+class Tally {
+  private slots = new Int32Array(0);
+  private mask = 0;
+  readonly keys: number[] = [];
+  readonly counts: number[] = [];
+
+  /** `capacity`: a power of two at least twice the number of adds to come. */
+  reset(capacity: number): void {
+    if (this.slots.length < capacity) this.slots = new Int32Array(capacity);
+    else this.slots.fill(0, 0, capacity);
+    this.mask = capacity - 1;
+    this.keys.length = 0;
+    this.counts.length = 0;
+  }
+
+  add(k: number): void {
+    for (let h = k & this.mask; ; h = (h + 1) & this.mask) {
+      const e = this.slots[h];
+      if (e === 0) {
+        this.slots[h] = this.keys.push(k);
+        this.counts.push(1);
+        return;
+      }
+      if (this.keys[e - 1] === k) {
+        this.counts[e - 1]++;
+        return;
+      }
+    }
+  }
+
+  indexOf(k: number): number {
+    for (let h = k & this.mask; ; h = (h + 1) & this.mask) {
+      const e = this.slots[h];
+      if (e === 0) return -1;
+      if (this.keys[e - 1] === k) return e - 1;
+    }
+  }
+}
+
+/** Texts up to this many characters are tallied in the small tables. */
+const TALLY_MAX_CHARS = 2048;
+const wordTally = new Tally();
+const charTally = new Tally();
+
+/**
+ * The same vector as the count arrays give (addNormalized): per group, sqrt of each count and the
+ * sum of squares in first-touch order, then word keys in first-touch order and the char keys not
+ * among them after, a key in both getting its word value plus its char value, in that order.
+ */
+function tallied(idx: number[], val: number[]): void {
+  let sq = 0;
+  const wv: number[] = [];
+  for (const c of wordTally.counts) {
+    const v = Math.sqrt(c);
+    wv.push(v);
+    sq += v * v;
+  }
+  const words = sq !== 0;
+  if (words) {
+    const inv = 1 / Math.sqrt(sq);
+    for (let i = 0; i < wv.length; i++) {
+      idx.push(wordTally.keys[i]);
+      val.push(wv[i] * inv);
+    }
+  }
+  sq = 0;
+  const cv: number[] = [];
+  for (const c of charTally.counts) {
+    const v = Math.sqrt(c);
+    cv.push(v);
+    sq += v * v;
+  }
+  if (sq === 0) return;
+  const inv = 1 / Math.sqrt(sq);
+  for (let i = 0; i < cv.length; i++) {
+    const k = charTally.keys[i];
+    const j = words ? wordTally.indexOf(k) : -1;
+    if (j >= 0) val[j] += cv[i] * inv;
+    else {
+      idx.push(k);
+      val.push(cv[i] * inv);
+    }
+  }
+}
+
 export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
   const { norm, sig, decodedHits } = a;
   const mask = (1 << cfg.hashBits) - 1;
@@ -115,10 +205,21 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
   const text = a.folded;
   const wordsTouched: number[] = [];
   const charsTouched: number[] = [];
+  // A text of n characters makes at most n + 1 word adds (two per token, a token and its
+  // separator being two characters at least) and n char adds: half-full tables at most.
+  const small = text.length <= TALLY_MAX_CHARS;
+  if (small) {
+    let cap = 16;
+    while (cap < 2 * (text.length + 1)) cap *= 2;
+    wordTally.reset(cap);
+    charTally.reset(cap);
+  }
   const bump = (arr: Float64Array, touched: number[], k: number): void => {
     if (arr[k] === 0) touched.push(k);
     arr[k] += 1;
   };
+  const addWord = small ? (k: number): void => wordTally.add(k) : (k: number): void => bump(s.words, wordsTouched, k);
+  const addChar = small ? (k: number): void => charTally.add(k) : (k: number): void => bump(s.chars, charsTouched, k);
   // Hashes are FNV-1a over the token's characters (hash32), computed from char codes in place:
   // unigram = hash32(t, 1), bigram = hash32(`${prev} ${t}`, 2), 4-grams of ` ${t} ` with seed 3.
   let tokens = 0;
@@ -152,19 +253,32 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
       if (bi !== -1) bi = Math.imul(bi ^ c, FNV_PRIME);
       next = Math.imul(next ^ c, FNV_PRIME);
     }
-    bump(s.words, wordsTouched, (uni >>> 0) & mask);
-    if (bi !== -1) bump(s.words, wordsTouched, (bi >>> 0) & mask);
+    addWord((uni >>> 0) & mask);
+    if (bi !== -1) addWord((bi >>> 0) & mask);
     bigramPrefix = Math.imul(next ^ SPACE, FNV_PRIME) >>> 0;
     // Character 4-grams of " token ": positions 0 and len + 1 are the padding spaces.
     for (let i = 0; i + 4 <= len + 2; i++) {
       let h = (FNV_OFFSET ^ 3) >>> 0;
       for (let j = i; j < i + 4; j++) h = Math.imul(h ^ (j === 0 || j === len + 1 ? SPACE : text.charCodeAt(start + j - 1)), FNV_PRIME);
-      bump(s.chars, charsTouched, (h >>> 0) & mask);
+      addChar((h >>> 0) & mask);
     }
   }
-  const order: number[] = [];
-  addNormalized(s.words, wordsTouched, s, order);
-  addNormalized(s.chars, charsTouched, s, order);
+  const idx: number[] = [];
+  const val: number[] = [];
+  if (small) tallied(idx, val);
+  else {
+    const order: number[] = [];
+    addNormalized(s.words, wordsTouched, s, order);
+    addNormalized(s.chars, charsTouched, s, order);
+    for (const k of order) {
+      idx.push(k);
+      val.push(s.merged[k]);
+      s.merged[k] = 0;
+      s.seen[k] = 0;
+    }
+    for (const k of wordsTouched) s.words[k] = 0;
+    for (const k of charsTouched) s.chars[k] = 0;
+  }
 
   const base = 1 << cfg.hashBits;
   const f = norm.flags;
@@ -181,16 +295,6 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
     Math.min(1, (5 * meta) / Math.max(tokens, 12)),
     1,
   ];
-  const idx: number[] = [];
-  const val: number[] = [];
-  for (const k of order) {
-    idx.push(k);
-    val.push(s.merged[k]);
-    s.merged[k] = 0;
-    s.seen[k] = 0;
-  }
-  for (const k of wordsTouched) s.words[k] = 0;
-  for (const k of charsTouched) s.chars[k] = 0;
   dense.forEach((v, i) => {
     if (v !== 0) {
       idx.push(base + i);
