@@ -218,8 +218,7 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
     if (arr[k] === 0) touched.push(k);
     arr[k] += 1;
   };
-  const addWord = small ? (k: number): void => wordTally.add(k) : (k: number): void => bump(s.words, wordsTouched, k);
-  const addChar = small ? (k: number): void => charTally.add(k) : (k: number): void => bump(s.chars, charsTouched, k);
+
   // Hashes are FNV-1a over the token's characters (hash32), computed from char codes in place:
   // unigram = hash32(t, 1), bigram = hash32(`${prev} ${t}`, 2), 4-grams of ` ${t} ` with seed 3.
   let tokens = 0;
@@ -253,14 +252,19 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
       if (bi !== -1) bi = Math.imul(bi ^ c, FNV_PRIME);
       next = Math.imul(next ^ c, FNV_PRIME);
     }
-    addWord((uni >>> 0) & mask);
-    if (bi !== -1) addWord((bi >>> 0) & mask);
+    if (small) wordTally.add((uni >>> 0) & mask);
+    else bump(s.words, wordsTouched, (uni >>> 0) & mask);
+    if (bi !== -1) {
+      if (small) wordTally.add((bi >>> 0) & mask);
+      else bump(s.words, wordsTouched, (bi >>> 0) & mask);
+    }
     bigramPrefix = Math.imul(next ^ SPACE, FNV_PRIME) >>> 0;
     // Character 4-grams of " token ": positions 0 and len + 1 are the padding spaces.
     for (let i = 0; i + 4 <= len + 2; i++) {
       let h = (FNV_OFFSET ^ 3) >>> 0;
       for (let j = i; j < i + 4; j++) h = Math.imul(h ^ (j === 0 || j === len + 1 ? SPACE : text.charCodeAt(start + j - 1)), FNV_PRIME);
-      addChar((h >>> 0) & mask);
+      if (small) charTally.add((h >>> 0) & mask);
+      else bump(s.chars, charsTouched, (h >>> 0) & mask);
     }
   }
   const idx: number[] = [];
