@@ -72,9 +72,26 @@ const SPACED = /\b[a-z](?:([ ._\-*/])[a-z]){3,}\b/g;
 // Every character the three patterns below remove lies above U+007F.
 const NON_ASCII = /[^\x00-\x7f]/;
 
-export function stripInvisible(text: string): { text: string; invisible: number; tags: number; bidi: number; smuggled: string } {
+export interface Stripped {
+  readonly text: string;
+  readonly invisible: number;
+  readonly tags: number;
+  readonly bidi: number;
+  readonly smuggled: string;
+}
+
+// The last text stripped and its result: the injection scanners' normalisation and the
+// invisible-text scanner strip the same message one after the other (the same string object,
+// so the comparison is a pointer test). Callers only read the result. Texts up to 64 KB only:
+// the memo holds one text past its request.
+const MEMO_MAX_CHARS = 65_536;
+let lastRaw: string | undefined;
+let lastStripped: Stripped | undefined;
+
+export function stripInvisible(text: string): Stripped {
   // Plain ASCII (most prompts) holds none of them: one scan instead of three replaces.
   if (!NON_ASCII.test(text)) return { text, invisible: 0, tags: 0, bidi: 0, smuggled: "" };
+  if (text === lastRaw && lastStripped) return lastStripped;
   let invisible = 0;
   let tags = 0;
   let bidi = 0;
@@ -87,7 +104,12 @@ export function stripInvisible(text: string): { text: string; invisible: number;
   });
   out = out.replace(BIDI, () => (bidi++, ""));
   out = out.replace(INVISIBLE, () => (invisible++, ""));
-  return { text: out, invisible, tags, bidi, smuggled };
+  const r: Stripped = { text: out, invisible, tags, bidi, smuggled };
+  if (text.length <= MEMO_MAX_CHARS) {
+    lastRaw = text;
+    lastStripped = r;
+  }
+  return r;
 }
 
 export function foldHomoglyphs(lower: string): { text: string; mixedScript: number } {
