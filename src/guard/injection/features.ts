@@ -116,24 +116,29 @@ function addNormalized(counts: Float64Array, touched: number[], s: Scratch, orde
 class Tally {
   private slots = new Int32Array(0);
   private mask = 0;
-  readonly keys: number[] = [];
-  readonly counts: number[] = [];
+  /** Distinct keys in first-touch order, and their counts: the first `size` entries. */
+  keys = new Int32Array(0);
+  counts = new Int32Array(0);
+  size = 0;
 
   /** `capacity`: a power of two at least twice the number of adds to come. */
   reset(capacity: number): void {
-    if (this.slots.length < capacity) this.slots = new Int32Array(capacity);
-    else this.slots.fill(0, 0, capacity);
+    if (this.slots.length < capacity) {
+      this.slots = new Int32Array(capacity);
+      this.keys = new Int32Array(capacity);
+      this.counts = new Int32Array(capacity);
+    } else this.slots.fill(0, 0, capacity);
     this.mask = capacity - 1;
-    this.keys.length = 0;
-    this.counts.length = 0;
+    this.size = 0;
   }
 
   add(k: number): void {
     for (let h = k & this.mask; ; h = (h + 1) & this.mask) {
       const e = this.slots[h];
       if (e === 0) {
-        this.slots[h] = this.keys.push(k);
-        this.counts.push(1);
+        this.keys[this.size] = k;
+        this.counts[this.size] = 1;
+        this.slots[h] = ++this.size;
         return;
       }
       if (this.keys[e - 1] === k) {
@@ -164,30 +169,32 @@ const charTally = new Tally();
  */
 function tallied(idx: number[], val: number[]): void {
   let sq = 0;
+  const wn = wordTally.size;
   const wv: number[] = [];
-  for (const c of wordTally.counts) {
-    const v = Math.sqrt(c);
+  for (let i = 0; i < wn; i++) {
+    const v = Math.sqrt(wordTally.counts[i]);
     wv.push(v);
     sq += v * v;
   }
   const words = sq !== 0;
   if (words) {
     const inv = 1 / Math.sqrt(sq);
-    for (let i = 0; i < wv.length; i++) {
+    for (let i = 0; i < wn; i++) {
       idx.push(wordTally.keys[i]);
       val.push(wv[i] * inv);
     }
   }
   sq = 0;
+  const cn = charTally.size;
   const cv: number[] = [];
-  for (const c of charTally.counts) {
-    const v = Math.sqrt(c);
+  for (let i = 0; i < cn; i++) {
+    const v = Math.sqrt(charTally.counts[i]);
     cv.push(v);
     sq += v * v;
   }
   if (sq === 0) return;
   const inv = 1 / Math.sqrt(sq);
-  for (let i = 0; i < cv.length; i++) {
+  for (let i = 0; i < cn; i++) {
     const k = charTally.keys[i];
     const j = words ? wordTally.indexOf(k) : -1;
     if (j >= 0) val[j] += cv[i] * inv;
