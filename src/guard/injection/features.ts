@@ -225,7 +225,6 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
     if (arr[k] === 0) touched.push(k);
     arr[k] += 1;
   };
-
   // Hashes are FNV-1a over the token's characters (hash32), computed from char codes in place:
   // unigram = hash32(t, 1), bigram = hash32(`${prev} ${t}`, 2), 4-grams of ` ${t} ` with seed 3.
   let tokens = 0;
