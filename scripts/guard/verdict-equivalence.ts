@@ -8,6 +8,12 @@
  * one SHA-256 over all (scanner, source, score, triggered, findings) tuples. A speed-up of the
  * scanners must leave this hash unchanged: same scores to the last bit, same findings and spans.
  * `--dump FILE` also writes one JSON line per text, to diff two trees when the hash moves.
+ *
+ * `--output`: the default output policy instead, with a toxicity policy carrying extra terms (so
+ * the lexicon pattern built from options is covered). Each text is screened as an answer three
+ * ways — itself, the previous text's first 600 characters followed by its own first 300 (a quoted
+ * system prompt, the previous text being the system prompt), and its upper-cased first 2000
+ * characters — with the previous text as the system prompt and a fixed canary.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,6 +29,7 @@ import type { GuardSource } from "../../src/guard/types.js";
 const ROOT = join(import.meta.dirname, "../..");
 const argv = process.argv.slice(2);
 const dumpTo = argv.includes("--dump") ? argv[argv.indexOf("--dump") + 1] : undefined;
+const outputStage = argv.includes("--output");
 
 function texts(): string[] {
   const out: string[] = [];
@@ -48,6 +55,11 @@ function canonical(v: unknown): string {
     return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
   }
   return JSON.stringify(v);
+}
+
+if (outputStage) {
+  await outputEquivalence();
+  process.exit(0);
 }
 
 const config = guardConfigSchema.parse({});
@@ -79,3 +91,38 @@ for (const text of all) {
 if (dumpTo) writeFileSync(dumpTo, `${dump.join("\n")}\n`);
 console.log(`texts ${all.length}, verdicts ${verdicts}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 console.log(`sha256 ${hash.digest("hex")}`);
+
+async function outputEquivalence(): Promise<void> {
+  const cfg = guardConfigSchema.parse({
+    policies: { tox: { stage: "output", scanners: { toxicity: { action: "flag", options: { extra_terms: ["frobnicate", "-dash", "[x]y", "two words"] } } } } },
+  });
+  const svc = new GuardService(cfg);
+  const out = svc.policy("default-output");
+  const tox = svc.policy("tox");
+  if (!out || !tox) throw new Error("no default output policy");
+  const h = createHash("sha256");
+  const rows: string[] = [];
+  const list = texts().filter((t) => t.length <= 200 * 1024);
+  let before = "You are a concise assistant for an online bookshop. Answer in one or two sentences.";
+  let n = 0;
+  const started = performance.now();
+  for (const text of list) {
+    const facts = { systemPrompt: before, canary: "keel-canary-0123456789abcdef", jsonSchema: null, wantsJson: false };
+    const es = [...instantiate(out, facts), ...instantiate(tox, facts)];
+    const line: string[] = [];
+    for (const answer of [text, `${before.slice(0, 600)} ${text.slice(0, 300)}`, text.toUpperCase().slice(0, 2000)]) {
+      const vs = await runScanners(es, { text: answer, source: "output" }, { budgetMs: 1e9, index: 0, scanBudget: cfg.scan_budget });
+      for (const v of vs) {
+        const tuple = canonical([v.scanner, v.score, v.triggered, v.findings, v.truncated ?? false]);
+        h.update(tuple).update("\n");
+        line.push(tuple);
+        n++;
+      }
+    }
+    if (dumpTo) rows.push(line.join("\t"));
+    before = text;
+  }
+  if (dumpTo) writeFileSync(dumpTo, `${rows.join("\n")}\n`);
+  console.log(`output policy: texts ${list.length}, verdicts ${n}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`sha256 ${h.digest("hex")}`);
+}

@@ -176,10 +176,36 @@ function betterReading(originalScore: number, transformed: string): boolean {
   return after >= 0.2 && after > 2 * originalScore + 0.05;
 }
 
+/**
+ * The longest runs of base64 characters and of hex digits, spaces and colons: a BASE64 match is
+ * a run of 16 or more of the first, a HEX match without `\x` one of 16 or more of the second.
+ * One pass, so that text without such a run (most prose) skips both patterns.
+ */
+function longestRuns(text: string): { base64: number; hex: number } {
+  let base64 = 0;
+  let hex = 0;
+  let b = 0;
+  let h = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const digit = c >= 48 && c <= 57;
+    const lower = c >= 97 && c <= 122;
+    const upper = c >= 65 && c <= 90;
+    if (digit || lower || upper || c === 43 || c === 47 || c === 95 || c === 45) {
+      if (++b > base64) base64 = b;
+    } else b = 0;
+    if (digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 32 || c === 58) {
+      if (++h > hex) hex = h;
+    } else h = 0;
+  }
+  return { base64, hex };
+}
+
 export function decodeSegments(text: string): DecodedSegment[] {
   const out: DecodedSegment[] = [];
-  for (const s of decodeBase64Segments(text)) out.push({ encoding: "base64", text: s });
-  for (const s of decodeHexSegments(text)) out.push({ encoding: "hex", text: s });
+  const runs = longestRuns(text);
+  if (runs.base64 >= 16) for (const s of decodeBase64Segments(text)) out.push({ encoding: "base64", text: s });
+  if (runs.hex >= 16 || text.includes("\\x")) for (const s of decodeHexSegments(text)) out.push({ encoding: "hex", text: s });
   if (text.includes(".-") || text.includes("-.")) for (const s of decodeMorseSegments(text)) out.push({ encoding: "morse", text: s });
   if (text.includes("%")) for (const s of decodePercentSegments(text)) out.push({ encoding: "percent", text: s });
   // Text that already reads as English cannot read twice as well transformed: skip the two passes.

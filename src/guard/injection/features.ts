@@ -39,6 +39,8 @@ const META = new Set(
     "simulate pretend roleplay limitations limits boundaries programming developer developers").split(" "),
 );
 
+const META_MAX = Math.max(...[...META].map((w) => w.length));
+
 export interface FeatureConfig {
   /** Hashed dimensions (a power of two). */
   hashBits: number;
@@ -106,6 +108,103 @@ function addNormalized(counts: Float64Array, touched: number[], s: Scratch, orde
   }
 }
 
+/**
+ * Distinct keys in first-touch order with their counts, in an open-addressing table of a few KB:
+ * for short texts (most chat turns), where the count arrays of 2^hashBits slots cost a cache miss
+ * per touched slot — more than the hashing — when the process has been doing other work.
+ */
+class Tally {
+  private slots = new Int32Array(0);
+  private mask = 0;
+  /** Distinct keys in first-touch order, and their counts: the first `size` entries. */
+  keys = new Int32Array(0);
+  counts = new Int32Array(0);
+  size = 0;
+
+  /** `capacity`: a power of two at least twice the number of adds to come. */
+  reset(capacity: number): void {
+    if (this.slots.length < capacity) {
+      this.slots = new Int32Array(capacity);
+      this.keys = new Int32Array(capacity);
+      this.counts = new Int32Array(capacity);
+    } else this.slots.fill(0, 0, capacity);
+    this.mask = capacity - 1;
+    this.size = 0;
+  }
+
+  add(k: number): void {
+    for (let h = k & this.mask; ; h = (h + 1) & this.mask) {
+      const e = this.slots[h];
+      if (e === 0) {
+        this.keys[this.size] = k;
+        this.counts[this.size] = 1;
+        this.slots[h] = ++this.size;
+        return;
+      }
+      if (this.keys[e - 1] === k) {
+        this.counts[e - 1]++;
+        return;
+      }
+    }
+  }
+
+  indexOf(k: number): number {
+    for (let h = k & this.mask; ; h = (h + 1) & this.mask) {
+      const e = this.slots[h];
+      if (e === 0) return -1;
+      if (this.keys[e - 1] === k) return e - 1;
+    }
+  }
+}
+
+/** Texts up to this many characters are tallied in the small tables. */
+const TALLY_MAX_CHARS = 2048;
+const wordTally = new Tally();
+const charTally = new Tally();
+
+/**
+ * The same vector as the count arrays give (addNormalized): per group, sqrt of each count and the
+ * sum of squares in first-touch order, then word keys in first-touch order and the char keys not
+ * among them after, a key in both getting its word value plus its char value, in that order.
+ */
+function tallied(idx: number[], val: number[]): void {
+  let sq = 0;
+  const wn = wordTally.size;
+  const wv: number[] = [];
+  for (let i = 0; i < wn; i++) {
+    const v = Math.sqrt(wordTally.counts[i]);
+    wv.push(v);
+    sq += v * v;
+  }
+  const words = sq !== 0;
+  if (words) {
+    const inv = 1 / Math.sqrt(sq);
+    for (let i = 0; i < wn; i++) {
+      idx.push(wordTally.keys[i]);
+      val.push(wv[i] * inv);
+    }
+  }
+  sq = 0;
+  const cn = charTally.size;
+  const cv: number[] = [];
+  for (let i = 0; i < cn; i++) {
+    const v = Math.sqrt(charTally.counts[i]);
+    cv.push(v);
+    sq += v * v;
+  }
+  if (sq === 0) return;
+  const inv = 1 / Math.sqrt(sq);
+  for (let i = 0; i < cn; i++) {
+    const k = charTally.keys[i];
+    const j = words ? wordTally.indexOf(k) : -1;
+    if (j >= 0) val[j] += cv[i] * inv;
+    else {
+      idx.push(k);
+      val.push(cv[i] * inv);
+    }
+  }
+}
+
 export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
   const { norm, sig, decodedHits } = a;
   const mask = (1 << cfg.hashBits) - 1;
@@ -113,6 +212,15 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
   const text = a.folded;
   const wordsTouched: number[] = [];
   const charsTouched: number[] = [];
+  // A text of n characters makes at most n + 1 word adds (two per token, a token and its
+  // separator being two characters at least) and n char adds: half-full tables at most.
+  const small = text.length <= TALLY_MAX_CHARS;
+  if (small) {
+    let cap = 16;
+    while (cap < 2 * (text.length + 1)) cap *= 2;
+    wordTally.reset(cap);
+    charTally.reset(cap);
+  }
   const bump = (arr: Float64Array, touched: number[], k: number): void => {
     if (arr[k] === 0) touched.push(k);
     arr[k] += 1;
@@ -122,12 +230,25 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
   let tokens = 0;
   let meta = 0;
   let bigramPrefix = -1; // FNV state (seed 2) after `${prev} `, or -1 before the first token
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    const start = m.index;
-    const len = m[0].length;
+  // The tokens of WORD (`[a-z][a-z0-9']*`, leftmost and greedy) found on char codes: no match
+  // array per token, and a token is sliced out only when it is short enough to be a META word.
+  const n = text.length;
+  for (let at = 0; at < n; ) {
+    const c0 = text.charCodeAt(at);
+    if (c0 < 97 || c0 > 122) {
+      at++;
+      continue;
+    }
+    const start = at;
+    at++;
+    while (at < n) {
+      const c = text.charCodeAt(at);
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39) at++;
+      else break;
+    }
+    const len = at - start;
     tokens++;
-    if (META.has(m[0])) meta++;
+    if (len <= META_MAX && META.has(text.slice(start, at))) meta++;
     let uni = (FNV_OFFSET ^ 1) >>> 0;
     let bi = bigramPrefix;
     let next = (FNV_OFFSET ^ 2) >>> 0;
@@ -137,19 +258,37 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
       if (bi !== -1) bi = Math.imul(bi ^ c, FNV_PRIME);
       next = Math.imul(next ^ c, FNV_PRIME);
     }
-    bump(s.words, wordsTouched, (uni >>> 0) & mask);
-    if (bi !== -1) bump(s.words, wordsTouched, (bi >>> 0) & mask);
+    if (small) wordTally.add((uni >>> 0) & mask);
+    else bump(s.words, wordsTouched, (uni >>> 0) & mask);
+    if (bi !== -1) {
+      if (small) wordTally.add((bi >>> 0) & mask);
+      else bump(s.words, wordsTouched, (bi >>> 0) & mask);
+    }
     bigramPrefix = Math.imul(next ^ SPACE, FNV_PRIME) >>> 0;
     // Character 4-grams of " token ": positions 0 and len + 1 are the padding spaces.
     for (let i = 0; i + 4 <= len + 2; i++) {
       let h = (FNV_OFFSET ^ 3) >>> 0;
       for (let j = i; j < i + 4; j++) h = Math.imul(h ^ (j === 0 || j === len + 1 ? SPACE : text.charCodeAt(start + j - 1)), FNV_PRIME);
-      bump(s.chars, charsTouched, (h >>> 0) & mask);
+      if (small) charTally.add((h >>> 0) & mask);
+      else bump(s.chars, charsTouched, (h >>> 0) & mask);
     }
   }
-  const order: number[] = [];
-  addNormalized(s.words, wordsTouched, s, order);
-  addNormalized(s.chars, charsTouched, s, order);
+  const idx: number[] = [];
+  const val: number[] = [];
+  if (small) tallied(idx, val);
+  else {
+    const order: number[] = [];
+    addNormalized(s.words, wordsTouched, s, order);
+    addNormalized(s.chars, charsTouched, s, order);
+    for (const k of order) {
+      idx.push(k);
+      val.push(s.merged[k]);
+      s.merged[k] = 0;
+      s.seen[k] = 0;
+    }
+    for (const k of wordsTouched) s.words[k] = 0;
+    for (const k of charsTouched) s.chars[k] = 0;
+  }
 
   const base = 1 << cfg.hashBits;
   const f = norm.flags;
@@ -166,16 +305,6 @@ export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {
     Math.min(1, (5 * meta) / Math.max(tokens, 12)),
     1,
   ];
-  const idx: number[] = [];
-  const val: number[] = [];
-  for (const k of order) {
-    idx.push(k);
-    val.push(s.merged[k]);
-    s.merged[k] = 0;
-    s.seen[k] = 0;
-  }
-  for (const k of wordsTouched) s.words[k] = 0;
-  for (const k of charsTouched) s.chars[k] = 0;
   dense.forEach((v, i) => {
     if (v !== 0) {
       idx.push(base + i);

@@ -7,6 +7,7 @@
 import type { Finding, GuardSource, ScanInput, ScanResult, Scanner } from "../types.js";
 import type { Analysis } from "./analyze.js";
 import { analyzeWith, classify, type InjectionModel, shippedModel } from "./classifier.js";
+import { SIGNATURE_TYPES } from "./signatures.js";
 import { skimFindings, skimSignatures } from "./skim.js";
 
 /** A signature this strong decides on its own (see signatures.ts for the weights). */
@@ -23,7 +24,11 @@ export interface InjectionVerdict {
 /** Findings from an analysis: one per signature type, one per obfuscation, one for the classifier. */
 export function findingsOf(a: Analysis, classifier: number): Finding[] {
   const out: Finding[] = [];
-  for (const [type, score] of Object.entries(a.sig.byType)) if (score > 0) out.push({ type, score: round(score) });
+  // SIGNATURE_TYPES is byType's key order (signatures.ts builds it so): no entries array per call.
+  for (const type of SIGNATURE_TYPES) {
+    const score = a.sig.byType[type];
+    if (score > 0) out.push({ type, score: round(score) });
+  }
   const f = a.norm.flags;
   if (f.tags > 0 || f.bidi > 0) out.push({ type: "invisible_text", score: 0.9 });
   else if (f.invisible > 0) out.push({ type: "invisible_characters", score: 0.3 });

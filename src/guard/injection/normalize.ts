@@ -69,7 +69,29 @@ const HAS_LEET = /[013457@$]|[a-z]![a-z]/;
 // Four or more single letters joined by one separator: "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e".
 const SPACED = /\b[a-z](?:([ ._\-*/])[a-z]){3,}\b/g;
 
-export function stripInvisible(text: string): { text: string; invisible: number; tags: number; bidi: number; smuggled: string } {
+// Every character the three patterns below remove lies above U+007F.
+const NON_ASCII = /[^\x00-\x7f]/;
+
+export interface Stripped {
+  readonly text: string;
+  readonly invisible: number;
+  readonly tags: number;
+  readonly bidi: number;
+  readonly smuggled: string;
+}
+
+// The last text stripped and its result: the injection scanners' normalisation and the
+// invisible-text scanner strip the same message one after the other (the same string object,
+// so the comparison is a pointer test). Callers only read the result. Texts up to 64 KB only:
+// the memo holds one text past its request.
+const MEMO_MAX_CHARS = 65_536;
+let lastRaw: string | undefined;
+let lastStripped: Stripped | undefined;
+
+export function stripInvisible(text: string): Stripped {
+  // Plain ASCII (most prompts) holds none of them: one scan instead of three replaces.
+  if (!NON_ASCII.test(text)) return { text, invisible: 0, tags: 0, bidi: 0, smuggled: "" };
+  if (text === lastRaw && lastStripped) return lastStripped;
   let invisible = 0;
   let tags = 0;
   let bidi = 0;
@@ -82,7 +104,12 @@ export function stripInvisible(text: string): { text: string; invisible: number;
   });
   out = out.replace(BIDI, () => (bidi++, ""));
   out = out.replace(INVISIBLE, () => (invisible++, ""));
-  return { text: out, invisible, tags, bidi, smuggled };
+  const r: Stripped = { text: out, invisible, tags, bidi, smuggled };
+  if (text.length <= MEMO_MAX_CHARS) {
+    lastRaw = text;
+    lastStripped = r;
+  }
+  return r;
 }
 
 export function foldHomoglyphs(lower: string): { text: string; mixedScript: number } {
@@ -96,7 +123,11 @@ export function foldHomoglyphs(lower: string): { text: string; mixedScript: numb
   return { text, mixedScript };
 }
 
+// Every LEET_TOKEN match holds one of these: a text without any has nothing to fold.
+const LEET_CHAR = /[013457@$!]/;
+
 export function foldLeet(text: string): { text: string; leet: number } {
+  if (!LEET_CHAR.test(text)) return { text, leet: 0 };
   let leet = 0;
   const out = text.replace(LEET_TOKEN, (tok) => {
     if (!HAS_LETTER.test(tok) || !HAS_LEET.test(tok)) return tok;
@@ -125,11 +156,13 @@ export function joinSpacedLetters(text: string): { text: string; spaced: number 
  */
 export function normalize(raw: string, descrambler: Descrambler | null): NormalizedText {
   const inv = stripInvisible(raw);
-  const original = inv.text.normalize("NFKC");
+  // NFKC, NFD and the homoglyph fold change nothing in ASCII: one test skips the three passes.
+  const ascii = !NON_ASCII.test(inv.text);
+  const original = ascii ? inv.text : inv.text.normalize("NFKC");
   let t = original.toLowerCase();
   // Strip diacritics only where present: NFD on pure ASCII is a wasted pass.
-  if (/[^\x00-\x7f]/.test(t)) t = t.normalize("NFD").replace(COMBINING, "").normalize("NFC");
-  const hg = foldHomoglyphs(t);
+  if (!ascii && NON_ASCII.test(t)) t = t.normalize("NFD").replace(COMBINING, "").normalize("NFC");
+  const hg = ascii ? { text: t, mixedScript: 0 } : foldHomoglyphs(t);
   const plain = hg.text;
   const lt = foldLeet(plain);
   const sp = joinSpacedLetters(lt.text);

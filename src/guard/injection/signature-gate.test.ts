@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { shippedModel } from "./classifier.js";
 import { normalize } from "./normalize.js";
-import { buildSignatureGate, openingWords } from "./signature-gate.js";
+import { buildSignatureGate, openingWords, requiredChars } from "./signature-gate.js";
 import { SIGNATURES } from "./signatures.js";
 
 test("opening words are read only from patterns whose shape proves them", () => {
@@ -19,6 +19,22 @@ test("opening words are read only from patterns whose shape proves them", () => 
   assert.equal(openingWords(/\bpersona/), null);
   assert.equal(openingWords(/(?:^|\n)system:/), null);
   assert.equal(openingWords(/\b(?:a|b) x|(?:^|\n)y/), null);
+});
+
+test("required punctuation is read only where every match must hold it", () => {
+  const chars = (re: RegExp): string[] | null => requiredChars(re)?.map((alt) => alt.map((c) => String.fromCharCode(c)).join("")) ?? null;
+  assert.deepEqual(chars(/<\|im_start\|>|\[\/?inst\]/), ["<|>", "[]"]);
+  assert.deepEqual(chars(/(?:^|\n)[^\S\n]*#{2,}\s*system/), ["#"]);
+  assert.deepEqual(chars(/a\n\s+b:/), ["\n:"]);
+  assert.deepEqual(chars(/!?\[x\]\(/), ["[](" ]);
+  // Optional, inside a group or class, a word character, or an alternative without any: no requirement.
+  assert.equal(chars(/\bfoo\b|bar:/), null);
+  assert.equal(chars(/x:?y/), null);
+  assert.equal(chars(/x:*y/), null);
+  assert.equal(chars(/x:{0,2}y/), null);
+  assert.equal(chars(/(?::|;)x/), null);
+  assert.equal(chars(/[:;]x/), null);
+  assert.equal(chars(/<start_of_turn>/)?.[0], "<>");
 });
 
 test("the gate never skips a signature that matches (every injection and benign row of data/guard/extra)", () => {

@@ -98,6 +98,106 @@ export function openingWords(re: RegExp): string[] | null {
   return words;
 }
 
+/** Where the escape starting at `i` (a backslash) ends, and the literal it stands for when it is one. */
+function escapeAt(src: string, i: number): { end: number; literal: number | null } {
+  const e = src[i + 1];
+  if (e === undefined) return { end: i + 1, literal: null };
+  if (e === "n") return { end: i + 2, literal: 10 };
+  if ((e === "p" || e === "P" || e === "u") && src[i + 2] === "{") {
+    const close = src.indexOf("}", i + 3);
+    return { end: close < 0 ? src.length : close + 1, literal: null };
+  }
+  if (e === "u") return { end: i + 6, literal: null };
+  if (e === "x") return { end: i + 4, literal: null };
+  if (e === "c") return { end: i + 3, literal: null };
+  if (e === "k" && src[i + 2] === "<") {
+    const close = src.indexOf(">", i + 3);
+    return { end: close < 0 ? src.length : close + 1, literal: null };
+  }
+  // An escaped ASCII punctuation character stands for itself; letters and digits are classes,
+  // assertions or back-references (\b, \s, \d, \1…).
+  const c = e.charCodeAt(0);
+  return { end: i + 2, literal: c < 128 && !/[A-Za-z0-9]/.test(e) ? c : null };
+}
+
+/** Where the class or group opening at `open` closes (escapes and nested classes respected), or -1. */
+function closeOf(src: string, open: number): number {
+  if (src[open] === "[") {
+    for (let i = open + 1; i < src.length; i++) {
+      if (src[i] === "\\") i++;
+      else if (src[i] === "]") return i;
+    }
+    return -1;
+  }
+  let depth = 0;
+  for (let i = open; i < src.length; i++) {
+    const c = src[i];
+    if (c === "\\") i++;
+    else if (c === "[") {
+      i = closeOf(src, i);
+      if (i < 0) return -1;
+    } else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * A letter, digit or space says nothing (every text has them); other ASCII characters may be
+ * absent. `_` is left out too: it is a word character, and mayMatch records only the others.
+ */
+const telling = (c: number): boolean => c < 128 && c !== 32 && !isWord(c);
+
+/**
+ * Per top-level alternative, the ASCII punctuation (and newlines) it cannot match without: the
+ * literal characters outside every group and class, not made optional by `?`, `*` or `{0,…}`.
+ * A match holds them, so a text lacking one of each alternative's cannot match. Null when some
+ * alternative has none (or the source is not read with certainty): the pattern then always runs.
+ * Case folding leaves punctuation alone, so the `i` flag changes nothing here.
+ */
+export function requiredChars(re: RegExp): number[][] | null {
+  const bs = branches(re.source);
+  if (!bs) return null;
+  const out: number[][] = [];
+  for (const b of bs) {
+    const need: number[] = [];
+    for (let i = 0; i < b.length; ) {
+      const c = b[i];
+      let end: number;
+      let literal: number | null = null;
+      if (c === "\\") ({ end, literal } = escapeAt(b, i));
+      else if (c === "[" || c === "(") {
+        const close = closeOf(b, i);
+        if (close < 0) return null;
+        end = close + 1;
+      } else if (c === "{" || c === "}" || c === "]" || c === ")" || c === "?" || c === "*" || c === "+") return null;
+      else {
+        end = i + 1;
+        if (c !== "^" && c !== "$" && c !== ".") literal = c.charCodeAt(0);
+      }
+      // The quantifier, if any: does it let the atom be absent?
+      let optional = false;
+      const q = b[end];
+      if (q === "?" || q === "*") {
+        optional = true;
+        end++;
+      } else if (q === "+") end++;
+      else if (q === "{") {
+        const m = /^\{(\d+)(?:,\d*)?\}/.exec(b.slice(end));
+        if (!m) return null;
+        optional = Number(m[1]) === 0;
+        end += m[0].length;
+      }
+      if (b[end] === "?" && end > i + 1 && (q === "?" || q === "*" || q === "+" || q === "{")) end++; // lazy
+      if (!optional && literal !== null && telling(literal)) need.push(literal);
+      i = end;
+    }
+    if (need.length === 0) return null;
+    out.push([...new Set(need)]);
+  }
+  return out;
+}
+
 export interface SignatureGate {
   /** Per pattern index: true when it may match `text` (ungated patterns always). */
   mayMatch(text: string): Uint8Array;
@@ -107,6 +207,13 @@ export interface SignatureGate {
 export function buildSignatureGate(patterns: readonly (RegExp | null)[]): SignatureGate {
   const byWord = new Map<string, number[]>();
   const ungated: number[] = [];
+  // Second, independent gate: the punctuation each pattern's alternatives need (requiredChars).
+  const byChars: { i: number; need: number[][] }[] = [];
+  patterns.forEach((re, i) => {
+    const need = re && requiredChars(re);
+    if (need) byChars.push({ i, need });
+  });
+  const present = new Uint8Array(128);
   patterns.forEach((re, i) => {
     const words = re && openingWords(re);
     if (!words) {
@@ -126,9 +233,12 @@ export function buildSignatureGate(patterns: readonly (RegExp | null)[]): Signat
     mayMatch(text: string): Uint8Array {
       const out = new Uint8Array(patterns.length);
       for (const i of ungated) out[i] = 1;
+      present.fill(0);
       const n = text.length;
       for (let i = 0; i < n; ) {
-        if (!isWord(text.charCodeAt(i))) {
+        const c = text.charCodeAt(i);
+        if (!isWord(c)) {
+          if (c < 128) present[c] = 1;
           i++;
           continue;
         }
@@ -140,6 +250,10 @@ export function buildSignatureGate(patterns: readonly (RegExp | null)[]): Signat
           if (hit) for (const k of hit) out[k] = 1;
         }
         i = j;
+      }
+      for (const { i, need } of byChars) {
+        if (out[i] === 0) continue;
+        if (!need.some((alt) => alt.every((c) => present[c] === 1))) out[i] = 0;
       }
       return out;
     },

@@ -26,7 +26,9 @@ export function adversarialSuffixWeight(text: string): number {
   // Only the last line, and only a bounded tail of it: cost is constant whatever the body size.
   const lineStart = text.lastIndexOf("\n", text.length - 2) + 1;
   const line = text.slice(Math.max(lineStart, text.length - 1500)).trim();
-  if (line.length < 40 || CODE.test(line) || text.includes("```")) return 0;
+  // The verdict needs four unnatural tokens: a line without a symbol or a case flip has none
+  // (neither pattern matches across whitespace), so the split and the token tests are skipped.
+  if (line.length < 40 || (!SYMBOL.test(line) && !CASE_FLIP.test(line)) || CODE.test(line) || text.includes("```")) return 0;
   const tokens = line.split(/\s+/);
   if (tokens.length < 12) return 0;
   // The request comes first (its first third reads as prose), the soup last (its second half does not).

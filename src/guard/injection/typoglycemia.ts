@@ -23,9 +23,29 @@ const edge = (w: string): number => (w.charCodeAt(0) << 16) | (w.charCodeAt(w.le
 /** Words shorter than this are left alone: "form"/"from" and "salt"/"slat" collide too often. */
 export const MIN_SCRAMBLE_LENGTH = 5;
 
+// Letter counts of a key's inner letters, reused: scrambleKey runs once per candidate word.
+const counts = new Uint32Array(26);
+
 export function scrambleKey(word: string): string {
   if (word.length < 3) return word;
-  const inner = word.slice(1, -1).split("").sort().join("");
+  // a–z words (all descramble() asks about): the inner letters sorted by counting, which is the
+  // order sort() gives them (by code unit), without an array of one-letter strings.
+  let az = true;
+  for (let i = 1; i < word.length - 1; i++) {
+    const c = word.charCodeAt(i) - 97;
+    if (c < 0 || c > 25) {
+      az = false;
+      break;
+    }
+  }
+  if (!az) {
+    const inner = word.slice(1, -1).split("").sort().join("");
+    return `${word[0]}${word[word.length - 1]}${inner}`;
+  }
+  counts.fill(0);
+  for (let i = 1; i < word.length - 1; i++) counts[word.charCodeAt(i) - 97]++;
+  let inner = "";
+  for (let c = 0; c < 26; c++) for (let k = counts[c]; k > 0; k--) inner += String.fromCharCode(97 + c);
   return `${word[0]}${word[word.length - 1]}${inner}`;
 }
 

@@ -173,3 +173,11 @@ export const detectBirthDates: Detector = (text) => {
 };
 
 export const PATTERN_DETECTORS: readonly Detector[] = [detectEmails, detectCards, detectIbans, detectNationalIds, detectIps, detectPhones, detectBirthDates];
+
+/**
+ * The detectors whose every pattern holds an ASCII digit (`\d` is [0-9] with or without the `u`
+ * flag): cards, IBANs, national ids, phones, dates of birth. On a text without a digit they find
+ * nothing, so detect-pii.ts skips them there (most chat turns; the same entities). E-mails and
+ * IPs stay out: an e-mail needs no digit, nor does an IPv6 address ("fe80::abcd:ef").
+ */
+export const DIGIT_DETECTORS: ReadonlySet<Detector> = new Set([detectCards, detectIbans, detectNationalIds, detectPhones, detectBirthDates]);

@@ -221,7 +221,8 @@ export function detectPersonsByRules(text: string): Entity[] {
       if (!organisation(text, t)) out.push({ type: "PERSON", ...t, score: 0.9 });
     }
   }
-  for (const m of execAll(POSSESSIVE_RE, text)) {
+  // Pre-checks below: a literal each pattern's every match holds ("s name", ":", "," and "and"/"&").
+  if (text.includes("s name")) for (const m of execAll(POSSESSIVE_RE, text)) {
     const s = trimTrailingCommon(text, { start: m.index + m[0].length - m[1].length, end: m.index + m[0].length });
     const name = text.slice(s.start, s.end);
     if (commonTokens(name) < tokensOf(name).length && !organisation(text, s)) out.push({ type: "PERSON", ...s, score: 0.85 });
@@ -248,7 +249,7 @@ export function detectPersonsByRules(text: string): Entity[] {
     if (toks.length >= 2 || knownTokens(name) > 0 || allNameLike(name, UNLISTED_ALONE)) out.push({ type: "PERSON", ...s, score: 0.8 });
   }
   // "Anna:" opening a line is a speaker in a transcript; "Zuzana: "…"" even when unlisted.
-  for (const m of execAll(SPEAKER_RE, text)) {
+  if (text.includes(":")) for (const m of execAll(SPEAKER_RE, text)) {
     const start = m.indices![1][0];
     if (commonTokens(m[1]) > 0) continue;
     if (knownTokens(m[1]) > 0 || (m[2] !== undefined && allNameLike(m[1], UNLISTED_AFTER_CUE))) out.push({ type: "PERSON", start, end: start + m[1].length, score: 0.75 });
@@ -262,7 +263,7 @@ export function detectPersonsByRules(text: string): Entity[] {
     if (knownTokens(name) > 0 || hasInitial(name) || allNameLike(name, UNLISTED_ALONE)) out.push({ type: "PERSON", start, end: start + name.length, score: 0.7 });
   }
   // Enumerations ("Romi, Erik, Amy and Donald"): when most items are known names, all are.
-  for (const m of execAll(LIST_RE, text)) {
+  if (text.includes(",") && (text.includes("and") || text.includes("&"))) for (const m of execAll(LIST_RE, text)) {
     if (ORG_BEFORE.test(text.slice(Math.max(0, m.index - 16), m.index)) || ORG_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16))) continue;
     const items = splitList(m[0], m.index);
     const known = items.filter((s) => knownTokens(text.slice(s.start, s.end)) > 0).length;

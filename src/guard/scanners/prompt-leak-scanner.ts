@@ -6,6 +6,8 @@ const words = (s: string): string[] => s.toLowerCase().normalize("NFKC").match(/
 
 interface Prepared {
   readonly shingles: ReadonlySet<string>;
+  /** Every word of the system prompt: a run of the answer holding another word is no shingle. */
+  readonly vocabulary: ReadonlySet<string>;
   /** A system prompt shorter than one shingle is matched whole. */
   readonly whole: string | null;
 }
@@ -18,20 +20,23 @@ interface Prepared {
  */
 const MEMO_SIZE = 256;
 const MEMO_MAX_CHARS = 16_384;
-const memo = new Map<string, Prepared>();
+// Per shingle length, then keyed by the prompt itself (no key string built per request).
+const memo = new Map<number, Map<string, Prepared>>();
 
 function prepared(systemPrompt: string, ngram: number): Prepared {
-  const key = systemPrompt.length <= MEMO_MAX_CHARS ? `${ngram}\u0000${systemPrompt}` : null;
-  const hit = key === null ? undefined : memo.get(key);
+  let byPrompt = memo.get(ngram);
+  if (!byPrompt) memo.set(ngram, (byPrompt = new Map()));
+  const keyed = systemPrompt.length <= MEMO_MAX_CHARS;
+  const hit = keyed ? byPrompt.get(systemPrompt) : undefined;
   if (hit) return hit;
   const sys = words(systemPrompt);
   const shingles = new Set<string>();
   for (let i = 0; i + ngram <= sys.length; i++) shingles.add(sys.slice(i, i + ngram).join(" "));
   const whole = sys.length > 0 && sys.length < ngram && sys.join(" ").length >= 20 ? sys.join(" ") : null;
-  const p: Prepared = { shingles, whole };
-  if (key !== null) {
-    if (memo.size >= MEMO_SIZE) memo.clear();
-    memo.set(key, p);
+  const p: Prepared = { shingles, vocabulary: new Set(sys), whole };
+  if (keyed) {
+    if (byPrompt.size >= MEMO_SIZE) byPrompt.clear();
+    byPrompt.set(systemPrompt, p);
   }
   return p;
 }
@@ -48,7 +53,7 @@ export const promptLeakScanner: ScannerDefinition<PromptLeakOptions> = {
   options: promptLeakOptions,
   perRequest: true,
   create(o, facts = NO_FACTS) {
-    const { shingles, whole } = prepared(facts.systemPrompt, o.ngram);
+    const { shingles, vocabulary, whole } = prepared(facts.systemPrompt, o.ngram);
     return {
       name: "system_prompt_leak",
       cost: "fast",
@@ -62,8 +67,14 @@ export const promptLeakScanner: ScannerDefinition<PromptLeakOptions> = {
           if (whole && ` ${out.join(" ")} `.includes(` ${whole} `)) findings.push({ type: "system_prompt", score: 0.9 });
           let hits = 0;
           const seen = new Set<string>();
-          for (let i = 0; i + o.ngram <= out.length; i++) {
-            const g = out.slice(i, i + o.ngram).join(" ");
+          // A shingle is prompt words joined by spaces (words hold none), so a window of the answer
+          // can be one only when all its words are prompt words: `run` counts the prompt words
+          // ending at `j`, and only windows inside such a run are joined and looked up.
+          let run = 0;
+          for (let j = 0; j < out.length; j++) {
+            run = vocabulary.has(out[j]) ? run + 1 : 0;
+            if (run < o.ngram) continue;
+            const g = out.slice(j + 1 - o.ngram, j + 1).join(" ");
             if (shingles.has(g) && !seen.has(g)) {
               seen.add(g);
               hits++;
