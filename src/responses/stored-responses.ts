@@ -1,3 +1,4 @@
+import { InFlight } from "../async/in-flight.js";
 import type { ResponseStore, StoredResponse } from "./response-store.js";
 
 /** Recent responses kept in memory: a conversation's next turn usually follows within seconds. */
@@ -17,7 +18,7 @@ export class StoredResponses {
   private readonly recent = new Map<string, StoredResponse>();
   private pending: StoredResponse[] = [];
   private flushing: NodeJS.Timeout | null = null;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
 
   /**
    * `sink`: where queued batches go instead of `store.putBatch` on this thread — the trace writer's
@@ -73,9 +74,7 @@ export class StoredResponses {
     if (batch.length === 0) return;
     this.pending = [];
     if (this.sink) {
-      const write = this.sink(batch).catch((err: unknown) => this.onError(err));
-      this.inFlight.add(write);
-      void write.finally(() => this.inFlight.delete(write));
+      void this.inFlight.track(this.sink(batch).catch((err: unknown) => this.onError(err)));
       return;
     }
     try {
@@ -88,7 +87,7 @@ export class StoredResponses {
   /** Flushes and waits for every batch handed to the sink so far. */
   async settle(): Promise<void> {
     this.flush();
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    await this.inFlight.settle();
   }
 
   /**

@@ -46,7 +46,7 @@ export class OnlineEvaluator {
   private running: Promise<TickStats> | null = null;
   private readonly built = new Map<string, { version: string; evaluators: Evaluator[] }>();
   private readonly abort = new AbortController();
-  /** The last pass found no enabled rule: the next one with a rule restarts the feed at the present. */
+  /** The last pass found no enabled rule: the next one with a rule restarts the feed where it was enabled. */
   private idle = false;
 
   constructor(private readonly d: OnlineEvaluatorDeps, private readonly o: { intervalMs: number; batch: number }) {}

@@ -37,12 +37,20 @@ export class StoredTraceFeed implements TraceFeed {
   }
 
   next(limit: number): TraceRecord[] {
+    const overlap = this.o.overlapMs ?? 2000;
+    const rows = this.traces.endedSince(this.watermark - this.o.maxCallMs, this.watermark - overlap, limit + this.recent.size);
     const out: TraceRecord[] = [];
-    this.advance(limit, (id) => {
-      const t = this.traces.get(id);
-      if (t) out.push(t);
-      return t !== undefined;
-    });
+    for (const r of rows) {
+      if (out.length >= limit) break;
+      if (this.recent.has(r.id) || r.ended_at < this.floor) continue;
+      const t = this.traces.get(r.id);
+      if (!t) continue;
+      this.recent.set(r.id, r.ended_at);
+      this.watermark = Math.max(this.watermark, r.ended_at);
+      out.push(t);
+    }
+    for (const [id, at] of this.recent) if (at < this.watermark - overlap) this.recent.delete(id);
+    if (out.length) this.settings.set(SETTING, String(this.watermark));
     return out;
   }
 
@@ -52,23 +60,5 @@ export class StoredTraceFeed implements TraceFeed {
     this.floor = fromMs;
     this.recent.clear();
     this.settings.set(SETTING, String(this.watermark));
-  }
-
-  /** Walks the new rows past the watermark; `take` says whether a row counts (a row gone since is not handed out). */
-  private advance(limit: number, take: (id: string) => boolean): number {
-    const overlap = this.o.overlapMs ?? 2000;
-    const rows = this.traces.endedSince(this.watermark - this.o.maxCallMs, this.watermark - overlap, limit + this.recent.size);
-    let n = 0;
-    for (const r of rows) {
-      if (n >= limit) break;
-      if (this.recent.has(r.id) || r.ended_at < this.floor) continue;
-      if (!take(r.id)) continue;
-      this.recent.set(r.id, r.ended_at);
-      this.watermark = Math.max(this.watermark, r.ended_at);
-      n++;
-    }
-    for (const [id, at] of this.recent) if (at < this.watermark - overlap) this.recent.delete(id);
-    if (n > 0) this.settings.set(SETTING, String(this.watermark));
-    return n;
   }
 }

@@ -168,41 +168,36 @@ const charTally = new Tally();
  * among them after, a key in both getting its word value plus its char value, in that order.
  */
 function tallied(idx: number[], val: number[]): void {
-  let sq = 0;
-  const wn = wordTally.size;
-  const wv: number[] = [];
-  for (let i = 0; i < wn; i++) {
-    const v = Math.sqrt(wordTally.counts[i]);
-    wv.push(v);
-    sq += v * v;
-  }
-  const words = sq !== 0;
-  if (words) {
-    const inv = 1 / Math.sqrt(sq);
-    for (let i = 0; i < wn; i++) {
+  const w = rootsOf(wordTally);
+  if (w) {
+    for (let i = 0; i < wordTally.size; i++) {
       idx.push(wordTally.keys[i]);
-      val.push(wv[i] * inv);
+      val.push(w.roots[i] * w.inv);
     }
   }
-  sq = 0;
-  const cn = charTally.size;
-  const cv: number[] = [];
-  for (let i = 0; i < cn; i++) {
-    const v = Math.sqrt(charTally.counts[i]);
-    cv.push(v);
-    sq += v * v;
-  }
-  if (sq === 0) return;
-  const inv = 1 / Math.sqrt(sq);
-  for (let i = 0; i < cn; i++) {
+  const c = rootsOf(charTally);
+  if (!c) return;
+  for (let i = 0; i < charTally.size; i++) {
     const k = charTally.keys[i];
-    const j = words ? wordTally.indexOf(k) : -1;
-    if (j >= 0) val[j] += cv[i] * inv;
+    const j = w ? wordTally.indexOf(k) : -1;
+    if (j >= 0) val[j] += c.roots[i] * c.inv;
     else {
       idx.push(k);
-      val.push(cv[i] * inv);
+      val.push(c.roots[i] * c.inv);
     }
   }
+}
+
+/** sqrt of each count in first-touch order and 1 / their Euclidean norm; null when the group is empty. */
+function rootsOf(t: Tally): { roots: number[]; inv: number } | null {
+  let sq = 0;
+  const roots: number[] = [];
+  for (let i = 0; i < t.size; i++) {
+    const v = Math.sqrt(t.counts[i]);
+    roots.push(v);
+    sq += v * v;
+  }
+  return sq === 0 ? null : { roots, inv: 1 / Math.sqrt(sq) };
 }
 
 export function featurize(a: Analysis, cfg: FeatureConfig): SparseVector {

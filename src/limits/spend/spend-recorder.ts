@@ -1,3 +1,4 @@
+import { InFlight } from "../../async/in-flight.js";
 import type { SpendRow, SpendStore } from "./spend-types.js";
 
 export interface SpendRecorderOptions {
@@ -25,7 +26,7 @@ export class SpendRecorder {
   private pending = new Map<string, Mutable<SpendRow>>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
   written = 0;
 
   constructor(private readonly store: SpendStore, private readonly opts: SpendRecorderOptions) {}
@@ -33,10 +34,7 @@ export class SpendRecorder {
   record(r: SpendRow): void {
     if (this.closed) return;
     this.add(r);
-    if (this.timer === null) {
-      this.timer = setTimeout(() => this.flush(), this.opts.flushIntervalMs);
-      this.timer.unref();
-    }
+    this.arm();
   }
 
   /**
@@ -57,18 +55,16 @@ export class SpendRecorder {
       }
       return;
     }
-    const write = this.opts.sink(rows).then(
+    void this.inFlight.track(this.opts.sink(rows).then(
       () => { this.written += rows.length; },
       (err: unknown) => this.failed(rows, err),
-    );
-    this.inFlight.add(write);
-    void write.finally(() => this.inFlight.delete(write));
+    ));
   }
 
   /** Flushes and waits until every write so far has landed (or failed): admin reads call it first so a caller sees its own spend. */
   async settle(): Promise<void> {
     this.flush();
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    await this.inFlight.settle();
   }
 
   async close(): Promise<void> {
@@ -96,11 +92,14 @@ export class SpendRecorder {
   private failed(rows: readonly SpendRow[], err: unknown): void {
     if (this.pending.size < MAX_PENDING) {
       for (const r of rows) this.add(r);
-      if (this.timer === null && !this.closed) {
-        this.timer = setTimeout(() => this.flush(), this.opts.flushIntervalMs);
-        this.timer.unref();
-      }
+      if (!this.closed) this.arm();
     }
     this.opts.onError?.(err);
+  }
+
+  private arm(): void {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => this.flush(), this.opts.flushIntervalMs);
+    this.timer.unref();
   }
 }

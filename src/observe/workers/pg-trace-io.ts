@@ -1,3 +1,4 @@
+import { InFlight } from "../../async/in-flight.js";
 import { piiHasher } from "../../secrets/pii-hash.js";
 import type { PgBridge } from "../../store/postgres/pg-bridge.js";
 import { deleteSpansSteps } from "../otel/pg-span-store.js";
@@ -26,21 +27,6 @@ export interface PgTraceWritesOptions {
 /** The bridge's non-blocking calls in the shape step sequences run on. */
 export function asyncSql(db: PgBridge): PgAsyncSql {
   return { all: (sql, params) => db.allAsync(sql, params), run: (sql, params) => db.runAsync(sql, params), copy: (sql, data) => db.copyAsync(sql, data) };
-}
-
-/** Tracks calls in flight so `close()` resolves after the last one settles. */
-class InFlight {
-  private readonly calls = new Set<Promise<unknown>>();
-
-  track<T>(p: Promise<T>): Promise<T> {
-    this.calls.add(p);
-    void p.finally(() => this.calls.delete(p)).catch(() => {});
-    return p;
-  }
-
-  async settle(): Promise<void> {
-    await Promise.allSettled([...this.calls]);
-  }
 }
 
 /**

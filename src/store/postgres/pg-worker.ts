@@ -9,6 +9,12 @@ import { STORE_DOWN, STORE_UP, type PgReply, type PgRequest, type PgRows, type P
  */
 const data = workerData as PgWorkerData & { syncPort: MessagePort };
 const flag = new Int32Array(data.flag);
+/** The server is marked down and probed (markDown). */
+let probing = false;
+/** A background check after a connection closed is running (checkAfterClose). */
+let checking = false;
+/** Set by `close`: the pool's own connections closing is no outage. */
+let ending = false;
 
 // int8 and numeric columns as JS numbers: Keel keeps epoch milliseconds and counters there, all
 // far below 2^53. Floats are stored as double precision, which the driver already parses.
@@ -130,7 +136,6 @@ async function handle(m: PgRequest): Promise<PgRows | number | null> {
 
 /** How often a down server is probed; one probe at a time. */
 const PROBE_EVERY_MS = 200;
-let probing = false;
 
 /**
  * Marks the server down and probes it until a statement succeeds. While it is down the bridge
@@ -160,10 +165,6 @@ function markDown(): void {
     }
   })();
 }
-
-let checking = false;
-/** Set by `close`: the pool's own connections closing is no outage. */
-let ending = false;
 
 /**
  * After a connection closes, one `SELECT 1` in the background: if the server is gone the flag goes
