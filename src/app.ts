@@ -232,6 +232,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
         targets: () => routing.snapshot(),
         traceWriter: () => ({ written: traces.written, dropped: traces.dropped, pending: traces.pending }),
         ...(cache?.verifier ? { cacheVerified: () => cache!.verifier!.counts } : {}),
+        ...(guard.memo.enabled ? { guardMemo: () => guard.memo } : {}),
       })
       : undefined;
     if (metrics) registerMetricsRoute(router, metrics, config.metrics.require_auth ? auth : null);

@@ -16,7 +16,7 @@ export function guardInput(ctx: GatewayContext, guard: GuardService | undefined,
     model: ctx.modelRequested, feature: ctx.feature, keyId: ctx.principal?.keyId ?? null, keyName: ctx.principal?.keyName ?? null,
   });
   if (!policies.input && !policies.output && !policies.tools) return body;
-  const rg = new RequestGuard(guard, policies, ctx.requestId, ctx.trace.traceId);
+  const rg = new RequestGuard(guard, policies, ctx.requestId, ctx.trace.traceId, ctx.principal?.keyId ?? "");
   ctx.guard = rg;
   return rg.screenInput(body);
 }

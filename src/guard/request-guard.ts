@@ -1,7 +1,7 @@
 import type { ChatCompletion, ChatMessage, ChatRequest, ToolCall } from "../api/chat-types.js";
 import { KeelError } from "../errors/errors.js";
 import { screenToolCalls, type ToolDenial } from "./actions/screen-tool-calls.js";
-import { type PolicyScanner, runScanners } from "./engine/run-scanners.js";
+import { type PolicyScanner, type RunOptions, runScanners } from "./engine/run-scanners.js";
 import type { ScanBudget } from "./engine/scan-budget.js";
 import { blocking, toRecord, type Verdict, type VerdictRecord } from "./engine/verdict.js";
 import type { CompiledPolicy, GuardService, ResolvedPolicies } from "./policy/guard-service.js";
@@ -74,7 +74,8 @@ export class RequestGuard {
 
   /** `requestId`: the gateway call screened, handed to model-based scanners for their own traces. */
   /** `traceId`: the call's W3C trace, whose retrieval spans the citations scanner reads. */
-  constructor(readonly service: GuardService, readonly policies: ResolvedPolicies, readonly requestId?: string, readonly traceId?: string) {}
+  /** `memoScope`: whose remembered scan results this request may reuse (the virtual key; decision 0038). */
+  constructor(readonly service: GuardService, readonly policies: ResolvedPolicies, readonly requestId?: string, readonly traceId?: string, readonly memoScope = "") {}
 
   get budgetMs(): number {
     return this.service.config.budget_ms;
@@ -120,9 +121,9 @@ export class RequestGuard {
         return { text: u.text, source: u.source, ...(h && h.length ? { history: h } : {}) };
       });
       if (logOnly.length > 0) {
-        this.deferred = () => Promise.all(inputs.map((input, k) => runScanners(logOnly, input, { budgetMs: this.budgetMs, index: k, scanBudget: this.scanBudget, requestId: this.requestId })));
+        this.deferred = () => Promise.all(inputs.map((input, k) => runScanners(logOnly, input, this.runOptions(k))));
       }
-      const results = await Promise.all(inputs.map((input, k) => runScanners(entries, input, { budgetMs: this.budgetMs, index: k, scanBudget: this.scanBudget, requestId: this.requestId })));
+      const results = await Promise.all(inputs.map((input, k) => runScanners(entries, input, this.runOptions(k))));
       for (const vs of results) this.verdicts.push(...vs);
       this.applyRedactions(units, results, messages, policy);
     }
@@ -148,6 +149,11 @@ export class RequestGuard {
     const results = await Promise.all(units.map((u, k) => runScanners(entries, { text: u.text, source: u.source }, { budgetMs: this.budgetMs, index: k })));
     this.applyRedactions(units, results, messages, policy);
     return { ...body, messages };
+  }
+
+  /** How this request's scanners run on its unit (or choice) `index`: its budgets, id and memo scope. */
+  private runOptions(index: number): RunOptions {
+    return { budgetMs: this.budgetMs, index, scanBudget: this.scanBudget, requestId: this.requestId, memo: this.service.memo, memoScope: this.memoScope };
   }
 
   private applyRedactions(units: readonly Unit[], results: readonly Verdict[][], messages: ChatMessage[], policy: CompiledPolicy): void {
@@ -199,7 +205,7 @@ export class RequestGuard {
     const choices = await Promise.all(c.choices.map(async (ch) => {
       const message = { ...ch.message };
       if (policy && typeof message.content === "string" && message.content.length > 0) {
-        const vs = await runScanners(entries, { text: message.content, source: "output" }, { budgetMs: this.budgetMs, index: ch.index, scanBudget: this.scanBudget, requestId: this.requestId });
+        const vs = await runScanners(entries, { text: message.content, source: "output" }, this.runOptions(ch.index));
         this.verdicts.push(...vs);
         const refused = refusal(vs, "output");
         if (refused) throw refused;
@@ -279,7 +285,11 @@ export class RequestGuard {
 }
 
 export function instantiate(policy: CompiledPolicy, facts: RequestFacts): PolicyScanner[] {
-  return policy.entries.map((e) => ({ scanner: e.shared ?? e.make(facts), action: e.action, threshold: e.threshold, restore: e.restore }));
+  return policy.entries.map((e) => ({
+    scanner: e.shared ?? e.make(facts), action: e.action, threshold: e.threshold, restore: e.restore,
+    // Only a shared instance's results can be asked for again; a request-bound one is new each time.
+    memo: e.shared !== null && e.shared.pure === true,
+  }));
 }
 
 export function aggregate(verdicts: readonly Verdict[]): VerdictRecord[] {

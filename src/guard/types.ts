@@ -74,6 +74,13 @@ export interface Scanner {
   readonly failure?: "open" | "closed";
   /** Which sources this scanner is meant for. */
   readonly sources: readonly GuardSource[];
+  /**
+   * Its result depends on `text` and `source` alone — not on `history`, the time, a model or any
+   * state — and it returns synchronously. The engine may then remember the result for the same
+   * text from the same source and key (engine/scan-memo.ts, decision 0038). Absent: run every time.
+   * The scanner contract suite checks the claim.
+   */
+  readonly pure?: boolean;
   scan(input: ScanInput, ctx?: ScanContext): ScanResult | Promise<ScanResult>;
   /**
    * A text longer than the scan budget (guard.scan_budget, engine/scan-budget.ts): "whole" —

@@ -1,5 +1,6 @@
 import type { GuardAction, ScanInput, ScanResult, Scanner, UnavailableReason } from "../types.js";
 import { type BudgetNote, type ScanBudget, scanWithBudget } from "./scan-budget.js";
+import type { MemoSlot, ScanMemo } from "./scan-memo.js";
 import { blocking, type Verdict } from "./verdict.js";
 
 /** A scanner as a policy runs it: the instance, the action on trigger, and its own threshold if any. */
@@ -10,6 +11,8 @@ export interface PolicyScanner {
   threshold?: number;
   /** For `redact` on PII: may the vault restore values in the output. */
   restore?: boolean;
+  /** The instance is shared and `pure`: its result for a text may be remembered (ScanMemo). */
+  memo?: boolean;
 }
 
 export interface RunOptions {
@@ -21,6 +24,9 @@ export interface RunOptions {
   scanBudget?: ScanBudget;
   /** The screened request's id, handed to heavy scanners (their model calls are traced under it). */
   requestId?: string;
+  /** Remembered results of pure scanners, and the scope (virtual key) they are remembered under. */
+  memo?: ScanMemo;
+  memoScope?: string;
 }
 
 /**
@@ -39,8 +45,17 @@ export async function runScanners(entries: readonly PolicyScanner[], input: Scan
   const done: Verdict[] = [];
   const heavy: PolicyScanner[] = [];
   const deadline = performance.now() + opts.budgetMs;
+  let slot: MemoSlot | null | undefined;
   const start = (e: PolicyScanner): void => {
     const t0 = performance.now();
+    if (e.memo && opts.memo) {
+      slot ??= opts.memo.slot(opts.memoScope ?? "", input.source, input.text);
+      const m = slot && opts.memo.get(slot, e.scanner);
+      if (m) {
+        done.push(noted(verdictOf(e, input, index, m.out, performance.now() - t0), m.note));
+        return;
+      }
+    }
     const remainingMs = deadline - t0;
     const stop = e.scanner.cost === "heavy" ? new AbortController() : null;
     let out: ScanResult | Promise<ScanResult>;
@@ -53,6 +68,7 @@ export async function runScanners(entries: readonly PolicyScanner[], input: Scan
       return;
     }
     if (!(out instanceof Promise)) {
+      if (slot && e.memo) opts.memo!.put(slot, e.scanner, out, note);
       done.push(noted(verdictOf(e, input, index, out, performance.now() - t0), note));
       return;
     }

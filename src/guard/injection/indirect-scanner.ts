@@ -74,6 +74,7 @@ export function createIndirectInjectionScanner(opts: IndirectScannerOptions = {}
   return {
     name,
     cost: "fast",
+    pure: true,
     sources: opts.sources ?? (["document", "tool_result"] as const),
     scan(input: ScanInput): ScanResult {
       model ??= shippedModel();

@@ -67,6 +67,7 @@ export function createInjectionScanner(opts: InjectionScannerOptions = {}): Scan
   return {
     name,
     cost: "fast",
+    pure: true,
     sources,
     scan(input: ScanInput): ScanResult {
       model ??= shippedModel();

@@ -35,6 +35,7 @@ export function createInvisibleTextScanner(opts: { threshold?: number; sources?:
   return {
     name: "invisible_text",
     cost: "fast",
+    pure: true,
     large: "whole",
     sources: opts.sources ?? (["user", "document", "tool_result"] as const),
     scan(input: ScanInput): ScanResult {

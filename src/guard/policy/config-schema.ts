@@ -74,6 +74,19 @@ export const guardConfigSchema = z
       })
       .refine((b) => b.head_chars + b.tail_chars <= b.max_chars, { message: "head_chars + tail_chars must not exceed max_chars" })
       .prefault({}),
+    /**
+     * Results of pure scanners remembered per text, virtual key and source, so a text screened
+     * once (an earlier chat turn sent again, a RAG document, a retry, a cache hit) is not screened
+     * again (engine/scan-memo.ts, decision 0038). `max_chars: 0` turns it off.
+     */
+    memo: z
+      .strictObject({
+        /** Characters held at most (texts, plus a fixed cost per remembered text and finding); least recently used go first. */
+        max_chars: z.int().min(0).max(1_000_000_000).default(2_000_000),
+        /** Longer texts are screened every time. */
+        max_text_chars: z.int().min(1).max(100_000_000).default(65_536),
+      })
+      .prefault({}),
     policies: z.record(name, policySchema).default({}),
     tool_policies: z.record(name, toolPolicySchema).default({}),
     assign: z.array(assignment).max(10_000).default([]),

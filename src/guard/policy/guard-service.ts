@@ -6,6 +6,7 @@ import { SCANNERS } from "../scanners/registry.js";
 import type { Finding, Scanner } from "../types.js";
 import type { GuardConfig, PolicyConfig } from "./config-schema.js";
 import { BUILT_IN_POLICIES } from "./default-policies.js";
+import { ScanMemo } from "../engine/scan-memo.js";
 
 /** Canaries remembered per system prompt; only prompts up to 16 KB are keyed on (≤ 4 MB held). */
 const CANARY_MEMO = 256;
@@ -66,12 +67,15 @@ export function compilePolicy(name: string, p: PolicyConfig, deps: ScannerDeps =
  */
 export class GuardService {
   readonly config: GuardConfig;
+  /** Results of pure scanners per text, key and source (decision 0038); dropped with the service. */
+  readonly memo: ScanMemo;
   private readonly policies = new Map<string, CompiledPolicy>();
   private readonly canaryKey = randomBytes(16);
 
   /** `deps.models`: how model-based scanners reach a model; without it they report themselves unavailable. */
   constructor(config: GuardConfig, deps: ScannerDeps = {}) {
     this.config = config;
+    this.memo = new ScanMemo(config.memo.max_chars, config.memo.max_text_chars);
     for (const [name, p] of Object.entries(BUILT_IN_POLICIES)) this.policies.set(name, compilePolicy(name, p));
     for (const [name, p] of Object.entries(config.policies)) this.policies.set(name, compilePolicy(name, p, deps));
   }

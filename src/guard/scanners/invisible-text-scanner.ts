@@ -22,6 +22,7 @@ export const invisibleTextScanner: ScannerDefinition<InvisibleOptions> = {
     return {
       name: "invisible_text",
       cost: "fast",
+      pure: true,
       large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {

@@ -23,6 +23,7 @@ export const keywordScanner: ScannerDefinition<KeywordOptions> = {
     return {
       name: "banned_topics",
       cost: "fast",
+      pure: true,
       large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {

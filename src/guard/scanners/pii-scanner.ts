@@ -12,6 +12,7 @@ export const piiScanner: ScannerDefinition<PiiOptions> = {
     return {
       name: "pii",
       cost: "fast",
+      pure: true,
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {
         const found = detectPii(input.text, { types, minScore: o.min_score, personTagger: o.person_tagger });

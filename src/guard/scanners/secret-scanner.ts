@@ -37,6 +37,7 @@ export const secretScanner: ScannerDefinition<SecretOptions> = {
     return {
       name: "secrets",
       cost: "fast",
+      pure: true,
       large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {

@@ -11,6 +11,7 @@ export const sizeLimitScanner: ScannerDefinition<SizeLimitOptions> = {
     return {
       name: "size_limit",
       cost: "fast",
+      pure: true,
       large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {

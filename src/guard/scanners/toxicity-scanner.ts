@@ -53,6 +53,7 @@ export const toxicityScanner: ScannerDefinition<ToxicityOptions> = {
     return {
       name: "toxicity",
       cost: "fast",
+      pure: true,
       large: "whole",
       sources: ["user", "document", "tool_result", "output"],
       scan(input: ScanInput) {

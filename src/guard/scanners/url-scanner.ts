@@ -23,6 +23,7 @@ export const urlScanner: ScannerDefinition<UrlOptions> = {
     return {
       name: "url_allowlist",
       cost: "fast",
+      pure: true,
       large: "whole",
       sources: ["output", "document", "tool_result", "user"],
       scan(input: ScanInput) {

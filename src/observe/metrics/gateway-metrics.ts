@@ -18,6 +18,8 @@ export interface ScrapeSources {
   traceWriter?: () => { written: number; dropped: number; pending: number };
   /** The response cache's re-asks of sampled semantic hits, by outcome (match, mismatch, error, dropped). */
   cacheVerified?: () => Readonly<Record<string, number>>;
+  /** The guard's remembered scan results (decision 0038): lookups that found one or not, characters held. */
+  guardMemo?: () => { hits: number; misses: number; chars: number };
 }
 
 const BREAKER_STATES = ["closed", "open", "half_open"] as const;
@@ -67,6 +69,8 @@ export class GatewayMetrics {
   private readonly tracesWritten: Counter;
   private readonly tracesDropped: Counter;
   private readonly traceQueue: Gauge;
+  private readonly guardMemo: Counter;
+  private readonly guardMemoChars: Gauge;
 
   // Scratch label arrays, refilled per call: a series copies its values only when first created.
   private readonly g4: string[] = ["", "", "", ""];
@@ -108,6 +112,8 @@ export class GatewayMetrics {
     this.tracesWritten = r.counter("keel_traces_written_total", "Trace records written to the store.");
     this.tracesDropped = r.counter("keel_traces_dropped_total", "Trace records dropped (queue full or write failed).");
     this.traceQueue = r.gauge("keel_trace_queue_depth", "Trace records waiting to be written.");
+    this.guardMemo = r.counter("keel_guard_scan_memo_total", "Pure guard scanner runs answered from remembered results (hit) or run (miss), decision 0038.", ["outcome"]);
+    this.guardMemoChars = r.gauge("keel_guard_scan_memo_chars", "Characters the guard's remembered scan results hold (bounded by guard.memo.max_chars).");
     this.retrieval = new RetrievalMetrics(r);
     this.citations = new CitationMetrics(r);
   }
@@ -199,6 +205,12 @@ export class GatewayMetrics {
       this.tracesWritten.setTotal([], w.written);
       this.tracesDropped.setTotal([], w.dropped);
       this.traceQueue.set([], w.pending);
+    }
+    if (s.guardMemo) {
+      const m = s.guardMemo();
+      this.guardMemo.setTotal(["hit"], m.hits);
+      this.guardMemo.setTotal(["miss"], m.misses);
+      this.guardMemoChars.set([], m.chars);
     }
     return this.registry.render();
   }
