@@ -41,7 +41,8 @@ interface Side {
 /** Sequential requests rotating over the targets one by one (the order rotates every round). */
 async function rotating(targets: readonly Target[], n: number, warmup: number, stream: boolean): Promise<Summary[]> {
   const pools = targets.map((t) => new Pool(t.origin, { connections: 1, pipelining: 1 }));
-  const bodies = targets.map((t) => chatBody(t.model, stream));
+  // Every call's user turn differs (chatBody's n): no side may answer a repeated text from a memo.
+  let sent = 0;
   const samples: number[][] = targets.map(() => []);
   try {
     for (let i = 0; i < warmup + n; i++) {
@@ -49,7 +50,7 @@ async function rotating(targets: readonly Target[], n: number, warmup: number, s
         const j = (i + k) % targets.length;
         const t = targets[j];
         const t0 = performance.now();
-        const res = await pools[j].request({ method: "POST", path: PATH, headers: { "content-type": "application/json", authorization: t.authorization, ...t.headers }, body: bodies[j] });
+        const res = await pools[j].request({ method: "POST", path: PATH, headers: { "content-type": "application/json", authorization: t.authorization, ...t.headers }, body: chatBody(t.model, stream, sent++) });
         let first: number | null = null;
         for await (const _chunk of res.body) first ??= performance.now() - t0;
         const ms = stream ? first : performance.now() - t0;

@@ -19,13 +19,20 @@ export interface Target {
 
 export const PATH = "/v1/chat/completions";
 
-/** A small, realistic chat call: a system prompt, one user turn, a short answer. */
-export function chatBody(model: string, stream: boolean): string {
+/**
+ * A small, realistic chat call: a system prompt, one user turn, a short answer. With `n`, the user
+ * turn ends with a reference made of letters only (`ref ab`), different for every n: real traffic
+ * does not repeat its user turns, so the guard's memo of screened texts (decision 0038) and the
+ * simulator's prompt-seeded answer must not see the same text again and again. Letters only, so the
+ * guard's digit pre-checks (decision 0036) see what they saw in the body without a reference.
+ */
+export function chatBody(model: string, stream: boolean, n?: number): string {
+  const ref = n === undefined ? "" : ` (ref ${letters(n)})`;
   return JSON.stringify({
     model,
     messages: [
       { role: "system", content: "You are a concise assistant for an online bookshop. Answer in one or two sentences." },
-      { role: "user", content: "Do you ship paperbacks to Canada, and how long does delivery usually take?" },
+      { role: "user", content: `Do you ship paperbacks to Canada, and how long does delivery usually take?${ref}` },
     ],
     max_tokens: 16,
     temperature: 0.2,
@@ -33,10 +40,22 @@ export function chatBody(model: string, stream: boolean): string {
   });
 }
 
+/** n in base 26, letters a–z (0 → "a", 26 → "ba"). */
+export function letters(n: number): string {
+  let out = "";
+  do {
+    out = String.fromCharCode(97 + (n % 26)) + out;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return out;
+}
+
 function headersOf(t: Target): Record<string, string> {
   // The simulator ignores Authorization; sending one keeps both requests the same size and shape.
   return { "content-type": "application/json", authorization: t.authorization, ...t.headers };
 }
+
+let sent = 0;
 
 export interface LoadResult {
   readonly connections: number;
@@ -52,13 +71,18 @@ export interface LoadResult {
   readonly latency: { mean: number; p50: number; p90: number; p99: number; max: number };
 }
 
-/** `overallRate`: requests per second across all connections (unset: as fast as the target answers). */
+/**
+ * `overallRate`: requests per second across all connections (unset: as fast as the target answers).
+ * Every request's user turn differs (chatBody's `n`; the counter is shared by every run of the
+ * process, so a warm-up never sends what the measured run sends).
+ */
 export async function runAutocannon(t: Target, connections: number, durationS: number, overallRate?: number): Promise<LoadResult> {
   const r = await autocannon({
     url: `${t.origin}${PATH}`,
     method: "POST",
     headers: headersOf(t),
     body: chatBody(t.model, false),
+    requests: [{ setupRequest: (req) => ({ ...req, body: chatBody(t.model, false, sent++) }) }],
     connections,
     pipelining: 1,
     duration: durationS,
@@ -112,10 +136,10 @@ async function paired(
 
 /** Full response time (request out → last body byte) of non-streaming calls. */
 export function sequentialLatency(targets: readonly [Target, Target], n: number, warmup: number): Promise<PairedSamples> {
-  const bodies = new Map(targets.map((t) => [t, chatBody(t.model, false)]));
   return paired(targets, n, warmup, async (pool, t) => {
+    const body = chatBody(t.model, false, sent++);
     const t0 = performance.now();
-    const res = await pool.request({ method: "POST", path: PATH, headers: headersOf(t), body: bodies.get(t) });
+    const res = await pool.request({ method: "POST", path: PATH, headers: headersOf(t), body });
     await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
     const ms = performance.now() - t0;
     return res.statusCode === 200 ? ms : null;
@@ -128,10 +152,10 @@ export function sequentialLatency(targets: readonly [Target, Target], n: number,
  * so this is the client's time to first token with an instant upstream.
  */
 export function streamFirstByte(targets: readonly [Target, Target], n: number, warmup: number): Promise<PairedSamples> {
-  const bodies = new Map(targets.map((t) => [t, chatBody(t.model, true)]));
   return paired(targets, n, warmup, async (pool, t) => {
+    const body = chatBody(t.model, true, sent++);
     const t0 = performance.now();
-    const res = await pool.request({ method: "POST", path: PATH, headers: headersOf(t), body: bodies.get(t) });
+    const res = await pool.request({ method: "POST", path: PATH, headers: headersOf(t), body });
     let first: number | null = null;
     let text = "";
     for await (const chunk of res.body) {
