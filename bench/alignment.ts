@@ -69,12 +69,12 @@ for (const [spec, src, format] of [["feedback", { kind: "feedback", spec: "feedb
   t = performance.now();
   const part = sourceRows(src, deps, { format, limit: 1_000_000, licence: null });
   const mid = performance.now();
-  const out = assembleExport([part], { format, maxSyntheticShare: 1, output: "jsonl", now: 0, filters: {} });
+  const out = await assembleExport([part], { format, maxSyntheticShare: 1, output: "jsonl", now: 0, filters: {} });
   const ms = performance.now() - t;
   console.log(`export ${format} from ${spec}: ${out.rows} rows from ${part.read} ${spec === "feedback" ? "traces" : "results"} in ${ms.toFixed(0)} ms (rows ${(mid - t).toFixed(0)} ms, hash + card ${(performance.now() - mid).toFixed(0)} ms) = ${Math.round((out.rows / ms) * 1000)} rows/s`);
   if (spec !== "feedback" || format === "kto") {
     t = performance.now();
-    const pq = assembleExport([part], { format, maxSyntheticShare: 1, output: "parquet", now: 0, filters: {} });
+    const pq = await assembleExport([part], { format, maxSyntheticShare: 1, output: "parquet", now: 0, filters: {} });
     const pms = performance.now() - t;
     console.log(`  as Parquet: ${pms.toFixed(0)} ms = ${Math.round((pq.rows / pms) * 1000)} rows/s, ${(Buffer.from(pq.parquet_base64!, "base64").length / 1e6).toFixed(1)} MB vs JSONL ${(Buffer.byteLength(pq.jsonl) / 1e6).toFixed(1)} MB`);
   }

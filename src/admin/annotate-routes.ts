@@ -131,7 +131,7 @@ export function registerAnnotateRoutes(router: Router, d: AnnotateRouteDeps): vo
     const opts = { format: body.format, force: body.force, since: body.since, limit: body.limit, licence: body.licence ?? null };
     const parts = specs.map((s) => sourceRows(s, deps, opts));
     const filters = { since: body.since ?? null, limit: body.limit, balance: body.balance, force: body.force, max_synthetic_share: max, strict: body.strict, licence: body.licence ?? null };
-    const out = assembleExport(parts, { format: body.format, balance: body.balance, maxSyntheticShare: max, strict: body.strict, output: body.output, now: Date.now(), filters });
+    const out = await assembleExport(parts, { format: body.format, balance: body.balance, maxSyntheticShare: max, strict: body.strict, output: body.output, now: Date.now(), filters });
     const actor = actorOf(req, d.auth.authorize(req.headers.authorization, req.method).role);
     const stored = d.annotations.putExport({
       hash: out.sha256, format: out.format, sources: out.sources, filters, counts: out.counts, card: out.card, jsonl: out.jsonl, provenance: out.provenance, actor: actor.name, createdAt: Date.now(),

@@ -1,5 +1,4 @@
 import { KeelError } from "../errors/errors.js";
-import { toParquet } from "./parquet-export.js";
 import { balanceByLength, type Candidate, type ExportResult, serialise } from "./queue-export.js";
 import type { ExportFormat } from "./queue-schema.js";
 import type { SourceRows } from "./source-export.js";
@@ -37,8 +36,12 @@ const FORMAT_NAMES: Record<ExportFormat, string> = {
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-/** Rows from every source, balanced, capped and checked, as one export with its card. */
-export function assembleExport(parts: readonly SourceRows[], o: AssembleOptions): AssembledExport {
+/**
+ * Rows from every source, balanced, capped and checked, as one export with its card. Asynchronous
+ * for one reason: the Parquet writer (hyparquet-writer, ESM only, ~2 MB of heap once loaded) is
+ * imported on the first Parquet export, not at start (decision 0035).
+ */
+export async function assembleExport(parts: readonly SourceRows[], o: AssembleOptions): Promise<AssembledExport> {
   const specs = parts.map((p) => p.spec);
   const rows: Candidate[] = parts.flatMap((p) => p.candidates);
   const total = rows.length;
@@ -67,6 +70,7 @@ export function assembleExport(parts: readonly SourceRows[], o: AssembleOptions)
   const card = exportCard({ parts, rows, o, sha256, share, warnings, dropped, counts });
   const out: AssembledExport = { format: o.format, sources: specs, jsonl, provenance, card, rows: rows.length, sha256, forced: forcedQueues.length > 0, synthetic_share: share, warnings, counts };
   if (o.output === "parquet") {
+    const { toParquet } = await import("./parquet-export.js");
     const bytes = toParquet(o.format, rows.map((r) => r.row as Record<string, unknown>), { "keel.content_sha256": sha256, "keel.format": o.format });
     out.parquet_base64 = Buffer.from(bytes).toString("base64");
   }

@@ -19,6 +19,13 @@ test("packed JSON round-trips, shrinks what repeats the dictionary, and leaves t
   assert.throws(() => unpackJson(Buffer.from([9, 1, 2])), RangeError);
 });
 
+test("a body whose packed form spans several output buffers round-trips", () => {
+  const big = JSON.stringify({ model: "sim", messages: Array.from({ length: 400 }, (_, i) => ({ role: "user", content: `message ${i} ${(i * 7919).toString(36)}` })) });
+  const packed = packJson(big);
+  assert.ok(Buffer.isBuffer(packed) && packed.length > 2048, `packed ${packed?.length} bytes: more than one 1 KB buffer`);
+  assert.equal(unpackJson(packed), big);
+});
+
 test("the store reads rows written before packing (TEXT JSON, no guard flag) and new packed ones alike", () => {
   const db = openMemorySqlite();
   const store = new SqliteTraceStore(db);

@@ -25,10 +25,20 @@ const DICTIONARY_V1 = Buffer.from([
 
 const V1 = 1;
 
+/**
+ * The size of each output buffer zlib fills. Node's default is 16 KB, allocated outside the V8 heap
+ * for every call and freed only when the writer's heap next collects it: at ~4 columns a trace and
+ * hundreds of traces a second, that garbage (plus each call's 256 KB deflate state, interleaved with
+ * it) grew the writer thread's malloc arena by ~30 MB under load (bench/README.md, "Memory at the
+ * defaults"). A packed column is a few hundred bytes, so 1 KB buffers come from Node's shared
+ * buffer pool; a larger one takes several and is joined. The bytes written are the same.
+ */
+const OUT_CHUNK = 1024;
+
 /** The column value for a JSON text: packed bytes, or the text itself when packing would not save. */
 export function packJson(text: string | null): Buffer | string | null {
   if (text === null) return null;
-  const packed = deflateRawSync(text, { dictionary: DICTIONARY_V1, level: 6 });
+  const packed = deflateRawSync(text, { dictionary: DICTIONARY_V1, level: 6, chunkSize: OUT_CHUNK });
   if (packed.length + 1 >= Buffer.byteLength(text)) return text;
   const out = Buffer.allocUnsafe(packed.length + 1);
   out[0] = V1;
