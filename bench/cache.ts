@@ -194,33 +194,41 @@ async function semanticPart(keys: string[]): Promise<void> {
 async function endToEnd(sqliteRead: { median: number }, keys: string[]): Promise<void> {
   // 2. End to end.
   const keel = await startTestKeel({ cache: { enabled: true } });
+  // The same Keel without the guard's memo of screened texts (decision 0038): a hit then screens
+  // its request and its stored answer again, as every hit did before the memo.
+  const noMemo = await startTestKeel({ cache: { enabled: true }, guard: { memo: { max_chars: 0 } } });
   const direct = await directCacheServer(keys[1]);
   try {
-    const call = async (headers: Record<string, string>, base = keel.url): Promise<number> => {
+    const call = async (headers: Record<string, string>, base = keel.url, key = keel.key): Promise<number> => {
       const t0 = performance.now();
-      const res = await fetch(`${base}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${keel.key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body(1)) });
+      const res = await fetch(`${base}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body(1)) });
       await res.arrayBuffer();
       return performance.now() - t0;
     };
     await call({});
+    await call({}, noMemo.url, noMemo.key);
     await new Promise((r) => setTimeout(r, 200));
-    const runs: Record<string, number[]> = { hit: [], miss: [], bypass: [], direct: [] };
-    // Interleaved, so drift on a shared machine hits all four alike.
+    const runs: Record<string, number[]> = { hit: [], hitNoMemo: [], miss: [], bypass: [], direct: [] };
+    // Interleaved, so drift on a shared machine hits all five alike.
     for (let i = 0; i < CALLS + 200; i++) {
       const h = await call({});
+      const n = await call({}, noMemo.url, noMemo.key);
       const m = await call({ "cache-control": "no-cache" });
       const b = await call({ "cache-control": "no-store" });
       const d = await call({}, direct.url);
-      if (i >= 200) { runs.hit.push(h); runs.miss.push(m); runs.bypass.push(b); runs.direct.push(d); }
+      if (i >= 200) { runs.hit.push(h); runs.hitNoMemo.push(n); runs.miss.push(m); runs.bypass.push(b); runs.direct.push(d); }
     }
     const fig = (xs: number[]) => { const s = summarize(xs); return { p50: round3(s.p50), p99: round3(s.p99) }; };
     const hit = fig(runs.hit);
+    const hitNoMemo = fig(runs.hitNoMemo);
     const dir = fig(runs.direct);
-    console.log("HTTP, ms (one in flight):", JSON.stringify({ keel_hit: hit, keel_miss_no_cache: fig(runs.miss), keel_bypass_no_store: fig(runs.bypass), direct_cache_read_over_http: dir }));
+    console.log("HTTP, ms (one in flight):", JSON.stringify({ keel_hit: hit, keel_hit_guard_memo_off: hitNoMemo, keel_miss_no_cache: fig(runs.miss), keel_bypass_no_store: fig(runs.bypass), direct_cache_read_over_http: dir }));
     console.log("hit p50 over the in-process SQLite read, ms:", round3(hit.p50 - sqliteRead.median / 1000));
     console.log("hit p50 over the direct cache read over HTTP (what Keel adds), ms:", round3(hit.p50 - dir.p50));
+    console.log("  the same with guard.memo off, ms:", round3(hitNoMemo.p50 - dir.p50));
   } finally {
     await keel.close();
+    await noMemo.close();
     await new Promise((r) => direct.server.close(r));
     direct.cleanup();
   }

@@ -22,7 +22,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { realisticText } from "./guard-corpus.js";
-import { chatBody } from "./load.js";
+import { chatBody, letters } from "./load.js";
 import { ROOT } from "./stack.js";
 import { round3, summarize } from "./stats.js";
 
@@ -75,11 +75,25 @@ const CASES = [
   { name: "1 KB turn", body: { ...chat, messages: [chat.messages[0], { role: "user", content: realisticText(1024) }] }, answer: completion(realisticText(1024)) },
 ];
 
+let seq = 0;
+/**
+ * The case's body and answer, their last user turn and answer ending with a reference of letters
+ * unique to this request: real traffic does not repeat a turn, and the guard's memo (decision 0038)
+ * would otherwise answer every request after the first from memory.
+ */
+function varied(body: { messages: { role: string; content: string }[] }, answer: { choices: { message: { content: string } }[] }): [unknown, unknown] {
+  const ref = ` (ref ${letters(seq++)})`;
+  const messages = body.messages.map((m, i) => (i === body.messages.length - 1 ? { ...m, content: m.content + ref } : m));
+  const a = answer.choices[0];
+  return [{ ...body, messages }, { ...answer, choices: [{ ...a, message: { ...a.message, content: a.message.content + ref } }] }];
+}
+
 /** CPU µs per request of the input side (screenInput + deferred) and the output side (screenCompletion + records), over one batch. */
-async function batch(v: Variant, body: unknown, answer: unknown): Promise<{ input: number; output: number }> {
+async function batch(v: Variant, template: unknown, answerTemplate: unknown): Promise<{ input: number; output: number }> {
   let input = 0;
   let output = 0;
   for (let i = 0; i < BATCH; i++) {
+    const [body, answer] = varied(template as Parameters<typeof varied>[0], answerTemplate as Parameters<typeof varied>[1]);
     const g = v.make();
     const c0 = process.cpuUsage();
     try {
