@@ -356,8 +356,9 @@ class JsonCall implements Dispatcher.DispatchHandler {
 
   onError(err: Error): void {
     if (this.settled) return;
-    // An error body we could not read to its end adds nothing: the status alone is the error.
-    if (this.status !== 0 && (this.status < 200 || this.status > 299) && this.reason === undefined) return this.finish("");
+    // An error body we could not read to its end (a timeout, an abort) adds nothing: the status
+    // alone is the error, as when stream() reads one.
+    if (this.status > 299) return this.finish("");
     this.settled = true;
     this.unlisten();
     this.reject(err);
