@@ -68,6 +68,11 @@ export class GatewayContext<Req extends RequestBody = RequestBody, Sent extends 
   errorMessage: string | null = null;
   /** The response as the client saw it (assembled for streams), for capture. */
   response: unknown = null;
+  /**
+   * A JSON answer as sent: the value and its text. Capture stores the text as is when `response`
+   * is that same value and masking changed nothing in it, instead of serialising it a second time.
+   */
+  responseJson: { readonly value: unknown; readonly text: string } | null = null;
   /** The inbound wire format, recorded on the trace (a surface's context sets its own: `anthropic.messages`, `openai.responses`, …). */
   surface = "openai.chat_completions";
   /** Set by a stage that answered the call itself (a cache hit): the runner stops there. */

@@ -75,7 +75,7 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
     // One body of record (what went upstream), never the client's raw body; values the guard
     // redacted stay hidden in the response too, even where the answer restored them for the client.
     requestBody: captureBody(ctx.bodyOfRecord, cfg.capture, bodyChars, conceal),
-    responseBody: captureBody(ctx.response, cfg.capture, bodyChars, conceal),
+    responseBody: captureBody(ctx.response, cfg.capture, bodyChars, conceal, sentText(ctx)),
     promptName: ctx.prompt?.compiled.name ?? null,
     promptVersion: ctx.prompt?.compiled.version ?? null,
     promptLabel: ctx.prompt?.label ?? null,
@@ -93,6 +93,12 @@ export function finalizeTrace(ctx: GatewayContext, deps: GatewayDeps): TraceReco
   // reports per-call facts a rollout metric reads (the guard layer: `guard_triggered`).
   if (ctx.prompt?.rollout) deps.prompts?.observe(ctx.prompt, ctx.requestId, { ok, latencyMs: record.latencyMs, costUsd: record.costUsd, signals: { guard_triggered: record.guard?.some((v) => v.triggered && v.action !== "log") ? 1 : 0 } });
   return record;
+}
+
+/** The response's JSON as sent, when what the trace captures is that very value. */
+function sentText(ctx: GatewayContext): string | undefined {
+  const sent = ctx.responseJson;
+  return sent !== null && sent.value === ctx.response ? sent.text : undefined;
 }
 
 function responseModel(ctx: GatewayContext): string | undefined {

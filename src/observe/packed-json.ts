@@ -10,7 +10,7 @@ import { deflateRawSync, inflateRawSync } from "node:zlib";
  * Stored as a BLOB whose first byte names the dictionary; rows written before (TEXT) are read as
  * they are. A dictionary, once released, never changes: a new one gets a new first byte.
  */
-const DICTIONARY_V1 = Buffer.from([
+export const DICTIONARY_V1 = Buffer.from([
   // Attempts (routing).
   '[{"target":"","provider":"","model":"","startMs":0,"waitMs":0,"durationMs":,"ttftMs":,"outcome":"ok","outcome":"error","errorCode":null,"upstreamStatus":null,"error":null}]',
   // Request bodies.
@@ -35,11 +35,23 @@ const V1 = 1;
  */
 const OUT_CHUNK = 1024;
 
+/**
+ * The deflate state for a text that fits, with the dictionary, within what a 4 KB window can
+ * reach (4096 bytes less zlib's 262-byte lookahead): most columns (attempts, verdicts, short
+ * bodies). A 4 KB window and memLevel 4 need ~24 KB of zlib state instead of ~256 KB set up and
+ * freed per column, for the same matches; longer texts keep zlib's defaults. The reader's inflate
+ * (default 32 KB window) reads either.
+ */
+const SMALL = { dictionary: DICTIONARY_V1, level: 6, windowBits: 12, memLevel: 4, chunkSize: OUT_CHUNK };
+const SMALL_MAX_BYTES = 4096 - 262 - DICTIONARY_V1.length;
+const LARGE = { dictionary: DICTIONARY_V1, level: 6, chunkSize: OUT_CHUNK };
+
 /** The column value for a JSON text: packed bytes, or the text itself when packing would not save. */
 export function packJson(text: string | null): Buffer | string | null {
   if (text === null) return null;
-  const packed = deflateRawSync(text, { dictionary: DICTIONARY_V1, level: 6, chunkSize: OUT_CHUNK });
-  if (packed.length + 1 >= Buffer.byteLength(text)) return text;
+  const bytes = Buffer.byteLength(text);
+  const packed = deflateRawSync(text, bytes <= SMALL_MAX_BYTES ? SMALL : LARGE);
+  if (packed.length + 1 >= bytes) return text;
   const out = Buffer.allocUnsafe(packed.length + 1);
   out[0] = V1;
   packed.copy(out, 1);

@@ -194,6 +194,36 @@ test("abort rethrows the signal's reason; AbortSignal.timeout becomes upstream_t
   await t.close();
 });
 
+test("json(): an abort mid-body, an already aborted signal, an error body over 16 KB cut, repeated Retry-After", async () => {
+  routes.set("/v1/half", (_req, _body, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.write('{"choices":[');
+  });
+  routes.set("/v1/big-error", (_req, _body, res) => {
+    res.writeHead(429, [["retry-after", "7"], ["retry-after", "9"]].flat() as unknown as Record<string, string>);
+    res.end("x".repeat(40_000));
+  });
+  const t = transport();
+  const reason = new KeelError("client_closed", "gone");
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(reason), 50);
+  await assert.rejects(t.json(post("/half", { signal: ac.signal })), (err) => err === reason);
+  const early = new AbortController();
+  early.abort(reason);
+  await assert.rejects(t.json(post("/echo", { signal: early.signal })), (err) => err === reason);
+  await assert.rejects(
+    t.json(post("/big-error")),
+    expectKeel("upstream_unavailable", (err) => {
+      assert.equal(err.retryAfter, 7);
+      const body = err.upstream?.body as string;
+      assert.ok(body.startsWith("xxx") && body.endsWith("…") && body.length === 4097, `kept ${body.length} characters`);
+    }),
+  );
+  // the pool still serves calls after all three
+  assert.deepEqual((await t.json(post("/echo"))).body, { ok: true });
+  await t.close();
+});
+
 test("close() destroys the pool: later calls fail as upstream_unavailable", async () => {
   const t = transport();
   await t.close();

@@ -41,7 +41,6 @@ export interface UpstreamRequest {
 
 export interface JsonResponse {
   status: number;
-  headers: ResponseHeaders;
   body: unknown;
 }
 
@@ -82,25 +81,34 @@ export class HttpTransport {
     this.pool = createPool(url.origin, { connections: opts.connections, timeoutMs: opts.timeoutMs });
   }
 
-  /** Sends a request and parses the whole 2xx body as JSON. */
+  /**
+   * Sends a request and parses the whole 2xx body as JSON. Dispatched with a handler of our own
+   * (JsonCall below) rather than undici's `request`: a JSON answer is wanted whole, so the
+   * Readable stream, its async iterator, the AsyncResource and the header object `request` builds
+   * per call are work nobody reads (decision 0039).
+   */
   async json(req: UpstreamRequest): Promise<JsonResponse> {
-    const res = await this.dispatch(req);
-    let text: string | undefined;
+    let done: JsonCallResult;
     try {
-      text = await readText(res.body, MAX_JSON_BODY_BYTES, false);
+      done = await new Promise<JsonCallResult>((resolve, reject) => {
+        this.pool.dispatch(this.options(req), new JsonCall(resolve, reject, req.signal));
+      });
     } catch (err) {
       throw this.failure(err, req.signal, false);
     }
+    const status = done.status;
+    if (status < 200 || status > 299) throw this.statusErrorFrom(status, parseRawHeaders(done.rawHeaders), done.text ?? "");
+    const text = done.text;
     if (text === undefined) {
       throw new KeelError("upstream_error", `${this.provider} returned a body over ${MAX_JSON_BODY_BYTES} bytes`, {
-        upstream: { provider: this.provider, status: res.statusCode },
+        upstream: { provider: this.provider, status },
       });
     }
     try {
-      return { status: res.statusCode, headers: res.headers, body: JSON.parse(text) };
+      return { status, body: JSON.parse(text) };
     } catch {
       throw new KeelError("upstream_error", `${this.provider} returned a body that is not JSON`, {
-        upstream: { provider: this.provider, status: res.statusCode, body: this.keepText(text) },
+        upstream: { provider: this.provider, status, body: this.keepText(text) },
       });
     }
   }
@@ -115,20 +123,23 @@ export class HttpTransport {
     await this.pool.destroy();
   }
 
+  private options(req: UpstreamRequest): Dispatcher.DispatchOptions {
+    return {
+      method: req.method,
+      path: this.prefix + req.path,
+      headers: req.headers as string[],
+      body: req.body,
+      // undefined leaves the pool's defaults; undici's timers are coarse and shared, so a
+      // per-request timeout costs no setTimeout of ours
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+    };
+  }
+
   private async dispatch(req: UpstreamRequest): Promise<Dispatcher.ResponseData> {
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.pool.request({
-        method: req.method,
-        path: this.prefix + req.path,
-        headers: req.headers as string[],
-        body: req.body,
-        signal: req.signal,
-        // undefined leaves the pool's defaults; undici's timers are coarse and shared, so a
-        // per-request timeout costs no setTimeout of ours
-        headersTimeout: req.timeoutMs,
-        bodyTimeout: req.timeoutMs,
-      });
+      res = await this.pool.request({ ...this.options(req), signal: req.signal });
     } catch (err) {
       throw this.failure(err, req.signal, false);
     }
@@ -161,14 +172,17 @@ export class HttpTransport {
   }
 
   private async statusError(res: Dispatcher.ResponseData): Promise<KeelError> {
-    const status = res.statusCode;
     let text = "";
     try {
       text = (await readText(res.body, ERROR_BODY_READ_BYTES, true)) ?? "";
     } catch {
       // the status alone is the error; a body we could not read adds nothing
     }
-    text = this.scrub(text);
+    return this.statusErrorFrom(res.statusCode, res.headers, text);
+  }
+
+  private statusErrorFrom(status: number, headers: ResponseHeaders, raw: string): KeelError {
+    const text = this.scrub(raw);
     let body: unknown;
     if (text !== "") {
       try {
@@ -181,7 +195,7 @@ export class HttpTransport {
     const message = `${this.provider} returned HTTP ${status}${detail ? `: ${detail.slice(0, 1000)}` : ""}`;
     return new KeelError(upstreamCodeFor(status), message, {
       upstream: { provider: this.provider, status, body },
-      retryAfter: retryAfterSeconds(res.headers),
+      retryAfter: retryAfterSeconds(headers),
     });
   }
 
@@ -264,4 +278,119 @@ async function readText(body: Dispatcher.ResponseData["body"], limit: number, tr
     size += buf.length;
   }
   return parts.length === 1 ? parts[0].toString("utf8") : Buffer.concat(parts, size).toString("utf8");
+}
+
+interface JsonCallResult {
+  status: number;
+  rawHeaders: Buffer[];
+  /** The body as UTF-8; undefined when a 2xx body went over MAX_JSON_BODY_BYTES. */
+  text: string | undefined;
+}
+
+/**
+ * One json() exchange as an undici dispatch handler: the status, the raw headers (parsed only for
+ * an error's Retry-After) and the body's chunks. A 2xx body is kept up to MAX_JSON_BODY_BYTES and
+ * the call given up past it; an error body is kept up to ERROR_BODY_READ_BYTES and the rest not
+ * read, as readText does for `stream()`. The signal aborts the exchange with its reason, as
+ * undici's `request` does; onError rejects with what undici reports.
+ */
+class JsonCall implements Dispatcher.DispatchHandler {
+  private abortFn: ((reason?: Error) => void) | null = null;
+  private reason: unknown = undefined;
+  private status = 0;
+  private rawHeaders: Buffer[] = [];
+  private parts: Buffer[] = [];
+  private size = 0;
+  private settled = false;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly resolve: (r: JsonCallResult) => void,
+    private readonly reject: (err: unknown) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    if (signal?.aborted) this.reason = signal.reason;
+    else if (signal) {
+      this.onAbort = () => {
+        this.reason = signal.reason;
+        this.abortFn?.(signal.reason as Error);
+      };
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.reason !== undefined) return abort(this.reason as Error);
+    this.abortFn = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    this.status = statusCode;
+    this.rawHeaders = rawHeaders;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.settled) return true;
+    const ok = this.status >= 200 && this.status <= 299;
+    const limit = ok ? MAX_JSON_BODY_BYTES : ERROR_BODY_READ_BYTES;
+    if (this.size + chunk.length > limit) {
+      if (ok) this.finish(undefined);
+      else {
+        this.parts.push(chunk.subarray(0, limit - this.size));
+        this.size = limit;
+        this.finish(this.text());
+      }
+      // the rest is not wanted: give the connection up rather than read it
+      this.abortFn?.();
+      return true;
+    }
+    this.parts.push(chunk);
+    this.size += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.finish(this.text());
+  }
+
+  onError(err: Error): void {
+    if (this.settled) return;
+    // An error body we could not read to its end (a timeout, an abort) adds nothing: the status
+    // alone is the error, as when stream() reads one.
+    if (this.status > 299) return this.finish("");
+    this.settled = true;
+    this.unlisten();
+    this.reject(err);
+  }
+
+  private text(): string {
+    return this.parts.length === 1 ? this.parts[0].toString("utf8") : Buffer.concat(this.parts, this.size).toString("utf8");
+  }
+
+  private finish(text: string | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.unlisten();
+    this.resolve({ status: this.status, rawHeaders: this.rawHeaders, text });
+  }
+
+  private unlisten(): void {
+    if (this.onAbort) this.signal!.removeEventListener("abort", this.onAbort);
+  }
+}
+
+/** Raw header pairs as undici's `request` gives them: lower-case names, a repeated header an array. */
+function parseRawHeaders(raw: readonly Buffer[]): ResponseHeaders {
+  // no prototype: a `__proto__` header is a key like any other
+  const out = Object.create(null) as Record<string, string | string[]>;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toString("latin1").toLowerCase();
+    const value = raw[i + 1].toString("latin1");
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[name] = [prev, value];
+  }
+  return out as ResponseHeaders;
 }

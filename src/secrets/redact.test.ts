@@ -198,6 +198,22 @@ test("maskSecretsDeep keeps LLM structures that merely use secret-ish key names"
   assert.deepEqual(maskSecretsDeep({ token: "opaque-session-value" }), { token: "[REDACTED:secret]" });
 });
 
+test("maskSecretsDeep copies only what it masks: nothing masked is the input itself, untouched branches are shared", () => {
+  const clean = { model: "m", messages: [{ role: "user", content: "no secrets in here at all" }], n: 2, stop: null };
+  assert.equal(maskSecretsDeep(clean), clean);
+  const body = { model: "m", messages: [{ role: "system", content: "be brief" }, { role: "user", content: `use ${openaiProj}` }], tools: [{ type: "function" }] };
+  const before = structuredClone(body);
+  const masked = maskSecretsDeep(body) as typeof body;
+  assert.deepEqual(masked, { ...before, messages: [before.messages[0], { role: "user", content: "use [REDACTED:openai]" }] });
+  assert.notEqual(masked, body);
+  assert.notEqual(masked.messages, body.messages);
+  assert.equal(masked.messages[0], body.messages[0]);
+  assert.equal(masked.tools, body.tools);
+  assert.deepEqual(body, before);
+  // serialised, a masked value keeps the input's key order
+  assert.deepEqual(Object.keys(masked), Object.keys(body));
+});
+
 test("maskSecretsDeep survives cycles, deep nesting and non-plain values", () => {
   const a: Record<string, unknown> = { name: "a" };
   a.self = a;

@@ -329,8 +329,11 @@ const MAX_DEPTH = 100;
  * numbers under a sensitive key (or in an array under one) are replaced whole. Objects under a
  * sensitive key are still walked rather than wiped: a tool's JSON schema declares
  * `properties.password: { type: "string" }`, which is no secret and worth keeping in a trace.
- * Returns a copy. Cycles become "[Circular]"; nesting past 100 levels is cut, so a hostile body
- * cannot overflow the stack.
+ * Never mutates its input, and copies only what it changes: an object or array nothing in which
+ * was masked comes back as the same reference (the whole input, when nothing was), so the caller
+ * can tell "nothing to mask" by identity and must not mutate the result. Serialised, the result is
+ * what a full copy would give. Cycles become "[Circular]"; nesting past 100 levels is cut, so a
+ * hostile body cannot overflow the stack.
  */
 export function maskSecretsDeep(value: unknown): unknown {
   return maskValue(value, 0, new WeakSet(), undefined);
@@ -350,13 +353,31 @@ function maskValue(value: unknown, depth: number, ancestors: WeakSet<object>, se
 
   ancestors.add(value);
   try {
-    if (Array.isArray(value)) return value.map((v) => maskValue(v, depth + 1, ancestors, sensitive));
-    const obj = value as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(obj)) {
-      out[key] = maskValue(obj[key], depth + 1, ancestors, isSensitiveKey(key, obj) ? keyType(key) : undefined);
+    if (Array.isArray(value)) {
+      // Copy on the first change; until then the input's elements are the result's.
+      let out: unknown[] | null = null;
+      for (let i = 0; i < value.length; i++) {
+        const v = value[i] as unknown;
+        const m = maskValue(v, depth + 1, ancestors, sensitive);
+        if (out === null && m !== v) out = value.slice(0, i);
+        if (out !== null) out.push(m);
+      }
+      return out ?? value;
     }
-    return out;
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    let out: Record<string, unknown> | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const v = obj[key];
+      const m = maskValue(v, depth + 1, ancestors, isSensitiveKey(key, obj) ? keyType(key) : undefined);
+      if (out === null && m !== v) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]] = obj[keys[j]];
+      }
+      if (out !== null) out[key] = m;
+    }
+    return out ?? value;
   } finally {
     ancestors.delete(value);
   }

@@ -2,7 +2,11 @@ import type { ServerResponse } from "node:http";
 import { toOpenAIError } from "../errors/openai-shape.js";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/** A body already serialised (the caller keeps the text: a trace stores it rather than serialise the body again). */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
   if (headers) for (const k in headers) res.setHeader(k, headers[k]);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
