@@ -14,10 +14,16 @@ export interface MemoSlot {
 
 type Live = MemoSlot & { chars: number; live: boolean };
 
-/** What a finding costs the bound, in characters (a few small fields). */
+/**
+ * What the objects around a text cost the bound, in characters, so that the bound is close to the
+ * heap held (1 byte per character of an ASCII key): measured at ~1.7 KB of heap per short text with
+ * the default input policy's seven pure scanners (bench/README.md, "Remembered scan results").
+ */
+const SLOT_CHARS = 800;
+/** A remembered result: its wrapper, ScanResult, findings array and budget note. */
+const RESULT_CHARS = 160;
+/** A finding: a few small fields. */
 const FINDING_CHARS = 64;
-/** What a slot's own objects cost the bound, in characters. */
-const SLOT_CHARS = 128;
 
 /**
  * Results of pure scanners (`Scanner.pure`) remembered per text, so that a text screened once is
@@ -84,9 +90,9 @@ export class ScanMemo {
     for (const f of out.findings) Object.freeze(f);
     Object.freeze(out.findings);
     slot.results.set(scanner, Object.freeze({ out: Object.freeze(out), note: Object.freeze(note) }));
-    const add = FINDING_CHARS * out.findings.length + (out.redacted?.length ?? 0);
+    const add = RESULT_CHARS + FINDING_CHARS * out.findings.length + (out.redacted?.length ?? 0);
     // A slot evicted while its text was being screened is no longer counted: do not count it now.
-    if (add > 0 && s.live) {
+    if (s.live) {
       s.chars += add;
       this.held += add;
       this.evict();

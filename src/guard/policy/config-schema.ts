@@ -81,8 +81,11 @@ export const guardConfigSchema = z
      */
     memo: z
       .strictObject({
-        /** Characters held at most (texts, plus a fixed cost per remembered text and finding); least recently used go first. */
-        max_chars: z.int().min(0).max(1_000_000_000).default(2_000_000),
+        /**
+         * Characters held at most: texts, plus a fixed cost per remembered text, result and finding,
+         * so that for ASCII text it is about the bytes of heap held. Least recently used go first.
+         */
+        max_chars: z.int().min(0).max(1_000_000_000).default(4_000_000),
         /** Longer texts are screened every time. */
         max_text_chars: z.int().min(1).max(100_000_000).default(65_536),
       })
