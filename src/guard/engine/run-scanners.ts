@@ -49,7 +49,7 @@ export async function runScanners(entries: readonly PolicyScanner[], input: Scan
   const start = (e: PolicyScanner): void => {
     const t0 = performance.now();
     if (e.memo && opts.memo) {
-      slot ??= opts.memo.slot(opts.memoScope ?? "", input.source, input.text);
+      if (slot === undefined) slot = opts.memo.slot(opts.memoScope ?? "", input.source, input.text);
       const m = slot && opts.memo.get(slot, e.scanner);
       if (m) {
         done.push(noted(verdictOf(e, input, index, m.out, performance.now() - t0), m.note));
