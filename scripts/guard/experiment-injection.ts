@@ -1,7 +1,7 @@
 /**
  * Family-held-out experiment for the user-input injection detector:
  *
- *   npx tsx scripts/guard/experiment-injection.ts [--variant base|struct|embed|struct+embed] [--threshold 0.5]
+ *   npx tsx scripts/guard/experiment-injection.ts [--variant base|struct|embed|struct+embed] [--threshold 0.5] [--policy]
  *
  * The pool is data/guard/train/ plus data/guard/extra/ (direct attacks and benign requests). Rows
  * are grouped into clusters of related attack families (all encodings, all optimisation suffixes,
@@ -9,7 +9,9 @@
  * benign sources, trains on the rest and scores the held-out rows, so every row is scored by a
  * model that never saw its family or source. Rows whose licence does not allow training (NQ-open,
  * CC-BY-SA) are only ever scored. The threshold is fixed before the run (never tuned on the rows
- * reported). Prints per-family tables and the headline aggregates.
+ * reported). Prints per-family tables and the headline aggregates; `--policy` prints them again for
+ * the default input policy (the held-out model plus the invisible_text rule, which removes a
+ * smuggled payload).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +22,7 @@ import { analyze } from "../../src/guard/injection/analyze.js";
 import { featureCount, featurize, type SparseVector } from "../../src/guard/injection/features.js";
 import { decisiveScore } from "../../src/guard/injection/injection-scanner.js";
 import { sigmoid } from "../../src/guard/injection/classifier.js";
+import { judgeInvisible } from "../../src/guard/injection/invisible-text-scanner.js";
 import { balancedWeights, trainLogistic } from "./logistic.js";
 
 export interface PoolRow {
@@ -135,6 +138,15 @@ async function main(): Promise<void> {
     process.stderr.write(`fold ${held.join(", ")}: trained on ${trainIdx.length}\n`);
   }
   report(pool, score, threshold);
+  if (process.argv.includes("--policy")) {
+    // The default input policy around the held-out model: invisible_text (action redact) strips a
+    // payload smuggled in tag characters, variant selectors or zero-width runs before the model
+    // reads it, so such a row is neutralised even when prompt_injection lets it through. It is a
+    // fixed rule, not trained, so holding out changes nothing for it.
+    const policy = pool.map((r, i) => (judgeInvisible(r.text).score >= 0.5 ? Math.max(score[i], 1) : score[i]));
+    console.log("\n== default input policy: blocked by prompt_injection, or the hidden payload removed by invisible_text ==");
+    report(pool, policy, threshold);
+  }
   const dump = arg("--dump", "");
   if (dump) writeFileSync(dump, JSON.stringify(pool.map((r, i) => ({ label: r.label, family: r.family, cluster: r.cluster, origin: r.origin, score: score[i] }))));
 }

@@ -1,6 +1,6 @@
 /**
  * Invisible-text smuggling: Unicode tag characters (U+E0000–E007F) carry ASCII that people cannot
- * see but models read; bidi overrides make the displayed text differ from the text the model
+ * see but models read, and so do runs of variation selectors (one byte per selector); bidi overrides make the displayed text differ from the text the model
  * gets; runs of zero-width characters can encode bits. Any tag character or bidi control is
  * suspicious in a prompt; a few isolated zero-width joiners are normal (emoji sequences, Indic
  * scripts), so those count only in numbers.
@@ -18,6 +18,10 @@ export function judgeInvisible(text: string): { score: number; findings: Finding
   if (r.tags > 0) {
     score = Math.max(score, 0.95);
     findings.push({ type: "unicode_tags", score: 0.95 });
+  }
+  if (r.selectorRuns > 0) {
+    score = Math.max(score, 0.9);
+    findings.push({ type: "variation_selector_run", score: 0.9 });
   }
   if (r.bidi > 0) {
     score = Math.max(score, 0.7);

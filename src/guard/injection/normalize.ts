@@ -34,7 +34,7 @@ export interface NormalizedText {
   plain: string;
   /** `plain` with leetspeak, spaced-out letters and scrambled words restored. */
   folded: string;
-  /** ASCII smuggled in Unicode tag characters, if any (already readable to a model). */
+  /** ASCII smuggled in Unicode tag characters or variation-selector runs, if any (readable to a model). */
   smuggled: string;
   flags: ObfuscationFlags;
 }
@@ -45,6 +45,10 @@ const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
 // Tag characters live in plane 14: U+E0000–E007F is the surrogate pair \uDB40 \uDC00–\uDC7F.
 const TAG = /\uDB40[\uDC00-\uDC7F]/g;
+// Three or more variation selectors in a row (the BMP block and the supplement in plane 14); a
+// run of the emoji selectors alone (U+FE0E/FE0F repeated by a careless editor) does not count.
+const SELECTOR_RUN = /(?:[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]){3,}/g;
+const EMOJI_SELECTORS = /^[\uFE0E\uFE0F]+$/;
 const COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
 
 /** Cyrillic and Greek letters that look like Latin ones (lower case; applied after toLowerCase). */
@@ -77,6 +81,13 @@ export interface Stripped {
   readonly invisible: number;
   readonly tags: number;
   readonly bidi: number;
+  /**
+   * Runs of three or more variation selectors (U+FE00–FE0F, U+E0100–E01EF), not all emoji
+   * selectors. A variation sequence is one base character and one selector; selectors side by
+   * side select nothing and can only be carrying bytes ("emoji smuggling": one byte per selector
+   * after a visible character).
+   */
+  readonly selectorRuns: number;
   readonly smuggled: string;
 }
 
@@ -90,7 +101,7 @@ let lastStripped: Stripped | undefined;
 
 export function stripInvisible(text: string): Stripped {
   // Plain ASCII (most prompts) holds none of them: one scan instead of three replaces.
-  if (!NON_ASCII.test(text)) return { text, invisible: 0, tags: 0, bidi: 0, smuggled: "" };
+  if (!NON_ASCII.test(text)) return { text, invisible: 0, tags: 0, bidi: 0, selectorRuns: 0, smuggled: "" };
   if (text === lastRaw && lastStripped) return lastStripped;
   let invisible = 0;
   let tags = 0;
@@ -102,14 +113,41 @@ export function stripInvisible(text: string): Stripped {
     if (cp >= 0x20 && cp < 0x7f) smuggled += String.fromCharCode(cp);
     return "";
   });
+  let selectorRuns = 0;
+  SELECTOR_RUN.lastIndex = 0;
+  for (let m = SELECTOR_RUN.exec(out); m !== null; m = SELECTOR_RUN.exec(out)) {
+    if (EMOJI_SELECTORS.test(m[0])) continue;
+    selectorRuns++;
+    const bytes = selectorBytes(m[0]);
+    if (bytes !== "") smuggled += (smuggled === "" ? "" : " ") + bytes;
+  }
   out = out.replace(BIDI, () => (bidi++, ""));
   out = out.replace(INVISIBLE, () => (invisible++, ""));
-  const r: Stripped = { text: out, invisible, tags, bidi, smuggled };
+  const r: Stripped = { text: out, invisible, tags, bidi, selectorRuns, smuggled };
   if (text.length <= MEMO_MAX_CHARS) {
     lastRaw = text;
     lastStripped = r;
   }
   return r;
+}
+
+/**
+ * The bytes a run of variation selectors carries, as text when they read as printable ASCII.
+ * Two mappings are in use: the common one (U+FE00+b for b < 16, U+E0100+(b−16) above) and one
+ * that maps U+E0100+b straight to b; the one giving more letters and spaces wins.
+ */
+function selectorBytes(run: string): string {
+  let a = "";
+  let b = "";
+  for (const ch of run) {
+    const cp = ch.codePointAt(0)!;
+    const v = cp < 0x10000 ? cp - 0xfe00 : cp - 0xe0100 + 16;
+    a += String.fromCharCode(v);
+    b += String.fromCharCode(cp < 0x10000 ? v : v - 16);
+  }
+  const readable = (s: string): number => s.replace(/[^A-Za-z ]/g, "").length;
+  const best = readable(b) > readable(a) ? b : a;
+  return /^[\x20-\x7e]+$/.test(best) ? best : "";
 }
 
 export function foldHomoglyphs(lower: string): { text: string; mixedScript: number } {

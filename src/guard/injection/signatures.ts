@@ -62,6 +62,9 @@ export interface SignatureHit {
 // run such as `-{5,}` starts only where the run starts.
 // Gaps of a few words: "ignore [all of] [the] previous [set of] instructions".
 const G = "(?:[\\w'’,-]+\\s+){0,4}?";
+// The same gap with no word that makes the text the user's own ("forget my previous command",
+// "disregard the typos in my last message"): a user may take back their own words.
+const G_NOT_MINE = "(?:(?!(?:my|our|me|mine)\\s)[\\w'’,-]+\\s+){0,4}?";
 const OVERRIDE_VERB = "(?:ignore|disregard|forget|skip|bypass|override|overlook|neglect|discard|drop|abandon|dismiss|omit|erase|delete|clear|cancel|set aside|throw out|stop following|do not follow|don'?t follow|pay no attention to|no longer follow)";
 const PRIOR = "(?:previous|prior|preceding|above|earlier|initial|original|old|former|foregoing|existing|current|default|given|system|developer|all|any|every|your|these|those|this|the)";
 const RULES = "(?:instructions?|requests?|directives?|prompts?|rules?|guidelines?|commands?|orders?|constraints?|restrictions?|programming|training|polic(?:y|ies)|context|guidance|conditions|limitations|filters?|settings|messages?|tasks?|text|data|documents?|snippets?|content|information|passages?)";
@@ -74,7 +77,13 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "override.ignore_previous", type: "instruction_override", weight: 0.92,
     anchor: pattern("signature.override.ignore_previous.anchor", `\\b${OVERRIDE_VERB}\\s`, "g"),
-    re: pattern("signature.override.ignore_previous", `\\b${OVERRIDE_VERB}\\s+${G}${PRIOR}\\s+${G}${RULES}\\b`, "y"),
+    re: pattern("signature.override.ignore_previous", `\\b${OVERRIDE_VERB}\\s+${G_NOT_MINE}${PRIOR}\\s+${G_NOT_MINE}${RULES}\\b`, "y"),
+  },
+  // "Ignore my previous instructions and …": the user's own words, so not decisive; the classifier weighs it.
+  {
+    id: "override.ignore_own", type: "instruction_override", weight: 0.45,
+    anchor: pattern("signature.override.ignore_own.anchor", `\\b${OVERRIDE_VERB}\\s`, "g"),
+    re: pattern("signature.override.ignore_own", `\\b${OVERRIDE_VERB}\\s+${G}(?:my|our)\\s+${G}${RULES}\\b`, "y"),
   },
   { id: "override.ignore_everything", type: "instruction_override", weight: 0.75, re: pattern("signature.override.ignore_everything", `\\b${OVERRIDE_VERB}\\s+(?:everything|all)\\s+(?:above|before|prior|previously|you (?:were|have been) told)\\b`) },
   { id: "override.new_instructions", type: "instruction_override", weight: 0.6, re: /\b(?:new|updated|real|actual|revised|true) (?:instructions?|task|rules|directive|system prompt|objective)\s*(?::|are|is\b)/ },
@@ -139,7 +148,7 @@ export const SIGNATURES: readonly Signature[] = [
   { id: "exfil.script_payload", type: "exfiltration", weight: 0.5, re: /<script\b|\bjavascript:\s*\S|\bon(?:error|load)\s*=\s*["']?\w|<iframe\b[^>\n]{0,200}\bsrc\s*=/ },
   // Smuggling a payload past the reader: "Encoded: … / Decoded:" completion slots, letter-puzzle
   // reconstruction ("(g)lorious victory" line after line), an adversarial token suffix (structural.ts).
-  { id: "smuggle.decode_slot", type: "payload_smuggling", weight: 0.75, re: /\b(?:encoded|encrypted|ciphertext|cipher text|obfuscated)(?: (?:string|text|message|input|version|payload))?\s*:[^\S\n]*\S[^\n]{0,1000}\n[^\S\n]*(?:[a-z0-9-]{1,20} )?(?:decoded|decrypted|plaintext|plain text|deobfuscated)(?: (?:string|text|message|output|version))?\s*:\s*$/ },
+  { id: "smuggle.decode_slot", type: "payload_smuggling", weight: 0.75, re: /\b(?:encoded|encrypted|ciphertext|cipher text|obfuscated)(?: (?:string|text|message|input|version|payload))?\s*:[^\S\n]*\S[^\n]{0,1000}\n(?:[^\S\n]*\n){0,2}[^\S\n]*(?:[a-z0-9-]{1,20} ){0,5}(?:decoded|decrypted|plaintext|plain text|deobfuscated)(?: (?:string|text|message|output|version))?\s*:\s*$/ },
   { id: "smuggle.decode_request", type: "payload_smuggling", weight: 0.4, re: /\b(?:decode|decipher|decrypt|translate)\b[^.\n]{0,40}\b(?:base ?64|base ?32|base ?16|hex(?:adecimal)?|rot ?13|morse|uuencod\w*|ascii ?85|braille|binary|atbash|nato|quoted.printable|cipher)\b/ },
   { id: "smuggle.letter_puzzle", type: "payload_smuggling", weight: 0.8, re: /(?:^|\n)(?:[^\n(]{0,30}\([a-z ]\)[^\n(]{0,30}\n){8}/ },
   { id: "evade.disable_safety", type: "guardrail_evasion", weight: 0.75, re: /\b(?:bypass|circumvent|evade|disable|turn off|switch off|deactivate|remove|ignore|override|get around|break|escape|lift|drop)\s+(?:the |your |all |any |its |of )*(?:(?:safety|content|ethical|moral) )?(?:filters?|filtering|safety|safeguards|guardrails|restrictions|censorship|moderation|limitations|programming|alignment|constraints|protocols?)\b/ },
