@@ -11,6 +11,8 @@
 /** The weight of the signal: decisive when the shape is clear, nothing otherwise. */
 export const ADVERSARIAL_SUFFIX_WEIGHT = 0.75;
 
+import { isCommonWord } from "../pii/name-shape.js";
+
 const CODE = /```|;\s*$|=>|==|[{[,]\s*"[\w -]{1,40}"\s*:|\b[a-z_]\w{0,40}\(\w{1,40},\s*\w|\b(?:return|const|let|var|function|def|import|class|public|static|void|select|from|where)\b\s*[\w({]/im;
 const PLAIN = /^[A-Za-z][a-z'’]*[,.;:!?]?$/;
 const SYMBOL = /[[\]{}()<>|\\^~`$=*_]/;
@@ -18,8 +20,27 @@ const SYMBOL = /[[\]{}()<>|\\^~`$=*_]/;
 // re-reads a run of capitals from each of its letters (quadratic; regex-safety.test.ts).
 const CASE_FLIP = /[a-z][A-Z]|[A-Z]{2}[a-z]{2}/;
 
+// A token of eight or more lower-case letters (punctuation around it aside) that is no word of the
+// lexicon, nor one once a common ending is taken off: "requireied", "infphabet", "datumerate" —
+// the fragments glued together by token-level optimisation. Read only in the suffix's tail.
+const LONG_LOWER = /^["'(]*([a-z]{8,})[,.;:!?"'’)]*$/;
+const ENDINGS = ["s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment", "ments", "ation", "ations", "ity", "al", "ally", "ful", "less", "able"];
+
+function nonWord(token: string): boolean {
+  const m = LONG_LOWER.exec(token);
+  if (m === null) return false;
+  const w = m[1];
+  if (isCommonWord(w)) return false;
+  for (const e of ENDINGS) {
+    if (!w.endsWith(e)) continue;
+    const stem = w.slice(0, -e.length);
+    if (isCommonWord(stem) || isCommonWord(`${stem}e`)) return false;
+  }
+  return true;
+}
+
 function unnatural(token: string): boolean {
-  return SYMBOL.test(token) || CASE_FLIP.test(token);
+  return SYMBOL.test(token) || CASE_FLIP.test(token) || nonWord(token);
 }
 
 export function adversarialSuffixWeight(text: string): number {

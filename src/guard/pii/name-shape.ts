@@ -25,6 +25,11 @@ const BIGRAMS: Readonly<Record<string, number>> = shape.bigrams;
 const CAPITALS: ReadonlySet<string> = new Set(shape.capitals.split(" "));
 const OPENERS: ReadonlySet<string> = new Set(shape.openers.split(" "));
 const cache = new Map<string, { kind: WordKind; shape: number }>();
+
+/** A lower-case word of the lexicon of common words (~23.5k, several languages), as written. */
+export function isCommonWord(lower: string): boolean {
+  return WORDS.has(lower) || COMMON_WORDS.has(lower);
+}
 const CACHE_MAX = 20_000;
 
 // Keyed by the word as written: no lower-casing (an allocation) on the hot path of a cache hit.
