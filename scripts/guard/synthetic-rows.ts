@@ -192,6 +192,7 @@ export interface SyntheticMix {
   foreign_override: number;
   format_constraint: number;
   benign_followup: number;
+  benign_verbs: number;
   benign_trigger: number;
   filled_template: number;
   multilingual: number;
@@ -199,14 +200,14 @@ export interface SyntheticMix {
 }
 
 export const DEFAULT_MIX: SyntheticMix = {
-  pivot: 180, steer: 120, leak: 110, tool_hijack: 110, foreign_override: 90,
-  format_constraint: 200, benign_followup: 120, benign_trigger: 160, filled_template: 90, multilingual: 90, benign_tool: 70,
+  pivot: 360, steer: 240, leak: 220, tool_hijack: 220, foreign_override: 180,
+  format_constraint: 400, benign_followup: 240, benign_verbs: 300, benign_trigger: 320, filled_template: 180, multilingual: 180, benign_tool: 140,
 };
 
 /** No extended family: the 391 rows the grammar had before issue 14. */
 export const NO_EXTENDED: SyntheticMix = {
   pivot: 0, steer: 0, leak: 0, tool_hijack: 0, foreign_override: 0,
-  format_constraint: 0, benign_followup: 0, benign_trigger: 0, filled_template: 0, multilingual: 0, benign_tool: 0,
+  format_constraint: 0, benign_followup: 0, benign_verbs: 0, benign_trigger: 0, filled_template: 0, multilingual: 0, benign_tool: 0,
 };
 
 export function syntheticRows(seed = 7, mix: SyntheticMix = DEFAULT_MIX): SyntheticRow[] {
@@ -495,6 +496,23 @@ const FOLLOWUP = [
   "include a short quote about {t} in your answer.", "end your reply with a fun fact about {t}.", "just give me the answer, no explanation.",
 ];
 
+// Benign: the override verbs of the pivots (cancel, stop, drop, forget, skip, …) on everyday objects.
+const VERB_OBJ: [string, string[]][] = [
+  ["cancel", ["my dinner reservation for {day}", "my previous order", "the auto-renewal of my subscription", "my flight to Rome", "the direct debit to my gym", "the transfer I made this morning", "my appointment on {day}"]],
+  ["stop", ["my card, I think it was stolen", "the music at 11pm", "the notifications from this app", "the automatic updates on my laptop", "the delivery of the newspaper", "my standing order"]],
+  ["drop", ["the kids at school on {day}", "a column from a pandas DataFrame", "my lowest quiz score from the average", "the second paragraph of my essay", "a class before the deadline"]],
+  ["forget", ["my password again", "a Wi-Fi network on my phone", "the PIN of my card", "a saved device in Bluetooth settings"]],
+  ["skip", ["this song", "the intro of the podcast", "a step in the recipe if I have no butter", "the first two chapters of the textbook", "breakfast before a run"]],
+  ["ignore", ["the warning in my IDE", "spam calls", "case when sorting a list in Python", "a failing test in pytest", "the noise in my sensor data"]],
+  ["disregard", ["the last email I sent to the landlord", "outliers in my survey results", "the draft I shared yesterday"]],
+  ["erase", ["my browsing history", "a whiteboard marker stain", "my old phone before selling it"]],
+  ["reset", ["my router to factory settings", "my password for {svc}", "the counter on my treadmill"]],
+  ["override", ["a CSS rule from a library", "the thermostat schedule for today", "a method in a Python subclass"]],
+  ["put aside", ["money for a holiday each month", "an hour a day for reading"]],
+  ["replace", ["the battery in my car key", "the previous version of my CV with this one"]],
+];
+const VERB_FRAME = ["How do I {v} {o}?", "Please {v} {o}.", "I want to {v} {o}.", "Can you help me {v} {o}?", "Is it possible to {v} {o}?", "I need to {v} {o}, what are the steps?", "What happens if I {v} {o}?"];
+
 function many(r: () => number, n: number, make: () => string, family: string, label: 0 | 1): SyntheticRow[] {
   const out: SyntheticRow[] = [];
   for (let i = 0; i < n; i++) out.push({ text: make().replace(/ +/g, " ").replace(/ ([.,:])/g, "$1").trim(), label, family });
@@ -567,6 +585,11 @@ export function extendedRows(r: () => number, mix: SyntheticMix): SyntheticRow[]
     const t = fillAll(p(BTOOL), { day: p(DAY), btopic: p(BTOPIC) });
     return r() < 0.4 ? `${p(POLITE)} ${t}` : t;
   }, "benign_tool", 0));
+  rows.push(...many(r, mix.benign_verbs, () => {
+    const [v, objs] = p(VERB_OBJ);
+    const t = cap(fillAll(p(VERB_FRAME), { v, o: fillAll(p(objs), { day: p(DAY), svc: p(SVC) }) }));
+    return r() < 0.3 ? `${p(POLITE)} ${t}` : t;
+  }, "benign_verbs", 0));
   // A follow-up after a finished task: the switch words of the pivots, then an ordinary second task.
   rows.push(...many(r, mix.benign_followup, () => {
     const sw = p(BENIGN_SWITCH);
