@@ -10,7 +10,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { syntheticRows } from "./synthetic-rows.js";
+import { syntheticJsonl } from "./synthetic-rows.js";
 
 /** Source prefix → SPDX licence of the data. Anything not listed is not trained on. */
 export const TRAINABLE: ReadonlyArray<[string, string]> = [
@@ -48,9 +48,9 @@ function main(): void {
     }
     writeFileSync(join(out, file), lines.join("\n") + "\n");
   }
-  const syn = syntheticRows(7).map((r) => JSON.stringify({ text: r.text, label: r.label, source: `keel:synthetic:${r.family}`, licence: "Apache-2.0" }));
-  writeFileSync(join(out, "synthetic.jsonl"), syn.join("\n") + "\n");
-  counts["synthetic.jsonl:Apache-2.0"] = syn.length;
+  const syn = syntheticJsonl(7);
+  writeFileSync(join(out, "synthetic.jsonl"), syn);
+  counts["synthetic.jsonl:Apache-2.0"] = syn.split("\n").length - 1;
   console.log(JSON.stringify(counts, null, 2));
 }
 
