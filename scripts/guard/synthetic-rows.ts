@@ -199,18 +199,23 @@ export interface SyntheticMix {
   benign_tool: number;
 }
 
-export const DEFAULT_MIX: SyntheticMix = {
+/**
+ * The extended families at the size measured for issue 14 (variant 3, docs/guardrails-injection.md
+ * "More Keel-written rows"): not shipped — held out by family it lifted direct-attack detection by
+ * half a point and raised false positives on benign prompts with trigger words past 2%.
+ */
+export const EXTENDED_MIX: SyntheticMix = {
   pivot: 360, steer: 240, leak: 220, tool_hijack: 220, foreign_override: 180,
   format_constraint: 400, benign_followup: 240, benign_verbs: 300, benign_trigger: 320, filled_template: 180, multilingual: 180, benign_tool: 140,
 };
 
-/** No extended family: the 391 rows the grammar had before issue 14. */
+/** No extended family: the 391 rows the shipped model trains on. */
 export const NO_EXTENDED: SyntheticMix = {
   pivot: 0, steer: 0, leak: 0, tool_hijack: 0, foreign_override: 0,
   format_constraint: 0, benign_followup: 0, benign_verbs: 0, benign_trigger: 0, filled_template: 0, multilingual: 0, benign_tool: 0,
 };
 
-export function syntheticRows(seed = 7, mix: SyntheticMix = DEFAULT_MIX): SyntheticRow[] {
+export function syntheticRows(seed = 7, mix: SyntheticMix = NO_EXTENDED): SyntheticRow[] {
   const r = seededRandom(seed);
   const rows: SyntheticRow[] = [];
   for (let i = 0; i < 70; i++) rows.push({ text: `${pick(r, OVERRIDE)} ${pick(r, PRIOR)} ${pick(r, RULES)} ${pick(r, PAYLOAD)}`, label: 1, family: "override" });
@@ -600,7 +605,7 @@ export function extendedRows(r: () => number, mix: SyntheticMix): SyntheticRow[]
 }
 
 /** synthetic.jsonl's lines, as prepare-training-data.ts and write-synthetic.ts write them. */
-export function syntheticJsonl(seed = 7, mix: SyntheticMix = DEFAULT_MIX): string {
+export function syntheticJsonl(seed = 7, mix: SyntheticMix = NO_EXTENDED): string {
   const lines = syntheticRows(seed, mix).map((r) => JSON.stringify({ text: r.text, label: r.label, source: `keel:synthetic:${r.family}`, licence: "Apache-2.0" }));
   return lines.join("\n") + "\n";
 }

@@ -2,14 +2,15 @@
  * Rewrites data/guard/train/synthetic.jsonl from the grammar in synthetic-rows.ts (seed 7), the
  * same bytes prepare-training-data.ts writes, without needing the development sets:
  *
- *   npx tsx scripts/guard/write-synthetic.ts [--scale 0.5] [--mix pivot=0,steer=60] [--out FILE]
+ *   npx tsx scripts/guard/write-synthetic.ts [--extended] [--scale 0.5] [--mix pivot=0,steer=60] [--out FILE]
  *
- * `--scale` multiplies every extended family's draw count and `--mix` sets single families (for
- * experiments only; the committed file is the default mix). Prints the row counts per family.
+ * Without flags it writes the committed file (no extended family). `--extended` starts from the
+ * extended families at their measured size, `--scale` multiplies every extended family's draw count
+ * and `--mix` sets single families: for experiments only. Prints the row counts per family.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_MIX, type SyntheticMix, syntheticJsonl, syntheticRows } from "./synthetic-rows.js";
+import { EXTENDED_MIX, NO_EXTENDED, type SyntheticMix, syntheticJsonl, syntheticRows } from "./synthetic-rows.js";
 
 const argv = process.argv.slice(2);
 const arg = (name: string): string | undefined => {
@@ -17,7 +18,7 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const scale = Number(arg("--scale") ?? "1");
-const mix: SyntheticMix = { ...DEFAULT_MIX };
+const mix: SyntheticMix = { ...(argv.includes("--extended") ? EXTENDED_MIX : NO_EXTENDED) };
 for (const k of Object.keys(mix) as (keyof SyntheticMix)[]) mix[k] = Math.round(mix[k] * scale);
 for (const kv of (arg("--mix") ?? "").split(",").filter(Boolean)) {
   const [k, v] = kv.split("=");
