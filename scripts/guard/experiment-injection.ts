@@ -22,7 +22,8 @@ import { analyze } from "../../src/guard/injection/analyze.js";
 import { featureCount, featurize, type SparseVector } from "../../src/guard/injection/features.js";
 import { decisiveScore } from "../../src/guard/injection/injection-scanner.js";
 import { sigmoid } from "../../src/guard/injection/classifier.js";
-import { judgeInvisible } from "../../src/guard/injection/invisible-text-scanner.js";
+import { scannersForPolicy } from "../../src/guard/eval/policies.js";
+import type { ScanResult } from "../../src/guard/types.js";
 import { balancedWeights, trainLogistic } from "./logistic.js";
 
 export interface PoolRow {
@@ -139,11 +140,12 @@ async function main(): Promise<void> {
   }
   report(pool, score, threshold);
   if (process.argv.includes("--policy")) {
-    // The default input policy around the held-out model: invisible_text (action redact) strips a
-    // payload smuggled in tag characters, variant selectors or zero-width runs before the model
-    // reads it, so such a row is neutralised even when prompt_injection lets it through. It is a
-    // fixed rule, not trained, so holding out changes nothing for it.
-    const policy = pool.map((r, i) => (judgeInvisible(r.text).score >= 0.5 ? Math.max(score[i], 1) : score[i]));
+    // The default input policy around the held-out model: its invisible_text scanner (action
+    // redact) strips a payload smuggled in tag characters, variation selectors or zero-width runs
+    // before the model reads it, so such a row is neutralised even when prompt_injection lets it
+    // through. It is a fixed rule, not trained, so holding out changes nothing for it.
+    const invisible = scannersForPolicy("default-input", "user").find((s) => s.name === "invisible_text")!;
+    const policy = pool.map((r, i) => ((invisible.scan({ text: r.text, source: "user" }) as ScanResult).triggered ? Math.max(score[i], 1) : score[i]));
     console.log("\n== default input policy: blocked by prompt_injection, or the hidden payload removed by invisible_text ==");
     report(pool, policy, threshold);
   }
