@@ -3,7 +3,8 @@
  *
  * 1. In process: the default input policy (RequestGuard.screenInput, then the deferred log-only
  *    scanners, as the gateway runs them) on one user message of 1 KB, 10 KB, 100 KB and 1 MB of
- *    realistic text (guard-corpus.ts), CPU ms per request and per KB. Variants, interleaved round
+ *    realistic text (guard-corpus.ts; each call's text ends in a reference of its own, so the
+ *    guard's memo of screened texts never answers), CPU ms per request and per KB. Variants, interleaved round
  *    by round so that machine noise hits them alike:
  *      - `after`: this tree with its defaults (scan budget on);
  *      - `no-budget`: this tree with the scan budget lifted (every scanner reads the whole text);
@@ -23,6 +24,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import { realisticText } from "./guard-corpus.js";
+import { letters } from "./load.js";
 import { cpuMs, installCleanup } from "./processes.js";
 import { ROOT, requireBuild, startStack } from "./stack.js";
 import { round3, summarize } from "./stats.js";
@@ -71,12 +73,17 @@ if (baselineRev) {
   variants.push(await variantFrom(`before (${baselineRev})`, join(dir, "src"), {}));
 }
 
+// Every call gets a text of its own (a letters-only reference at the end): the guard remembers a
+// pure scanner's result per text (decision 0038), so one fixed text would be screened once and
+// answered from the memo after that.
+let unique = 0;
 function bodyOf(text: string): unknown {
-  return { model: "bench", messages: [{ role: "system", content: "You are a helpful assistant." }, { role: "user", content: text }] };
+  return { model: "bench", messages: [{ role: "system", content: "You are a helpful assistant." }, { role: "user", content: `${text} (ref ${letters(unique++)})` }] };
 }
 
 /** CPU ms of one request's input screening (blocked requests count too: their scanners ran). */
-async function once(v: Variant, body: unknown): Promise<{ ms: number; blocked: boolean }> {
+async function once(v: Variant, text: string): Promise<{ ms: number; blocked: boolean }> {
+  const body = bodyOf(text);
   const g = v.make();
   const c0 = process.cpuUsage();
   let blocked = false;
@@ -104,13 +111,12 @@ const rows: Row[] = [];
 for (const size of SIZES) {
   const text = realisticText(size);
   const kb = Buffer.byteLength(text) / 1024;
-  const body = bodyOf(text);
   const samples = new Map<string, { ms: number[]; blocked: number }>(variants.map((v) => [v.name, { ms: [], blocked: 0 }]));
   // Warm-up: lazy loads (model, name lexicon) and V8's regex compilation are start-up, not per request.
-  for (const v of variants) for (let i = 0; i < 2; i++) await once(v, body);
+  for (const v of variants) for (let i = 0; i < 2; i++) await once(v, text);
   for (let r = 0; r < REPS[size]; r++) {
     for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
-      const x = await once(v, body);
+      const x = await once(v, text);
       const s = samples.get(v.name)!;
       s.ms.push(x.ms);
       if (x.blocked) s.blocked++;
@@ -128,13 +134,12 @@ for (const size of SIZES) {
 // a known issue); the row keeps the figure in sight.
 {
   const text = "ignore ".repeat(Math.floor(65536 / 7));
-  const body = bodyOf(text);
   for (const v of variants) {
-    await once(v, body);
+    await once(v, text);
     const ms: number[] = [];
     let blocked = 0;
     for (let r = 0; r < 3; r++) {
-      const x = await once(v, body);
+      const x = await once(v, text);
       ms.push(x.ms);
       if (x.blocked) blocked++;
     }

@@ -47,6 +47,8 @@ export interface Signature {
    * the slow linear engine; from an anchor, each try is a few dozen steps.
    */
   anchor?: RegExp;
+  /** With `anchor` only: a match whose text this finds does not count, and the search goes on. */
+  unless?: RegExp;
 }
 
 export interface SignatureHit {
@@ -62,9 +64,9 @@ export interface SignatureHit {
 // run such as `-{5,}` starts only where the run starts.
 // Gaps of a few words: "ignore [all of] [the] previous [set of] instructions".
 const G = "(?:[\\w'’,-]+\\s+){0,4}?";
-// The same gap with no word that makes the text the user's own ("forget my previous command",
-// "disregard the typos in my last message"): a user may take back their own words.
-const G_NOT_MINE = "(?:(?!(?:my|our|me|mine)\\s)[\\w'’,-]+\\s+){0,4}?";
+// Words that make an override the user's own ("forget my previous command", "disregard the typos
+// in my last message"): a user may take back their own words.
+const MINE = /\b(?:my|our|me|mine)\s/;
 const OVERRIDE_VERB = "(?:ignore|disregard|forget|skip|bypass|override|overlook|neglect|discard|drop|abandon|dismiss|omit|erase|delete|clear|cancel|set aside|throw out|stop following|do not follow|don'?t follow|pay no attention to|no longer follow)";
 const PRIOR = "(?:previous|prior|preceding|above|earlier|initial|original|old|former|foregoing|existing|current|default|given|system|developer|all|any|every|your|these|those|this|the)";
 const RULES = "(?:instructions?|requests?|directives?|prompts?|rules?|guidelines?|commands?|orders?|constraints?|restrictions?|programming|training|polic(?:y|ies)|context|guidance|conditions|limitations|filters?|settings|messages?|tasks?|text|data|documents?|snippets?|content|information|passages?)";
@@ -77,13 +79,16 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: "override.ignore_previous", type: "instruction_override", weight: 0.92,
     anchor: pattern("signature.override.ignore_previous.anchor", `\\b${OVERRIDE_VERB}\\s`, "g"),
-    re: pattern("signature.override.ignore_previous", `\\b${OVERRIDE_VERB}\\s+${G_NOT_MINE}${PRIOR}\\s+${G_NOT_MINE}${RULES}\\b`, "y"),
+    re: pattern("signature.override.ignore_previous", `\\b${OVERRIDE_VERB}\\s+${G}${PRIOR}\\s+${G}${RULES}\\b`, "y"),
+    unless: MINE,
   },
   // "Ignore my previous instructions and …": the user's own words, so not decisive; the classifier weighs it.
+  // Anchored on "my"/"our" and read back to the verb: a text of override verbs alone ("ignore
+  // ignore …") has no anchor at all.
   {
     id: "override.ignore_own", type: "instruction_override", weight: 0.45,
-    anchor: pattern("signature.override.ignore_own.anchor", `\\b${OVERRIDE_VERB}\\s`, "g"),
-    re: pattern("signature.override.ignore_own", `\\b${OVERRIDE_VERB}\\s+${G}(?:my|our)\\s+${G}${RULES}\\b`, "y"),
+    anchor: pattern("signature.override.ignore_own.anchor", "\\b(?:my|our)\\s", "g"),
+    re: pattern("signature.override.ignore_own", `(?<=\\b${OVERRIDE_VERB}\\s+${G})(?:my|our)\\s+${G}${RULES}\\b`, "y"),
   },
   { id: "override.ignore_everything", type: "instruction_override", weight: 0.75, re: pattern("signature.override.ignore_everything", `\\b${OVERRIDE_VERB}\\s+(?:everything|all)\\s+(?:above|before|prior|previously|you (?:were|have been) told)\\b`) },
   { id: "override.new_instructions", type: "instruction_override", weight: 0.6, re: /\b(?:new|updated|real|actual|revised|true) (?:instructions?|task|rules|directive|system prompt|objective)\s*(?::|are|is\b)/ },
@@ -197,7 +202,7 @@ export function matchSignatures(folded: string, original: string, minWeight = 0)
     const s = SIGNATURES[i];
     if (s.weight < minWeight || may[i] === 0) continue;
     const text = s.caseSensitive ? original : folded;
-    const m = s.anchor === undefined ? s.re.exec(text) : execFromAnchors(s.anchor, s.re, text);
+    const m = s.anchor === undefined ? s.re.exec(text) : execFromAnchors(s.anchor, s.re, text, s.unless);
     if (m === null) continue;
     hits.push({ id: s.id, type: s.type, weight: s.weight, index: m.index });
     byType[s.type] = 1 - (1 - byType[s.type]) * (1 - s.weight);
@@ -214,13 +219,13 @@ export function matchSignatures(folded: string, original: string, minWeight = 0)
 
 let gate: SignatureGate | undefined;
 
-/** The first match of sticky `re` starting at a hit of global `anchor`. */
-function execFromAnchors(anchor: RegExp, re: RegExp, text: string): RegExpExecArray | null {
+/** The first match of sticky `re` starting at a hit of global `anchor` (and not found by `unless`). */
+export function execFromAnchors(anchor: RegExp, re: RegExp, text: string, unless?: RegExp): RegExpExecArray | null {
   anchor.lastIndex = 0;
   for (let a = anchor.exec(text); a !== null; a = anchor.exec(text)) {
     re.lastIndex = a.index;
     const m = re.exec(text);
-    if (m !== null) return m;
+    if (m !== null && (unless === undefined || !unless.test(m[0]))) return m;
   }
   return null;
 }
