@@ -127,7 +127,10 @@ export const SIGNATURES: readonly Signature[] = [
   { id: "delim.fence_break", type: "fake_delimiter", weight: 0.35, re: /(?:(?<!-)-{5,}|(?<!=)={5,}|(?<!#)#{5,}|(?<!\*)\*{5,})\s*\n[^\n]{0,40}\b(?:ignore|new|system|instructions?)\b/ },
   // prompt extraction
   { id: "extract.show_prompt", type: "prompt_extraction", weight: 0.75, re: pattern("signature.extract.show_prompt", `\\b${SHOW}\\b\\s+${G}(?:your|the|my|its|initial|original|hidden|secret|full|entire|exact|above)\\s+${G}${HIDDEN}\\b`) },
-  { id: "extract.what_prompt", type: "prompt_extraction", weight: 0.65, re: /\bwhat (?:are|were|is|was) (?:your|the) (?:initial |original |exact |full |hidden |secret |system )?(?:instructions|system prompt|prompt|rules|guidelines|password|secret)\b/ },
+  // "What are your rules", "what were the original instructions", "what is the password" — but not
+  // "what are the rules of rugby": with "the" and no qualifier, only the prompt, the password or
+  // rules "you were given" ask for the model's own.
+  { id: "extract.what_prompt", type: "prompt_extraction", weight: 0.65, re: /\bwhat (?:are|were|is|was) (?:your (?:initial |original |exact |full |hidden |secret |system )?(?:instructions|system prompt|prompt|rules|guidelines|password|secret)\b|the (?:initial|original|exact|full|hidden|secret|system) (?:instructions|prompt|rules|guidelines)\b|the (?:system prompt|prompt|password|secret)\b(?! (?:of|for|to|in) (?:my|a|an|this)\b)|the (?:instructions|rules|guidelines) (?:you (?:were|have been|got)|given to you)\b)/ },
   { id: "extract.words_above", type: "prompt_extraction", weight: 0.7, re: /\b(?:repeat|print|output|copy|return|reproduce)\b[^.\n]{0,30}\b(?:words|text|everything|all|content|lines) (?:above|before|preceding|prior)\b|\bstarting with ["'“]?you are\b/ },
   // Pointing at the context the model was given before the user spoke: "your initial configuration",
   // "what were you told before this conversation started", "complete this: 'I was instructed to'".
