@@ -8,10 +8,10 @@
  * tokens are ordinary.
  */
 
+import { isCommonWord } from "../pii/name-shape.js";
+
 /** The weight of the signal: decisive when the shape is clear, nothing otherwise. */
 export const ADVERSARIAL_SUFFIX_WEIGHT = 0.75;
-
-import { isCommonWord } from "../pii/name-shape.js";
 
 const CODE = /```|;\s*$|=>|==|[{[,]\s*"[\w -]{1,40}"\s*:|\b[a-z_]\w{0,40}\(\w{1,40},\s*\w|\b(?:return|const|let|var|function|def|import|class|public|static|void|select|from|where)\b\s*[\w({]/im;
 const PLAIN = /^[A-Za-z][a-z'’]*[,.;:!?]?$/;

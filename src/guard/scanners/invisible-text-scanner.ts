@@ -2,14 +2,16 @@ import type { Finding, ScanInput } from "../types.js";
 import { result, type ScannerDefinition } from "./definition.js";
 import { invisibleOptions, type InvisibleOptions } from "./invisible-text-options.js";
 
+/** A run of this many zero-width characters is an encoding (bits, as in "sneaky bits"), not typography. */
+export const ZERO_WIDTH_RUN = 8;
+
 /**
  * ASCII smuggling: Unicode tag characters (U+E0000–E007F) carry hidden ASCII that models read and
  * people do not see; bidi overrides reorder what is shown; zero-width characters split trigger
- * words, and a long run of them carries bits. Tag runs are decoded into the finding type so a trace shows that something was hidden,
- * never what. (The injection scanner's normaliser also strips these before its own analysis.)
+ * words, and a long run of them carries bits. Tag runs are decoded into the finding type so a
+ * trace shows that something was hidden, never what. (The injection scanner's normaliser also
+ * strips these before its own analysis.)
  */
-/** A run of this many zero-width characters is an encoding (bits, as in "sneaky bits"), not typography. */
-export const ZERO_WIDTH_RUN = 8;
 
 const RUNS: { re: RegExp; type: string; score: (o: InvisibleOptions, run: string) => number }[] = [
   { re: /[\u{E0000}-\u{E007F}]+/gu, type: "tag_characters", score: () => 0.95 },
