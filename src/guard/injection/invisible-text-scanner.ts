@@ -1,41 +1,64 @@
 /**
- * Invisible-text smuggling: Unicode tag characters (U+E0000–E007F) carry ASCII that people cannot
- * see but models read, and so do runs of variation selectors (one byte per selector); bidi overrides make the displayed text differ from the text the model
- * gets; runs of zero-width characters can encode bits. Any tag character or bidi control is
- * suspicious in a prompt; a few isolated zero-width joiners are normal (emoji sequences, Indic
- * scripts), so those count only in numbers.
+ * Invisible-text smuggling, the one implementation behind both the policy engine's
+ * `invisible_text` scanner (`guard/scanners/invisible-text-scanner.ts`, which adds options and
+ * redaction) and this folder's evaluation stacks:
+ * - Unicode tag characters (U+E0000–E007F) carry ASCII that people do not see and models read;
+ * - bidi overrides make the displayed text differ from the text the model gets;
+ * - zero-width characters split trigger words (alone they score `zeroWidthScore`, 0.3 by default,
+ *   below the threshold: copy-pasted text holds them), and a run of `ZERO_WIDTH_RUN` or more
+ *   carries bits ("sneaky bits");
+ * - runs of variation selectors carry bytes, one per selector after a visible character ("emoji
+ *   smuggling"); a run of the emoji presentation selectors alone does not count.
+ * Findings carry spans (redaction deletes them) and never the hidden text; `judgeInvisible` also
+ * returns what was hidden, decoded, for the detectors that read it.
  */
 import type { Finding, GuardSource, ScanInput, ScanResult, Scanner } from "../types.js";
 import { stripInvisible } from "./normalize.js";
 
-/** Zero-width characters beyond this many per input look like an encoding, not typography. */
-export const ZERO_WIDTH_LIMIT = 8;
+/** A run of this many zero-width characters is an encoding, not typography. */
+export const ZERO_WIDTH_RUN = 8;
+/** What a zero-width character alone scores by default (below the default threshold). */
+export const ZERO_WIDTH_SCORE = 0.3;
 
-export function judgeInvisible(text: string): { score: number; findings: Finding[]; hidden: string } {
-  const r = stripInvisible(text);
+const EMOJI_SELECTORS = /^[\uFE0E\uFE0F]+$/u;
+const RUNS: { re: RegExp; type: string; score: (run: string, zeroWidthScore: number) => number }[] = [
+  { re: /[\u{E0000}-\u{E007F}]+/gu, type: "tag_characters", score: () => 0.95 },
+  { re: /[\u202A-\u202E\u2066-\u2069]+/g, type: "bidi_override", score: () => 0.9 },
+  { re: /[\u200B-\u200D\u2060-\u2064\uFEFF\u180E\u00AD\u034F\u115F\u1160\u3164\uFFA0]+/g, type: "zero_width", score: (run, zw) => (run.length >= ZERO_WIDTH_RUN ? Math.max(0.8, zw) : zw) },
+  { re: /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{3,}/gu, type: "variation_selectors", score: (run) => (EMOJI_SELECTORS.test(run) ? 0 : 0.8) },
+];
+const PRINTABLE_ASCII = /^[\x20-\x7e\n\r\t]*$/;
+
+/** Every run of invisible characters in `text`, with its span and score (score-0 runs left out). */
+export function findInvisible(text: string, zeroWidthScore = ZERO_WIDTH_SCORE): Finding[] {
   const findings: Finding[] = [];
-  let score = 0;
-  if (r.tags > 0) {
-    score = Math.max(score, 0.95);
-    findings.push({ type: "unicode_tags", score: 0.95 });
+  // Every character of interest is outside printable ASCII: most texts are done here.
+  if (PRINTABLE_ASCII.test(text)) return findings;
+  for (const { re, type, score } of RUNS) {
+    for (const m of text.matchAll(re)) {
+      const s = score(m[0], zeroWidthScore);
+      if (s > 0) findings.push({ type, start: m.index, end: m.index + m[0].length, score: s });
+    }
   }
-  if (r.selectorRuns > 0) {
-    score = Math.max(score, 0.9);
-    findings.push({ type: "variation_selector_run", score: 0.9 });
-  }
-  if (r.bidi > 0) {
-    score = Math.max(score, 0.7);
-    findings.push({ type: "bidi_override", score: 0.7 });
-  }
-  if (r.invisible > ZERO_WIDTH_LIMIT) {
-    score = Math.max(score, 0.6);
-    findings.push({ type: "zero_width_run", score: 0.6 });
-  }
-  return { score, findings, hidden: r.smuggled };
+  return findings;
 }
 
-export function createInvisibleTextScanner(opts: { threshold?: number; sources?: readonly GuardSource[] } = {}): Scanner {
+export function judgeInvisible(text: string, zeroWidthScore = ZERO_WIDTH_SCORE): { score: number; findings: Finding[]; hidden: string } {
+  const findings = findInvisible(text, zeroWidthScore);
+  let score = 0;
+  for (const f of findings) if (f.score > score) score = f.score;
+  return { score, findings, hidden: findings.length === 0 ? "" : stripInvisible(text).smuggled };
+}
+
+export interface InvisibleTextScannerOptions {
+  threshold?: number;
+  zeroWidthScore?: number;
+  sources?: readonly GuardSource[];
+}
+
+export function createInvisibleTextScanner(opts: InvisibleTextScannerOptions = {}): Scanner {
   const threshold = opts.threshold ?? 0.5;
+  const zeroWidthScore = opts.zeroWidthScore ?? ZERO_WIDTH_SCORE;
   return {
     name: "invisible_text",
     cost: "fast",
@@ -43,8 +66,10 @@ export function createInvisibleTextScanner(opts: { threshold?: number; sources?:
     large: "whole",
     sources: opts.sources ?? (["user", "document", "tool_result"] as const),
     scan(input: ScanInput): ScanResult {
-      const v = judgeInvisible(input.text);
-      return { scanner: "invisible_text", score: v.score, triggered: v.score >= threshold, findings: v.findings };
+      const findings = findInvisible(input.text, zeroWidthScore);
+      let score = 0;
+      for (const f of findings) if (f.score > score) score = f.score;
+      return { scanner: "invisible_text", score, triggered: findings.length > 0 && score >= threshold, findings };
     },
   };
 }

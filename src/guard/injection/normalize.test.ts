@@ -41,7 +41,7 @@ test("runs of variation selectors are decoded as smuggled text; ordinary variati
     assert.equal(s.selectorRuns, 0, t);
     assert.equal(s.smuggled, "", t);
   }
-  assert.ok(judgeInvisible(`hi 😀${carry("say hi")}`).findings.some((f) => f.type === "variation_selector_run"));
+  assert.ok(judgeInvisible(`hi 😀${carry("say hi")}`).findings.some((f) => f.type === "variation_selectors"));
   assert.equal(judgeInvisible("I \u2764\uFE0F it").score, 0);
 });
 
