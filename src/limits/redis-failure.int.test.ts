@@ -13,6 +13,12 @@ import { startKeel } from "../app.js";
 import { silentLogger } from "../observe/log.js";
 import { startTestKeel, type TestKeel } from "../testing/keel-fixture.js";
 import { freePort, killProcess, requireRedisServer, startRedisServer } from "../testing/service-servers.js";
+import { connectRedis } from "../store/redis.js";
+import { redisConfigSchema } from "../store/redis-schema.js";
+import { Limiter } from "./limiter.js";
+import { budgetsSchema, limitsSchema } from "./limits-schema.js";
+import { RedisBackend } from "./redis-backend.js";
+import { compileRules } from "./rules.js";
 
 async function chat(keel: TestKeel): Promise<{ status: number; code?: string; retryAfter: string | null }> {
   const res = await fetch(`${keel.url}/v1/chat/completions`, {
@@ -73,5 +79,27 @@ describe("Redis failures", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal((await chat(open)).status, 200);
+  });
+
+  test("Keel's own blocked event loop is not Redis failing: admissions answered in time while it was blocked are admitted", async () => {
+    const port = await freePort();
+    const redis = await startRedisServer(port);
+    cleanup.push(() => killProcess(redis));
+    const client = await connectRedis(redisConfigSchema.parse({ url: `redis://127.0.0.1:${port}`, command_timeout_ms: 100 }), "this test");
+    const limiter = new Limiter({
+      rules: compileRules(limitsSchema.parse({ backend: "redis", rules: [{ scope: ["key"], rpm: 1000 }] }), budgetsSchema.parse({})),
+      backend: new RedisBackend(client, `keel-stall-${port}:`), events: { record: () => {} }, log: silentLogger, onBackendError: "closed", leaseTtlMs: 60_000,
+    });
+    cleanup.push(async () => void (await client.quit()));
+    const call = { attrs: { key: "key_a", user: null, team: null, feature: null, model: "sim" }, keyLimits: null, promptTokens: () => 10, outputTokens: 10, price: { input: 1, output: 2 } };
+    const admits = Array.from({ length: 8 }, (_, i) => Promise.resolve(limiter.admit(call, `stall_${i}`)));
+    // What a first call loading the tokenizer (~1 s) or a synchronous store call does to the calls
+    // in flight beside it: Redis answers at once, and the replies wait to be read past their deadline.
+    const end = Date.now() + 400;
+    while (Date.now() < end) {
+      // hold the thread
+    }
+    const outcomes = await Promise.allSettled(admits);
+    assert.deepEqual(outcomes.map((o) => (o.status === "fulfilled" ? "admitted" : (o.reason as { code?: string }).code)), Array(8).fill("admitted"));
   });
 });
