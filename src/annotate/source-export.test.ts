@@ -55,3 +55,17 @@ test("corrections:NAME keeps only corrected answers of a queue; sources are pars
   assert.throws(() => parseSource("traces"), /Unknown export source "traces": expected queue:NAME, corrections:NAME, feedback, pairwise:RUN_ID or dataset:NAME/);
   assert.deepEqual(parseSource("pairwise:run_1"), { kind: "pairwise", run: "run_1", spec: "pairwise:run_1" });
 });
+
+test("pairwise rows follow the dataset's order, not the order the run's items finished in", () => {
+  // Items of a run run concurrently, so its results are stored in the order they came back.
+  const item = (id: string) => ({ item: { id, input: `What is ${id}?`, expected: `reference for ${id}` } });
+  const result = (id: string, repeat = 0) => ({ item_id: id, repeat, output: { text: `answer to ${id}`, tool_calls: [], latency_ms: 1, cost_usd: 0, request_id: null, model: "sim", cached: false }, error: null, scores: { pw: { status: "scored", label: "win" } }, cost_usd: 0 });
+  const run = { id: "run_1", dataset: "qa", dataset_version: 1, started_at: "2026-01-01T00:00:00.000Z", ended_at: null, config: { metrics: [{ name: "pw", kind: "judge_pairwise" }], evaluators: [{ kind: "judge_pairwise", name: "pw", model: "sim" }], target: { description: "sim" }, baseline_run: null } };
+  const d: SourceDeps = {
+    ...deps([], []),
+    runs: { getRun: (id: string) => (id === run.id ? run : undefined), results: () => [result("q3"), result("q1", 1), result("q1"), result("q2")] } as unknown as SourceDeps["runs"],
+    datasets: { getDataset: () => ({ id: "ds_1", latestVersion: 1 }), items: () => [item("q1"), item("q2"), item("q3")] } as unknown as SourceDeps["datasets"],
+  };
+  const r = sourceRows(parseSource("pairwise:run_1"), d, { format: "dpo", limit: 100, licence: null });
+  assert.deepEqual(r.candidates.map((c) => c.prov.row_key), ["pairwise:run_1:q1:0", "pairwise:run_1:q1:1", "pairwise:run_1:q2:0", "pairwise:run_1:q3:0"]);
+});

@@ -224,7 +224,11 @@ function pairwiseRows(spec: string, runId: string, d: SourceDeps, o: SourceOptio
   const skip = (why: string): void => void (removed[why] = (removed[why] ?? 0) + 1);
   const pair = o.format === "dpo" ? dpoRow : openAiDpoRow;
   const out: Candidate[] = [];
-  const results = d.runs.results(run.id);
+  // Results are stored in the order items finished (they run concurrently); rows follow the
+  // dataset's order instead, so an export of a run does not depend on which call came back first.
+  const position = new Map([...items.keys()].map((id, i) => [id, i]));
+  const at = (id: string): number => position.get(id) ?? Number.MAX_SAFE_INTEGER;
+  const results = [...d.runs.results(run.id)].sort((a, b) => at(a.item_id) - at(b.item_id) || a.repeat - b.repeat);
   for (const r of results) {
     if (out.length >= o.limit) break;
     const s = r.scores[metric.name];
