@@ -12,7 +12,6 @@ import { semanticParts } from "../cache/semantic-index.js";
 import { KeelError } from "../errors/errors.js";
 import { resolvePiiPolicy } from "../observe/pii-policy.js";
 import { drained } from "../server/backpressure.js";
-import { sendJsonText } from "../server/respond.js";
 import type { ChatContext } from "./chat.js";
 import type { GatewayDeps } from "./deps.js";
 import type { DeferredStage, Stage } from "./pipeline.js";
@@ -85,9 +84,7 @@ export function cacheLookupStage<C extends ChatContext>(write: CachedAnswerWrite
 const answerChat: CachedAnswerWriter<ChatContext> = (ctx, _deps, res, completion) => {
   ctx.response = completion;
   if (!ctx.stream) {
-    const text = JSON.stringify(completion);
-    ctx.responseJson = { value: completion, text };
-    sendJsonText(res, 200, text);
+    ctx.sendJsonAnswer(res, completion);
     return;
   }
   const includeUsage = ctx.body!.stream_options?.include_usage === true;

@@ -8,7 +8,6 @@ import type { StreamScreen } from "../guard/stream/stream-screen.js";
 import { chatFacts } from "../routing/conditions.js";
 import type { RouteCall } from "../routing/executor.js";
 import type { RoutedStream } from "../routing/routed-stream.js";
-import { sendJsonText } from "../server/respond.js";
 import { GatewayContext } from "./context.js";
 import { guardCompletion, guardInput, guardStream, settleStream } from "./guard-step.js";
 import type { Stage } from "./pipeline.js";
@@ -140,9 +139,7 @@ export const respondChat: Stage<ChatContext> = {
   name: "respond",
   run(ctx, _deps, _req, res) {
     if (ctx.stream) return streamChat(ctx, ctx.upstream!, res, ctx.body!.stream_options?.include_usage === true);
-    const text = JSON.stringify(ctx.completion);
-    ctx.responseJson = { value: ctx.completion, text };
-    sendJsonText(res, 200, text);
+    ctx.sendJsonAnswer(res, ctx.completion);
   },
 };
 

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { ChatRequest, EmbeddingsRequest, Usage } from "../api/chat-types.js";
 import type { CacheCall } from "../cache/cache-call.js";
 import type { RequestGuard } from "../guard/request-guard.js";
@@ -10,6 +10,7 @@ import type { AttemptRecord } from "../routing/attempt.js";
 import type { RouteTarget } from "../routing/route-table.js";
 import type { ResolvedModel } from "../routing/model-registry.js";
 import type { PromptCounter } from "../tokens/model-tokenizer.js";
+import { sendJsonText } from "../server/respond.js";
 import { RequestMemo } from "./request-memo.js";
 import type { TraceContext } from "./trace-context.js";
 
@@ -73,6 +74,13 @@ export class GatewayContext<Req extends RequestBody = RequestBody, Sent extends 
    * is that same value and masking changed nothing in it, instead of serialising it a second time.
    */
   responseJson: { readonly value: unknown; readonly text: string } | null = null;
+
+  /** Sends `value` as the 200 JSON answer and keeps its text in `responseJson` for capture. */
+  sendJsonAnswer(res: ServerResponse, value: unknown): void {
+    const text = JSON.stringify(value);
+    this.responseJson = { value, text };
+    sendJsonText(res, 200, text);
+  }
   /** The inbound wire format, recorded on the trace (a surface's context sets its own: `anthropic.messages`, `openai.responses`, …). */
   surface = "openai.chat_completions";
   /** Set by a stage that answered the call itself (a cache hit): the runner stops there. */

@@ -13,14 +13,13 @@
  * returns what was hidden, decoded, for the detectors that read it.
  */
 import type { Finding, GuardSource, ScanInput, ScanResult, Scanner } from "../types.js";
-import { stripInvisible } from "./normalize.js";
+import { EMOJI_SELECTORS, stripInvisible } from "./normalize.js";
 
 /** A run of this many zero-width characters is an encoding, not typography. */
 export const ZERO_WIDTH_RUN = 8;
 /** What a zero-width character alone scores by default (below the default threshold). */
 export const ZERO_WIDTH_SCORE = 0.3;
 
-const EMOJI_SELECTORS = /^[\uFE0E\uFE0F]+$/u;
 const RUNS: { re: RegExp; type: string; score: (run: string, zeroWidthScore: number) => number }[] = [
   { re: /[\u{E0000}-\u{E007F}]+/gu, type: "tag_characters", score: () => 0.95 },
   { re: /[\u202A-\u202E\u2066-\u2069]+/g, type: "bidi_override", score: () => 0.9 },
