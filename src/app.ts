@@ -114,7 +114,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
     })
     : openPostgresStores({
       url: config.store, poolMax: config.postgres.pool_max, callTimeoutMs: config.postgres.call_timeout_ms,
-      connectTimeoutMs: config.postgres.connect_timeout_ms, migrate: config.postgres.migrate_on_start,
+      connectTimeoutMs: config.postgres.connect_timeout_ms, migrate: config.postgres.migrate_on_start, migrateTimeoutMs: config.postgres.migrate_timeout_ms,
       pruneBatchRows: config.traces.prune_batch_rows, maxBodyChars: config.traces.max_body_chars, piiHashKey: piiKey.toString("hex"),
     });
   const { traceWrites, traceReads } = stores;

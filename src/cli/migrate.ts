@@ -45,7 +45,7 @@ export async function runMigrate(o: { config?: string; status?: boolean; json?: 
       before = { store: db.maskedUrl, current: s.current, latest: s.latest, pending: s.pending };
       if (o.status) after = before;
       else {
-        migratePostgres(db, PG_MIGRATIONS);
+        db.withCallTimeout(Math.max(config.postgres.migrate_timeout_ms, config.postgres.call_timeout_ms), () => migratePostgres(db, PG_MIGRATIONS));
         const t = postgresMigrationStatus(db, PG_MIGRATIONS);
         after = { store: db.maskedUrl, current: t.current, latest: t.latest, pending: t.pending };
       }

@@ -35,6 +35,8 @@ export interface PostgresStoresOptions {
   poolMax: number;
   callTimeoutMs: number;
   connectTimeoutMs: number;
+  /** The start-up's schema work (schema, migration lock, migrations): not a request's call (default 300 000). */
+  migrateTimeoutMs?: number;
   /** Apply pending migrations (under the advisory lock); false: refuse a schema that is behind. */
   migrate: boolean;
   pruneBatchRows: number;
@@ -66,13 +68,15 @@ export function openPostgresStores(o: PostgresStoresOptions): Stores {
   const { url, schema } = splitSchema(o.url);
   const db = new PgBridge({ url, schema, poolMax: o.poolMax, timeoutMs: o.callTimeoutMs, connectTimeoutS: Math.max(1, Math.ceil(o.connectTimeoutMs / 1000)) });
   try {
-    if (schema) db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    if (o.migrate) migratePostgres(db, PG_MIGRATIONS);
-    else {
-      const s = postgresMigrationStatus(db, PG_MIGRATIONS);
-      if (s.current < s.latest) throw new Error(`PostgreSQL store ${db.maskedUrl} is at schema version ${s.current}, this Keel needs ${s.latest}: run \`keel migrate\` (postgres.migrate_on_start is false)`);
-      if (s.current > s.latest) throw new Error(`PostgreSQL store ${db.maskedUrl} is at schema version ${s.current}, newer than this Keel (${s.latest}); upgrade Keel`);
-    }
+    db.withCallTimeout(Math.max(o.migrateTimeoutMs ?? 300_000, o.callTimeoutMs), () => {
+      if (schema) db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      if (o.migrate) migratePostgres(db, PG_MIGRATIONS);
+      else {
+        const s = postgresMigrationStatus(db, PG_MIGRATIONS);
+        if (s.current < s.latest) throw new Error(`PostgreSQL store ${db.maskedUrl} is at schema version ${s.current}, this Keel needs ${s.latest}: run \`keel migrate\` (postgres.migrate_on_start is false)`);
+        if (s.current > s.latest) throw new Error(`PostgreSQL store ${db.maskedUrl} is at schema version ${s.current}, newer than this Keel (${s.latest}); upgrade Keel`);
+      }
+    });
   } catch (err) {
     void db.close();
     throw err;

@@ -21,6 +21,12 @@ export const postgresConfigSchema = z
     connect_timeout_ms: z.int().min(100).max(60_000).default(3_000),
     /** Apply pending migrations on start (under an advisory lock); false: `keel migrate` does it, and start refuses a stale schema. */
     migrate_on_start: z.boolean().default(true),
+    /**
+     * How long start-up's schema work may take: creating the schema, waiting for the migration lock
+     * another instance holds, and each migration statement. Not bound by `call_timeout_ms`, which
+     * is sized for calls a request waits on.
+     */
+    migrate_timeout_ms: z.int().min(1_000).max(3_600_000).default(300_000),
   })
   .prefault({});
 

@@ -71,7 +71,7 @@ export class PgBridge implements PgSql {
   private readonly workerData: { url: string; poolMax: number; connectTimeoutS: number; schema?: string };
   private closing = false;
   private spawnedAt = 0;
-  private readonly timeoutMs: number;
+  private timeoutMs: number;
   private readonly asyncTimeoutMs: number;
   private nextId = 1;
   /** Reservations whose caller timed out: if the handle still arrives, it goes back to the pool. */
@@ -175,6 +175,22 @@ export class PgBridge implements PgSql {
   }
   session<T>(fn: (conn: PgSql) => T): T {
     return this.current().session(fn);
+  }
+
+  /**
+   * `fn` with every synchronous call on this bridge allowed `ms` instead of `timeoutMs`: start-up
+   * work that is not on a request's path — creating the schema, waiting for another instance's
+   * migration lock, running a migration that rebuilds an index — may take far longer than a store
+   * call a request waits for should.
+   */
+  withCallTimeout<T>(ms: number, fn: () => T): T {
+    const before = this.timeoutMs;
+    this.timeoutMs = ms;
+    try {
+      return fn();
+    } finally {
+      this.timeoutMs = before;
+    }
   }
 
   /** Inside `transaction`: its connection; otherwise the pool. */
