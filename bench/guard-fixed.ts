@@ -88,10 +88,15 @@ function varied(body: { messages: { role: string; content: string }[] }, answer:
   return [{ ...body, messages }, { ...answer, choices: [{ ...a, message: { ...a.message, content: a.message.content + ref } }] }];
 }
 
-/** CPU µs per request of the input side (screenInput + deferred) and the output side (screenCompletion + records), over one batch. */
-async function batch(v: Variant, template: unknown, answerTemplate: unknown): Promise<{ input: number; output: number }> {
+/**
+ * CPU µs per request of the input side (screenInput + deferred) and the output side (screenCompletion,
+ * its deferred scanners, records), over one batch; `answer`: screenCompletion alone, the part of
+ * the output side a non-streaming client waits for.
+ */
+async function batch(v: Variant, template: unknown, answerTemplate: unknown): Promise<{ input: number; output: number; answer: number }> {
   let input = 0;
   let output = 0;
+  let answerPath = 0;
   for (let i = 0; i < BATCH; i++) {
     const [body, answer] = varied(template as Parameters<typeof varied>[0], answerTemplate as Parameters<typeof varied>[1]);
     const g = v.make();
@@ -108,12 +113,15 @@ async function batch(v: Variant, template: unknown, answerTemplate: unknown): Pr
     } catch {
       // idem
     }
+    const cA = process.cpuUsage();
+    await g.runDeferred(); // the answer's flag and log scanners, after the response in the gateway
     g.records();
     const c2 = process.cpuUsage();
     input += c1.user + c1.system - c0.user - c0.system;
     output += c2.user + c2.system - c1.user - c1.system;
+    answerPath += cA.user + cA.system - c1.user - c1.system;
   }
-  return { input: input / BATCH, output: output / BATCH };
+  return { input: input / BATCH, output: output / BATCH, answer: answerPath / BATCH };
 }
 
 interface Row {
@@ -121,13 +129,15 @@ interface Row {
   variant: string;
   input_us: number;
   output_us: number;
+  /** screenCompletion alone: what a non-streaming client waits for of the output side. */
+  answer_path_us: number;
   total_us_mean: number;
   total_us_p50: number;
 }
 const rows: Row[] = [];
 try {
   for (const c of CASES) {
-    const samples = new Map(variants.map((v) => [v.name, { input: [] as number[], output: [] as number[], total: [] as number[] }]));
+    const samples = new Map(variants.map((v) => [v.name, { input: [] as number[], output: [] as number[], answer: [] as number[], total: [] as number[] }]));
     for (let r = -4; r < ROUNDS; r++) {
       for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
         const x = await batch(v, c.body, c.answer);
@@ -135,13 +145,14 @@ try {
         const s = samples.get(v.name)!;
         s.input.push(x.input);
         s.output.push(x.output);
+        s.answer.push(x.answer);
         s.total.push(x.input + x.output);
       }
     }
     for (const v of variants) {
       const s = samples.get(v.name)!;
       const t = summarize(s.total);
-      rows.push({ case: c.name, variant: v.name, input_us: round3(summarize(s.input).mean), output_us: round3(summarize(s.output).mean), total_us_mean: round3(t.mean), total_us_p50: round3(t.p50) });
+      rows.push({ case: c.name, variant: v.name, input_us: round3(summarize(s.input).mean), output_us: round3(summarize(s.output).mean), answer_path_us: round3(summarize(s.answer).mean), total_us_mean: round3(t.mean), total_us_p50: round3(t.p50) });
     }
   }
 } finally {
@@ -149,15 +160,15 @@ try {
 }
 
 process.stdout.write(`whole guard per request, default policies, CPU µs (batches of ${BATCH}, ${ROUNDS} rounds; load ${loadavg()[0].toFixed(1)})\n`);
-process.stdout.write(`${"case".padEnd(20)} ${"variant".padEnd(18)} ${"input".padStart(8)} ${"output".padStart(8)} ${"total".padStart(8)} ${"p50".padStart(8)}\n`);
+process.stdout.write(`${"case".padEnd(20)} ${"variant".padEnd(18)} ${"input".padStart(8)} ${"output".padStart(8)} ${"answer".padStart(8)} ${"total".padStart(8)} ${"p50".padStart(8)}\n`);
 for (const r of rows) {
-  process.stdout.write(`${r.case.padEnd(20)} ${r.variant.padEnd(18)} ${r.input_us.toFixed(1).padStart(8)} ${r.output_us.toFixed(1).padStart(8)} ${r.total_us_mean.toFixed(1).padStart(8)} ${r.total_us_p50.toFixed(1).padStart(8)}\n`);
+  process.stdout.write(`${r.case.padEnd(20)} ${r.variant.padEnd(18)} ${r.input_us.toFixed(1).padStart(8)} ${r.output_us.toFixed(1).padStart(8)} ${r.answer_path_us.toFixed(1).padStart(8)} ${r.total_us_mean.toFixed(1).padStart(8)} ${r.total_us_p50.toFixed(1).padStart(8)}\n`);
 }
 for (const c of CASES) {
   const b = rows.find((r) => r.case === c.name && r.variant.startsWith("before"));
   const a = rows.find((r) => r.case === c.name && r.variant === "after");
   if (b && a) {
-    process.stdout.write(`before ÷ after, ${c.name}: input ${(b.input_us / a.input_us).toFixed(2)}x, output ${(b.output_us / a.output_us).toFixed(2)}x, total ${(b.total_us_mean / a.total_us_mean).toFixed(2)}x\n`);
+    process.stdout.write(`before ÷ after, ${c.name}: input ${(b.input_us / a.input_us).toFixed(2)}x, output ${(b.output_us / a.output_us).toFixed(2)}x, answer path ${(b.answer_path_us / a.answer_path_us).toFixed(2)}x, total ${(b.total_us_mean / a.total_us_mean).toFixed(2)}x\n`);
   }
 }
 process.stdout.write(`${JSON.stringify({ node: process.version, loadavg: loadavg().map(round3), baseline: baselineRev ?? null, rows })}\n`);

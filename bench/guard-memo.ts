@@ -67,6 +67,7 @@ async function conversation(service: GuardService, turns: number): Promise<numbe
     } catch {
       // idem
     }
+    await g.runDeferred(); // the answer's flag and log scanners, after the response in the gateway
     g.records();
     const c1 = process.cpuUsage();
     cpu.push(c1.user + c1.system - c0.user - c0.system);

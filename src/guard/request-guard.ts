@@ -68,7 +68,8 @@ export class RequestGuard {
   private trusted = "";
   private untrusted = "";
   private declared = new Map<string, Record<string, unknown> | undefined>();
-  private deferred: (() => Promise<Verdict[][]>) | null = null;
+  /** Scans that cannot change what the client gets (input `log`; output `flag` and `log`): run by runDeferred, after the response. */
+  private readonly deferred: (() => Promise<Verdict[][]>)[] = [];
   /** The screened body as the trace keeps it (redacted, marks removed, no canary); set by screenInput. */
   bodyOfRecord: ChatRequest | null = null;
 
@@ -121,7 +122,7 @@ export class RequestGuard {
         return { text: u.text, source: u.source, ...(h && h.length ? { history: h } : {}) };
       });
       if (logOnly.length > 0) {
-        this.deferred = () => Promise.all(inputs.map((input, k) => runScanners(logOnly, input, this.runOptions(k))));
+        this.deferred.push(() => Promise.all(inputs.map((input, k) => runScanners(logOnly, input, this.runOptions(k)))));
       }
       const results = await Promise.all(inputs.map((input, k) => runScanners(entries, input, this.runOptions(k))));
       for (const vs of results) this.verdicts.push(...vs);
@@ -198,14 +199,22 @@ export class RequestGuard {
     return this.policies.output ? instantiate(this.policies.output, this.facts) : [];
   }
 
-  /** Screens a whole answer: content of each choice, then its tool calls. Throws GuardBlockedError on a block. */
+  /**
+   * Screens a whole answer: content of each choice, then its tool calls. Throws GuardBlockedError
+   * on a block. Scanners whose action is `flag` or `log` change nothing the client gets: they read
+   * the same content after the response (runDeferred), as the stream screen's do.
+   */
   async screenCompletion(c: ChatCompletion): Promise<ChatCompletion> {
     const policy = this.policies.output;
-    const entries = this.outputScanners();
+    const all = this.outputScanners();
+    const acting = all.filter((e) => e.action === "block" || e.action === "redact");
+    const later = all.filter((e) => e.action !== "block" && e.action !== "redact");
     const choices = await Promise.all(c.choices.map(async (ch) => {
       const message = { ...ch.message };
       if (policy && typeof message.content === "string" && message.content.length > 0) {
-        const vs = await runScanners(entries, { text: message.content, source: "output" }, this.runOptions(ch.index));
+        const input = { text: message.content, source: "output" as const };
+        if (later.length > 0) this.deferred.push(async () => [await runScanners(later, input, this.runOptions(ch.index))]);
+        const vs = acting.length > 0 ? await runScanners(acting, input, this.runOptions(ch.index)) : [];
         this.verdicts.push(...vs);
         const refused = refusal(vs, "output");
         if (refused) throw refused;
@@ -258,11 +267,10 @@ export class RequestGuard {
     return this.policies.output?.restores || this.policies.input?.restores ? this.vault.restore(text) : text;
   }
 
-  /** Runs the input's log-only scanners once the response is out; their verdicts join the trace's. */
+  /** Runs the scans held back until the response is out (see `deferred`); their verdicts join the trace's. */
   async runDeferred(): Promise<void> {
-    const run = this.deferred;
-    this.deferred = null;
-    if (run) for (const vs of await run()) this.verdicts.push(...vs);
+    const runs = this.deferred.splice(0);
+    for (const run of runs) for (const vs of await run()) this.verdicts.push(...vs);
   }
 
   /** Verdicts for the trace: one per scanner and source, strongest score, latencies summed. */
