@@ -11,6 +11,8 @@
  *     old synchronous row read runs on the gateway's thread.
  *
  * `npm run bench:reads` (about 3–6 minutes at 1M on 2 vCPUs). BENCH_TRACES=100000 for a quick run.
+ * BENCH_NICES=0,10,0,10 runs phase (b) once per value of `traces.read_worker_nice` (the read
+ * thread's nice value; default 10), Keel restarted on the same store for each.
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,6 +34,9 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 7);
 const READS = Number(process.env.BENCH_READS ?? 40);
 const CHATS = Number(process.env.BENCH_CHATS ?? 1500);
 const OLD_READS = Number(process.env.BENCH_OLD_READS ?? 3);
+// The read thread's nice values to run phase (b) under, in this order (`traces.read_worker_nice`;
+// e.g. "0,10,0,10" alternates without and with it): Keel is restarted on the same store for each.
+const NICES = (process.env.BENCH_NICES ?? "10").split(",").map((x) => Number(x.trim()));
 const DAY = 86_400_000;
 const TOKEN = "keel-bench-admin-token-0123456789abcdef";
 
@@ -107,8 +112,9 @@ try {
   console.log(`seeded ${TRACES.toLocaleString("en")} traces over ${DAYS} days in ${seedS.toFixed(1)} s (${Math.round(TRACES / seedS).toLocaleString("en")}/s incl. rollups); file ${(statSync(join(dir, "keel.db")).size / 1e6).toFixed(0)} MB; ${rollupRows.toLocaleString("en")} rollup rows`);
 
   // 2. Keel on that store, in this process (as the tests start it).
-  const config = loadConfig({ inline: { server: { port: 0, host: "127.0.0.1" } }, env: { KEEL_DATA_DIR: dir, KEEL_ADMIN_TOKEN: TOKEN } });
-  const app = await startKeel(config, { log: silentLogger });
+  const configWith = (nice: number) => loadConfig({ inline: { server: { port: 0, host: "127.0.0.1" }, traces: { read_worker_nice: nice } }, env: { KEEL_DATA_DIR: dir, KEEL_ADMIN_TOKEN: TOKEN } });
+  let app = await startKeel(configWith(NICES[0]), { log: silentLogger });
+  let nice = NICES[0];
   const key = app.firstRun.key!;
   const admin = async (path: string): Promise<void> => {
     // A fresh connection each time: after the old read blocks the thread, a kept-alive one may be reset.
@@ -161,13 +167,11 @@ try {
   }
 
   // (b) Chat latency idle, during a summary loop (worker), and during the old synchronous read.
-  for (let i = 0; i < 200; i++) await chat();
   const chats = async (): Promise<number[]> => {
     const out: number[] = [];
     for (let i = 0; i < CHATS; i++) out.push(await timed(chat));
     return out;
   };
-  const idle = await chats();
   // Back to back, no think time: harsher than a dashboard refreshing every few seconds.
   const during = async (paths: readonly string[]): Promise<{ times: number[]; reads: number }> => {
     let stop = false;
@@ -180,11 +184,22 @@ try {
     await loop;
     return { times, reads };
   };
-  const overviewLoop = await during(["/api/v1/metrics/summary?since=24h", "/api/v1/metrics/summary?since=24h&by=model", "/api/v1/metrics/timeseries?since=24h&buckets=48",
-    "/api/v1/metrics/summary?since=7d", "/api/v1/metrics/summary?since=7d&by=model", "/api/v1/metrics/timeseries?since=7d&buckets=48"]);
-  const rowLoop = await during(["/api/v1/metrics/summary?since=24h&by=feature&model=gpt-5"]);
-  // Idle again: the machine's load drifts, so the baseline is the mean of before and after.
-  const idle2 = await chats();
+  const phases: { nice: number; idle: number[]; idle2: number[]; overviewLoop: { times: number[]; reads: number }; rowLoop: { times: number[]; reads: number } }[] = [];
+  for (const n of NICES) {
+    if (n !== nice) {
+      await app.shutdown();
+      app = await startKeel(configWith(n), { log: silentLogger });
+      nice = n;
+    }
+    for (let i = 0; i < 200; i++) await chat();
+    const idle = await chats();
+    const overviewLoop = await during(["/api/v1/metrics/summary?since=24h", "/api/v1/metrics/summary?since=24h&by=model", "/api/v1/metrics/timeseries?since=24h&buckets=48",
+      "/api/v1/metrics/summary?since=7d", "/api/v1/metrics/summary?since=7d&by=model", "/api/v1/metrics/timeseries?since=7d&buckets=48"]);
+    const rowLoop = await during(["/api/v1/metrics/summary?since=24h&by=feature&model=gpt-5"]);
+    // Idle again: the machine's load drifts, so the baseline is the mean of before and after.
+    const idle2 = await chats();
+    phases.push({ nice: n, idle, idle2, overviewLoop, rowLoop });
+  }
   // The old shape: the same kind of read, synchronous on the gateway's thread, back to back.
   let stop = false;
   let oldLoops = 0;
@@ -203,11 +218,15 @@ try {
   await oldLoop;
   console.log(`\n(b) chat calls (sequential, model sim, in-process client), ${CHATS} per phase (${oldChats} in the last)`);
   console.log("phase                                        p50        p99        p99 ÷ idle (mean of the two idle p99s)");
-  const idleP99 = (p(idle, 99) + p(idle2, 99)) / 2;
-  console.log(`idle, before the loops                       ${ms(p(idle, 50)).padEnd(10)} ${ms(p(idle, 99)).padEnd(10)} ${(p(idle, 99) / idleP99).toFixed(2)}`);
-  console.log(`idle, after them                             ${ms(p(idle2, 50)).padEnd(10)} ${ms(p(idle2, 99)).padEnd(10)} ${(p(idle2, 99) / idleP99).toFixed(2)}`);
-  for (const [name, r] of [["Overview reads loop (rollups)", overviewLoop], ["row-read loop (2 dimensions)", rowLoop]] as const) {
-    console.log(`${name} (${String(r.reads).padStart(4)} reads)`.padEnd(45) + `${ms(p(r.times, 50)).padEnd(10)} ${ms(p(r.times, 99)).padEnd(10)} ${(p(r.times, 99) / idleP99).toFixed(2)}`);
+  let idleP99 = 0;
+  for (const ph of phases) {
+    console.log(`-- traces.read_worker_nice: ${ph.nice}`);
+    idleP99 = (p(ph.idle, 99) + p(ph.idle2, 99)) / 2;
+    console.log(`idle, before the loops                       ${ms(p(ph.idle, 50)).padEnd(10)} ${ms(p(ph.idle, 99)).padEnd(10)} ${(p(ph.idle, 99) / idleP99).toFixed(2)}`);
+    console.log(`idle, after them                             ${ms(p(ph.idle2, 50)).padEnd(10)} ${ms(p(ph.idle2, 99)).padEnd(10)} ${(p(ph.idle2, 99) / idleP99).toFixed(2)}`);
+    for (const [name, r] of [["Overview reads loop (rollups)", ph.overviewLoop], ["row-read loop (2 dimensions)", ph.rowLoop]] as const) {
+      console.log(`${name} (${String(r.reads).padStart(4)} reads)`.padEnd(45) + `${ms(p(r.times, 50)).padEnd(10)} ${ms(p(r.times, 99)).padEnd(10)} ${(p(r.times, 99) / idleP99).toFixed(2)}`);
+    }
   }
   console.log(`old: row read on this thread (${String(oldLoops).padStart(4)} reads)`.padEnd(45) + `${ms(p(duringOld, 50)).padEnd(10)} ${ms(p(duringOld, 99)).padEnd(10)} ${(p(duringOld, 99) / idleP99).toFixed(2)}`);
   await app.shutdown();

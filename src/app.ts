@@ -108,7 +108,7 @@ export async function startKeel(config: ResolvedConfig, opts: StartOptions = {})
   // Trace writes, retention and analytics run on their own threads and connections (decision 0010).
   const stores = config.store === "sqlite"
     ? openSqliteStores({
-      dataDir: config.dataDir, pruneBatchRows: config.traces.prune_batch_rows, readGate: opts.readGate,
+      dataDir: config.dataDir, pruneBatchRows: config.traces.prune_batch_rows, readGate: opts.readGate, readNice: config.traces.read_worker_nice,
       maxBodyChars: config.traces.max_body_chars, piiHashKey: piiKey.toString("hex"),
       onWorkerError: (what, err) => log.error(`${what} worker failed`, { error: String(err) }),
     })

@@ -64,6 +64,12 @@ export const configSchema = z.strictObject({
       rollup_retention_days: z.int().min(1).max(3650).default(400),
       /** Rows deleted per retention step; the writer worker yields to trace batches between steps. */
       prune_batch_rows: z.int().min(100).max(100_000).default(5000),
+      /**
+       * Nice value of the thread that answers summaries, time series and trace listings (Linux): a
+       * read that scans rows for seconds then takes a core only when the gateway's thread does not
+       * want it. 0 leaves the thread at the process's priority.
+       */
+      read_worker_nice: z.int().min(0).max(19).default(10),
     })
     .prefault({}),
   /** Personal data in captured bodies: mask, hash or keep, per route and key (docs/privacy.md). */

@@ -38,6 +38,8 @@ export interface SqliteStoresOptions {
   onWorkerError?: (what: "trace writer" | "trace reader", err: Error) => void;
   /** Tests only: the read worker waits while this buffer's first Int32 is 0 (a deliberately slow read). */
   readGate?: SharedArrayBuffer;
+  /** `traces.read_worker_nice`: the analytics thread's nice value (Linux; 0 leaves it). */
+  readNice?: number;
 }
 
 const FILE = "keel.db";
@@ -57,7 +59,7 @@ export function openSqliteStores(o: SqliteStoresOptions): Stores {
     },
     onError("trace writer"),
   );
-  const traceReads = new TraceReadWorker({ dataDir: o.dataDir, file: FILE, gate: o.readGate }, onError("trace reader"));
+  const traceReads = new TraceReadWorker({ dataDir: o.dataDir, file: FILE, gate: o.readGate, nice: o.readNice }, onError("trace reader"));
   return {
     ...sqliteStoresOn(db),
     traceWrites,

@@ -1,5 +1,6 @@
 import { workerData } from "node:worker_threads";
 import { openReadonlySqlite } from "../../store/sqlite.js";
+import { lowerThreadPriority, kernelThreadId } from "../../store/thread-priority.js";
 import { serveRequests } from "../../store/worker-channel.js";
 import { SqliteTraceStore } from "../sqlite-trace-store.js";
 import { SqliteSummaryStore } from "../summary/sqlite-summary-store.js";
@@ -13,6 +14,8 @@ import type { ReadWorkerData } from "./trace-workers.js";
  * up the gateway's event loop.
  */
 const data = workerData as ReadWorkerData;
+// Before the first read: a summary that scans rows for seconds then yields its core to the gateway.
+const nice = data.nice ? lowerThreadPriority(data.nice) : null;
 const db = openReadonlySqlite(data.dataDir, data.file);
 const traces = new SqliteTraceStore(db);
 const summaries = new SqliteSummaryStore(db);
@@ -26,4 +29,6 @@ serveRequests({
   summary: (q: SummaryQuery) => (hold(), summaries.summary(q)),
   timeseries: (q: TimeseriesQuery) => (hold(), summaries.timeseries(q)),
   list: (f: TraceFilter) => (hold(), traces.list(f)),
+  /** Which kernel thread this is and its nice value (null where it could not be set): for tests and diagnostics. */
+  thread: () => ({ tid: kernelThreadId(), nice }),
 });

@@ -9,6 +9,8 @@ import { SqliteTraceStore } from "../sqlite-trace-store.js";
 import { SqliteSummaryStore } from "../summary/sqlite-summary-store.js";
 import { sampleTrace } from "../sample-trace.js";
 import { TraceWriter } from "../trace-writer.js";
+import { getPriority } from "node:os";
+import { threadNiceValues } from "../../store/thread-priority.js";
 import { TraceReadWorker, TraceWriteWorker } from "./trace-workers.js";
 
 test("a chat call completes while a summary and a trace listing are stuck in the read worker", async () => {
@@ -146,4 +148,32 @@ test("the read worker starts on the first read, stops when idle, and a later rea
     rmSync(dir, { recursive: true, force: true });
   }
   await assert.rejects(reader.list({ limit: 5 }), /closed/);
+});
+
+test("the read thread runs at traces.read_worker_nice (Linux), the gateway's thread stays where it was", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "keel-reader-nice-"));
+  openSqlite(dir).close();
+  const niced = new TraceReadWorker({ dataDir: dir, file: "keel.db", nice: 10 });
+  const plain = new TraceReadWorker({ dataDir: dir, file: "keel.db" });
+  const main = getPriority(process.pid);
+  try {
+    const a = await niced.threadInfo();
+    const b = await plain.threadInfo();
+    if (process.platform === "linux") {
+      assert.ok(a.tid !== null && b.tid !== null && a.tid !== b.tid && a.tid !== process.pid);
+      assert.equal(a.nice, Math.max(10, main));
+      const nice = threadNiceValues();
+      assert.equal(nice.get(a.tid!), Math.max(10, main), "the kernel has the read thread at nice 10");
+      assert.equal(nice.get(b.tid!), main, "without the setting the thread keeps the process's value");
+      assert.equal(nice.get(process.pid), main, "the main thread is unchanged");
+      assert.equal(b.nice, null);
+    } else {
+      assert.equal(a.nice, null, "no per-thread nice value to set here: reported as not set");
+    }
+    assert.deepEqual((await niced.list({ limit: 5 })).data, [], "the niced thread still answers reads");
+  } finally {
+    await niced.close();
+    await plain.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -22,6 +22,11 @@ export interface WriteWorkerData {
 export interface ReadWorkerData {
   dataDir: string;
   file: string;
+  /**
+   * `traces.read_worker_nice`: the read thread's nice value (Linux), so that when the gateway's
+   * thread and a long analytics read both want a core, the kernel gives it to the gateway. 0 leaves it.
+   */
+  nice?: number;
   /** Tests only: while gate[0] is 0 every read waits (a read made deliberately slow). */
   gate?: SharedArrayBuffer;
 }
@@ -136,6 +141,11 @@ export class TraceReadWorker implements TraceReads {
 
   list(f: TraceFilter): Promise<TracePage> {
     return this.call("list", f);
+  }
+
+  /** The read thread's kernel id and the nice value it set (null: left as it was, or not Linux). Starts the worker. */
+  threadInfo(): Promise<{ tid: number | null; nice: number | null }> {
+    return this.call("thread", null);
   }
 
   async close(): Promise<void> {
