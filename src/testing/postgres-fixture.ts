@@ -40,7 +40,8 @@ export function pgTestDb(): PgTestDb {
     throw new Error(`the tests need PostgreSQL at ${TEST_POSTGRES_URL} (set KEEL_TEST_POSTGRES_URL to point elsewhere): ${(e as Error).message}`);
   }
   const db = new PgBridge({ url: TEST_POSTGRES_URL, schema, poolMax: 4 });
-  migratePostgres(db, PG_MIGRATIONS, hashKey(schema));
+  // As Keel's own start-up does (postgres.migrate_timeout_ms): schema work is not bounded by a store call's deadline.
+  db.withCallTimeout(60_000, () => migratePostgres(db, PG_MIGRATIONS, hashKey(schema)));
   cleanup = async () => {
     await db.close();
     admin.exec(`DROP SCHEMA ${schema} CASCADE`);

@@ -100,7 +100,8 @@ before(async () => {
   pg = new PrivatePostgres(await freePort()).init();
   pg.start();
   db = new PgBridge({ url: pg.url, poolMax: 1, timeoutMs: 3000 });
-  db.exec("CREATE SCHEMA keel");
+  // Set-up, not what the suite measures: a freshly started server under CI load may take seconds.
+  db.withCallTimeout(30_000, () => db.exec("CREATE SCHEMA keel"));
   redisPort = await freePort();
   redis = await startRedisServer(redisPort);
   writeFileSync(join(dir, "keel.yaml"), [
