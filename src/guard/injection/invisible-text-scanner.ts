@@ -9,11 +9,11 @@
  *   carries bits ("sneaky bits");
  * - runs of variation selectors carry bytes, one per selector after a visible character ("emoji
  *   smuggling"); a run of the emoji presentation selectors alone does not count.
- * Findings carry spans (redaction deletes them) and never the hidden text; `judgeInvisible` also
- * returns what was hidden, decoded, for the detectors that read it.
+ * Findings carry spans (redaction deletes them) and never the hidden text.
  */
+import { result } from "../scanners/definition.js";
 import type { Finding, GuardSource, ScanInput, ScanResult, Scanner } from "../types.js";
-import { EMOJI_SELECTORS, stripInvisible } from "./normalize.js";
+import { EMOJI_SELECTORS, SELECTOR_RUN } from "./normalize.js";
 
 /** A run of this many zero-width characters is an encoding, not typography. */
 export const ZERO_WIDTH_RUN = 8;
@@ -24,7 +24,7 @@ const RUNS: { re: RegExp; type: string; score: (run: string, zeroWidthScore: num
   { re: /[\u{E0000}-\u{E007F}]+/gu, type: "tag_characters", score: () => 0.95 },
   { re: /[\u202A-\u202E\u2066-\u2069]+/g, type: "bidi_override", score: () => 0.9 },
   { re: /[\u200B-\u200D\u2060-\u2064\uFEFF\u180E\u00AD\u034F\u115F\u1160\u3164\uFFA0]+/g, type: "zero_width", score: (run, zw) => (run.length >= ZERO_WIDTH_RUN ? Math.max(0.8, zw) : zw) },
-  { re: /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{3,}/gu, type: "variation_selectors", score: (run) => (EMOJI_SELECTORS.test(run) ? 0 : 0.8) },
+  { re: SELECTOR_RUN, type: "variation_selectors", score: (run) => (EMOJI_SELECTORS.test(run) ? 0 : 0.8) },
 ];
 const PRINTABLE_ASCII = /^[\x20-\x7e\n\r\t]*$/;
 
@@ -40,13 +40,6 @@ export function findInvisible(text: string, zeroWidthScore = ZERO_WIDTH_SCORE): 
     }
   }
   return findings;
-}
-
-export function judgeInvisible(text: string, zeroWidthScore = ZERO_WIDTH_SCORE): { score: number; findings: Finding[]; hidden: string } {
-  const findings = findInvisible(text, zeroWidthScore);
-  let score = 0;
-  for (const f of findings) if (f.score > score) score = f.score;
-  return { score, findings, hidden: findings.length === 0 ? "" : stripInvisible(text).smuggled };
 }
 
 export interface InvisibleTextScannerOptions {
@@ -65,10 +58,7 @@ export function createInvisibleTextScanner(opts: InvisibleTextScannerOptions = {
     large: "whole",
     sources: opts.sources ?? (["user", "document", "tool_result"] as const),
     scan(input: ScanInput): ScanResult {
-      const findings = findInvisible(input.text, zeroWidthScore);
-      let score = 0;
-      for (const f of findings) if (f.score > score) score = f.score;
-      return { scanner: "invisible_text", score, triggered: findings.length > 0 && score >= threshold, findings };
+      return result("invisible_text", findInvisible(input.text, zeroWidthScore), threshold);
     },
   };
 }

@@ -47,7 +47,7 @@ const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
 const TAG = /\uDB40[\uDC00-\uDC7F]/g;
 // Three or more variation selectors in a row (the BMP block and the supplement in plane 14); a
 // run of the emoji selectors alone (U+FE0E/FE0F repeated by a careless editor) does not count.
-const SELECTOR_RUN = /(?:[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]){3,}/g;
+export const SELECTOR_RUN = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{3,}/gu;
 export const EMOJI_SELECTORS = /^[\uFE0E\uFE0F]+$/;
 const COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
 
