@@ -1,7 +1,7 @@
 import type { ChatCompletion, ChatMessage, ChatRequest, ToolCall } from "../api/chat-types.js";
 import { KeelError } from "../errors/errors.js";
 import { screenToolCalls, type ToolDenial } from "./actions/screen-tool-calls.js";
-import { type PolicyScanner, type RunOptions, runScanners } from "./engine/run-scanners.js";
+import { changesAnswer, type PolicyScanner, type RunOptions, runScanners } from "./engine/run-scanners.js";
 import type { ScanBudget } from "./engine/scan-budget.js";
 import { blocking, toRecord, type Verdict, type VerdictRecord } from "./engine/verdict.js";
 import type { CompiledPolicy, GuardService, ResolvedPolicies } from "./policy/guard-service.js";
@@ -207,8 +207,8 @@ export class RequestGuard {
   async screenCompletion(c: ChatCompletion): Promise<ChatCompletion> {
     const policy = this.policies.output;
     const all = this.outputScanners();
-    const acting = all.filter((e) => e.action === "block" || e.action === "redact");
-    const later = all.filter((e) => e.action !== "block" && e.action !== "redact");
+    const acting = all.filter(changesAnswer);
+    const later = all.filter((e) => !changesAnswer(e));
     const choices = await Promise.all(c.choices.map(async (ch) => {
       const message = { ...ch.message };
       if (policy && typeof message.content === "string" && message.content.length > 0) {

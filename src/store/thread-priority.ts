@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readlinkSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
 
 /**
@@ -30,25 +30,4 @@ export function lowerThreadPriority(nice: number): number | null {
   } catch {
     return null;
   }
-}
-
-/** Nice values of this process's threads, by kernel thread id (Linux; empty where /proc is missing). */
-export function threadNiceValues(): Map<number, number> {
-  const out = new Map<number, number>();
-  let tasks: string[];
-  try {
-    tasks = readdirSync("/proc/self/task");
-  } catch {
-    return out;
-  }
-  for (const t of tasks) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
-      // The fields after the command name in parentheses (which may hold spaces); nice is field 19.
-      out.set(Number(t), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return out;
 }

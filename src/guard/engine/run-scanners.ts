@@ -15,6 +15,11 @@ export interface PolicyScanner {
   memo?: boolean;
 }
 
+/** `block` and `redact` can change what the client gets; `flag` and `log` only record, so they may run after the response. */
+export function changesAnswer(e: PolicyScanner): boolean {
+  return e.action === "block" || e.action === "redact";
+}
+
 export interface RunOptions {
   /** Time left for this request's screening; heavy scanners still running past it are abandoned. */
   budgetMs: number;

@@ -1,5 +1,5 @@
 import type { ChatChunk, ChunkChoice, ToolCall } from "../../api/chat-types.js";
-import type { PolicyScanner } from "../engine/run-scanners.js";
+import { changesAnswer, type PolicyScanner } from "../engine/run-scanners.js";
 import type { Verdict } from "../engine/verdict.js";
 import { GuardBlockedError, type RequestGuard } from "../request-guard.js";
 import type { ScanResult } from "../types.js";
@@ -50,10 +50,9 @@ export class StreamScreen {
 
   constructor(private readonly guard: RequestGuard) {
     const all = guard.outputScanners();
-    const acts = (e: PolicyScanner): boolean => e.action === "block" || e.action === "redact";
-    this.entries = all.filter((e) => acts(e) && !WHOLE_ANSWER.has(e.scanner.name));
-    this.whole = all.filter((e) => acts(e) && WHOLE_ANSWER.has(e.scanner.name));
-    this.deferred = all.filter((e) => !acts(e));
+    this.entries = all.filter((e) => changesAnswer(e) && !WHOLE_ANSWER.has(e.scanner.name));
+    this.whole = all.filter((e) => changesAnswer(e) && WHOLE_ANSWER.has(e.scanner.name));
+    this.deferred = all.filter((e) => !changesAnswer(e));
     this.windowChars = guard.service.config.stream_window_chars;
     this.holdCalls = guard.policies.tools !== null || Boolean(guard.policies.output?.restores);
     this.restoring = Boolean(guard.policies.output?.restores || guard.policies.input?.restores) && guard.vault.size > 0;

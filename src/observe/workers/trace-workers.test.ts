@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -10,7 +10,6 @@ import { SqliteSummaryStore } from "../summary/sqlite-summary-store.js";
 import { sampleTrace } from "../sample-trace.js";
 import { TraceWriter } from "../trace-writer.js";
 import { getPriority } from "node:os";
-import { threadNiceValues } from "../../store/thread-priority.js";
 import { TraceReadWorker, TraceWriteWorker } from "./trace-workers.js";
 
 test("a chat call completes while a summary and a trace listing are stuck in the read worker", async () => {
@@ -149,6 +148,27 @@ test("the read worker starts on the first read, stops when idle, and a later rea
   }
   await assert.rejects(reader.list({ limit: 5 }), /closed/);
 });
+
+/** Nice values of this process's threads, by kernel thread id (Linux; empty where /proc is missing). */
+function threadNiceValues(): Map<number, number> {
+  const out = new Map<number, number>();
+  let tasks: string[];
+  try {
+    tasks = readdirSync("/proc/self/task");
+  } catch {
+    return out;
+  }
+  for (const t of tasks) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
+      // The fields after the command name in parentheses (which may hold spaces); nice is field 19.
+      out.set(Number(t), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
 
 test("the read thread runs at traces.read_worker_nice (Linux), the gateway's thread stays where it was", async () => {
   const dir = mkdtempSync(join(tmpdir(), "keel-reader-nice-"));
